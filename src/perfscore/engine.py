@@ -1,0 +1,747 @@
+"""The engine: score every indicator of a form, recompute the total, flag every deviation.
+
+:func:`evaluate` is the package's entry point.  For each indicator it reads the printed target
+and actual (:mod:`perfscore.values`), decides how they compare — direction, units, ratios read
+as percentages — and scores it under a rule set (:mod:`perfscore.rules`).  Every decision a
+reader might question is reported as a :class:`~perfscore.flags.Flag`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from perfscore.flags import CATALOGUE, Flag
+from perfscore.form import Budget, Form, Indicator, form_from_data, load_form
+from perfscore.rules import RuleSet, load_rules
+from perfscore.values import (
+    Band,
+    Comparison,
+    Compound,
+    Deadline,
+    FreeText,
+    Grade,
+    Nil,
+    NotApplicable,
+    Op,
+    Quantity,
+    Range,
+    Value,
+    _plain,
+    parse_value,
+)
+
+__all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "evaluate"]
+
+Status = Literal["met", "partly_met", "missed", "not_applicable", "not_judged"]
+Path_ = tuple[str | int, ...]
+
+_ONE = Decimal(1)
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_DIRECTION_ZH = {Op.GE: "不低于（≥）", Op.LE: "不高于（≤）"}
+_FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "" if value is None else _plain(value)
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{_plain((fraction * _HUNDRED).quantize(Decimal('0.01')))}%"
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """One indicator, judged and scored.
+
+    ``achievement`` is a Decimal fraction (1 when met) or ``None`` where the engine could not
+    compare; ``score`` is ``None`` where the form prints no weight; ``trace`` lists the steps
+    behind the numbers in plain words.
+    """
+
+    index: int
+    indicator: Indicator
+    target: Value | None
+    actual: Value | None
+    status: Status
+    achievement: Decimal | None
+    weight: Decimal | None
+    score: Decimal | None
+    reported_score: Decimal | None
+    direction: Op | None = None
+    trace: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """三级指标 name."""
+        return self.indicator.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "index": self.index,
+            "level1": self.indicator.level1,
+            "level2": self.indicator.level2,
+            "name": self.indicator.name,
+            "target": _value_dict(self.target),
+            "actual": _value_dict(self.actual),
+            "direction": str(self.direction) if self.direction else None,
+            "status": self.status,
+            "achievement": _str(self.achievement),
+            "weight": _str(self.weight),
+            "score": _str(self.score),
+            "reported_score": _str(self.reported_score),
+            "trace": list(self.trace),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionResult:
+    """预算执行情况: budget, executed, the rate (a Decimal fraction) and its score."""
+
+    budget: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    reported_rate: Decimal | None
+    weight: Decimal
+    score: Decimal | None
+    reported_score: Decimal | None
+    trace: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "budget": _str(self.budget),
+            "executed": _str(self.executed),
+            "rate": _str(self.rate),
+            "reported_rate": _str(self.reported_rate),
+            "weight": _str(self.weight),
+            "score": _str(self.score),
+            "reported_score": _str(self.reported_score),
+            "trace": list(self.trace),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult:
+    """What :func:`evaluate` returns: every indicator, the execution, the total and the flags."""
+
+    form: Form
+    rules: str
+    execution: ExecutionResult | None
+    indicators: tuple[IndicatorResult, ...]
+    total: Decimal | None
+    reported_total: Decimal | None
+    flags: tuple[Flag, ...]
+    source: str | None = None
+
+    @property
+    def errors(self) -> tuple[Flag, ...]:
+        """Flags of severity ``error``."""
+        return tuple(f for f in self.flags if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Flag, ...]:
+        """Flags of severity ``warning``."""
+        return tuple(f for f in self.flags if f.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when no flag is an error."""
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of the whole result; Decimals as strings."""
+        return {
+            "source": self.source,
+            "project": self.form.project,
+            "code": self.form.code,
+            "year": self.form.year,
+            "unit": self.form.unit,
+            "rules": self.rules,
+            "execution": self.execution.to_dict() if self.execution else None,
+            "indicators": [i.to_dict() for i in self.indicators],
+            "total": _str(self.total),
+            "reported_total": _str(self.reported_total),
+            "ok": self.ok,
+            "flags": [f.to_dict() for f in self.flags],
+        }
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _quantity_dict(q: Quantity) -> dict[str, Any]:
+    return {"magnitude": str(q.magnitude), "unit": str(q.unit), "dimension": q.unit.dimension}
+
+
+def _value_dict(value: Value | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    out: dict[str, Any] = {"kind": value.kind, "text": value.text}
+    if isinstance(value, Comparison):
+        out.update(op=str(value.op) if value.op else None, quantity=_quantity_dict(value.quantity))
+        if value.label:
+            out["label"] = value.label
+        if value.approximate:
+            out["approximate"] = True
+        if value.each:
+            out["each"] = True
+    elif isinstance(value, Range):
+        out.update(low=_quantity_dict(value.low), high=_quantity_dict(value.high))
+    elif isinstance(value, Grade):
+        out["band"] = str(value.band) if value.band else None
+    elif isinstance(value, Compound):
+        out["clauses"] = [_value_dict(c) for c in value.clauses]
+    elif isinstance(value, FreeText):
+        out["reason"] = value.reason
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Judging one indicator
+
+
+@dataclass
+class _Judgement:
+    status: Status
+    achievement: Decimal | None = None
+    kind: Literal["quantitative", "qualitative", "none"] = "none"
+    direction: Op | None = None
+    formula: str = ""
+    trace: list[str] = field(default_factory=list)
+
+
+class _Flagger:
+    """Collects flags with the rule set's severities and messages in one language."""
+
+    def __init__(self, rules: RuleSet, lang: str) -> None:
+        self.rules = rules
+        self.lang = lang
+        self.flags: list[Flag] = []
+
+    def __call__(self, code: str, path: Path_, **data: Any) -> None:
+        spec = CATALOGUE[code]
+        values = {k: v if isinstance(v, str) else _fmt(v) for k, v in data.items()}
+        template = spec.en if self.lang == "en" else spec.zh
+        message = template.format(**values)
+        self.flags.append(Flag(code, self.rules.severity(code), path, message, values))
+
+
+class _Judge:
+    """Judges target against actual for one indicator, emitting flags under ``path``."""
+
+    def __init__(self, rules: RuleSet, flag: _Flagger, path: Path_, name: str) -> None:
+        self.rules = rules
+        self.flag = flag
+        self.path = path
+        self.name = name
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def judge(self, target: Value, actual: Value) -> _Judgement:
+        if isinstance(target, NotApplicable):
+            if isinstance(actual, (NotApplicable, Nil)):
+                return _Judgement("not_applicable", trace=["指标不适用"])
+            self.flag(
+                "unmeasurable-target",
+                (*self.path, "target"),
+                text=target.text,
+                reason="指标值为不适用符号，但填报了完成值" if self.flag.lang != "en"
+                else "a not-applicable mark with a completion",
+            )
+            return _Judgement("not_judged")
+        if isinstance(actual, NotApplicable):
+            return _Judgement("not_applicable", trace=["完成值为不适用"])
+        if isinstance(actual, FreeText):
+            self.flag(
+                "unreadable-value", (*self.path, "actual"), text=actual.text, reason=actual.reason
+            )
+            return _Judgement("not_judged")
+        if isinstance(target, Compound):
+            return self._compound(target, actual)
+        if isinstance(target, Comparison):
+            return self._quantitative(target, actual)
+        if isinstance(target, Range):
+            return self._range(target, actual)
+        if isinstance(target, Deadline):
+            return self._deadline(target, actual)
+        if isinstance(target, FreeText):
+            self.flag(
+                "unmeasurable-target", (*self.path, "target"), text=target.text, reason=target.reason
+            )
+        return self._qualitative(target, actual)
+
+    # -- quantitative -----------------------------------------------------------------------
+
+    def _direction(self, target: Comparison) -> Op:
+        if target.op is not None:
+            return target.op
+        hint = self.rules.lower_hint
+        match = hint.search(self.name) if hint else None
+        op = Op.LE if match else Op.GE
+        why = (
+            f"name matches {match.group(0)!r}" if match and self.flag.lang == "en"
+            else f"指标名称含“{match.group(0)}”" if match
+            else "default: higher is better" if self.flag.lang == "en"
+            else "默认越高越好"
+        )
+        self.flag(
+            "direction-inferred",
+            (*self.path, "target"),
+            text=target.text,
+            direction=str(op),
+            direction_zh=_DIRECTION_ZH[op],
+            why=why,
+        )
+        return op
+
+    def _actual_quantity(self, target: Quantity, actual: Comparison) -> Quantity | None:
+        """The actual in comparable form, or None after flagging why it is not."""
+        q = actual.quantity
+        if actual.op is not None and not actual.each:
+            self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
+        if actual.approximate:
+            self.flag("approximate-actual", (*self.path, "actual"), text=actual.text, value=str(q))
+        if q.unit.is_number and not q.unit.noun:
+            if target.unit.is_percent and _ZERO < q.magnitude <= _ONE < target.magnitude:
+                self.flag(
+                    "ratio-read-as-percent",
+                    (*self.path, "actual"),
+                    text=actual.text,
+                    percent=_percent(q.magnitude),
+                )
+                return Quantity(q.magnitude * _HUNDRED, target.unit)
+            # A bare number takes the target's unit (147 against ≧50人).
+            return Quantity(q.magnitude, target.unit)
+        if target.unit.is_number:
+            return q
+        if q.unit.dimension != target.unit.dimension:
+            self.flag(
+                "unit-mismatch",
+                self.path,
+                detail=(
+                    f"指标值“{target}”与实际完成值“{q}”量纲不同" if self.flag.lang != "en"
+                    else f"target {target} and actual {q} have different dimensions"
+                ),
+            )
+            return None
+        return q
+
+    def _compare(self, op: Op, target: Quantity, actual: Quantity) -> _Judgement:
+        t = target.base if not target.unit.is_number else target.magnitude
+        a = actual.base if not target.unit.is_number else actual.magnitude
+        t, a = _tidy(t), _tidy(a)
+        met = {
+            Op.GE: a >= t, Op.GT: a > t, Op.LE: a <= t, Op.LT: a < t, Op.EQ: a == t
+        }[op]
+        trace = [f"{actual} {'满足' if met else '未满足'} {str(op)} {target}"]
+        if met:
+            return _Judgement("met", _ONE, "quantitative", op, trace=trace)
+        if op in (Op.GE, Op.GT):
+            formula = self.rules.higher
+            achievement = formula(actual=a, target=t) if t > 0 else _ZERO
+        elif op in (Op.LE, Op.LT):
+            formula = self.rules.lower
+            achievement = formula(actual=a, target=t) if a > 0 else _ZERO
+        else:
+            formula = self.rules.equal
+            achievement = formula(actual=a, target=t) if max(a, t) > 0 else _ZERO
+        achievement = min(max(achievement, _ZERO), _ONE)
+        trace.append(f"完成程度 = {formula.text} = {_plain(achievement)}")
+        status: Status = "missed" if achievement == 0 else "partly_met"
+        return _Judgement(status, achievement, "quantitative", op, formula.text, trace)
+
+    def _quantitative(self, target: Comparison, actual: Value) -> _Judgement:
+        op = self._direction(target)
+        tq = target.quantity
+        if isinstance(actual, Comparison):
+            aq = self._actual_quantity(tq, actual)
+            if aq is None:
+                return _Judgement("not_judged", direction=op)
+            return self._compare(op, tq, aq)
+        if isinstance(actual, Nil):
+            if op in (Op.LE, Op.LT) or not (tq.unit.is_percent or tq.unit.is_number and tq.magnitude <= 1):
+                # 无 against a limit is zero (no complaints); against a count it is nothing done.
+                return self._compare(op, tq, Quantity(_ZERO, tq.unit))
+            self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
+            return _Judgement("met", _ONE, "quantitative", op, trace=["未发生相关事项，视为达成"])
+        if isinstance(actual, Grade):
+            return self._grade_completion(actual, op)
+        self.flag(
+            "unreadable-value",
+            (*self.path, "actual"),
+            text=actual.text,
+            reason="不是数量" if self.flag.lang != "en" else "not a quantity",
+        )
+        return _Judgement("not_judged", direction=op)
+
+    def _range(self, target: Range, actual: Value) -> _Judgement:
+        if not isinstance(actual, Comparison):
+            return self._quantitative(Comparison(target.text, Op.GE, target.low), actual)
+        aq = self._actual_quantity(target.low, actual)
+        if aq is None:
+            return _Judgement("not_judged")
+        low = self._compare(Op.GE, target.low, aq)
+        if low.status != "met":
+            return low
+        return self._compare(Op.LE, target.high, aq)
+
+    def _compound(self, target: Compound, actual: Value) -> _Judgement:
+        clauses = target.clauses
+        if isinstance(actual, Compound) and len(actual.clauses) == len(clauses):
+            pairs: list[tuple[Value, Value]] = list(zip(clauses, actual.clauses, strict=True))
+        else:
+            pairs = [(c, actual) for c in clauses]
+        results = [self.judge(t, a) for t, a in pairs]
+        judged = [r for r in results if r.achievement is not None]
+        if len(judged) < len(results):
+            return _Judgement("not_judged")
+        achievement = sum((r.achievement for r in judged if r.achievement is not None), _ZERO)
+        achievement /= len(judged)
+        trace = [f"第{i + 1}项：{'；'.join(r.trace)}" for i, r in enumerate(results)]
+        status: Status = (
+            "met" if all(r.status == "met" for r in judged)
+            else "missed" if achievement == 0 else "partly_met"
+        )
+        kind = "quantitative" if any(r.kind == "quantitative" for r in judged) else "qualitative"
+        if status != "met":
+            trace.append(f"完成程度取各项平均 = {_plain(achievement)}")
+        return _Judgement(status, achievement, kind, trace=trace)
+
+    def _deadline(self, target: Deadline, actual: Value) -> _Judgement:
+        self.flag(
+            "unmeasurable-target",
+            (*self.path, "target"),
+            text=target.text,
+            reason="未给出具体时限" if self.flag.lang != "en" else "no time limit is given",
+        )
+        if isinstance(actual, Nil):
+            self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
+            return _Judgement("met", _ONE, "qualitative", trace=["未发生相关事项，视为达成"])
+        return self._qualitative(target, actual)
+
+    # -- qualitative ------------------------------------------------------------------------
+
+    def _grade_completion(self, actual: Grade, op: Op | None = None) -> _Judgement:
+        band = actual.band or Band.FULL
+        completion = self.rules.spec.qualitative.words.get(band.value, _ONE)
+        self.flag("grade-read", (*self.path, "actual"), text=actual.text, percent=_percent(completion))
+        return self._by_band(completion, [f"“{actual.text}”按 {_percent(completion)} 计"], op)
+
+    def _by_band(self, completion: Decimal, trace: list[str], op: Op | None = None) -> _Judgement:
+        achievement = min(max(completion, _ZERO), _ONE)
+        band = self.rules.band(achievement)
+        status: Status = band.status if band else ("met" if achievement >= 1 else "partly_met")
+        if band:
+            trace.append(f"档次：{band.name}")
+        kind: Literal["quantitative", "qualitative"] = "qualitative" if op is None else "quantitative"
+        return _Judgement(status, achievement, kind, op, self.rules.spec.qualitative.score, trace)
+
+    def _qualitative(self, target: Value, actual: Value) -> _Judgement:
+        if isinstance(actual, Grade):
+            return self._grade_completion(actual)
+        if isinstance(actual, Nil):
+            if isinstance(target, Nil):
+                return _Judgement("met", _ONE, "qualitative", trace=["目标与完成均为未发生"])
+            return self._by_band(_ZERO, [f"“{actual.text}”：未取得成效"])
+        if isinstance(actual, Comparison):
+            q = actual.quantity
+            if actual.op is not None:
+                self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
+            if q.unit.is_percent:
+                completion = q.base
+            elif q.unit.is_number and not q.unit.noun and _ZERO <= q.magnitude <= _ONE:
+                completion = q.magnitude
+                self.flag(
+                    "ratio-read-as-percent",
+                    (*self.path, "actual"),
+                    text=actual.text,
+                    percent=_percent(completion),
+                )
+            else:
+                self.flag(
+                    "unit-mismatch",
+                    self.path,
+                    detail=(
+                        f"定性指标的完成值“{q}”不是百分比" if self.flag.lang != "en"
+                        else f"qualitative completion {q} is not a percentage"
+                    ),
+                )
+                return _Judgement("not_judged")
+            return self._by_band(completion, [f"完成比例 {_percent(completion)}"])
+        self.flag(
+            "unreadable-value",
+            (*self.path, "actual"),
+            text=actual.text,
+            reason="不是完成比例或完成情况" if self.flag.lang != "en"
+            else "neither a completion percentage nor a completion word",
+        )
+        return _Judgement("not_judged")
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop the noise of unit conversion (12个月 is 1年, not 0.9999…9年)."""
+    return value.quantize(Decimal("1e-12")) if value.adjusted() < 15 else value
+
+
+# --------------------------------------------------------------------------------------------
+# The form
+
+
+def _execution(
+    budget: Budget, rules: RuleSet, flag: _Flagger
+) -> ExecutionResult:
+    weight = budget.weight if budget.weight is not None else rules.weights.execution
+    adjusted, executed = budget.adjusted, budget.executed
+    rate = score = reported_rate = None
+    trace: list[str] = []
+    if adjusted is not None and executed is not None and adjusted > 0:
+        exact = executed / adjusted
+        rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
+        trace.append(f"执行率 = {_plain(executed)} / {_plain(adjusted)} = {_percent(rate)}")
+        raw = rules.execution_score(weight=weight, rate=rate)
+        score = rules.round(raw)
+        trace.append(
+            f"得分 = {rules.execution_score.text} = {_plain(weight)} × {_plain(min(rate, _ONE))}"
+            f" = {_plain(raw)} → {_plain(score)}"
+        )
+        reported_rate = _reported_rate(budget.rate, exact)
+        if reported_rate is not None:
+            places = max(-_printed_places(budget.rate or ""), 0) + 2
+            shown = exact.quantize(Decimal(1).scaleb(-places))
+            if abs(reported_rate - shown) > Decimal(1).scaleb(-places) / 2:
+                flag(
+                    "execution-rate-mismatch",
+                    ("budget", "rate"),
+                    reported=_percent(reported_rate),
+                    recomputed=_percent(exact),
+                )
+        if budget.score is not None and abs(budget.score - score) > rules.tolerance:
+            flag(
+                "execution-score-mismatch",
+                ("budget", "score"),
+                reported=budget.score,
+                recomputed=score,
+                formula=f"{_plain(weight)} × {_percent(min(rate, _ONE))}",
+            )
+    return ExecutionResult(
+        adjusted, executed, rate, reported_rate, weight, score, budget.score, tuple(trace)
+    )
+
+
+def _printed_places(text: str) -> int:
+    number = text.strip().rstrip("%％").replace(",", "")
+    return -len(number.split(".")[1]) if "." in number else 0
+
+
+def _reported_rate(text: str | None, exact: Decimal) -> Decimal | None:
+    """The printed rate as a fraction: ``"96.86"`` and ``"96.86%"`` are both 0.9686.
+
+    A bare number no greater than 1 could be a fraction (0.9686) or a percent (1%): the reading
+    closer to executed / budget is taken.
+    """
+    if not text:
+        return None
+    value = parse_value(text)
+    if not isinstance(value, Comparison):
+        return None
+    q = value.quantity
+    if q.unit.is_percent:
+        return q.base
+    if not q.unit.is_number:
+        return None
+    as_percent = q.magnitude / _HUNDRED
+    if q.magnitude <= _ONE and abs(q.magnitude - exact) < abs(as_percent - exact):
+        return q.magnitude
+    return as_percent
+
+
+def _level1_name(text: str | None) -> str:
+    if not text:
+        return ""
+    for sep in ("(", "（"):
+        text = text.split(sep)[0]
+    return "".join(text.split())
+
+
+def evaluate(
+    form: Form | Mapping[str, Any] | str | Path,
+    rules: str | Path | RuleSet = "national-2020",
+    *,
+    lang: Literal["zh", "en"] = "zh",
+) -> EvaluationResult:
+    """Score a self-evaluation form and flag every deviation.
+
+    ``form`` is a :class:`~perfscore.form.Form`, a mapping in the form format, or the path of
+    a YAML/JSON file; ``rules`` a shipped rule-set name, a rule file's path or a loaded
+    :class:`~perfscore.rules.RuleSet`.  Flag messages are Chinese unless ``lang="en"``.
+
+    :raises FormError: the form cannot be read.
+    :raises RuleSetError: the rule set cannot be loaded.
+    """
+    source: str | None = None
+    if isinstance(form, (str, Path)):
+        source = str(form)
+        form = load_form(form)
+    elif not isinstance(form, Form):
+        form = form_from_data(form)
+    ruleset = load_rules(rules)
+    flag = _Flagger(ruleset, lang)
+
+    execution = _execution(form.budget, ruleset, flag) if form.budget else None
+
+    scored = any(ind.weight is not None for ind in form.indicators)
+    results: list[IndicatorResult] = []
+    for i, ind in enumerate(form.indicators):
+        results.append(_indicator(i, ind, ruleset, flag, scored))
+
+    total: Decimal | None = None
+    if scored or execution is not None:
+        total = sum((r.score for r in results if r.score is not None), _ZERO)
+        total += sum(
+            (r.reported_score for r in results
+             if r.score is None and r.status == "not_judged" and r.reported_score is not None),
+            _ZERO,
+        )
+        if execution is not None and execution.score is not None:
+            total += execution.score
+        if ruleset.spec.not_applicable == "rescale":
+            total = _rescale(total, results, ruleset, execution)
+        total = ruleset.round(total)
+
+    if scored:
+        weights = [r.weight for r in results if r.weight is not None]
+        exec_weight = execution.weight if execution is not None else ruleset.weights.execution
+        weight_sum = sum(weights, _ZERO) + exec_weight
+        if weight_sum != ruleset.weights.total:
+            flag(
+                "weights-sum",
+                ("indicators",),
+                sum=weight_sum,
+                execution=exec_weight,
+                expected=ruleset.weights.total,
+            )
+    elif form.indicators:
+        flag("unscored-form", ("indicators",))
+
+    if form.total is not None and total is not None and abs(form.total - total) > ruleset.tolerance:
+        flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
+
+    flags = tuple(sorted(flag.flags, key=Flag.sort_key))
+    return EvaluationResult(
+        form, ruleset.name, execution, tuple(results), total, form.total, flags, source
+    )
+
+
+def _rescale(
+    total: Decimal,
+    results: list[IndicatorResult],
+    rules: RuleSet,
+    execution: ExecutionResult | None,
+) -> Decimal:
+    """用适用指标得分汇总后按百分制折算: scale applicable scores up to the full total."""
+    excluded = sum(
+        (r.weight for r in results if r.status == "not_applicable" and r.weight is not None),
+        _ZERO,
+    )
+    possible = rules.weights.total - excluded
+    return total * rules.weights.total / possible if possible > 0 else total
+
+
+def _indicator(
+    index: int, ind: Indicator, rules: RuleSet, flag: _Flagger, scored: bool
+) -> IndicatorResult:
+    path: Path_ = ("indicators", index)
+    target = parse_value(ind.target) if ind.target is not None else None
+    actual = parse_value(ind.actual) if ind.actual is not None else None
+    weight = ind.weight if ind.weight is not None else (_ZERO if scored else None)
+
+    if isinstance(target, Comparison) and rules.rate_name and rules.rate_name.search(ind.name):
+        unit = target.quantity.unit
+        if unit.dimension and not unit.is_percent:
+            flag(
+                "unit-mismatch",
+                (*path, "target"),
+                detail=(
+                    f"“{ind.name}”是比率，指标值却以“{unit}”计" if flag.lang != "en"
+                    else f"{ind.name!r} is a rate but the target is in {unit}"
+                ),
+            )
+
+    judgement: _Judgement
+    if target is None or actual is None:
+        for name, value in (("target", target), ("actual", actual)):
+            if value is None:
+                flag("missing-value", (*path, name), field=name, field_zh=_FIELD_ZH[name])
+        judgement = _Judgement("not_judged")
+    else:
+        judgement = _Judge(rules, flag, path, ind.name).judge(target, actual)
+
+    score: Decimal | None = None
+    trace = list(judgement.trace)
+    if weight is not None:
+        if judgement.status == "not_applicable":
+            score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
+            trace.append(f"不适用：按规则计 {_plain(score)} 分")
+        elif judgement.status == "met":
+            score = rules.round(weight)
+            trace.append(f"达成：得满分 {_plain(score)}")
+        elif judgement.achievement is not None:
+            formula = (
+                rules.qualitative_score
+                if judgement.kind == "qualitative" or judgement.formula == rules.spec.qualitative.score
+                else rules.quantitative_score
+            )
+            names = (
+                {"completion": judgement.achievement}
+                if formula is rules.qualitative_score
+                else {"achievement": judgement.achievement}
+            )
+            raw = formula(weight=weight, **names)
+            score = rules.round(min(max(raw, _ZERO), weight))
+            trace.append(
+                f"得分 = {formula.text} = {_plain(weight)} × {_plain(judgement.achievement)}"
+                f" = {_plain(raw)} → {_plain(score)}"
+            )
+        if (
+            score is not None
+            and ind.score is not None
+            and abs(ind.score - score) > rules.tolerance
+        ):
+            met = judgement.status == "met"
+            how = (
+                ("target met" if met else f"achievement {_percent(judgement.achievement or _ZERO)}")
+                if flag.lang == "en"
+                else ("指标已达成，应得满分" if met else f"完成程度 {_percent(judgement.achievement or _ZERO)}")
+            )
+            flag(
+                "score-mismatch",
+                (*path, "score"),
+                reported=ind.score,
+                recomputed=score,
+                how=how,
+                status=judgement.status,
+            )
+    return IndicatorResult(
+        index,
+        ind,
+        target,
+        actual,
+        judgement.status,
+        judgement.achievement,
+        weight,
+        score,
+        ind.score,
+        judgement.direction,
+        tuple(trace),
+    )

@@ -1,0 +1,191 @@
+"""Flags: the deviations the engine finds in a form, as data.
+
+A :class:`Flag` has a stable ``code`` (the catalogue below and ``docs/flags.md`` list them), a
+``severity``, a ``path`` into the form (``("indicators", 3, "actual")``), a message in Chinese
+or English, and the numbers involved as strings (printed, recomputed, the formula used).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["CATALOGUE", "Flag", "FlagSpec", "Severity", "format_path"]
+
+
+class Severity(StrEnum):
+    """How much a flag matters: ``error`` (the form is wrong), ``warning``, ``info``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for info: the order flags are listed in."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class FlagSpec:
+    """A catalogue entry: default severity and message templates (``str.format`` fields)."""
+
+    severity: Severity
+    zh: str
+    en: str
+    summary: str
+
+
+def _spec(severity: str, zh: str, en: str, summary: str) -> FlagSpec:
+    return FlagSpec(Severity(severity), zh, en, summary)
+
+
+#: Every flag code the engine emits, with its default severity and messages.
+CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
+    {
+        "score-mismatch": _spec(
+            "error",
+            "得分填报为 {reported}，按规则应为 {recomputed}（{how}）",
+            "score printed as {reported}, the rules give {recomputed} ({how})",
+            "A printed indicator score differs from the recomputed one.",
+        ),
+        "total-mismatch": _spec(
+            "error",
+            "总分填报为 {reported}，重新计算为 {recomputed}",
+            "total printed as {reported}, recomputed {recomputed}",
+            "The printed total differs from the recomputed total.",
+        ),
+        "execution-rate-mismatch": _spec(
+            "error",
+            "执行率填报为 {reported}，执行数/预算数为 {recomputed}",
+            "execution rate printed as {reported}, executed / budget is {recomputed}",
+            "The printed execution rate differs from executed / budget.",
+        ),
+        "execution-score-mismatch": _spec(
+            "error",
+            "预算执行得分填报为 {reported}，按规则应为 {recomputed}（{formula}）",
+            "execution score printed as {reported}, the rules give {recomputed} ({formula})",
+            "The printed budget-execution score differs from the recomputed one.",
+        ),
+        "weights-sum": _spec(
+            "error",
+            "权重合计 {sum}（含预算执行 {execution}），应为 {expected}",
+            "weights add up to {sum} (execution {execution} included), expected {expected}",
+            "All weights, the execution weight included, do not add up to the rule set's total.",
+        ),
+        "unreadable-value": _spec(
+            "warning",
+            "无法识别“{text}”：{reason}",
+            "cannot read {text!r}: {reason}",
+            "A target or actual the engine could not read.",
+        ),
+        "missing-value": _spec(
+            "warning",
+            "未填写{field_zh}",
+            "the {field} is empty",
+            "A target or actual is missing.",
+        ),
+        "unmeasurable-target": _spec(
+            "warning",
+            "指标值“{text}”不可衡量：{reason}",
+            "target {text!r} cannot be measured: {reason}",
+            "A target that is neither a number nor a recognised grade.",
+        ),
+        "unit-mismatch": _spec(
+            "warning",
+            "单位不可比：{detail}",
+            "units cannot be compared: {detail}",
+            "Quantities whose units cannot be compared, or a unit that does not fit the name.",
+        ),
+        "ratio-read-as-percent": _spec(
+            "info",
+            "实际完成值“{text}”按比例读作 {percent}",
+            "actual {text!r} read as the ratio {percent}",
+            "A bare number such as 0.9 against a percentage target was read as 90%.",
+        ),
+        "direction-inferred": _spec(
+            "info",
+            "指标值“{text}”未写比较符，按{direction_zh}理解（{why}）",
+            "target {text!r} has no comparator; read as {direction} ({why})",
+            "A target printed without a comparator; the direction was inferred.",
+        ),
+        "actual-as-bound": _spec(
+            "info",
+            "实际完成值“{text}”写成了区间，按 {value} 计",
+            "actual {text!r} is printed as a bound; {value} is used",
+            "An actual printed with a comparator (≥90%); its bound is used.",
+        ),
+        "approximate-actual": _spec(
+            "info",
+            "实际完成值“{text}”为约数，按 {value} 计",
+            "actual {text!r} is approximate; {value} is used",
+            "An approximate actual (12000余人次); the printed number is used.",
+        ),
+        "vacuous-met": _spec(
+            "info",
+            "实际完成值“{text}”表示未发生相关事项，视为达成",
+            "actual {text!r} says nothing occurred; the target is taken as met",
+            "Nothing occurred (无行政诉讼案件) against a limit or a handling target.",
+        ),
+        "grade-read": _spec(
+            "info",
+            "完成情况“{text}”按 {percent} 计",
+            "completion {text!r} counted as {percent}",
+            "A qualitative completion word was converted to a percentage by the rule set.",
+        ),
+        "unscored-form": _spec(
+            "info",
+            "表中没有权重，仅逐项判断完成情况",
+            "the form has no weights; indicators are judged without scores",
+            "A form without weights: status and flags only, no scores.",
+        ),
+    }
+)
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``("indicators", 3, "actual")`` → ``"indicators[3].actual"``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One deviation found in a form."""
+
+    code: str
+    severity: Severity
+    path: tuple[str | int, ...]
+    message: str
+    data: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """The path as text: ``indicators[3].actual``."""
+        return format_path(self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "path": self.where,
+            "message": self.message,
+            "data": dict(self.data),
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Path (indicators by number), then severity, then code."""
+        key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.path)
+        return (key, self.severity.rank, self.code)

@@ -1,0 +1,294 @@
+"""The self-evaluation form (绩效自评表) as a pydantic model, and reading it from YAML or JSON.
+
+The English keys are the public contract; the Chinese field names a user would type
+(项目名称, 年度指标值, 实际完成值, 权重, 得分 …) are accepted as aliases.  Numbers may arrive as
+numbers or as printed strings (``"4,262.41"``); YAML floats are read as exact Decimals.
+Unknown keys are refused with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from perfscore.errors import FormError
+
+__all__ = ["Budget", "Form", "Indicator", "form_from_data", "load_form"]
+
+# Largest form file read (forms are a few KiB; this guards against a stray binary).
+MAX_FORM_BYTES = 8 * 1024 * 1024
+
+
+def _to_decimal(value: Any) -> Any:
+    """Accept 2025000, 2025000.0, "2,025,000.00", " 96.86 " and "96.86%" as Decimals."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest repr is what the user wrote
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        if text in {"", "—", "-", "/"}:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+    return value
+
+
+def _to_text(value: Any) -> Any:
+    """Printed cells: keep strings; numbers typed in YAML become their printed text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected text, not true/false")
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Text = Annotated[str, BeforeValidator(_to_text)]
+
+
+def _alias(*names: str) -> Any:
+    return Field(default=None, validation_alias=AliasChoices(*names))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Budget(_Model):
+    """预算执行情况: the budget block of a form.  Amounts are in the form's ``money_unit``."""
+
+    initial: Number | None = _alias("initial", "年初预算数")
+    adjusted: Number | None = _alias("adjusted", "全年预算数", "调整后预算数", "预算数")
+    executed: Number | None = _alias("executed", "全年执行数", "执行数", "实际支出")
+    weight: Number | None = _alias("weight", "分值")
+    rate: Text | None = _alias("rate", "执行率")
+    score: Number | None = _alias("score", "得分")
+
+
+class Indicator(_Model):
+    """One third-level indicator (三级指标) with its printed target, actual, weight and score."""
+
+    level1: Text | None = _alias("level1", "一级指标")
+    level2: Text | None = _alias("level2", "二级指标")
+    name: Text = Field(validation_alias=AliasChoices("name", "三级指标", "指标名称"))
+    target: Text | None = _alias("target", "年度指标值", "年初目标值", "指标值")
+    actual: Text | None = _alias("actual", "实际完成值", "全年完成值", "完成值")
+    weight: Number | None = _alias("weight", "权重", "分值")
+    score: Number | None = _alias("score", "得分")
+    reason: Text | None = _alias("reason", "偏差原因分析及改进措施", "偏差原因", "未完成原因和改进措施")
+    goal: int | None = _alias("goal", "年度目标")
+
+
+class Form(_Model):
+    """项目支出绩效自评表 (``kind: project``) or 部门整体绩效自评表 (``kind: department``)."""
+
+    kind: Literal["project", "department"] = Field(
+        default="project", validation_alias=AliasChoices("kind", "类型")
+    )
+    code: Text | None = _alias("code", "项目编码")
+    project: Text | None = _alias("project", "项目名称", "单位名称")
+    year: int | None = _alias("year", "年度", "绩效自评年度")
+    unit: Text | None = _alias("unit", "实施单位")
+    money_unit: Literal["元", "万元"] = Field(
+        default="元", validation_alias=AliasChoices("money_unit", "金额单位")
+    )
+    budget: Budget | None = _alias("budget", "预算执行情况")
+    indicators: tuple[Indicator, ...] = Field(
+        default=(), validation_alias=AliasChoices("indicators", "绩效指标")
+    )
+    total: Number | None = _alias("total", "总分")
+
+
+_KNOWN_KEYS: dict[str, list[str]] = {}
+for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")):
+    names: list[str] = []
+    for _name, _field in _model.model_fields.items():
+        names.append(_name)
+        alias = _field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.extend(str(c) for c in alias.choices)
+    _KNOWN_KEYS[_where] = sorted(set(names))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """Safe YAML with floats read as exact Decimals."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # .inf / .nan
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a finite number: {text}", node.start_mark
+        ) from None
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+Lines = dict[tuple[str | int, ...], int]
+
+
+def _line_index(node: yaml.Node, path: tuple[str | int, ...], out: Lines) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out[(*path, str(key.value))] = key.start_mark.line + 1
+            _line_index(value, (*path, str(key.value)), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, (*path, i), out)
+
+
+def _read(path: Path) -> tuple[Any, Lines]:
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FormError("no such file", source=source) from None
+    except OSError as exc:
+        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
+    if len(raw) > MAX_FORM_BYTES:
+        raise FormError(f"file is larger than {MAX_FORM_BYTES} bytes", source=source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormError(
+            "the file is not UTF-8 text", source=source, expected="a YAML or JSON form"
+        ) from exc
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text, parse_float=Decimal), {}
+        except json.JSONDecodeError as exc:
+            raise FormError(
+                f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
+            ) from None
+    try:
+        loader = _DecimalLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise FormError(
+            f"invalid YAML: {exc.problem or exc.context}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FormError(f"invalid YAML: {exc}", source=source) from None
+    lines: Lines = {}
+    if node is not None:
+        _line_index(node, (), lines)
+    return data, lines
+
+
+def _format_loc(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _section(loc: tuple[str | int, ...]) -> str:
+    if loc and loc[0] in ("indicators", "绩效指标"):
+        return "indicators"
+    if loc and loc[0] in ("budget", "预算执行情况"):
+        return "budget"
+    return ""
+
+
+def form_from_data(
+    data: Any, *, source: str | None = None, lines: Lines | None = None
+) -> Form:
+    """Validate a mapping (from YAML, JSON or Python) as a :class:`Form`.
+
+    :raises FormError: naming the source, the field path, the line and what was expected.
+    """
+    if isinstance(data, Form):
+        return data
+    if not isinstance(data, Mapping):
+        raise FormError(
+            f"a form is a mapping of fields, got {type(data).__name__}",
+            source=source,
+            line=1 if source else None,
+            expected="kind, project, budget, indicators, …",
+        )
+    try:
+        return Form.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        where = _format_loc(loc)
+        line = (lines or {}).get(loc)
+        if line is None and lines:
+            for cut in range(len(loc) - 1, 0, -1):
+                if loc[:cut] in lines:
+                    line = lines[loc[:cut]]
+                    break
+        if error["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+            raise FormError(
+                f"unknown key {key!r}{hint}{more}", source=source, path=where, line=line
+            ) from None
+        expected = {
+            "missing": "this field",
+            "literal_error": error.get("ctx", {}).get("expected"),
+            "decimal_parsing": "a number",
+            "decimal_type": "a number",
+            "int_parsing": "a whole number",
+            "string_type": "text",
+            "tuple_type": "a list",
+            "model_type": "a mapping of fields",
+        }.get(error["type"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = "required field is missing"
+        raise FormError(message, source=source, path=where, line=line, expected=expected) from None
+
+
+def load_form(path: str | Path) -> Form:
+    """Read one form from a ``.yaml``/``.yml`` or ``.json`` file.
+
+    :raises FormError: for a missing or unreadable file, bad YAML/JSON, or a bad field —
+        naming the file, the field path and the line.
+    """
+    p = Path(path)
+    data, lines = _read(p)
+    return form_from_data(data, source=str(p), lines=lines)

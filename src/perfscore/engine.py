@@ -204,6 +204,7 @@ def _value_dict(value: Value | None) -> dict[str, Any] | None:
         out["clauses"] = [_value_dict(c) for c in value.clauses]
     elif isinstance(value, FreeText):
         out["reason"] = value.reason
+        out["reason_code"] = value.code
     return out
 
 
@@ -250,21 +251,23 @@ class _Judge:
 
     def judge(self, target: Value, actual: Value) -> _Judgement:
         if isinstance(target, NotApplicable):
-            if isinstance(actual, (NotApplicable, Nil)):
+            if isinstance(actual, NotApplicable) or (
+                isinstance(actual, Nil) and not target.placeholder
+            ):
                 return _Judgement("not_applicable", trace=["指标不适用"])
             self.flag(
                 "unmeasurable-target",
                 (*self.path, "target"),
                 text=target.text,
-                reason="指标值为不适用符号，但填报了完成值" if self.flag.lang != "en"
-                else "a not-applicable mark with a completion",
+                reason="指标值空缺，但填报了完成值" if self.flag.lang != "en"
+                else "no target is given, yet a completion is reported",
             )
             return _Judgement("not_judged")
         if isinstance(actual, NotApplicable):
             return _Judgement("not_applicable", trace=["完成值为不适用"])
         if isinstance(actual, FreeText):
             self.flag(
-                "unreadable-value", (*self.path, "actual"), text=actual.text, reason=actual.reason
+                "unreadable-value", (*self.path, "actual"), text=actual.text, reason=self._why(actual)
             )
             return _Judgement("not_judged")
         if isinstance(target, Compound):
@@ -277,9 +280,12 @@ class _Judge:
             return self._deadline(target, actual)
         if isinstance(target, FreeText):
             self.flag(
-                "unmeasurable-target", (*self.path, "target"), text=target.text, reason=target.reason
+                "unmeasurable-target", (*self.path, "target"), text=target.text, reason=self._why(target)
             )
         return self._qualitative(target, actual)
+
+    def _why(self, value: FreeText) -> str:
+        return value.reason if self.flag.lang == "en" else value.reason_zh
 
     # -- quantitative -----------------------------------------------------------------------
 
@@ -287,7 +293,8 @@ class _Judge:
         if target.op is not None:
             return target.op
         hint = self.rules.lower_hint
-        match = hint.search(self.name) if hint else None
+        # A clause of a compound target is named by its own label (帮教率 90%以上).
+        match = hint.search(target.label or self.name) if hint else None
         op = Op.LE if match else Op.GE
         why = (
             f"name matches {match.group(0)!r}" if match and self.flag.lang == "en"
@@ -606,7 +613,7 @@ def evaluate(
         results.append(_indicator(i, ind, ruleset, flag, scored))
 
     total: Decimal | None = None
-    if scored or execution is not None:
+    if scored:
         total = sum((r.score for r in results if r.score is not None), _ZERO)
         total += sum(
             (r.reported_score for r in results

@@ -143,6 +143,11 @@ class NotApplicable:
 
     kind = "not_applicable"
 
+    @property
+    def placeholder(self) -> bool:
+        """True for a bare mark (``/``, ``—``) rather than words saying 不适用."""
+        return not _CJK.search(self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class Nil:
@@ -163,14 +168,35 @@ class Compound:
     kind = "compound"
 
 
+_REASONS: dict[str, tuple[str, str]] = {
+    "stray-before": ("stray characters {detail!r} before the number", "数字前有多余字符“{detail}”"),
+    "stray-after": ("stray characters {detail!r} after the number", "数字后有多余字符“{detail}”"),
+    "no-words": ("neither a number nor words", "既不是数字也不是文字"),
+    "no-value": ("no number, grade or not-applicable word", "没有数值、等级词或不适用标记"),
+    "empty": ("empty", "空白"),
+    "descriptive": ("descriptive text without one measurable value", "描述性文字，没有单一可衡量的数值"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FreeText:
-    """Text the parser could not read as a value; ``reason`` says why."""
+    """Text the parser could not read as a value; ``code`` says why (see :attr:`reason`)."""
 
     text: str
-    reason: str
+    code: str
+    detail: str = ""
 
     kind = "free_text"
+
+    @property
+    def reason(self) -> str:
+        """Why the text could not be read, in English."""
+        return _REASONS[self.code][0].format(detail=self.detail)
+
+    @property
+    def reason_zh(self) -> str:
+        """Why the text could not be read, in Chinese."""
+        return _REASONS[self.code][1].format(detail=self.detail)
 
 
 Value = Comparison | Range | Grade | Deadline | NotApplicable | Nil | Compound | FreeText
@@ -386,21 +412,21 @@ def _clause(text: str) -> Comparison | Range | Grade | Deadline | Nil | NotAppli
                 elif op is None or op is Op.LE:  # 控制在0.5%以内
                     op = post_op
             if label and _SYMBOLS_ONLY.match(label) and not each:
-                return FreeText(text, f"stray characters {label!r} before the number")
+                return FreeText(text, "stray-before", label)
             if unit is not None:
                 return Comparison(
                     text, op, Quantity(magnitude, unit), label, tail, approximate, each
                 )
         elif magnitude is not None:
-            return FreeText(text, f"stray characters {tail!r} after the number")
+            return FreeText(text, "stray-after", tail)
 
     if _DEADLINE.search(text):
         return Deadline(text)
     if _GRADE_WORDS.search(text) and len(text) <= 24:
         return Grade(text)
     if not _CJK.search(text):
-        return FreeText(text, "neither a number nor words")
-    return FreeText(text, "no number, grade or not-applicable word")
+        return FreeText(text, "no-words")
+    return FreeText(text, "no-value")
 
 
 _MEASURABLE = (Comparison, Range, Grade)
@@ -421,10 +447,10 @@ def _parse(text: str) -> Value:
         ):
             return Compound(text, tuple(c for c in clauses if isinstance(c, _MEASURABLE)))
         if len(normal) > 24:
-            return FreeText(text, "descriptive text without one measurable value")
+            return FreeText(text, "descriptive")
     single = _clause(normal)
     if isinstance(single, Comparison) and len(single.label) + len(single.tail) > 24:
-        return FreeText(text, "descriptive text without one measurable value")
+        return FreeText(text, "descriptive")
     if isinstance(single, (Comparison, Range, Grade, Deadline, Nil, NotApplicable, FreeText)):
         return _retext(single, text)
     return single  # pragma: no cover

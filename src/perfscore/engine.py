@@ -700,7 +700,7 @@ def _indicator(
         if judgement.status == "not_applicable":
             score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
             trace.append(f"不适用：按规则计 {_plain(score)} 分")
-        elif judgement.status == "met":
+        elif judgement.status == "met" and judgement.kind != "qualitative":
             score = rules.round(weight)
             trace.append(f"达成：得满分 {_plain(score)}")
         elif judgement.achievement is not None:

@@ -229,7 +229,12 @@ _TRANSLATE = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
-_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年(?:度)?(?=\D)")
+# A calendar year (2020年, 2021年度) is a date, never a duration: forms print it as context.
+_CALENDAR_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}年(?:度)?(?=.)")
+# List enumerators at the start of a clause: 1. 2、 (3) （4）.
+_ENUMERATOR = re.compile(
+    r"^(?:\(\d{1,2}\)|（\d{1,2}）|\d{1,2}[、.．](?!\d)|\d{1,2}[.．](?=(?:19|20)\d{2}年))"
+)
 _TRAILING = re.compile(r"[。.;；,，、:：!！]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -246,7 +251,8 @@ def _normalise(text: str) -> str:
 
 _NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及.*|无面向.*|-+|/+|\\|n/?a|N/?A|暂无指标|无此项)$")
 _NIL = re.compile(
-    r"^(?:无|没有|零|未发现|未发生|未收到|未出现|未有)(?:[\u3400-\u9fff、]*)$"
+    r"^(?:(?:无|没有|零)[\u3400-\u9fff、]*"
+    r"|[\u3400-\u9fff]{0,8}?(?:未发现|未发生|未收到|未出现|未有)[\u3400-\u9fff、]*)$"
 )
 _DEADLINE = re.compile(r"(?:规定|法定|约定|合同)?(?:时间|时限|期限|期)内|及时|按时|按期|限期|当日|当天")
 
@@ -310,6 +316,7 @@ _RANGE = re.compile(
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
 _CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
 
+_CHINESE_NUMERALS = frozenset("一二两三四五六七八九十百")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                    "八": 8, "九": 9}
 
@@ -332,7 +339,7 @@ def _chinese_number(text: str) -> Decimal | None:
 
 
 def _number(text: str) -> Decimal | None:
-    if text[0] in _CHINESE_DIGITS or text[0] in "十百":
+    if text[0] in _CHINESE_NUMERALS:
         return _chinese_number(text)
     try:
         return Decimal(text.replace(",", ""))
@@ -391,6 +398,8 @@ def _clause(text: str) -> Comparison | Range | Grade | Deadline | Nil | NotAppli
             return Range(text, low, high, m["label"])
 
     m = _CLAUSE.match(body)
+    if m and m["num"][0] in _CHINESE_NUMERALS and (m["label"] or m["tail"] or not m["unit"]):
+        m = None  # 一 inside words (一线, 进一步) is not a number; 一年 and 两次 are
     if m:
         magnitude = _number(m["num"])
         label, tail = m["label"], m["tail"]
@@ -434,20 +443,24 @@ _MEASURABLE = (Comparison, Range, Grade)
 
 @lru_cache(maxsize=65_536)
 def _parse(text: str) -> Value:
-    normal = _YEAR_PREFIX.sub("", _normalise(text))
+    normal = _CALENDAR_YEAR.sub("", _normalise(text))
     if not normal:
         return FreeText(text, "empty")
-    parts = [p for p in _CLAUSE_SPLIT.split(normal) if p]
+    parts = [_ENUMERATOR.sub("", p) for p in _CLAUSE_SPLIT.split(normal)]
+    parts = [p for p in parts if p]
     if len(parts) > 1:
         clauses = [_clause(p) for p in parts]
         if all(isinstance(c, Nil) for c in clauses):
             return Nil(text)
+        if all(isinstance(c, Grade) for c in clauses):
+            return Grade(text)
         if all(isinstance(c, _MEASURABLE) for c in clauses) and all(
-            len(getattr(c, "label", "")) <= 16 for c in clauses
+            len(getattr(c, "label", "")) + len(getattr(c, "tail", "")) <= 16 for c in clauses
         ):
             return Compound(text, tuple(c for c in clauses if isinstance(c, _MEASURABLE)))
         if len(normal) > 24:
             return FreeText(text, "descriptive")
+    normal = _ENUMERATOR.sub("", normal) or normal
     single = _clause(normal)
     if isinstance(single, Comparison) and len(single.label) + len(single.tail) > 24:
         return FreeText(text, "descriptive")

@@ -1,0 +1,76 @@
+"""The command line, driven through run(argv, stdout, stderr)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from perfscore.cli import run
+from tests.conftest import DATA, EXAMPLES
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_score_table() -> None:
+    """The table shows the recomputed and printed totals; a clean form exits 0."""
+    code, out, err = _run("score", str(EXAMPLES / "luohu-2024-notary-lawyers.yaml"))
+    assert code == 0, err
+    assert "总分 93.69" in out
+    assert "预算执行率 96.86%" in out
+    assert err == ""
+
+
+def test_score_json_directory() -> None:
+    """A directory is read recursively; JSON output parses and keeps Decimals as strings."""
+    code, out, _ = _run("score", "--format", "json", str(EXAMPLES))
+    assert code == 0
+    data = json.loads(out)
+    assert sorted(d["total"] for d in data) == ["93.69", "99.90"]
+
+
+def test_fail_on_warning() -> None:
+    """--fail-on warning turns warnings into exit 1."""
+    path = str(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    assert _run("score", "--fail-on", "warning", path)[0] == 1
+    assert _run("score", "--fail-on", "never", path)[0] == 0
+
+
+def test_english_messages() -> None:
+    """--lang en prints English flag messages."""
+    _, out, _ = _run("score", "--lang", "en", str(DATA / "forms" / "pingshan-2020-training.yaml"))
+    assert "cannot read '80&'" in out
+
+
+def test_missing_path_is_one_line() -> None:
+    """A missing file is one line on stderr and exit 2."""
+    code, out, err = _run("score", "nope.yaml")
+    assert code == 2
+    assert out == ""
+    assert err.strip().count("\n") == 0 and "nope.yaml" in err
+
+
+def test_bad_file_is_reported_and_skipped(tmp_path: Path) -> None:
+    """A broken form is reported; the others are still scored; exit 1."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("project: x\nfoo: 1\n", "utf-8")
+    code, out, err = _run("score", str(bad), str(EXAMPLES / "luohu-2024-social-workers.yaml"))
+    assert code == 1
+    assert "unknown key 'foo'" in err and "Traceback" not in err
+    assert "总分 99.9" in out
+
+
+def test_usage_error() -> None:
+    """An unknown command is a usage error, exit 2."""
+    code, _, err = _run("scor")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_rules_list() -> None:
+    """rules list names the shipped rule sets."""
+    code, out, _ = _run("rules", "list")
+    assert code == 0 and "national-2020" in out

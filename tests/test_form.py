@@ -19,8 +19,13 @@ def test_chinese_aliases_and_printed_numbers() -> None:
             "项目名称": "测试",
             "预算执行情况": {"全年预算数": "4,262.41", "全年执行数": "4,262.41"},
             "绩效指标": [
-                {"三级指标": "社工人数", "年度指标值": "≥16人", "实际完成值": "16人",
-                 "权重": 90, "得分": 90},
+                {
+                    "三级指标": "社工人数",
+                    "年度指标值": "≥16人",
+                    "实际完成值": "16人",
+                    "权重": 90,
+                    "得分": 90,
+                },
             ],
             "总分": 100,
         }
@@ -44,8 +49,12 @@ def test_json_form(tmp_path: Path) -> None:
     """A JSON form is read like YAML, with Decimal numbers."""
     path = tmp_path / "f.json"
     path.write_text(
-        json.dumps({"project": "x", "indicators": [{"name": "a", "target": "≥1次",
-                                                     "actual": "2次", "weight": 0.5}]}),
+        json.dumps(
+            {
+                "project": "x",
+                "indicators": [{"name": "a", "target": "≥1次", "actual": "2次", "weight": 0.5}],
+            }
+        ),
         "utf-8",
     )
     result = perfscore.evaluate(path)

@@ -84,10 +84,15 @@ def test_extends_cycle(tmp_path: Path) -> None:
 
 def test_severity_override(tmp_path: Path) -> None:
     """A rule set can lower a flag's severity."""
-    path = _write(tmp_path, "name: x\ntitle: t\nextends: national-2020\nseverity: {score-mismatch: warning}\n")
+    path = _write(
+        tmp_path, "name: x\ntitle: t\nextends: national-2020\nseverity: {score-mismatch: warning}\n"
+    )
     result = perfscore.evaluate(
-        {"indicators": [{"name": "a", "target": "≥1件", "actual": "1件", "weight": 90,
-                         "score": 80}]},
+        {
+            "indicators": [
+                {"name": "a", "target": "≥1件", "actual": "1件", "weight": 90, "score": 80}
+            ]
+        },
         rules=path,
     )
     assert [f.severity for f in result.flags if f.code == "score-mismatch"] == ["warning"]

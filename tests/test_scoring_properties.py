@@ -41,9 +41,10 @@ def test_score_monotone_for_higher_is_better(
     """For a ≥ target, a larger actual never scores less."""
     low, high = sorted((a, b))
     t = f"≥{_plain(target)}{unit}"
-    assert _score(t, f"{_plain(low)}{unit}", weight).score <= _score(
-        t, f"{_plain(high)}{unit}", weight
-    ).score
+    assert (
+        _score(t, f"{_plain(low)}{unit}", weight).score
+        <= _score(t, f"{_plain(high)}{unit}", weight).score
+    )
 
 
 @given(positive, positive, positive, weights)
@@ -53,9 +54,7 @@ def test_score_monotone_for_lower_is_better(
     """For a ≤ target, a larger actual never scores more."""
     low, high = sorted((a, b))
     t = f"≤{_plain(target)}%"
-    assert _score(t, f"{_plain(low)}%", weight).score >= _score(
-        t, f"{_plain(high)}%", weight
-    ).score
+    assert _score(t, f"{_plain(low)}%", weight).score >= _score(t, f"{_plain(high)}%", weight).score
 
 
 @given(positive, magnitudes, weights)

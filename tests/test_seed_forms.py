@@ -193,7 +193,9 @@ def test_seed_001_readings() -> None:
     law = perfscore.evaluate(DATA / "forms" / "pingshan-2020-rule-of-law.yaml")
     row = _row(law, "专项法律服务时间")
     assert row.status == "not_judged"
-    assert any(f.code == "unit-mismatch" and f.path[:2] == ("indicators", row.index) for f in law.flags)
+    assert any(
+        f.code == "unit-mismatch" and f.path[:2] == ("indicators", row.index) for f in law.flags
+    )
 
     other = perfscore.evaluate(DATA / "forms" / "pingshan-2020-other-judicial.yaml")
     slash = _row(other, "无假证；错证率在1‰内")

@@ -25,9 +25,7 @@ def test_case_file_covers_all_five_seeds() -> None:
     assert len(CASES) > 200
 
 
-@pytest.mark.parametrize(
-    "case", CASES, ids=[c["text"][:24].replace("\n", " ") for c in CASES]
-)
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:24].replace("\n", " ") for c in CASES])
 def test_seed_value_reads_as_a_reader_would(case: dict[str, str]) -> None:
     """Each target/actual in the seeds is read into the structure the case file gives."""
     assert describe(parse_value(case["text"])) == case["reads"]
@@ -86,7 +84,8 @@ def test_comparison_fields() -> None:
 def test_units_compare_by_dimension() -> None:
     """人 and 家 share a dimension; % and 人 do not; 万元 converts exactly to 元."""
     people, firms, rate = parse_value("2人"), parse_value("3家"), parse_value("2%")
-    assert isinstance(people, Comparison) and isinstance(firms, Comparison)
+    assert isinstance(people, Comparison)
+    assert isinstance(firms, Comparison)
     assert isinstance(rate, Comparison)
     assert people.quantity.unit.dimension == firms.quantity.unit.dimension == "[count]"
     assert rate.quantity.unit.dimension != people.quantity.unit.dimension
@@ -105,9 +104,11 @@ def test_compound_clauses_keep_labels() -> None:
 def test_grade_bands() -> None:
     """Completion words carry a band; target words do not."""
     done = parse_value("达成预期指标")
-    assert isinstance(done, Grade) and done.band is Band.FULL
+    assert isinstance(done, Grade)
+    assert done.band is Band.FULL
     target = parse_value("效果显著")
-    assert isinstance(target, Grade) and target.band is None
+    assert isinstance(target, Grade)
+    assert target.band is None
 
 
 def test_unreadable_keeps_reason() -> None:
@@ -115,7 +116,8 @@ def test_unreadable_keeps_reason() -> None:
     value = parse_value("80&")
     assert isinstance(value, FreeText)
     assert value.code == "stray-after"
-    assert "&" in value.reason and "&" in value.reason_zh
+    assert "&" in value.reason
+    assert "&" in value.reason_zh
 
 
 def test_non_string_is_refused() -> None:

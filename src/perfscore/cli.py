@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=["table", "json"], default="table")
     score.add_argument("--lang", choices=["zh", "en"], default="zh")
     score.add_argument(
-        "--fail-on", choices=["error", "warning", "never"], default="error",
+        "--fail-on",
+        choices=["error", "warning", "never"],
+        default="error",
         help="exit 1 when a flag of this severity or worse is found (default: error)",
     )
     rules = sub.add_parser("rules", help="rule sets")

@@ -259,7 +259,8 @@ class _Judge:
                 "unmeasurable-target",
                 (*self.path, "target"),
                 text=target.text,
-                reason="指标值空缺，但填报了完成值" if self.flag.lang != "en"
+                reason="指标值空缺，但填报了完成值"
+                if self.flag.lang != "en"
                 else "no target is given, yet a completion is reported",
             )
             return _Judgement("not_judged")
@@ -267,7 +268,10 @@ class _Judge:
             return _Judgement("not_applicable", trace=["完成值为不适用"])
         if isinstance(actual, FreeText):
             self.flag(
-                "unreadable-value", (*self.path, "actual"), text=actual.text, reason=self._why(actual)
+                "unreadable-value",
+                (*self.path, "actual"),
+                text=actual.text,
+                reason=self._why(actual),
             )
             return _Judgement("not_judged")
         if isinstance(target, Compound):
@@ -280,7 +284,10 @@ class _Judge:
             return self._deadline(target, actual)
         if isinstance(target, FreeText):
             self.flag(
-                "unmeasurable-target", (*self.path, "target"), text=target.text, reason=self._why(target)
+                "unmeasurable-target",
+                (*self.path, "target"),
+                text=target.text,
+                reason=self._why(target),
             )
         return self._qualitative(target, actual)
 
@@ -297,9 +304,12 @@ class _Judge:
         match = hint.search(target.label or self.name) if hint else None
         op = Op.LE if match else Op.GE
         why = (
-            f"name matches {match.group(0)!r}" if match and self.flag.lang == "en"
-            else f"指标名称含“{match.group(0)}”" if match
-            else "default: higher is better" if self.flag.lang == "en"
+            f"name matches {match.group(0)!r}"
+            if match and self.flag.lang == "en"
+            else f"指标名称含“{match.group(0)}”"
+            if match
+            else "default: higher is better"
+            if self.flag.lang == "en"
             else "默认越高越好"
         )
         self.flag(
@@ -337,7 +347,8 @@ class _Judge:
                 "unit-mismatch",
                 self.path,
                 detail=(
-                    f"指标值“{target}”与实际完成值“{q}”量纲不同" if self.flag.lang != "en"
+                    f"指标值“{target}”与实际完成值“{q}”量纲不同"
+                    if self.flag.lang != "en"
                     else f"target {target} and actual {q} have different dimensions"
                 ),
             )
@@ -348,10 +359,8 @@ class _Judge:
         t = target.base if not target.unit.is_number else target.magnitude
         a = actual.base if not target.unit.is_number else actual.magnitude
         t, a = _tidy(t), _tidy(a)
-        met = {
-            Op.GE: a >= t, Op.GT: a > t, Op.LE: a <= t, Op.LT: a < t, Op.EQ: a == t
-        }[op]
-        trace = [f"{actual} {'满足' if met else '未满足'} {str(op)} {target}"]
+        met = {Op.GE: a >= t, Op.GT: a > t, Op.LE: a <= t, Op.LT: a < t, Op.EQ: a == t}[op]
+        trace = [f"{actual} {'满足' if met else '未满足'} {op!s} {target}"]
         if met:
             return _Judgement("met", _ONE, "quantitative", op, trace=trace)
         if op in (Op.GE, Op.GT):
@@ -377,7 +386,9 @@ class _Judge:
                 return _Judgement("not_judged", direction=op)
             return self._compare(op, tq, aq)
         if isinstance(actual, Nil):
-            if op in (Op.LE, Op.LT) or not (tq.unit.is_percent or tq.unit.is_number and tq.magnitude <= 1):
+            if op in (Op.LE, Op.LT) or not (
+                tq.unit.is_percent or (tq.unit.is_number and tq.magnitude <= 1)
+            ):
                 # 无 against a limit is zero (no complaints); against a count it is nothing done.
                 return self._compare(op, tq, Quantity(_ZERO, tq.unit))
             self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
@@ -417,10 +428,15 @@ class _Judge:
         achievement /= len(judged)
         trace = [f"第{i + 1}项：{'；'.join(r.trace)}" for i, r in enumerate(results)]
         status: Status = (
-            "met" if all(r.status == "met" for r in judged)
-            else "missed" if achievement == 0 else "partly_met"
+            "met"
+            if all(r.status == "met" for r in judged)
+            else "missed"
+            if achievement == 0
+            else "partly_met"
         )
-        kind = "quantitative" if any(r.kind == "quantitative" for r in judged) else "qualitative"
+        kind: Literal["quantitative", "qualitative"] = (
+            "quantitative" if any(r.kind == "quantitative" for r in judged) else "qualitative"
+        )
         if status != "met":
             trace.append(f"完成程度取各项平均 = {_plain(achievement)}")
         return _Judgement(status, achievement, kind, trace=trace)
@@ -442,7 +458,9 @@ class _Judge:
     def _grade_completion(self, actual: Grade, op: Op | None = None) -> _Judgement:
         band = actual.band or Band.FULL
         completion = self.rules.spec.qualitative.words.get(band.value, _ONE)
-        self.flag("grade-read", (*self.path, "actual"), text=actual.text, percent=_percent(completion))
+        self.flag(
+            "grade-read", (*self.path, "actual"), text=actual.text, percent=_percent(completion)
+        )
         return self._by_band(completion, [f"“{actual.text}”按 {_percent(completion)} 计"], op)
 
     def _by_band(self, completion: Decimal, trace: list[str], op: Op | None = None) -> _Judgement:
@@ -451,7 +469,9 @@ class _Judge:
         status: Status = band.status if band else ("met" if achievement >= 1 else "partly_met")
         if band:
             trace.append(f"档次：{band.name}")
-        kind: Literal["quantitative", "qualitative"] = "qualitative" if op is None else "quantitative"
+        kind: Literal["quantitative", "qualitative"] = (
+            "qualitative" if op is None else "quantitative"
+        )
         return _Judgement(status, achievement, kind, op, self.rules.spec.qualitative.score, trace)
 
     def _qualitative(self, target: Value, actual: Value) -> _Judgement:
@@ -480,7 +500,8 @@ class _Judge:
                     "unit-mismatch",
                     self.path,
                     detail=(
-                        f"定性指标的完成值“{q}”不是百分比" if self.flag.lang != "en"
+                        f"定性指标的完成值“{q}”不是百分比"
+                        if self.flag.lang != "en"
                         else f"qualitative completion {q} is not a percentage"
                     ),
                 )
@@ -490,7 +511,8 @@ class _Judge:
             "unreadable-value",
             (*self.path, "actual"),
             text=actual.text,
-            reason="不是完成比例或完成情况" if self.flag.lang != "en"
+            reason="不是完成比例或完成情况"
+            if self.flag.lang != "en"
             else "neither a completion percentage nor a completion word",
         )
         return _Judgement("not_judged")
@@ -505,9 +527,7 @@ def _tidy(value: Decimal) -> Decimal:
 # The form
 
 
-def _execution(
-    budget: Budget, rules: RuleSet, flag: _Flagger
-) -> ExecutionResult:
+def _execution(budget: Budget, rules: RuleSet, flag: _Flagger) -> ExecutionResult:
     weight = budget.weight if budget.weight is not None else rules.weights.execution
     adjusted, executed = budget.adjusted, budget.executed
     rate = score = reported_rate = None
@@ -616,8 +636,11 @@ def evaluate(
     if scored:
         total = sum((r.score for r in results if r.score is not None), _ZERO)
         total += sum(
-            (r.reported_score for r in results
-             if r.score is None and r.status == "not_judged" and r.reported_score is not None),
+            (
+                r.reported_score
+                for r in results
+                if r.score is None and r.status == "not_judged" and r.reported_score is not None
+            ),
             _ZERO,
         )
         if execution is not None and execution.score is not None:
@@ -680,7 +703,8 @@ def _indicator(
                 "unit-mismatch",
                 (*path, "target"),
                 detail=(
-                    f"“{ind.name}”是比率，指标值却以“{unit}”计" if flag.lang != "en"
+                    f"“{ind.name}”是比率，指标值却以“{unit}”计"
+                    if flag.lang != "en"
                     else f"{ind.name!r} is a rate but the target is in {unit}"
                 ),
             )
@@ -698,7 +722,9 @@ def _indicator(
     trace = list(judgement.trace)
     if weight is not None:
         if judgement.status == "not_applicable":
-            score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
+            score = (
+                rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
+            )
             trace.append(f"不适用：按规则计 {_plain(score)} 分")
         elif judgement.status == "met" and judgement.kind != "qualitative":
             score = rules.round(weight)
@@ -706,7 +732,8 @@ def _indicator(
         elif judgement.achievement is not None:
             formula = (
                 rules.qualitative_score
-                if judgement.kind == "qualitative" or judgement.formula == rules.spec.qualitative.score
+                if judgement.kind == "qualitative"
+                or judgement.formula == rules.spec.qualitative.score
                 else rules.quantitative_score
             )
             names = (
@@ -720,16 +747,16 @@ def _indicator(
                 f"得分 = {formula.text} = {_plain(weight)} × {_plain(judgement.achievement)}"
                 f" = {_plain(raw)} → {_plain(score)}"
             )
-        if (
-            score is not None
-            and ind.score is not None
-            and abs(ind.score - score) > rules.tolerance
-        ):
+        if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
             met = judgement.status == "met"
             how = (
                 ("target met" if met else f"achievement {_percent(judgement.achievement or _ZERO)}")
                 if flag.lang == "en"
-                else ("指标已达成，应得满分" if met else f"完成程度 {_percent(judgement.achievement or _ZERO)}")
+                else (
+                    "指标已达成，应得满分"
+                    if met
+                    else f"完成程度 {_percent(judgement.achievement or _ZERO)}"
+                )
             )
             flag(
                 "score-mismatch",

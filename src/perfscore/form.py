@@ -100,7 +100,9 @@ class Indicator(_Model):
     actual: Text | None = _alias("actual", "实际完成值", "全年完成值", "完成值")
     weight: Number | None = _alias("weight", "权重", "分值")
     score: Number | None = _alias("score", "得分")
-    reason: Text | None = _alias("reason", "偏差原因分析及改进措施", "偏差原因", "未完成原因和改进措施")
+    reason: Text | None = _alias(
+        "reason", "偏差原因分析及改进措施", "偏差原因", "未完成原因和改进措施"
+    )
     goal: int | None = _alias("goal", "年度目标")
 
 
@@ -230,9 +232,7 @@ def _section(loc: tuple[str | int, ...]) -> str:
     return ""
 
 
-def form_from_data(
-    data: Any, *, source: str | None = None, lines: Lines | None = None
-) -> Form:
+def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None = None) -> Form:
     """Validate a mapping (from YAML, JSON or Python) as a :class:`Form`.
 
     :raises FormError: naming the source, the field path, the line and what was expected.

@@ -74,8 +74,18 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     header = (
         ["#", "一级", "二级", "三级指标", "指标值", "完成值", "判断", "权重", "得分", "填报"]
         if lang != "en"
-        else ["#", "level1", "level2", "indicator", "target", "actual", "status", "weight",
-              "score", "printed"]
+        else [
+            "#",
+            "level1",
+            "level2",
+            "indicator",
+            "target",
+            "actual",
+            "status",
+            "weight",
+            "score",
+            "printed",
+        ]
     )
     rows = [
         [
@@ -97,7 +107,9 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     out.append("")
     label = "总分" if lang != "en" else "total"
     printed = "填报" if lang != "en" else "printed"
-    out.append(f"{label} {_num(result.total) or '-'}  ({printed} {_num(result.reported_total) or '-'})")
+    out.append(
+        f"{label} {_num(result.total) or '-'}  ({printed} {_num(result.reported_total) or '-'})"
+    )
     if result.flags:
         out.append("")
         for f in result.flags:

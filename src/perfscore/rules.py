@@ -39,9 +39,30 @@ MAX_RULE_BYTES = 256 * 1024
 
 _FUNCTIONS: dict[str, Any] = {"min": min, "max": max, "abs": abs}
 _ALLOWED_NODES = (
-    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.BoolOp, ast.Call,
-    ast.Name, ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd,
-    ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.And, ast.Or,
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.BoolOp,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.USub,
+    ast.UAdd,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Eq,
+    ast.NotEq,
+    ast.And,
+    ast.Or,
 )
 
 
@@ -81,9 +102,7 @@ class Formula:
             if isinstance(node, ast.Call) and not (
                 isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
             ):
-                raise RuleSetError(
-                    f"only min, max and abs may be called ({text!r})", path=where
-                )
+                raise RuleSetError(f"only min, max and abs may be called ({text!r})", path=where)
             if isinstance(node, ast.Name) and node.id not in names and node.id not in _FUNCTIONS:
                 close = difflib.get_close_matches(node.id, sorted(names), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -97,8 +116,9 @@ class Formula:
                     raise RuleSetError(f"only numbers may appear in {text!r}", path=where)
                 # Exact decimals: 0.5 in a rule file means Decimal("0.5"), not a binary float.
                 literal = ast.get_source_segment(text.strip(), node) or repr(node.value)
-                node.value = Decimal(literal)
-                if abs(node.value) > MAX_CONSTANT:
+                exact = Decimal(literal)
+                node.value = exact  # type: ignore[assignment]  # simpleeval returns it as is
+                if abs(exact) > MAX_CONSTANT:
                     raise RuleSetError(
                         f"constant {literal} exceeds {MAX_CONSTANT} in {text!r}", path=where
                     )
@@ -179,9 +199,7 @@ class Qualitative(_Strict):
 
     score: str = "weight * min(completion, 1)"
     bands: tuple[Band, ...] = ()
-    words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(
-        default_factory=dict
-    )
+    words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
     source: str | None = None
 
 
@@ -316,9 +334,7 @@ def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
         higher=formula(quant.higher, {"actual", "target"}, "quantitative.higher"),
         lower=formula(quant.lower, {"actual", "target"}, "quantitative.lower"),
         equal=formula(quant.equal, {"actual", "target"}, "quantitative.equal"),
-        quantitative_score=formula(
-            quant.score, {"weight", "achievement"}, "quantitative.score"
-        ),
+        quantitative_score=formula(quant.score, {"weight", "achievement"}, "quantitative.score"),
         qualitative_score=formula(qual.score, {"weight", "completion"}, "qualitative.score"),
         lower_hint=pattern(spec.direction_hints.lower, "direction_hints.lower"),
         rate_name=pattern(spec.rate_names, "rate_names"),
@@ -349,7 +365,7 @@ class _LimitedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases are not allowed in rule files", event.start_mark
             )
@@ -404,7 +420,9 @@ def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def _resolve(name_or_path: str | Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], str, dict[tuple[str, ...], int]]:
+def _resolve(
+    name_or_path: str | Path, seen: tuple[str, ...]
+) -> tuple[dict[str, Any], str, dict[tuple[str, ...], int]]:
     text = str(name_or_path)
     path = Path(text)
     if not (path.suffix in {".yaml", ".yml"} or path.exists()):
@@ -438,13 +456,15 @@ def _load(key: str) -> RuleSet:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             fields = RuleFile.model_fields
-            known: list[str] = list(fields) + ["$schema"]
+            known: list[str] = [*list(fields), "$schema"]
             if len(loc) > 1 and loc[0] in fields:
                 annotation = fields[loc[0]].annotation
                 if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                     known = list(annotation.model_fields)
             close = difflib.get_close_matches(loc[-1], known, n=1)
-            message = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+            message = f"unknown key {loc[-1]!r}" + (
+                f"; did you mean {close[0]!r}?" if close else ""
+            )
         line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
         raise RuleSetError(message, source=source, path=".".join(loc), line=line) from None
     return _compile(spec, source)

@@ -36,10 +36,54 @@ __all__ = [
 
 #: Counting words (量词) seen on forms, all of dimension ``[count]``.
 COUNT_WORDS: tuple[str, ...] = (
-    "人次", "户次", "件次", "场次", "批次", "车次",
-    "人", "名", "位", "户", "次", "件", "宗", "起", "例", "家", "个", "所", "场", "期",
-    "份", "本", "册", "套", "台", "块", "张", "条", "篇", "项", "处", "间", "座", "辆", "部",
-    "批", "类", "支", "组", "课时", "节", "堂", "单", "笔", "只", "栋", "幅", "片",
+    "人次",
+    "户次",
+    "件次",
+    "场次",
+    "批次",
+    "车次",
+    "人",
+    "名",
+    "位",
+    "户",
+    "次",
+    "件",
+    "宗",
+    "起",
+    "例",
+    "家",
+    "个",
+    "所",
+    "场",
+    "期",
+    "份",
+    "本",
+    "册",
+    "套",
+    "台",
+    "块",
+    "张",
+    "条",
+    "篇",
+    "项",
+    "处",
+    "间",
+    "座",
+    "辆",
+    "部",
+    "批",
+    "类",
+    "支",
+    "组",
+    "课时",
+    "节",
+    "堂",
+    "单",
+    "笔",
+    "只",
+    "栋",
+    "幅",
+    "片",
 )
 
 # Duration words, with their pint names.  个工作日 is counted as a day: forms never mix
@@ -133,9 +177,11 @@ PERCENT = Unit("%", "", Decimal("0.01"))
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Decimal]:
     """The package's pint registry, built once from the minimal definitions above."""
-    ureg = pint.UnitRegistry(None, non_int_type=Decimal, cache_folder=None)
+    ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
+        None, non_int_type=Decimal, cache_folder=None
+    )
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg
@@ -180,7 +226,7 @@ def resolve(label: str, noun: str = "") -> Unit:
     expr = " / ".join(_pint_name(p) for p in parts)
     ureg = registry()
     quantity = ureg.Quantity(Decimal(1), expr).to_base_units()
-    dims = quantity.dimensionality
+    dims = {name: float(str(power)) for name, power in quantity.dimensionality.items()}
     dimension = " / ".join(
         filter(
             None,

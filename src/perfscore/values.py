@@ -174,7 +174,10 @@ _REASONS: dict[str, tuple[str, str]] = {
     "no-words": ("neither a number nor words", "既不是数字也不是文字"),
     "no-value": ("no number, grade or not-applicable word", "没有数值、等级词或不适用标记"),
     "empty": ("empty", "空白"),
-    "descriptive": ("descriptive text without one measurable value", "描述性文字，没有单一可衡量的数值"),
+    "descriptive": (
+        "descriptive text without one measurable value",
+        "描述性文字，没有单一可衡量的数值",
+    ),
 }
 
 
@@ -224,7 +227,7 @@ _TRANSLATE = str.maketrans(
         "”": "",
         "‘": "",
         "’": "",
-        "\"": "",
+        '"': "",
         "'": "",
     }
 )
@@ -254,7 +257,9 @@ _NIL = re.compile(
     r"^(?:(?:无|没有|零)[\u3400-\u9fff、]*"
     r"|[\u3400-\u9fff]{0,8}?(?:未发现|未发生|未收到|未出现|未有)[\u3400-\u9fff、]*)$"
 )
-_DEADLINE = re.compile(r"(?:规定|法定|约定|合同)?(?:时间|时限|期限|期)内|及时|按时|按期|限期|当日|当天")
+_DEADLINE = re.compile(
+    r"(?:规定|法定|约定|合同)?(?:时间|时限|期限|期)内|及时|按时|按期|限期|当日|当天"
+)
 
 _BAND_WORDS: tuple[tuple[Band, re.Pattern[str]], ...] = (
     (Band.NONE, re.compile(r"^(?:未达成|未完成|未实现|未通过|未达标|不合格|没有完成|否)")),
@@ -280,17 +285,49 @@ _GRADE_WORDS = re.compile(
 
 _NUMBER = r"(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|[一二两三四五六七八九十百]+)"
 _CMP_WORDS: dict[str, Op] = {
-    "≥": Op.GE, "不低于": Op.GE, "不少于": Op.GE, "不小于": Op.GE, "大于等于": Op.GE,
-    "大于或等于": Op.GE, "至少": Op.GE, "达到": Op.GE, "达": Op.GE, "不下于": Op.GE,
-    "≤": Op.LE, "不超过": Op.LE, "不高于": Op.LE, "不多于": Op.LE, "不大于": Op.LE,
-    "小于等于": Op.LE, "小于或等于": Op.LE, "最多": Op.LE, "控制在": Op.LE, "不超出": Op.LE,
-    ">": Op.GT, "高于": Op.GT, "大于": Op.GT, "超过": Op.GT, "多于": Op.GT,
-    "<": Op.LT, "低于": Op.LT, "小于": Op.LT, "少于": Op.LT, "不足": Op.LT,
-    "=": Op.EQ, "等于": Op.EQ, "为": Op.EQ,
+    "≥": Op.GE,
+    "不低于": Op.GE,
+    "不少于": Op.GE,
+    "不小于": Op.GE,
+    "大于等于": Op.GE,
+    "大于或等于": Op.GE,
+    "至少": Op.GE,
+    "达到": Op.GE,
+    "达": Op.GE,
+    "不下于": Op.GE,
+    "≤": Op.LE,
+    "不超过": Op.LE,
+    "不高于": Op.LE,
+    "不多于": Op.LE,
+    "不大于": Op.LE,
+    "小于等于": Op.LE,
+    "小于或等于": Op.LE,
+    "最多": Op.LE,
+    "控制在": Op.LE,
+    "不超出": Op.LE,
+    ">": Op.GT,
+    "高于": Op.GT,
+    "大于": Op.GT,
+    "超过": Op.GT,
+    "多于": Op.GT,
+    "<": Op.LT,
+    "低于": Op.LT,
+    "小于": Op.LT,
+    "少于": Op.LT,
+    "不足": Op.LT,
+    "=": Op.EQ,
+    "等于": Op.EQ,
+    "为": Op.EQ,
 }
 _POST_WORDS: dict[str, Op | None] = {
-    "及以上": Op.GE, "以上": Op.GE, "之上": Op.GE,
-    "及以下": Op.LE, "以下": Op.LE, "以内": Op.LE, "之内": Op.LE, "内": Op.LE,
+    "及以上": Op.GE,
+    "以上": Op.GE,
+    "之上": Op.GE,
+    "及以下": Op.LE,
+    "以下": Op.LE,
+    "以内": Op.LE,
+    "之内": Op.LE,
+    "内": Op.LE,
     "左右": None,
 }
 
@@ -317,8 +354,18 @@ _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|�
 _CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
 
 _CHINESE_NUMERALS = frozenset("一二两三四五六七八九十百")
-_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                   "八": 8, "九": 9}
+_CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _chinese_number(text: str) -> Decimal | None:
@@ -385,7 +432,7 @@ def _clause(text: str) -> Comparison | Range | Grade | Deadline | Nil | NotAppli
     m_each = _EACH.match(body)
     if m_each:
         each = True
-        body = body[m_each.end():]
+        body = body[m_each.end() :]
 
     m = _RANGE.match(body)
     if m and not _SYMBOLS_ONLY.match(m["label"] or "x"):
@@ -407,7 +454,12 @@ def _clause(text: str) -> Comparison | Range | Grade | Deadline | Nil | NotAppli
             if m["mult"]:
                 magnitude *= _MULTIPLIERS[m["mult"]]
             noun = ""
-            if m["unit"] and not m["post"] and _NOUN.match(tail) and resolve(m["unit"]).dimension == "[count]":
+            if (
+                m["unit"]
+                and not m["post"]
+                and _NOUN.match(tail)
+                and resolve(m["unit"]).dimension == "[count]"
+            ):
                 noun, tail = tail, ""
             elif m["unit"] and m["post"] is None and tail.startswith(("以上", "以下", "以内")):
                 pass  # handled by the regex; kept for clarity

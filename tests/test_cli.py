@@ -78,3 +78,22 @@ def test_rules_list() -> None:
     code, out, _ = _run("rules", "list")
     assert code == 0
     assert "national-2020" in out
+
+
+def test_rules_check_shipped() -> None:
+    """The shipped rule sets load and compile."""
+    from tests.conftest import ROOT
+
+    code, out, err = _run("rules", "check", str(ROOT / "rules"))
+    assert code == 0, out
+    assert "0 with errors" in err
+
+
+def test_rules_check_reports_bad_file(tmp_path: Path) -> None:
+    """A broken rule file is one finding naming its line; exit 1."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ntitle: t\nroundng: {places: 2}\n", "utf-8")
+    code, out, _ = _run("rules", "check", str(bad))
+    assert code == 1
+    assert f"{bad}:3" in out
+    assert "did you mean 'rounding'" in out

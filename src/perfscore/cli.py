@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule sets")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("list", help="list the shipped rule sets")
-    for p in (score, rules):
+    check = rules_sub.add_parser("check", help="load and compile rule files; report errors")
+    check.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    for p in (score, rules, check):
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
 
@@ -67,6 +69,28 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
+def _check_rules(paths: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    files: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            print(f"perfscore: {text}: no such file or directory", file=stderr)
+            return 2
+    findings = 0
+    for path in files:
+        try:
+            load_rules(path)
+        except PerfscoreError as exc:
+            findings += 1
+            print(str(exc), file=stdout)
+    print(f"{len(files)} rule files checked, {findings} with errors", file=stderr)
+    return 1 if findings else 0
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line; 0 clean, 1 flags at or above ``--fail-on`` or bad files, 2 usage."""
     try:
@@ -78,6 +102,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return int(exc.code or 0)
 
     if args.command == "rules":
+        if args.rules_command == "check":
+            return _check_rules(args.paths, stdout, stderr)
         for name in list_rules():
             print(f"{name}\t{load_rules(name).title}", file=stdout)
         return 0

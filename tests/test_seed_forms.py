@@ -61,7 +61,7 @@ def test_cost_control_scored_in_proportion(luohu_social_workers: Path) -> None:
 def test_ratio_reads_are_flagged(luohu_notary: Path) -> None:
     """0.9 against ≥90% and 1 against ≤100% are read as percentages, and said so."""
     result = perfscore.evaluate(luohu_notary)
-    paths = {f.where for f in result.flags if f.code == "ratio-read-as-percent"}
+    paths = {f.path for f in result.flags if f.code == "ratio-read-as-percent"}
     assert paths == {
         "indicators[5].actual",
         "indicators[7].actual",
@@ -81,7 +81,7 @@ def test_inferred_directions_are_reported(luohu_notary: Path) -> None:
     """120家 and 450份 carry no comparator: read as ≥ and flagged."""
     result = perfscore.evaluate(luohu_notary)
     inferred = [f for f in result.flags if f.code == "direction-inferred"]
-    assert [f.where for f in inferred] == [
+    assert [f.path for f in inferred] == [
         "indicators[0].target",
         "indicators[1].target",
         "indicators[3].target",
@@ -98,7 +98,7 @@ def test_one_changed_score_gives_one_mismatch(
     data["indicators"][index]["score"] = new_score
     result = perfscore.evaluate(data)
     mismatches = [f for f in result.flags if f.code == "score-mismatch"]
-    assert [f.where for f in mismatches] == [f"indicators[{index}].score"]
+    assert [f.path for f in mismatches] == [f"indicators[{index}].score"]
     assert mismatches[0].severity == "error"
     assert mismatches[0].data["reported"] == new_score
     assert not result.ok
@@ -185,7 +185,7 @@ def test_seed_001_readings() -> None:
     typo = _row(training, "社区法律顾问参加培训效果反馈")
     assert typo.status == "not_judged"
     assert any(
-        f.code == "unreadable-value" and f.where == f"indicators[{typo.index}].actual"
+        f.code == "unreadable-value" and f.path == f"indicators[{typo.index}].actual"
         for f in training.flags
     )
     assert _row(training, "人民调解员参加培训效果反馈").status == "met"  # 80% is in band 1
@@ -194,7 +194,7 @@ def test_seed_001_readings() -> None:
     row = _row(law, "专项法律服务时间")
     assert row.status == "not_judged"
     assert any(
-        f.code == "unit-mismatch" and f.path[:2] == ("indicators", row.index) for f in law.flags
+        f.code == "unit-mismatch" and f.location[:2] == ("indicators", row.index) for f in law.flags
     )
 
     other = perfscore.evaluate(DATA / "forms" / "pingshan-2020-other-judicial.yaml")
@@ -238,3 +238,22 @@ def test_flags_are_ordered(luohu_notary: Path) -> None:
     """Flags come out sorted by path, then severity, then code."""
     flags = perfscore.evaluate(luohu_notary).flags
     assert list(flags) == sorted(flags, key=lambda f: f.sort_key())
+
+
+def test_nil_readings_depend_on_the_target() -> None:
+    """无 is zero against a ≤ target, nothing done against a count, not applicable otherwise."""
+    result = perfscore.evaluate(
+        {
+            "indicators": [
+                {"name": "投诉数", "target": "≤2件", "actual": "无"},
+                {"name": "培训次数", "target": "≥3次", "actual": "无"},
+                {"name": "工作成效", "target": "效果显著", "actual": "无"},
+                {"name": "经济效益", "target": "不适用", "actual": "无"},
+            ]
+        }
+    )
+    statuses = [r.status for r in result.indicators]
+    assert statuses == ["met", "missed", "not_applicable", "not_applicable"]
+    assert [f.path for f in result.flags if f.code == "nil-as-not-applicable"] == [
+        "indicators[2].actual"
+    ]

@@ -480,7 +480,9 @@ class _Judge:
         if isinstance(actual, Nil):
             if isinstance(target, Nil):
                 return _Judgement("met", _ONE, "qualitative", trace=["目标与完成均为未发生"])
-            return self._by_band(_ZERO, [f"“{actual.text}”：未取得成效"])
+            # 无 against a qualitative target says there is nothing to assess (不适用).
+            self.flag("nil-as-not-applicable", (*self.path, "actual"), text=actual.text)
+            return _Judgement("not_applicable", trace=[f"“{actual.text}”按不适用处理"])
         if isinstance(actual, Comparison):
             q = actual.quantity
             if actual.op is not None:

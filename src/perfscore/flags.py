@@ -133,6 +133,12 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "actual {text!r} says nothing occurred; the target is taken as met",
             "Nothing occurred (无行政诉讼案件) against a limit or a handling target.",
         ),
+        "nil-as-not-applicable": _spec(
+            "info",
+            "实际完成值“{text}”按不适用处理",
+            "actual {text!r} is read as not applicable",
+            "无 written against a qualitative target: nothing to assess, read as not applicable.",
+        ),
         "grade-read": _spec(
             "info",
             "完成情况“{text}”按 {percent} 计",
@@ -162,30 +168,34 @@ def format_path(path: tuple[str | int, ...]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """One deviation found in a form."""
+    """One deviation found in a form.
+
+    ``path`` is the field path as text (``indicators[3].actual``); ``location`` the same path
+    as a tuple (``("indicators", 3, "actual")``) for code that walks the form.
+    """
 
     code: str
     severity: Severity
-    path: tuple[str | int, ...]
+    location: tuple[str | int, ...]
     message: str
     data: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def where(self) -> str:
-        """The path as text: ``indicators[3].actual``."""
-        return format_path(self.path)
+    def path(self) -> str:
+        """The field path as text: ``indicators[3].actual``."""
+        return format_path(self.location)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
         return {
             "code": self.code,
             "severity": str(self.severity),
-            "path": self.where,
+            "path": self.path,
             "message": self.message,
             "data": dict(self.data),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
         """Path (indicators by number), then severity, then code."""
-        key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.path)
+        key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.location)
         return (key, self.severity.rank, self.code)

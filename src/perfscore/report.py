@@ -113,7 +113,7 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     if result.flags:
         out.append("")
         for f in result.flags:
-            out.append(f"{f.severity:<7}  {f.code:<26}  {f.where:<22}  {f.message}")
+            out.append(f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}")
     return "\n".join(out) + "\n"
 
 

@@ -14,7 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from perfscore.flags import CATALOGUE, Flag
+from perfscore.checks import Flagger, check_budget, check_structure, check_totals
+from perfscore.checks import fmt as _fmt
+from perfscore.checks import percent as _percent
+from perfscore.flags import Flag
 from perfscore.form import Budget, Form, Indicator, form_from_data, load_form
 from perfscore.rules import RuleSet, load_rules
 from perfscore.values import (
@@ -44,14 +47,6 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _DIRECTION_ZH = {Op.GE: "不低于（≥）", Op.LE: "不高于（≤）"}
 _FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
-
-
-def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else _plain(value)
-
-
-def _percent(fraction: Decimal) -> str:
-    return f"{_plain((fraction * _HUNDRED).quantize(Decimal('0.01')))}%"
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,26 +217,10 @@ class _Judgement:
     trace: list[str] = field(default_factory=list)
 
 
-class _Flagger:
-    """Collects flags with the rule set's severities and messages in one language."""
-
-    def __init__(self, rules: RuleSet, lang: str) -> None:
-        self.rules = rules
-        self.lang = lang
-        self.flags: list[Flag] = []
-
-    def __call__(self, code: str, path: Path_, **data: Any) -> None:
-        spec = CATALOGUE[code]
-        values = {k: v if isinstance(v, str) else _fmt(v) for k, v in data.items()}
-        template = spec.en if self.lang == "en" else spec.zh
-        message = template.format(**values)
-        self.flags.append(Flag(code, self.rules.severity(code), path, message, values))
-
-
 class _Judge:
     """Judges target against actual for one indicator, emitting flags under ``path``."""
 
-    def __init__(self, rules: RuleSet, flag: _Flagger, path: Path_, name: str) -> None:
+    def __init__(self, rules: RuleSet, flag: Flagger, path: Path_, name: str) -> None:
         self.rules = rules
         self.flag = flag
         self.path = path
@@ -362,6 +341,15 @@ class _Judge:
         met = {Op.GE: a >= t, Op.GT: a > t, Op.LE: a <= t, Op.LT: a < t, Op.EQ: a == t}[op]
         trace = [f"{actual} {'满足' if met else '未满足'} {op!s} {target}"]
         if met:
+            factor = self.rules.spec.over_achievement
+            if factor is not None and op in (Op.GE, Op.GT) and t > 0 and a >= t * factor:
+                self.flag(
+                    "over-achievement",
+                    (*self.path, "actual"),
+                    actual=str(actual),
+                    target=str(target),
+                    ratio=_plain((a / t).quantize(Decimal("0.01"))),
+                )
             return _Judgement("met", _ONE, "quantitative", op, trace=trace)
         if op in (Op.GE, Op.GT):
             formula = self.rules.higher
@@ -456,7 +444,10 @@ class _Judge:
     # -- qualitative ------------------------------------------------------------------------
 
     def _grade_completion(self, actual: Grade, op: Op | None = None) -> _Judgement:
-        band = actual.band or Band.FULL
+        if actual.band is None:
+            self.flag("unknown-grade", (*self.path, "actual"), text=actual.text)
+            return _Judgement("not_judged", direction=op)
+        band = actual.band
         completion = self.rules.spec.qualitative.words.get(band.value, _ONE)
         self.flag(
             "grade-read", (*self.path, "actual"), text=actual.text, percent=_percent(completion)
@@ -474,6 +465,27 @@ class _Judge:
         )
         return _Judgement(status, achievement, kind, op, self.rules.spec.qualitative.score, trace)
 
+    def _check_band(self, actual: Comparison, completion: Decimal) -> None:
+        """达成预期指标 90%: the words and the percentage must agree; nothing exceeds 100%."""
+        words = parse_value(actual.label) if actual.label else None
+        claimed = words.band if isinstance(words, Grade) else None
+        band = self.rules.band(min(completion, _ONE))
+        statuses = {
+            Band.FULL: "met",
+            Band.BASIC: "met",
+            Band.PARTIAL: "partly_met",
+            Band.NONE: "missed",
+        }
+        expected = statuses[claimed] if claimed else None
+        if completion > _ONE or (expected and band and band.status != expected):
+            self.flag(
+                "grade-out-of-band",
+                (*self.path, "actual"),
+                percent=_percent(completion),
+                words=actual.label or actual.text,
+                band=band.name if band and completion <= _ONE else "0%–100%",
+            )
+
     def _qualitative(self, target: Value, actual: Value) -> _Judgement:
         if isinstance(actual, Grade):
             return self._grade_completion(actual)
@@ -489,6 +501,7 @@ class _Judge:
                 self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
             if q.unit.is_percent:
                 completion = q.base
+                self._check_band(actual, completion)
             elif q.unit.is_number and not q.unit.noun and _ZERO <= q.magnitude <= _ONE:
                 completion = q.magnitude
                 self.flag(
@@ -529,7 +542,7 @@ def _tidy(value: Decimal) -> Decimal:
 # The form
 
 
-def _execution(budget: Budget, rules: RuleSet, flag: _Flagger) -> ExecutionResult:
+def _execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
     weight = budget.weight if budget.weight is not None else rules.weights.execution
     adjusted, executed = budget.adjusted, budget.executed
     rate = score = reported_rate = None
@@ -625,18 +638,22 @@ def evaluate(
     elif not isinstance(form, Form):
         form = form_from_data(form)
     ruleset = load_rules(rules)
-    flag = _Flagger(ruleset, lang)
+    flag = Flagger(ruleset, lang)
 
-    execution = _execution(form.budget, ruleset, flag) if form.budget else None
+    execution = None
+    if form.budget is not None:
+        execution = _execution(form.budget, ruleset, flag)
+        check_budget(form.budget, execution.rate, ruleset, flag)
 
     scored = any(ind.weight is not None for ind in form.indicators)
-    results: list[IndicatorResult] = []
-    for i, ind in enumerate(form.indicators):
-        results.append(_indicator(i, ind, ruleset, flag, scored))
+    results = [
+        _indicator(i, ind, ruleset, flag, scored) for i, ind in enumerate(form.indicators)
+    ]
 
     total: Decimal | None = None
     if scored:
         total = sum((r.score for r in results if r.score is not None), _ZERO)
+        # Rows the engine could not judge keep their printed score in the total.
         total += sum(
             (
                 r.reported_score
@@ -648,26 +665,19 @@ def evaluate(
         if execution is not None and execution.score is not None:
             total += execution.score
         if ruleset.spec.not_applicable == "rescale":
-            total = _rescale(total, results, ruleset, execution)
+            total = _rescale(total, results, ruleset)
         total = ruleset.round(total)
 
-    if scored:
-        weights = [r.weight for r in results if r.weight is not None]
-        exec_weight = execution.weight if execution is not None else ruleset.weights.execution
-        weight_sum = sum(weights, _ZERO) + exec_weight
-        if weight_sum != ruleset.weights.total:
-            flag(
-                "weights-sum",
-                ("indicators",),
-                sum=weight_sum,
-                execution=exec_weight,
-                expected=ruleset.weights.total,
-            )
-    elif form.indicators:
-        flag("unscored-form", ("indicators",))
-
-    if form.total is not None and total is not None and abs(form.total - total) > ruleset.tolerance:
-        flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
+    check_structure(form, results, ruleset, flag)
+    check_totals(
+        form,
+        results,
+        execution.weight if execution else None,
+        execution.score if execution else None,
+        total,
+        ruleset,
+        flag,
+    )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
     return EvaluationResult(
@@ -675,12 +685,7 @@ def evaluate(
     )
 
 
-def _rescale(
-    total: Decimal,
-    results: list[IndicatorResult],
-    rules: RuleSet,
-    execution: ExecutionResult | None,
-) -> Decimal:
+def _rescale(total: Decimal, results: list[IndicatorResult], rules: RuleSet) -> Decimal:
     """用适用指标得分汇总后按百分制折算: scale applicable scores up to the full total."""
     excluded = sum(
         (r.weight for r in results if r.status == "not_applicable" and r.weight is not None),
@@ -690,26 +695,55 @@ def _rescale(
     return total * rules.weights.total / possible if possible > 0 else total
 
 
+_MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
+_DIMENSION_OF = {"count": "[count]", "time": "[time]"}
+
+
+def _check_target(ind: Indicator, target: Value, rules: RuleSet, flag: Flagger, path: Path_) -> None:
+    """A target whose unit does not fit what the name measures, and ceiling targets."""
+    clauses = target.clauses if isinstance(target, Compound) else (target,)
+    for clause in clauses:
+        if not isinstance(clause, Comparison):
+            continue
+        unit = clause.quantity.unit
+        measures = rules.measures(clause.label or ind.name)
+        if unit.dimension or unit.is_percent:
+            wrong = (
+                (measures == "percent" and not unit.is_percent)
+                or (measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension)
+            )
+            if measures is not None and wrong:
+                flag(
+                    "unit-mismatch",
+                    (*path, "target"),
+                    detail=(
+                        f"{ind.name!r} measures a {measures}, but the target is in {unit}"
+                        if flag.en
+                        else f"“{ind.name}”应以{_MEASURE_ZH[measures]}衡量，指标值却以“{unit}”计"
+                    ),
+                )
+        if unit.is_percent and clause.op in (Op.GE, Op.GT) and clause.quantity.base >= 1:
+            flag("ceiling-target", (*path, "target"), text=clause.text)
+    if isinstance(target, Compound):
+        flag("compound-target", (*path, "target"), clauses=str(len(target.clauses)))
+
+
 def _indicator(
-    index: int, ind: Indicator, rules: RuleSet, flag: _Flagger, scored: bool
+    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool
 ) -> IndicatorResult:
     path: Path_ = ("indicators", index)
     target = parse_value(ind.target) if ind.target is not None else None
     actual = parse_value(ind.actual) if ind.actual is not None else None
     weight = ind.weight if ind.weight is not None else (_ZERO if scored else None)
 
-    if isinstance(target, Comparison) and rules.rate_name and rules.rate_name.search(ind.name):
-        unit = target.quantity.unit
-        if unit.dimension and not unit.is_percent:
-            flag(
-                "unit-mismatch",
-                (*path, "target"),
-                detail=(
-                    f"“{ind.name}”是比率，指标值却以“{unit}”计"
-                    if flag.lang != "en"
-                    else f"{ind.name!r} is a rate but the target is in {unit}"
-                ),
-            )
+    for name, number in (("weight", ind.weight), ("score", ind.score)):
+        if number is not None and number < 0:
+            zh = "权重" if name == "weight" else "得分"
+            flag("negative-value", (*path, name), field=name, field_zh=zh, value=number)
+    if ind.weight is not None and ind.score is not None and ind.score > ind.weight:
+        flag("score-exceeds-weight", (*path, "score"), score=ind.score, weight=ind.weight)
+    if target is not None:
+        _check_target(ind, target, rules, flag, path)
 
     judgement: _Judgement
     if target is None or actual is None:
@@ -723,42 +757,14 @@ def _indicator(
     score: Decimal | None = None
     trace = list(judgement.trace)
     if weight is not None:
-        if judgement.status == "not_applicable":
-            score = (
-                rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
-            )
-            trace.append(f"不适用：按规则计 {_plain(score)} 分")
-        elif judgement.status == "met" and judgement.kind != "qualitative":
-            score = rules.round(weight)
-            trace.append(f"达成：得满分 {_plain(score)}")
-        elif judgement.achievement is not None:
-            formula = (
-                rules.qualitative_score
-                if judgement.kind == "qualitative"
-                or judgement.formula == rules.spec.qualitative.score
-                else rules.quantitative_score
-            )
-            names = (
-                {"completion": judgement.achievement}
-                if formula is rules.qualitative_score
-                else {"achievement": judgement.achievement}
-            )
-            raw = formula(weight=weight, **names)
-            score = rules.round(min(max(raw, _ZERO), weight))
-            trace.append(
-                f"得分 = {formula.text} = {_plain(weight)} × {_plain(judgement.achievement)}"
-                f" = {_plain(raw)} → {_plain(score)}"
-            )
+        score = _score(judgement, weight, rules, trace)
         if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
-            met = judgement.status == "met"
+            full = judgement.achievement == 1
+            achieved = _percent(judgement.achievement or _ZERO)
             how = (
-                ("target met" if met else f"achievement {_percent(judgement.achievement or _ZERO)}")
-                if flag.lang == "en"
-                else (
-                    "指标已达成，应得满分"
-                    if met
-                    else f"完成程度 {_percent(judgement.achievement or _ZERO)}"
-                )
+                ("target met" if full else f"achievement {achieved}")
+                if flag.en
+                else ("指标已达成，应得满分" if full else f"完成程度 {achieved}")
             )
             flag(
                 "score-mismatch",
@@ -768,6 +774,26 @@ def _indicator(
                 how=how,
                 status=judgement.status,
             )
+
+    short = (
+        score is not None and weight is not None and score < weight
+        if scored
+        else judgement.status in ("missed", "partly_met")
+    )
+    if short and judgement.status not in ("not_applicable", "not_judged") and not (
+        ind.reason or ""
+    ).strip():
+        what = (
+            (f"scored {_plain(score)} of {_plain(weight)}" if scored and score is not None
+             and weight is not None else f"target {judgement.status.replace('_', ' ')}")
+        )
+        what_zh = (
+            f"得分 {_plain(score)} 低于权重 {_plain(weight)}"
+            if scored and score is not None and weight is not None
+            else ("目标未达成" if judgement.status == "missed" else "目标部分达成")
+        )
+        flag("missing-reason", (*path, "reason"), what=what_zh, what_en=what)
+
     return IndicatorResult(
         index,
         ind,
@@ -781,3 +807,31 @@ def _indicator(
         judgement.direction,
         tuple(trace),
     )
+
+
+def _score(judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str]) -> Decimal | None:
+    """The recomputed score of a judged indicator, with its step in ``trace``."""
+    if judgement.status == "not_applicable":
+        score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
+        trace.append(f"不适用：按规则计 {_plain(score)} 分")
+        return score
+    if judgement.status == "met" and judgement.kind != "qualitative":
+        score = rules.round(weight)
+        trace.append(f"达成：得满分 {_plain(score)}")
+        return score
+    if judgement.achievement is None:
+        return None
+    if judgement.kind == "qualitative":
+        formula, raw = rules.qualitative_score, rules.qualitative_score(
+            weight=weight, completion=judgement.achievement
+        )
+    else:
+        formula, raw = rules.quantitative_score, rules.quantitative_score(
+            weight=weight, achievement=judgement.achievement
+        )
+    score = rules.round(min(max(raw, _ZERO), weight))
+    trace.append(
+        f"得分 = {formula.text} = {_plain(weight)} × {_plain(judgement.achievement)}"
+        f" = {_plain(raw)} → {_plain(score)}"
+    )
+    return score

@@ -88,6 +88,7 @@ class Budget(_Model):
     weight: Number | None = _alias("weight", "分值")
     rate: Text | None = _alias("rate", "执行率")
     score: Number | None = _alias("score", "得分")
+    reason: Text | None = _alias("reason", "说明", "执行率偏低原因")
 
 
 class Indicator(_Model):

@@ -166,10 +166,12 @@ class Weights(_Strict):
 
 
 class Execution(_Strict):
-    """Budget execution (预算执行率): the rate's rounding and the score formula."""
+    """Budget execution (预算执行率): the rate's rounding, the score formula, and the rate
+    below which the form must explain itself."""
 
     rate_places: int = 4
     score: str = "weight * min(rate, 1)"
+    low_threshold: Decimal = Decimal("0.9")
     source: str | None = None
 
 
@@ -217,6 +219,23 @@ class DirectionHints(_Strict):
     source: str | None = None
 
 
+class Structure(_Strict):
+    """Which second-level groups (二级指标) belong under which first-level block, and which
+    a project form must have."""
+
+    level1: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    source: str | None = None
+
+
+class UnitNames(_Strict):
+    """Name patterns (regular expressions) that say what an indicator measures."""
+
+    percent: tuple[str, ...] = ()
+    count: tuple[str, ...] = ()
+    time: tuple[str, ...] = ()
+
+
 class RuleFile(_Strict):
     """The YAML document of a rule set."""
 
@@ -233,7 +252,9 @@ class RuleFile(_Strict):
     rounding: Rounding = Rounding()
     tolerance: Decimal = Decimal("0.01")
     direction_hints: DirectionHints = DirectionHints()
-    rate_names: tuple[str, ...] = ()
+    unit_names: UnitNames = UnitNames()
+    structure: Structure = Structure()
+    over_achievement: Decimal | None = Decimal("1.2")
     severity: dict[str, Severity] = Field(default_factory=dict)
 
     @field_validator("severity")
@@ -267,7 +288,7 @@ class RuleSet:
     quantitative_score: Formula
     qualitative_score: Formula
     lower_hint: re.Pattern[str] | None
-    rate_name: re.Pattern[str] | None
+    unit_name: dict[str, re.Pattern[str]]
     quantum: Decimal
     rounding_mode: str
 
@@ -289,6 +310,32 @@ class RuleSet:
         """The severity of ``code`` under this rule set (its override, else the default)."""
         return self.spec.severity.get(code, CATALOGUE[code].severity)
 
+    def measures(self, name: str) -> str | None:
+        """What an indicator's name says it measures: ``percent``, ``count``, ``time``."""
+        for dim, pattern in self.unit_name.items():
+            if pattern.search(name):
+                return dim
+        return None
+
+    def level1_of(self, level2: str | None) -> str | None:
+        """The first-level block a second-level group belongs to, or ``None`` if unknown."""
+        key = _group_key(level2)
+        for level1, groups in self.spec.structure.level1.items():
+            if key and any(_group_key(g) == key for g in groups):
+                return level1
+        return None
+
+    def level1_key(self, label: str | None) -> str | None:
+        """The rule set's name for a printed first-level label (``产出指标 (50分)`` → 产出指标)."""
+        key = _group_key(label)
+        if not key:
+            return None
+        names = list(self.spec.structure.level1) or list(self.spec.weights.level1)
+        for name in names:
+            if _group_key(name) in key:
+                return name
+        return None
+
     def band(self, completion: Decimal) -> Band | None:
         """The qualitative band holding ``completion`` (a fraction), or ``None``."""
         for band in self.spec.qualitative.bands:
@@ -297,6 +344,14 @@ class RuleSet:
             if above and below:
                 return band
         return None
+
+
+def _group_key(label: str | None) -> str:
+    """产出指标 (50分) → 产出; 服务对象满意度指标 → 服务对象满意度."""
+    if not label:
+        return ""
+    text = re.split(r"[(（]", "".join(label.split()))[0]
+    return text.removesuffix("指标")
 
 
 def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
@@ -337,7 +392,11 @@ def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
         quantitative_score=formula(quant.score, {"weight", "achievement"}, "quantitative.score"),
         qualitative_score=formula(qual.score, {"weight", "completion"}, "qualitative.score"),
         lower_hint=pattern(spec.direction_hints.lower, "direction_hints.lower"),
-        rate_name=pattern(spec.rate_names, "rate_names"),
+        unit_name={
+            dim: compiled
+            for dim in ("percent", "count", "time")
+            if (compiled := pattern(getattr(spec.unit_names, dim), f"unit_names.{dim}"))
+        },
         quantum=Decimal(1).scaleb(-spec.rounding.places),
         rounding_mode=_ROUNDING_MODES[spec.rounding.mode],
     )

@@ -264,13 +264,13 @@ _DEADLINE = re.compile(
 _BAND_WORDS: tuple[tuple[Band, re.Pattern[str]], ...] = (
     (Band.NONE, re.compile(r"^(?:未达成|未完成|未实现|未通过|未达标|不合格|没有完成|否)")),
     (Band.PARTIAL, re.compile(r"^部分(?:达成|完成|实现|达标)")),
-    (Band.BASIC, re.compile(r"^基本(?:达成|完成|实现|达标|达到)")),
+    (Band.BASIC, re.compile(r"^(?:基本(?:达成|完成|实现|达标|达到)|较好)$")),
     (
         Band.FULL,
         re.compile(
             r"^(?:全部|全面|已|均已|圆满|按时|按合同|顺利|如期)?"
             r"(?:达成|完成|实现|通过|达标|达到|合格)(?:预期)?(?:目标|指标|要求|任务)?$"
-            r"|^是$|^已完成.*$"
+            r"|^是$|^已完成.*$|^(?:优秀|优|良好|良)$"
         ),
     ),
 )

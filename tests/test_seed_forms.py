@@ -182,6 +182,8 @@ def test_seed_001_readings() -> None:
     training = perfscore.evaluate(DATA / "forms" / "pingshan-2020-training.yaml")
     assert training.execution is not None
     assert training.execution.rate == D("0.6438")
+    low = [f for f in training.flags if f.code == "low-execution"]
+    assert [(f.path, f.data["rate"]) for f in low] == [("budget.rate", "64.38%")]
     typo = _row(training, "社区法律顾问参加培训效果反馈")
     assert typo.status == "not_judged"
     assert any(
@@ -214,6 +216,13 @@ def test_seed_002_readings() -> None:
     assert result.execution.rate == D(1)
     both = _row(result, "重点刑满释放人员衔接率、帮教率")
     assert both.status == "met"
+    assert both.achievement == 1
+    missing = _row(result, "促进社区、幸福社区建设")
+    assert missing.status == "not_judged"
+    assert any(
+        f.code == "missing-value" and f.path == f"indicators[{missing.index}].actual"
+        for f in result.flags
+    )
     complaints = _row(result, "法律援助有效投诉率、投诉查处率")
     assert complaints.status == "met"
     reoffending = _row(result, "社区服刑人员重新犯罪率")

@@ -155,10 +155,10 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
         block = place.expected or place.printed
         if block is not None and r.weight is not None:
             sums[block] = sums.get(block, _ZERO) + r.weight
-    for block, expected in rules.weights.level1.items():
-        got = sums.get(block, _ZERO)
-        if got != expected:
-            flag("level1-weights", ("indicators",), level1=block, sum=got, expected=expected)
+    for name, convention in rules.weights.level1.items():
+        got = sums.get(name, _ZERO)
+        if got != convention:
+            flag("level1-weights", ("indicators",), level1=name, sum=got, expected=convention)
 
 
 def _norm(level2: str | None) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from perfscore.checks import Flagger, check_budget, check_structure, check_totals
-from perfscore.checks import fmt as _fmt
 from perfscore.checks import percent as _percent
 from perfscore.flags import Flag
 from perfscore.form import Budget, Form, Indicator, form_from_data, load_form
@@ -646,9 +645,7 @@ def evaluate(
         check_budget(form.budget, execution.rate, ruleset, flag)
 
     scored = any(ind.weight is not None for ind in form.indicators)
-    results = [
-        _indicator(i, ind, ruleset, flag, scored) for i, ind in enumerate(form.indicators)
-    ]
+    results = [_indicator(i, ind, ruleset, flag, scored) for i, ind in enumerate(form.indicators)]
 
     total: Decimal | None = None
     if scored:
@@ -699,7 +696,9 @@ _MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
 _DIMENSION_OF = {"count": "[count]", "time": "[time]"}
 
 
-def _check_target(ind: Indicator, target: Value, rules: RuleSet, flag: Flagger, path: Path_) -> None:
+def _check_target(
+    ind: Indicator, target: Value, rules: RuleSet, flag: Flagger, path: Path_
+) -> None:
     """A target whose unit does not fit what the name measures, and ceiling targets."""
     clauses = target.clauses if isinstance(target, Compound) else (target,)
     for clause in clauses:
@@ -708,9 +707,8 @@ def _check_target(ind: Indicator, target: Value, rules: RuleSet, flag: Flagger, 
         unit = clause.quantity.unit
         measures = rules.measures(clause.label or ind.name)
         if unit.dimension or unit.is_percent:
-            wrong = (
-                (measures == "percent" and not unit.is_percent)
-                or (measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension)
+            wrong = (measures == "percent" and not unit.is_percent) or (
+                measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension
             )
             if measures is not None and wrong:
                 flag(
@@ -758,6 +756,7 @@ def _indicator(
     trace = list(judgement.trace)
     if weight is not None:
         score = _score(judgement, weight, rules, trace)
+        formula = trace[-1] if trace else ""
         if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
             full = judgement.achievement == 1
             achieved = _percent(judgement.achievement or _ZERO)
@@ -773,6 +772,7 @@ def _indicator(
                 recomputed=score,
                 how=how,
                 status=judgement.status,
+                formula=formula,
             )
 
     short = (
@@ -780,12 +780,15 @@ def _indicator(
         if scored
         else judgement.status in ("missed", "partly_met")
     )
-    if short and judgement.status not in ("not_applicable", "not_judged") and not (
-        ind.reason or ""
-    ).strip():
+    if (
+        short
+        and judgement.status not in ("not_applicable", "not_judged")
+        and not (ind.reason or "").strip()
+    ):
         what = (
-            (f"scored {_plain(score)} of {_plain(weight)}" if scored and score is not None
-             and weight is not None else f"target {judgement.status.replace('_', ' ')}")
+            f"scored {_plain(score)} of {_plain(weight)}"
+            if scored and score is not None and weight is not None
+            else f"target {judgement.status.replace('_', ' ')}"
         )
         what_zh = (
             f"得分 {_plain(score)} 低于权重 {_plain(weight)}"
@@ -809,7 +812,9 @@ def _indicator(
     )
 
 
-def _score(judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str]) -> Decimal | None:
+def _score(
+    judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str]
+) -> Decimal | None:
     """The recomputed score of a judged indicator, with its step in ``trace``."""
     if judgement.status == "not_applicable":
         score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
@@ -822,12 +827,14 @@ def _score(judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[s
     if judgement.achievement is None:
         return None
     if judgement.kind == "qualitative":
-        formula, raw = rules.qualitative_score, rules.qualitative_score(
-            weight=weight, completion=judgement.achievement
+        formula, raw = (
+            rules.qualitative_score,
+            rules.qualitative_score(weight=weight, completion=judgement.achievement),
         )
     else:
-        formula, raw = rules.quantitative_score, rules.quantitative_score(
-            weight=weight, achievement=judgement.achievement
+        formula, raw = (
+            rules.quantitative_score,
+            rules.quantitative_score(weight=weight, achievement=judgement.achievement),
         )
     score = rules.round(min(max(raw, _ZERO), weight))
     trace.append(

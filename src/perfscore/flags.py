@@ -136,7 +136,7 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
         "ceiling-target": _spec(
             "warning",
             "指标值“{text}”为比率的上限值，无法超额完成，任何差距都会扣分",
-            "target {text!r} is a rate's ceiling: it cannot be beaten and any shortfall costs points",
+            "target {text!r} is a rate's ceiling: it cannot be beaten, any shortfall costs points",
             "A rate targeted at ≥100%: over-achievement is impossible.",
         ),
         "compound-target": _spec(

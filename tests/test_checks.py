@@ -1,0 +1,248 @@
+"""Every check in the flag catalogue: one case that triggers it, one clean case that does not.
+
+The cases start from seed 003's first form (购买社工岗位服务, printed total 99.9) and change
+one thing, the way real forms go wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+
+import perfscore
+from perfscore.flags import CATALOGUE
+from tests.conftest import EXAMPLES
+
+Form = dict[str, Any]
+BASE: Form = yaml.safe_load(
+    (EXAMPLES / "luohu-2024-social-workers.yaml").read_text(encoding="utf-8")
+)
+
+
+def _set(*steps: tuple[str | int, ...]) -> Callable[[Form], None]:
+    """A mutation: each step is a path to a key and the value to put there (None deletes)."""
+
+    def apply(form: Form) -> None:
+        for *path, key, value in steps:
+            node: Any = form
+            for part in path:
+                node = node[part]
+            if value is None:
+                del node[key]
+            else:
+                node[key] = value
+
+    return apply
+
+
+def _unscored(form: Form) -> None:
+    for ind in form["indicators"]:
+        ind.pop("weight", None)
+        ind.pop("score", None)
+    form.pop("total")
+
+
+def _append_copy(form: Form) -> None:
+    form["indicators"].append(copy.deepcopy(form["indicators"][0]))
+
+
+def _drop_timeliness(form: Form) -> None:
+    del form["indicators"][2]
+
+
+def _same(form: Form) -> None:
+    """The form as printed."""
+
+
+I1 = ("indicators", 1)
+I5 = ("indicators", 5)
+
+# code, trigger, expected path, clean variant
+CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
+    ("score-mismatch", _set(("indicators", 0, "score", 29)), "indicators[0].score", _same),
+    ("total-mismatch", _set(("total", 98)), "total", _same),
+    ("sum-mismatch", _set(("indicators", 0, "score", 29)), "total", _same),
+    ("execution-rate-mismatch", _set(("budget", "rate", "90")), "budget.rate", _same),
+    ("execution-score-mismatch", _set(("budget", "score", 9)), "budget.score", _same),
+    ("score-exceeds-weight", _set((*I1, "score", 6)), "indicators[1].score", _same),
+    ("negative-value", _set(("indicators", 4, "weight", -1)), "indicators[4].weight", _same),
+    ("overspent", _set(("budget", "executed", 2100000)), "budget.executed", _same),
+    (
+        "low-execution",
+        _set(("budget", "executed", 1500000)),
+        "budget.rate",
+        _set(("budget", "executed", 1500000), ("budget", "reason", "部分采购延至次年")),
+    ),
+    ("weights-sum", _set(("indicators", 0, "weight", 35)), "indicators", _same),
+    (
+        "level1-weights",
+        _set(("indicators", 0, "weight", 25), ("indicators", 5, "weight", 35)),
+        "indicators",
+        _same,
+    ),
+    (
+        "weight-on-not-applicable",
+        _same,
+        "indicators[8].weight",
+        _set(("indicators", 8, "weight", 0), ("indicators", 8, "score", 0)),
+    ),
+    ("missing-level2", _drop_timeliness, "indicators", _same),
+    (
+        "misplaced-level2",
+        _set(("indicators", 3, "level1", "效益指标")),
+        "indicators[3].level2",
+        _same,
+    ),
+    ("duplicate-indicator", _append_copy, "indicators[10].name", _same),
+    ("unreadable-value", _set((*I1, "actual", "80&")), "indicators[1].actual", _same),
+    ("missing-value", _set((*I1, "actual", None)), "indicators[1].actual", _same),
+    ("unmeasurable-target", _set((*I1, "target", "及时受理")), "indicators[1].target", _same),
+    (
+        "unit-mismatch",
+        _set((*I1, "target", "≤2人"), (*I1, "actual", "1人")),
+        "indicators[1].target",
+        _same,
+    ),
+    (
+        "ceiling-target",
+        _set((*I1, "target", "≥100%"), (*I1, "actual", "100%")),
+        "indicators[1].target",
+        _same,
+    ),
+    (
+        "direction-inferred",
+        _set(("indicators", 0, "target", "16人")),
+        "indicators[0].target",
+        _same,
+    ),
+    ("ratio-read-as-percent", _set((*I1, "actual", "0.9")), "indicators[1].actual", _same),
+    ("actual-as-bound", _set((*I1, "actual", "≥90%")), "indicators[1].actual", _same),
+    (
+        "approximate-actual",
+        _set(("indicators", 0, "actual", "16余人")),
+        "indicators[0].actual",
+        _same,
+    ),
+    (
+        "compound-target",
+        _set(
+            ("indicators", 0, "target", "社工≥14人；督导≥2人"),
+            ("indicators", 0, "actual", "社工14人；督导2人"),
+        ),
+        "indicators[0].target",
+        _same,
+    ),
+    ("vacuous-met", _set((*I1, "actual", "无")), "indicators[1].actual", _same),
+    (
+        "nil-as-not-applicable",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "无")),
+        "indicators[5].actual",
+        _same,
+    ),
+    (
+        "grade-read",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "达成预期指标")),
+        "indicators[5].actual",
+        _same,
+    ),
+    ("missing-reason", _set(("indicators", 3, "reason", None)), "indicators[3].reason", _same),
+    (
+        "over-achievement",
+        _same,
+        "indicators[2].actual",
+        _set(("indicators", 2, "actual", "11次/年")),
+    ),
+    (
+        "grade-out-of-band",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "部分达成 90%")),
+        "indicators[5].actual",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "部分达成 70%")),
+    ),
+    (
+        "unknown-grade",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "有促进作用")),
+        "indicators[5].actual",
+        _same,
+    ),
+    ("unscored-form", _unscored, "indicators", _same),
+]
+
+
+def _flags(mutate: Callable[[Form], None]) -> list[perfscore.flags.Flag]:
+    form = copy.deepcopy(BASE)
+    mutate(form)
+    return list(perfscore.evaluate(form).flags)
+
+
+def test_every_code_has_a_case() -> None:
+    """The table below covers the whole catalogue."""
+    assert {case[0] for case in CASES} == set(CATALOGUE)
+
+
+@pytest.mark.parametrize(("code", "trigger", "path", "clean"), CASES, ids=[c[0] for c in CASES])
+def test_check_triggers(
+    code: str, trigger: Callable[[Form], None], path: str, clean: Callable[[Form], None]
+) -> None:
+    """The faulty form raises the flag at the expected path; the clean one does not."""
+    flagged = [f for f in _flags(trigger) if f.code == code]
+    assert [f.path for f in flagged][:1] == [path], [f.message for f in flagged]
+    assert all(f.message and f.data is not None for f in flagged)
+    assert not [f for f in _flags(clean) if f.code == code]
+
+
+@pytest.mark.parametrize(("code", "trigger", "path", "clean"), CASES, ids=[c[0] for c in CASES])
+def test_check_messages_in_english(
+    code: str, trigger: Callable[[Form], None], path: str, clean: Callable[[Form], None]
+) -> None:
+    """lang="en" gives an English message for every check."""
+    form = copy.deepcopy(BASE)
+    trigger(form)
+    flag = next(f for f in perfscore.evaluate(form, lang="en").flags if f.code == code)
+    literal = max(re.split(r"\{[^}]*\}", CATALOGUE[code].en), key=len).strip()
+    assert literal.isascii()
+    assert literal in flag.message
+
+
+def test_seed_003_carries_no_error() -> None:
+    """Both seed-003 forms are arithmetically right: warnings and notes only."""
+    for name in ("luohu-2024-social-workers.yaml", "luohu-2024-notary-lawyers.yaml"):
+        assert perfscore.evaluate(EXAMPLES / name).ok
+
+
+def test_misplaced_groups_count_where_they_belong() -> None:
+    """Seed 003 form 2 prints 成本指标 under 效益指标: flagged, yet the 50/30/10 blocks hold."""
+    result = perfscore.evaluate(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    codes = [f.code for f in result.flags]
+    assert codes.count("misplaced-level2") == 2
+    assert "level1-weights" not in codes
+
+
+def test_score_mismatch_for_met_target_awarded_less() -> None:
+    """A 2022 Yunnan form: 100% against ≧100% scored 7 of 10 — the message says it was met."""
+    form = {
+        "kind": "department",
+        "indicators": [
+            {"name": "完成率", "target": "≧100%", "actual": "100%", "weight": 90, "score": 87}
+        ],
+    }
+    flag = next(f for f in perfscore.evaluate(form).flags if f.code == "score-mismatch")
+    assert "已达成" in flag.message
+    assert flag.data["recomputed"] == "90"
+
+
+def test_equal_target_missed_scores_in_proportion() -> None:
+    """═100% completed 98% scores 9.8 of 10, not the printed 9."""
+    form = {
+        "kind": "department",
+        "indicators": [
+            {"name": "资金到位率", "target": "═100%", "actual": "98%", "weight": 10, "score": 9}
+        ],
+    }
+    result = perfscore.evaluate(form)
+    assert result.indicators[0].score == perfscore.engine.Decimal("9.80")
+    assert [f.data["recomputed"] for f in result.flags if f.code == "score-mismatch"] == ["9.8"]

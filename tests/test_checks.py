@@ -246,3 +246,19 @@ def test_equal_target_missed_scores_in_proportion() -> None:
     result = perfscore.evaluate(form)
     assert result.indicators[0].score == perfscore.engine.Decimal("9.80")
     assert [f.data["recomputed"] for f in result.flags if f.code == "score-mismatch"] == ["9.8"]
+
+
+def test_every_unjudged_indicator_says_why() -> None:
+    """No indicator is skipped in silence: each not_judged row has a warning or error at it."""
+    from tests.conftest import DATA
+
+    for path in [*sorted((DATA / "forms").glob("*.yaml")), *sorted(EXAMPLES.glob("*.yaml"))]:
+        result = perfscore.evaluate(path)
+        for row in result.indicators:
+            if row.status == "not_judged":
+                here = [
+                    f
+                    for f in result.flags
+                    if f.location[:2] == ("indicators", row.index) and f.severity != "info"
+                ]
+                assert here, (path.name, row.name)

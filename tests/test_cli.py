@@ -86,7 +86,7 @@ def test_rules_check_shipped() -> None:
 
     code, out, err = _run("rules", "check", str(ROOT / "rules"))
     assert code == 0, out
-    assert "0 with errors" in err
+    assert "0 findings" in err
 
 
 def test_rules_check_reports_bad_file(tmp_path: Path) -> None:

@@ -156,7 +156,8 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
         if block is not None and r.weight is not None:
             sums[block] = sums.get(block, _ZERO) + r.weight
     for name, convention in rules.weights.level1.items():
-        got = sums.get(name, _ZERO)
+        # A combined key (效益指标+满意度指标: 40) weighs several blocks together.
+        got = sum((sums.get(part, _ZERO) for part in name.split("+")), _ZERO)
         if got != convention:
             flag("level1-weights", ("indicators",), level1=name, sum=got, expected=convention)
 

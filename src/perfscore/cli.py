@@ -1,4 +1,4 @@
-"""The command line: ``perfscore score FILE…`` and ``perfscore rules list``.
+"""The command line: ``perfscore score``, ``perfscore rules list|check|test``, ``perfscore schema``.
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
@@ -8,6 +8,8 @@ stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,8 +17,10 @@ from typing import TextIO
 
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
+from perfscore.form import Form
 from perfscore.report import to_json, to_table
-from perfscore.rules import list_rules, load_rules
+from perfscore.rulecheck import check_file, run_tests
+from perfscore.rules import RuleFile, list_rules, load_rules
 
 __all__ = ["main", "run"]
 
@@ -49,9 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule sets")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("list", help="list the shipped rule sets")
-    check = rules_sub.add_parser("check", help="load and compile rule files; report errors")
+    check = rules_sub.add_parser(
+        "check", help="validate rule files: schema, expressions, bands, weights, properties"
+    )
     check.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    for p in (score, rules, check):
+    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
+    test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
+    schema.add_argument("which", choices=["rules", "form"])
+    for p in (score, rules, check, test, schema):
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
 
@@ -69,26 +80,53 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _check_rules(paths: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+def _rule_files(paths: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"}))
         elif path.exists():
             files.append(path)
         else:
-            print(f"perfscore: {text}: no such file or directory", file=stderr)
-            return 2
-    findings = 0
-    for path in files:
-        try:
-            load_rules(path)
-        except PerfscoreError as exc:
-            findings += 1
-            print(str(exc), file=stdout)
-    print(f"{len(files)} rule files checked, {findings} with errors", file=stderr)
+            raise PerfscoreError("no such file or directory", source=text)
+    return files
+
+
+def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+    files = _rule_files(paths)
+    findings = [finding for path in files for finding in check_file(path)]
+    if fmt == "json":
+        json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        for finding in findings:
+            print(finding.github() if fmt == "github" else finding.text(), file=stdout)
+    print(f"{len(files)} rule files checked, {len(findings)} findings", file=stderr)
     return 1 if findings else 0
+
+
+def _test_rules(names: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    passed = failed = 0
+    for name in names or list_rules():
+        for outcome in run_tests(load_rules(name)):
+            if outcome.ok:
+                passed += 1
+                print(f"PASS  {outcome.rules}: {outcome.name}", file=stdout)
+            else:
+                failed += 1
+                print(f"FAIL  {outcome.rules}: {outcome.name}", file=stdout)
+                for problem in outcome.problems:
+                    print(f"      {problem}", file=stdout)
+    print(f"{passed} passed, {failed} failed", file=stdout)
+    return 1 if failed else 0
+
+
+def _schema(which: str, stdout: TextIO) -> int:
+    model = RuleFile if which == "rules" else Form
+    json.dump(model.model_json_schema(by_alias=True), stdout, ensure_ascii=False, indent=2)
+    stdout.write("\n")
+    return 0
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -101,12 +139,20 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
 
-    if args.command == "rules":
-        if args.rules_command == "check":
-            return _check_rules(args.paths, stdout, stderr)
-        for name in list_rules():
-            print(f"{name}\t{load_rules(name).title}", file=stdout)
-        return 0
+    try:
+        if args.command == "schema":
+            return _schema(args.which, stdout)
+        if args.command == "rules":
+            if args.rules_command == "check":
+                return _check_rules(args.paths, args.format, stdout, stderr)
+            if args.rules_command == "test":
+                return _test_rules(args.names, stdout, stderr)
+            for name in list_rules():
+                print(f"{name}\t{load_rules(name).title}", file=stdout)
+            return 0
+    except PerfscoreError as exc:
+        print(f"perfscore: {exc}", file=stderr)
+        return 2
 
     try:
         rules = load_rules(args.rules)
@@ -133,4 +179,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 def main() -> None:
     """Console entry point."""
-    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))
+    try:
+        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (perfscore … | head): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

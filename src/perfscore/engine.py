@@ -45,6 +45,7 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _DIRECTION_ZH = {Op.GE: "不低于（≥）", Op.LE: "不高于（≤）"}
+_RULE_DIRECTION = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
 _FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
 
 
@@ -136,6 +137,7 @@ class EvaluationResult:
     reported_total: Decimal | None
     flags: tuple[Flag, ...]
     source: str | None = None
+    grade: str | None = None
 
     @property
     def errors(self) -> tuple[Flag, ...]:
@@ -165,6 +167,7 @@ class EvaluationResult:
             "indicators": [i.to_dict() for i in self.indicators],
             "total": _str(self.total),
             "reported_total": _str(self.reported_total),
+            "grade": self.grade,
             "ok": self.ok,
             "flags": [f.to_dict() for f in self.flags],
         }
@@ -214,6 +217,8 @@ class _Judgement:
     direction: Op | None = None
     formula: str = ""
     trace: list[str] = field(default_factory=list)
+    # The compared values in base units (fractions for percentages), for indicator rules.
+    values: tuple[Decimal, Decimal] | None = None
 
 
 class _Judge:
@@ -277,6 +282,20 @@ class _Judge:
     def _direction(self, target: Comparison) -> Op:
         if target.op is not None:
             return target.op
+        rule = self.rules.rule_for(self.name)
+        if rule is not None and rule.spec.direction is not None:
+            op = _RULE_DIRECTION[rule.spec.direction]
+            self.flag(
+                "direction-inferred",
+                (*self.path, "target"),
+                text=target.text,
+                direction=str(op),
+                direction_zh=_DIRECTION_ZH.get(op, "等于（=）"),
+                why=f"indicator rule {rule.spec.name!r}"
+                if self.flag.en
+                else f"指标规则“{rule.spec.name}”",
+            )
+            return op
         hint = self.rules.lower_hint
         # A clause of a compound target is named by its own label (帮教率 90%以上).
         match = hint.search(target.label or self.name) if hint else None
@@ -349,7 +368,7 @@ class _Judge:
                     target=str(target),
                     ratio=_plain((a / t).quantize(Decimal("0.01"))),
                 )
-            return _Judgement("met", _ONE, "quantitative", op, trace=trace)
+            return _Judgement("met", _ONE, "quantitative", op, trace=trace, values=(a, t))
         if op in (Op.GE, Op.GT):
             formula = self.rules.higher
             achievement = formula(actual=a, target=t) if t > 0 else _ZERO
@@ -362,7 +381,7 @@ class _Judge:
         achievement = min(max(achievement, _ZERO), _ONE)
         trace.append(f"完成程度 = {formula.text} = {_plain(achievement)}")
         status: Status = "missed" if achievement == 0 else "partly_met"
-        return _Judgement(status, achievement, "quantitative", op, formula.text, trace)
+        return _Judgement(status, achievement, "quantitative", op, formula.text, trace, (a, t))
 
     def _quantitative(self, target: Comparison, actual: Value) -> _Judgement:
         op = self._direction(target)
@@ -677,8 +696,9 @@ def evaluate(
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
+    grade = ruleset.grade(total) if total is not None else None
     return EvaluationResult(
-        form, ruleset.name, execution, tuple(results), total, form.total, flags, source
+        form, ruleset.name, execution, tuple(results), total, form.total, flags, source, grade
     )
 
 
@@ -755,7 +775,7 @@ def _indicator(
     score: Decimal | None = None
     trace = list(judgement.trace)
     if weight is not None:
-        score = _score(judgement, weight, rules, trace)
+        score = _score(judgement, weight, rules, trace, ind.name)
         formula = trace[-1] if trace else ""
         if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
             full = judgement.achievement == 1
@@ -813,12 +833,21 @@ def _indicator(
 
 
 def _score(
-    judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str]
+    judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str], name: str = ""
 ) -> Decimal | None:
     """The recomputed score of a judged indicator, with its step in ``trace``."""
     if judgement.status == "not_applicable":
         score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
         trace.append(f"不适用：按规则计 {_plain(score)} 分")
+        return score
+    rule = rules.rule_for(name) if judgement.values is not None else None
+    if rule is not None and judgement.values is not None:
+        actual, target = judgement.values
+        raw, how = rule.points(
+            weight, actual=actual, target=target, achievement=judgement.achievement or _ZERO
+        )
+        score = rules.round(min(max(raw, _ZERO), weight))
+        trace.append(f"{how} → {_plain(raw)} → {_plain(score)}")
         return score
     if judgement.status == "met" and judgement.kind != "qualitative":
         score = rules.round(weight)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import itertools
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import lru_cache
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from simpleeval import SimpleEval
 
 from perfscore.errors import RuleSetError
@@ -35,9 +37,20 @@ __all__ = ["Formula", "RuleSet", "list_rules", "load_rules"]
 DEFAULT_RULES = "national-2020"
 MAX_EXPRESSION_LENGTH = 300
 MAX_CONSTANT = Decimal(1_000_000)
+# A formula whose value at ordinary inputs exceeds this is refused: scores are small numbers.
+MAX_MAGNITUDE = Decimal(1_000_000_000)
 MAX_RULE_BYTES = 256 * 1024
 
-_FUNCTIONS: dict[str, Any] = {"min": min, "max": max, "abs": abs}
+
+def _floor(x: Decimal) -> Decimal:
+    return Decimal(math.floor(x))
+
+
+def _ceil(x: Decimal) -> Decimal:
+    return Decimal(math.ceil(x))
+
+
+_FUNCTIONS: dict[str, Any] = {"min": min, "max": max, "abs": abs, "floor": _floor, "ceil": _ceil}
 _ALLOWED_NODES = (
     ast.Expression,
     ast.BinOp,
@@ -64,6 +77,7 @@ _ALLOWED_NODES = (
     ast.And,
     ast.Or,
 )
+_PROBES = (Decimal(0), Decimal("0.5"), Decimal(1), Decimal(2), Decimal(100))
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ class Formula:
 
     @classmethod
     def compile(cls, text: str, names: frozenset[str], where: str) -> Formula:
-        """Parse and check ``text``; only ``names`` and ``min``/``max``/``abs`` are allowed.
+        """Parse and check ``text``; only ``names`` and min/max/abs/floor/ceil are allowed.
 
         :raises RuleSetError: naming ``where`` and what was wrong.
         """
@@ -92,17 +106,18 @@ class Formula:
             tree = ast.parse(text.strip(), mode="eval")
         except SyntaxError as exc:
             raise RuleSetError(f"invalid expression {text!r}: {exc.msg}", path=where) from None
+        allowed = ", ".join(sorted(_FUNCTIONS))
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
                 raise RuleSetError(
                     f"{type(node).__name__} is not allowed in an expression ({text!r})",
                     path=where,
-                    expected="arithmetic, comparisons, min/max/abs and the declared names",
+                    expected=f"arithmetic, comparisons, {allowed} and the declared names",
                 )
             if isinstance(node, ast.Call) and not (
-                isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
+                isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS and not node.keywords
             ):
-                raise RuleSetError(f"only min, max and abs may be called ({text!r})", path=where)
+                raise RuleSetError(f"only {allowed} may be called ({text!r})", path=where)
             if isinstance(node, ast.Name) and node.id not in names and node.id not in _FUNCTIONS:
                 close = difflib.get_close_matches(node.id, sorted(names), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -123,7 +138,23 @@ class Formula:
                         f"constant {literal} exceeds {MAX_CONSTANT} in {text!r}", path=where
                     )
         evaluator = SimpleEval(functions=dict(_FUNCTIONS))
-        return cls(text, names, tree.body, evaluator)
+        formula = cls(text, names, tree.body, evaluator)
+        formula._probe(where)
+        return formula
+
+    def _probe(self, where: str) -> None:
+        """Evaluate at ordinary inputs: a product of huge constants is refused now, not later."""
+        for probe in _PROBES:
+            try:
+                value = self(**dict.fromkeys(self.names, probe))
+            except (ArithmeticError, TypeError, ValueError):
+                continue  # division by zero at a probe point is the engine's to guard
+            if abs(value) > MAX_MAGNITUDE:
+                raise RuleSetError(
+                    f"{self.text!r} reaches {value:.3g} at ordinary inputs",
+                    path=where,
+                    expected=f"values below {MAX_MAGNITUDE}",
+                )
 
     def __call__(self, **values: Decimal) -> Decimal:
         """Evaluate with the given names bound."""
@@ -236,6 +267,94 @@ class UnitNames(_Strict):
     time: tuple[str, ...] = ()
 
 
+class ScoreBand(_Strict):
+    """One row of a score table: values in [low, high) (edges as declared) score ``points``
+    (absolute) or ``share`` of the weight.  ``low``/``high`` left out are unbounded."""
+
+    low: Decimal | None = None
+    high: Decimal | None = None
+    include_low: bool = True
+    include_high: bool = False
+    points: Decimal | None = None
+    share: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_award(self) -> ScoreBand:
+        if (self.points is None) == (self.share is None):
+            raise ValueError("a band gives either points or share, not both or neither")
+        return self
+
+    def holds(self, value: Decimal) -> bool:
+        """True when ``value`` falls in this band."""
+        above = self.low is None or value > self.low or (self.include_low and value == self.low)
+        below = self.high is None or value < self.high or (self.include_high and value == self.high)
+        return above and below
+
+    def describe(self) -> str:
+        """``[0.8, 0.9)`` style."""
+        left = "(-∞" if self.low is None else ("[" if self.include_low else "(") + str(self.low)
+        right = "+∞)" if self.high is None else str(self.high) + ("]" if self.include_high else ")")
+        return f"{left}, {right}"
+
+
+class Domain(_Strict):
+    """The values a score table must cover, without gap or overlap."""
+
+    low: Decimal | None = Decimal(0)
+    high: Decimal | None = None
+
+
+class IndicatorRule(_Strict):
+    """Scoring for the indicators whose name matches ``match`` (a regular expression), in
+    place of the general quantitative rule: a ``score`` formula or a table of ``bands`` over
+    the value of ``measure``.  Names: ``actual``, ``target`` (fractions for percentages),
+    ``achievement``, ``weight``."""
+
+    name: str
+    match: str
+    source: str | None = None
+    direction: Literal["higher", "lower", "equal"] | None = None
+    score: str | None = None
+    measure: str = "actual"
+    domain: Domain = Domain()
+    bands: tuple[ScoreBand, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_method(self) -> IndicatorRule:
+        if (self.score is None) == (not self.bands):
+            raise ValueError("an indicator rule has either a score formula or bands")
+        return self
+
+
+class GradeBand(_Strict):
+    """A grade of the total: totals from ``low`` up (to the next grade) get ``name``."""
+
+    name: str
+    low: Decimal
+
+
+class Expect(_Strict):
+    """What a rule-set test case expects; only the keys given are checked."""
+
+    total: Decimal | None = None
+    grade: str | None = None
+    execution_rate: Decimal | None = None
+    execution_score: Decimal | None = None
+    scores: tuple[Decimal | None, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    flags: tuple[str, ...] | None = None
+    no_flags: tuple[str, ...] | None = None
+
+
+class RuleTest(_Strict):
+    """A case a rule set carries: a form fragment and what scoring it must give."""
+
+    name: str
+    source: str | None = None
+    form: dict[str, Any]
+    expect: Expect
+
+
 class RuleFile(_Strict):
     """The YAML document of a rule set."""
 
@@ -255,7 +374,10 @@ class RuleFile(_Strict):
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
     over_achievement: Decimal | None = Decimal("1.2")
+    indicator_rules: tuple[IndicatorRule, ...] = ()
+    grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
+    tests: tuple[RuleTest, ...] = ()
 
     @field_validator("severity")
     @classmethod
@@ -273,6 +395,31 @@ class RuleFile(_Strict):
 
 
 @dataclass(frozen=True)
+class CompiledIndicatorRule:
+    """An :class:`IndicatorRule` with its pattern and formulas compiled."""
+
+    spec: IndicatorRule
+    pattern: re.Pattern[str]
+    score: Formula | None
+    measure: Formula
+
+    def points(self, weight: Decimal, **values: Decimal) -> tuple[Decimal, str]:
+        """The raw score for ``values`` and a line saying how it was reached."""
+        if self.score is not None:
+            raw = self.score(weight=weight, **values)
+            return raw, f"{self.spec.name}: {self.score.text}"
+        value = self.measure(weight=weight, **values)
+        for band in self.spec.bands:
+            if band.holds(value):
+                raw = band.points if band.points is not None else weight * (band.share or 0)
+                return raw, f"{self.spec.name}: {self.measure.text} = {value} ∈ {band.describe()}"
+        return Decimal(0), f"{self.spec.name}: {self.measure.text} = {value} outside every band"
+
+
+_RULE_NAMES = frozenset({"weight", "actual", "target", "achievement"})
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """A loaded, validated and compiled rule set.  Immutable; safe to share between threads
     that do not evaluate the same formula at once (each process builds its own)."""
@@ -287,6 +434,7 @@ class RuleSet:
     equal: Formula
     quantitative_score: Formula
     qualitative_score: Formula
+    indicator_rules: tuple[CompiledIndicatorRule, ...]
     lower_hint: re.Pattern[str] | None
     unit_name: dict[str, re.Pattern[str]]
     quantum: Decimal
@@ -317,6 +465,13 @@ class RuleSet:
                 return dim
         return None
 
+    def rule_for(self, name: str) -> CompiledIndicatorRule | None:
+        """The first indicator rule whose pattern matches ``name``."""
+        for rule in self.indicator_rules:
+            if rule.pattern.search(name):
+                return rule
+        return None
+
     def level1_of(self, level2: str | None) -> str | None:
         """The first-level block a second-level group belongs to, or ``None`` if unknown."""
         key = _group_key(level2)
@@ -330,7 +485,9 @@ class RuleSet:
         key = _group_key(label)
         if not key:
             return None
-        names = list(self.spec.structure.level1) or list(self.spec.weights.level1)
+        names = list(self.spec.structure.level1) or [
+            part for name in self.spec.weights.level1 for part in name.split("+")
+        ]
         for name in names:
             if _group_key(name) in key:
                 return name
@@ -345,6 +502,13 @@ class RuleSet:
                 return band
         return None
 
+    def grade(self, total: Decimal) -> str | None:
+        """The grade of a total (优/良/中/差), or ``None`` when the rule set has no grades."""
+        for grade in sorted(self.spec.grades, key=lambda g: g.low, reverse=True):
+            if total >= grade.low:
+                return grade.name
+        return None
+
 
 def _group_key(label: str | None) -> str:
     """产出指标 (50分) → 产出; 服务对象满意度指标 → 服务对象满意度."""
@@ -354,21 +518,75 @@ def _group_key(label: str | None) -> str:
     return text.removesuffix("指标")
 
 
-def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
-    def formula(text: str, names: set[str], where: str) -> Formula:
+Edge = tuple[Decimal | None, bool]  # a band edge and whether the band includes it
+
+
+def check_coverage(
+    edges: Sequence[tuple[Edge, Edge]], domain: tuple[Decimal | None, Decimal | None]
+) -> str | None:
+    """Whether bands (each a (low, high) pair of edges) cover ``domain`` exactly once.
+
+    Returns a sentence describing the first gap or overlap, or ``None``.
+    """
+    if not edges:
+        return None
+    inf = Decimal("Infinity")
+    ordered = sorted(edges, key=lambda e: (-inf if e[0][0] is None else e[0][0], not e[0][1]))
+    start, end = domain
+    first_low = ordered[0][0]
+    if first_low[0] is not None and (start is None or first_low[0] > start):
+        return (
+            f"nothing covers values from {start if start is not None else '-∞'} to {first_low[0]}"
+        )
+    if first_low[0] is not None and first_low[0] == start and not first_low[1]:
+        return f"nothing covers {start} itself"
+    for (_, high), (low, _) in itertools.pairwise(ordered):
+        if high[0] is None:
+            return "a band open to +∞ is followed by another band (overlap)"
+        if low[0] is None or low[0] < high[0]:
+            return f"bands overlap below {high[0]}"
+        if low[0] > high[0]:
+            return f"gap between {high[0]} and {low[0]}"
+        if high[1] and low[1]:
+            return f"bands overlap at {high[0]} (both include it)"
+        if not high[1] and not low[1]:
+            return f"gap at {high[0]} (neither band includes it)"
+    last_high = ordered[-1][1]
+    if end is None and last_high[0] is not None:
+        return f"nothing covers values above {last_high[0]}"
+    if end is not None and last_high[0] is not None:
+        if last_high[0] < end:
+            return f"nothing covers values from {last_high[0]} to {end}"
+        if last_high[0] == end and not last_high[1]:
+            return f"nothing covers {end} itself"
+    return None
+
+
+Positions = dict[tuple[str, ...], tuple[str, int, int]]
+
+
+def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> RuleSet:
+    def fail(message: str, where: str, expected: str | None = None) -> RuleSetError:
+        path = tuple(where.split("."))
+        file, line, column = next(
+            (positions[path[:i]] for i in range(len(path), 0, -1) if path[:i] in positions),
+            (source_file or "", None, None),
+        )
+        return RuleSetError(
+            message, source=file or None, path=where, line=line, column=column, expected=expected
+        )
+
+    def formula(text: str, names: frozenset[str] | set[str], where: str) -> Formula:
         try:
             return Formula.compile(text, frozenset(names), where)
         except RuleSetError as exc:
-            raise RuleSetError(
-                exc.message, source=source_file, path=exc.path, expected=exc.expected
-            ) from None
+            raise fail(exc.message, where, exc.expected) from None
 
     total = spec.weights.execution + sum(spec.weights.level1.values(), Decimal(0))
     if spec.weights.level1 and total != spec.weights.total:
-        raise RuleSetError(
+        raise fail(
             f"execution and first-level weights add up to {total}, not {spec.weights.total}",
-            source=source_file,
-            path="weights",
+            "weights.level1",
         )
 
     def pattern(items: tuple[str, ...], where: str) -> re.Pattern[str] | None:
@@ -377,7 +595,35 @@ def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
         try:
             return re.compile("|".join(f"(?:{p})" for p in items))
         except re.error as exc:
-            raise RuleSetError(f"invalid pattern: {exc}", source=source_file, path=where) from None
+            raise fail(f"invalid pattern: {exc}", where) from None
+
+    qual_bands = [
+        ((b.low, b.include_low), (b.high, b.include_high)) for b in spec.qualitative.bands
+    ]
+    problem = check_coverage(qual_bands, (Decimal(0), Decimal(1)))
+    if problem:
+        raise fail(f"qualitative bands do not cover 0–1: {problem}", "qualitative.bands")
+
+    rules: list[CompiledIndicatorRule] = []
+    for i, rule in enumerate(spec.indicator_rules):
+        where = f"indicator_rules.{i}"
+        compiled_pattern = pattern((rule.match,), f"{where}.match")
+        assert compiled_pattern is not None
+        if rule.bands:
+            problem = check_coverage(
+                [((b.low, b.include_low), (b.high, b.include_high)) for b in rule.bands],
+                (rule.domain.low, rule.domain.high),
+            )
+            if problem:
+                raise fail(f"bands of {rule.name!r}: {problem}", f"{where}.bands")
+        rules.append(
+            CompiledIndicatorRule(
+                rule,
+                compiled_pattern,
+                formula(rule.score, _RULE_NAMES, f"{where}.score") if rule.score else None,
+                formula(rule.measure, _RULE_NAMES, f"{where}.measure"),
+            )
+        )
 
     quant, qual = spec.quantitative, spec.qualitative
     return RuleSet(
@@ -391,6 +637,7 @@ def _compile(spec: RuleFile, source_file: str | None) -> RuleSet:
         equal=formula(quant.equal, {"actual", "target"}, "quantitative.equal"),
         quantitative_score=formula(quant.score, {"weight", "achievement"}, "quantitative.score"),
         qualitative_score=formula(qual.score, {"weight", "completion"}, "qualitative.score"),
+        indicator_rules=tuple(rules),
         lower_hint=pattern(spec.direction_hints.lower, "direction_hints.lower"),
         unit_name={
             dim: compiled
@@ -431,7 +678,7 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -454,59 +701,92 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise RuleSetError("a rule file is a mapping", source=source, line=1)
-    lines: dict[tuple[str, ...], int] = {}
+        raise RuleSetError("a rule file is a mapping", source=source, line=1, column=1)
+    positions: Positions = {}
 
     def walk(n: yaml.Node, path: tuple[str, ...]) -> None:
-        lines[path] = n.start_mark.line + 1
+        positions[path] = (source, n.start_mark.line + 1, n.start_mark.column + 1)
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
-                lines[(*path, str(k.value))] = k.start_mark.line + 1
-                walk(v, (*path, str(k.value)))
+                key = (*path, str(k.value))
+                walk(v, key)
+                positions[key] = (source, k.start_mark.line + 1, k.start_mark.column + 1)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, (*path, str(i)))
 
     if node is not None:
         walk(node, ())
-    return data, lines
+    return data, positions
 
 
-def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+def _merge(parent: Mapping[str, Any], child: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The child's keys over the parent's, mappings merged key by key.
+
+    Inside a mapping of names (``weights.level1``, ``structure.level1``), ``null`` removes what
+    the parent set: hubei drops ``效益指标: 30`` for ``效益指标+满意度指标: 40``.  Elsewhere
+    ``null`` is a value (``over_achievement: null`` turns that check off).
+    """
     out = dict(parent)
     for key, value in child.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(out[key], value)
+        if value is None and depth >= 2:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value, depth + 1)
         else:
             out[key] = value
     return out
 
 
-def _resolve(
-    name_or_path: str | Path, seen: tuple[str, ...]
-) -> tuple[dict[str, Any], str, dict[tuple[str, ...], int]]:
-    text = str(name_or_path)
-    path = Path(text)
-    if not (path.suffix in {".yaml", ".yml"} or path.exists()):
-        path = _shipped_dir() / f"{text}.yaml"
-        if not path.exists():
-            close = difflib.get_close_matches(text, list_rules(), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise RuleSetError(
-                f"no rule set named {text!r}{hint}", expected=", ".join(list_rules())
-            )
+def _locate(name_or_path: str, relative_to: Path | None = None) -> Path:
+    path = Path(name_or_path)
+    if relative_to is not None and not path.is_absolute() and path.suffix in {".yaml", ".yml"}:
+        path = relative_to / path
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return path
+    shipped = _shipped_dir() / f"{name_or_path}.yaml"
+    if shipped.exists():
+        return shipped
+    close = difflib.get_close_matches(name_or_path, list_rules(), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise RuleSetError(
+        f"no rule set named {name_or_path!r}{hint}", expected=", ".join(list_rules())
+    )
+
+
+def _resolve(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], Positions]:
     key = str(path.resolve())
     if key in seen:
-        raise RuleSetError("rule sets extend each other in a cycle", source=str(path))
-    data, lines = _read_yaml(path)
+        chain = " → ".join(Path(p).name for p in (*seen, key))
+        raise RuleSetError(f"rule sets extend each other in a cycle: {chain}", source=str(path))
+    if not path.exists():
+        raise RuleSetError("no such rule file", source=str(path))
+    data, positions = _read_yaml(path)
     parent = data.get("extends")
     if parent:
-        base_data, _, _ = _resolve(str(parent), (*seen, key))
-        base_data = {k: v for k, v in base_data.items() if k not in {"name", "title", "$schema"}}
-        data = _merge(base_data, data)
-    return data, str(path), lines
+        try:
+            parent_path = _locate(str(parent), path.parent)
+        except RuleSetError as exc:
+            file, line, column = positions.get(("extends",), (str(path), None, None))
+            raise RuleSetError(
+                exc.message,
+                source=file,
+                path="extends",
+                line=line,
+                column=column,
+                expected=exc.expected,
+            ) from None
+        base, base_positions = _resolve(parent_path, (*seen, key))
+        base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
+        data = _merge(base, data)
+        positions = {**base_positions, **positions}
+    return data, positions
 
 
 @lru_cache(maxsize=64)
 def _load(key: str) -> RuleSet:
-    data, source, lines = _resolve(key, ())
+    path = Path(key)
+    data, positions = _resolve(path, ())
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -514,19 +794,34 @@ def _load(key: str) -> RuleSet:
         loc = tuple(str(p) for p in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            fields = RuleFile.model_fields
-            known: list[str] = [*list(fields), "$schema"]
-            if len(loc) > 1 and loc[0] in fields:
-                annotation = fields[loc[0]].annotation
-                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                    known = list(annotation.model_fields)
-            close = difflib.get_close_matches(loc[-1], known, n=1)
-            message = f"unknown key {loc[-1]!r}" + (
-                f"; did you mean {close[0]!r}?" if close else ""
-            )
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
-        raise RuleSetError(message, source=source, path=".".join(loc), line=line) from None
-    return _compile(spec, source)
+            message = f"unknown key {loc[-1]!r}" + _suggest_key(loc)
+        file, line, column = next(
+            (positions[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in positions),
+            (str(path), None, None),
+        )
+        raise RuleSetError(
+            message, source=file, path=".".join(loc), line=line, column=column
+        ) from None
+    return _compile(spec, str(path), positions)
+
+
+def _suggest_key(loc: tuple[str, ...]) -> str:
+    """A did-you-mean for a misspelt key, looked up in the model the key sits in."""
+    model: type[BaseModel] = RuleFile
+    for part in loc[:-1]:
+        if part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            break
+        inner = field.annotation
+        for candidate in getattr(inner, "__args__", ()) or (inner,):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+    known = [f.alias or name for name, f in model.model_fields.items()]
+    close = difflib.get_close_matches(loc[-1], known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
@@ -534,11 +829,8 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
 
     Loaded rule sets are cached: the same name returns the same compiled object.
 
-    :raises RuleSetError: naming the file, the key and the line that is wrong.
+    :raises RuleSetError: naming the file, the key, the line and column that are wrong.
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
-    text = str(name_or_path)
-    path = Path(text)
-    key = str(path.resolve()) if path.suffix in {".yaml", ".yml"} or path.exists() else text
-    return _load(key)
+    return _load(str(_locate(str(name_or_path)).resolve()))

@@ -1,0 +1,222 @@
+"""Checking rule sets before they score a form: load errors, property checks and own tests.
+
+``perfscore rules check`` runs :func:`check_file` on each file: the file must load (schema,
+expressions, units, bands, weights, inheritance — see :mod:`perfscore.rules`), and its formulas
+must behave over generated inputs: scores within [0, weight], never falling as achievement rises,
+full marks when the target is met.  ``perfscore rules test`` runs :func:`run_tests`: the cases a
+rule set carries, each a form fragment and the scores its sources give.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from perfscore.engine import evaluate
+from perfscore.errors import PerfscoreError
+from perfscore.rules import Formula, RuleSet, RuleTest, load_rules
+
+__all__ = ["Finding", "TestOutcome", "check_file", "run_tests"]
+
+_WEIGHTS = (Decimal(1), Decimal(5), Decimal(10), Decimal(100))
+# Achievement, completion and rate from 0 to 150% in steps of 2.5 points.
+_GRID = tuple(Decimal(i) / 40 for i in range(61))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a rule file, with where it is."""
+
+    file: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "file": self.file,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+    def text(self) -> str:
+        """``file:line:column: path: message``."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line."""
+        place = f"file={self.file}"
+        if self.line is not None:
+            place += f",line={self.line}"
+        if self.column is not None:
+            place += f",col={self.column}"
+        return f"::error {place}::{self.path + ': ' if self.path else ''}{self.message}"
+
+
+def check_file(path: str | Path) -> list[Finding]:
+    """Load ``path`` and run the property checks; every problem is a :class:`Finding`."""
+    try:
+        rules = load_rules(Path(path))
+    except PerfscoreError as exc:
+        return [Finding(exc.source or str(path), exc.message, exc.path, exc.line, exc.column)]
+    return [Finding(str(path), message, where) for where, message in _properties(rules)]
+
+
+def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
+    """Scores within [0, weight], monotone in achievement, full marks when met."""
+    yield from _score_curve("execution.score", lambda w, x: rules.execution_score(weight=w, rate=x))
+    yield from _score_curve(
+        "quantitative.score", lambda w, x: rules.quantitative_score(weight=w, achievement=x)
+    )
+    yield from _score_curve(
+        "qualitative.score", lambda w, x: rules.qualitative_score(weight=w, completion=x)
+    )
+    yield from _achievement("quantitative.higher", rules.higher, lower_is_better=False)
+    yield from _achievement("quantitative.lower", rules.lower, lower_is_better=True)
+    for i, rule in enumerate(rules.indicator_rules):
+        where = f"indicator_rules.{i}"
+        direction = rule.spec.direction
+        points = [b.points for b in rule.spec.bands if b.points is not None]
+        weights = (max(points),) if points else _WEIGHTS
+        for weight in weights:
+            scores = [
+                rule.points(weight, actual=x, target=Decimal(1), achievement=min(x, Decimal(1)))[0]
+                for x in _GRID
+            ]
+            yield from _bounded(where, weight, scores)
+            if direction in ("higher", "lower"):
+                ordered = scores if direction == "higher" else scores[::-1]
+                if any(b < a for a, b in itertools.pairwise(ordered)):
+                    worse = "rises" if direction == "lower" else "falls"
+                    yield where, f"{rule.spec.name!r}: the score {worse} as the actual improves"
+                    break
+            at_target = rule.points(
+                weight, actual=Decimal(1), target=Decimal(1), achievement=Decimal(1)
+            )[0]
+            if not points and at_target != weight:
+                yield (
+                    where,
+                    (f"{rule.spec.name!r}: meeting a 100% target scores {at_target}, not {weight}"),
+                )
+                break
+
+
+def _bounded(where: str, weight: Decimal, scores: list[Decimal]) -> Iterator[tuple[str, str]]:
+    low, high = min(scores), max(scores)
+    if low < 0 or high > weight:
+        yield where, f"scores leave [0, {weight}] (from {low} to {high})"
+
+
+def _score_curve(
+    where: str, score: Callable[[Decimal, Decimal], Decimal]
+) -> Iterator[tuple[str, str]]:
+    for weight in _WEIGHTS:
+        try:
+            scores = [score(weight, x) for x in _GRID]
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            yield where, f"fails at ordinary inputs: {exc}"
+            return
+        problems = list(_bounded(where, weight, scores))
+        if problems:
+            yield from problems
+            return
+        if any(b < a for a, b in itertools.pairwise(scores)):
+            yield where, "the score falls as achievement rises"
+            return
+        full = score(weight, Decimal(1))
+        if full != weight:
+            yield where, f"full achievement scores {full} of {weight}, not full marks"
+            return
+
+
+def _achievement(where: str, formula: Formula, lower_is_better: bool) -> Iterator[tuple[str, str]]:
+    """A missed target's achievement lies in [0, 1] and falls as the miss grows."""
+    target = Decimal(1)
+    misses = [x for x in _GRID if (x > target if lower_is_better else x < target)]
+    values = []
+    for actual in misses:
+        try:
+            values.append(formula(actual=actual, target=target))
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            yield where, f"fails for actual {actual}, target {target}: {exc}"
+            return
+    if any(v < 0 or v > 1 for v in values):
+        yield where, "achievement of a missed target leaves [0, 1]"
+    ordered = values[::-1] if lower_is_better else values
+    if any(b < a for a, b in itertools.pairwise(ordered)):
+        yield where, "achievement rises as the miss grows"
+
+
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    """The result of one rule-set test case."""
+
+    rules: str
+    name: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the case scored as expected."""
+        return not self.problems
+
+
+def run_tests(rules: RuleSet) -> list[TestOutcome]:
+    """Score each test case the rule set carries and compare with what it expects."""
+    return [
+        TestOutcome(rules.name, case.name, tuple(_run(rules, case))) for case in rules.spec.tests
+    ]
+
+
+def _same(got: Decimal | None, want: Decimal | None) -> bool:
+    return got is not None and want is not None and got == want
+
+
+def _run(rules: RuleSet, case: RuleTest) -> Iterator[str]:
+    try:
+        result = evaluate(case.form, rules, lang="en")
+    except PerfscoreError as exc:
+        yield f"the form does not load: {exc}"
+        return
+    want = case.expect
+    if want.total is not None and not _same(result.total, want.total):
+        yield f"total {result.total}, expected {want.total}"
+    if want.grade is not None and result.grade != want.grade:
+        yield f"grade {result.grade}, expected {want.grade}"
+    rate = result.execution.rate if result.execution else None
+    if want.execution_rate is not None and not _same(rate, want.execution_rate):
+        yield f"execution rate {rate}, expected {want.execution_rate}"
+    score = result.execution.score if result.execution else None
+    if want.execution_score is not None and not _same(score, want.execution_score):
+        yield f"execution score {score}, expected {want.execution_score}"
+    if want.scores is not None:
+        got_scores = [r.score for r in result.indicators]
+        if len(got_scores) != len(want.scores) or any(
+            not (g == w if g is not None and w is not None else g is w)
+            for g, w in zip(got_scores, want.scores, strict=False)
+        ):
+            yield f"scores {[str(s) for s in got_scores]}, expected {[str(s) for s in want.scores]}"
+    if want.statuses is not None:
+        got_statuses = [r.status for r in result.indicators]
+        if got_statuses != list(want.statuses):
+            yield f"statuses {got_statuses}, expected {list(want.statuses)}"
+    codes = {f.code for f in result.flags}
+    for code in want.flags or ():
+        if code not in codes:
+            yield f"flag {code} expected, not raised"
+    for code in want.no_flags or ():
+        if code in codes:
+            yield f"flag {code} raised, not expected"

@@ -326,3 +326,33 @@ def test_schemas_are_current() -> None:
         assert path.read_text("utf-8").startswith(
             "# yaml-language-server: $schema=../schemas/rules.schema.json"
         )
+
+
+def test_indicator_rule_unit(tmp_path: Path) -> None:
+    """An indicator rule may state its unit: 办理时长 in days, bands in days."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "name: x\ntitle: t\nextends: national-2020\nindicator_rules:\n"
+        "  - name: 时长\n    match: 时长$\n    unit: 天\n    direction: lower\n    bands:\n"
+        "      - {low: 0, high: 5, include_high: true, share: 1}\n"
+        "      - {low: 5, high: 10, include_low: false, include_high: true, share: 0.5}\n"
+        "      - {low: 10, include_low: false, share: 0}\n",
+        "utf-8",
+    )
+    base = {"name": "平均办理时长", "target": "≤5天", "weight": 10}
+    assert _score(path, {**base, "actual": "2周"}) == Decimal(0)
+    assert _score(path, {**base, "actual": "1周"}) == Decimal(5)
+    assert _score(path, {**base, "actual": "72小时"}) == Decimal(10)
+
+
+def test_unknown_unit_in_rule_file(tmp_path: Path) -> None:
+    """Every unit a rule file names must resolve."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "name: x\ntitle: t\nindicator_rules:\n"
+        "  - {name: r, match: 时长, unit: 光年, score: weight}\n",
+        "utf-8",
+    )
+    with pytest.raises(RuleSetError, match="unknown unit '光年'") as info:
+        load_rules(path)
+    assert info.value.line == 4

@@ -842,7 +842,7 @@ def _score(
         return score
     rule = rules.rule_for(name) if judgement.values is not None else None
     if rule is not None and judgement.values is not None:
-        actual, target = judgement.values
+        actual, target = (rule.in_unit(v) for v in judgement.values)
         raw, how = rule.points(
             weight, actual=actual, target=target, achievement=judgement.achievement or _ZERO
         )

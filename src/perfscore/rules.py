@@ -31,6 +31,7 @@ from simpleeval import SimpleEval
 
 from perfscore.errors import RuleSetError
 from perfscore.flags import CATALOGUE, Severity
+from perfscore.units import Unit, UnknownUnitError, resolve
 
 __all__ = ["Formula", "RuleSet", "list_rules", "load_rules"]
 
@@ -307,13 +308,15 @@ class Domain(_Strict):
 class IndicatorRule(_Strict):
     """Scoring for the indicators whose name matches ``match`` (a regular expression), in
     place of the general quantitative rule: a ``score`` formula or a table of ``bands`` over
-    the value of ``measure``.  Names: ``actual``, ``target`` (fractions for percentages),
-    ``achievement``, ``weight``."""
+    the value of ``measure``.  Names: ``actual``, ``target``, ``achievement``, ``weight``;
+    ``actual`` and ``target`` are in ``unit`` (``天``, ``%``, ``万元``) when one is given, else in
+    base units (fractions for percentages)."""
 
     name: str
     match: str
     source: str | None = None
     direction: Literal["higher", "lower", "equal"] | None = None
+    unit: str | None = None
     score: str | None = None
     measure: str = "actual"
     domain: Domain = Domain()
@@ -402,6 +405,11 @@ class CompiledIndicatorRule:
     pattern: re.Pattern[str]
     score: Formula | None
     measure: Formula
+    unit: Unit | None = None
+
+    def in_unit(self, base: Decimal) -> Decimal:
+        """A base-unit value expressed in the rule's unit."""
+        return base / self.unit.factor if self.unit is not None else base
 
     def points(self, weight: Decimal, **values: Decimal) -> tuple[Decimal, str]:
         """The raw score for ``values`` and a line saying how it was reached."""
@@ -616,12 +624,19 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
             )
             if problem:
                 raise fail(f"bands of {rule.name!r}: {problem}", f"{where}.bands")
+        unit = None
+        if rule.unit is not None:
+            try:
+                unit = resolve(rule.unit)
+            except UnknownUnitError:
+                raise fail(f"unknown unit {rule.unit!r}", f"{where}.unit") from None
         rules.append(
             CompiledIndicatorRule(
                 rule,
                 compiled_pattern,
                 formula(rule.score, _RULE_NAMES, f"{where}.score") if rule.score else None,
                 formula(rule.measure, _RULE_NAMES, f"{where}.measure"),
+                unit,
             )
         )
 

@@ -6,6 +6,7 @@
 (Decimal('99.90'), True)
 """
 
+from perfscore.batch import evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import FormError, PerfscoreError, RuleSetError
 from perfscore.form import Form, load_form
@@ -20,6 +21,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "evaluate",
+    "evaluate_many",
     "list_rules",
     "load_form",
     "load_rules",

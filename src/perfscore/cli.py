@@ -1,8 +1,14 @@
-"""The command line: ``perfscore score``, ``perfscore rules list|check|test``, ``perfscore schema``.
+"""The command line.
+
+    perfscore score FILE|DIR…      score forms; table, json, markdown, csv or html
+    perfscore explain FILE         the trace behind every number
+    perfscore aggregate FILE|DIR…  the department roll-up
+    perfscore rules list|check|test
+    perfscore schema rules|form
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
-stderr, never a traceback.
+stderr, never a traceback; nothing but the report goes to stdout.
 """
 
 from __future__ import annotations
@@ -11,20 +17,24 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from perfscore import htmlreport, report
+from perfscore.batch import Failure, evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form
-from perfscore.report import to_json, to_table
+from perfscore.rollup import aggregate
 from perfscore.rulecheck import check_file, run_tests
 from perfscore.rules import RuleFile, list_rules, load_rules
 
 __all__ = ["main", "run"]
 
 _FORM_SUFFIXES = {".yaml", ".yml", ".json"}
+_FORMATS = ["table", "json", "markdown", "csv", "html"]
 
 
 class _Usage(Exception):
@@ -36,20 +46,44 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(f"{self.prog}: {message}")
 
 
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", default="national-2020", help="rule-set name or file")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="perfscore", description="Score and check 预算绩效自评表.")
     sub = parser.add_subparsers(dest="command", required=True)
+
     score = sub.add_parser("score", help="score forms and list their flags")
     score.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    score.add_argument("--rules", default="national-2020", help="rule-set name or file")
-    score.add_argument("--format", choices=["table", "json"], default="table")
-    score.add_argument("--lang", choices=["zh", "en"], default="zh")
+    score.add_argument("--format", choices=_FORMATS, default="table")
+    _common(score)
     score.add_argument(
         "--fail-on",
         choices=["error", "warning", "never"],
         default="error",
         help="exit 1 when a flag of this severity or worse is found (default: error)",
     )
+    score.add_argument("--jobs", "-j", type=int, default=1, help="processes to score with")
+    score.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="a progress bar on stderr (auto: when stderr is a terminal and files are many)",
+    )
+
+    explain = sub.add_parser("explain", help="show how every number of a form was reached")
+    explain.add_argument("path", metavar="FILE")
+    explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
+    _common(explain)
+
+    agg = sub.add_parser("aggregate", help="roll project forms up to the department")
+    agg.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    agg.add_argument("--format", choices=_FORMATS, default="table")
+    _common(agg)
+
     rules = sub.add_parser("rules", help="rule sets")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("list", help="list the shipped rule sets")
@@ -60,19 +94,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
     test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
     schema.add_argument("which", choices=["rules", "form"])
-    for p in (score, rules, check, test, schema):
+    for p in (score, explain, agg, rules, check, test, schema):
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
 
 
-def _files(paths: Sequence[str]) -> list[Path]:
+def _files(paths: Sequence[str], suffixes: set[str] = _FORM_SUFFIXES) -> list[Path]:
     out: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _FORM_SUFFIXES))
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes))
         elif path.exists():
             out.append(path)
         else:
@@ -80,21 +115,117 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _rule_files(paths: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"}))
-        elif path.exists():
-            files.append(path)
+@contextmanager
+def _output(path: str | None, stdout: TextIO) -> Iterator[TextIO]:
+    if path is None:
+        yield stdout
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise PerfscoreError(f"cannot write: {exc.strerror}", source=path) from None
+    with stream:
+        yield stream
+
+
+class _Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, stream: TextIO, total: int, enabled: bool) -> None:
+        self.stream, self.total, self.enabled, self.done = stream, total, enabled, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done == self.total or self.done % 25 == 0):
+            filled = 30 * self.done // max(self.total, 1)
+            bar = "#" * filled + "-" * (30 - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    files = _files(args.paths)
+    rules = load_rules(args.rules)
+    show = args.progress == "always" or (
+        args.progress == "auto" and len(files) > 20 and stderr.isatty()
+    )
+    progress = _Progress(stderr, len(files), show)
+    worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
+    failed = flagged = False
+    kept: list[EvaluationResult] = []
+    failures: list[str] = []
+    with _output(args.output, stdout) as out:
+        json_writer = report.JsonWriter(out) if args.format == "json" else None
+        csv_writer = report.CsvWriter(out) if args.format == "csv" else None
+        first = True
+        for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
+            progress.step()
+            if isinstance(item, Failure):
+                failed = True
+                failures.append(item.message)
+                print(f"perfscore: {item.message}", file=stderr)
+                continue
+            flagged = flagged or any(f.severity in worst for f in item.flags)
+            if json_writer:
+                json_writer.write(item)
+            elif csv_writer:
+                csv_writer.write(item)
+            elif args.format == "markdown":
+                out.write(report.to_markdown(item, args.lang))
+            elif args.format == "table":
+                out.write(("" if first else "\n") + report.to_table(item, args.lang))
+            else:
+                kept.append(item)  # the HTML summary needs every form
+            first = False
+        if json_writer:
+            json_writer.close()
+        if args.format == "html":
+            out.write(htmlreport.page(kept, args.lang, failures))
+    return 1 if failed or flagged else 0
+
+
+def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
+    result = evaluate(args.path, args.rules, lang=args.lang)
+    try:
+        text = report.explain(result, args.indicator, args.lang)
+    except LookupError as exc:
+        raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
+    with _output(args.output, stdout) as out:
+        out.write(text)
+    return 0
+
+
+def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    results: list[EvaluationResult] = []
+    failed = False
+    for item in evaluate_many(_files(args.paths), args.rules, lang=args.lang):
+        if isinstance(item, Failure):
+            failed = True
+            print(f"perfscore: {item.message}", file=stderr)
         else:
-            raise PerfscoreError("no such file or directory", source=text)
-    return files
+            results.append(item)
+    if not results:
+        raise PerfscoreError("no form could be read", source=" ".join(args.paths))
+    rollup = aggregate(results)
+    with _output(args.output, stdout) as out:
+        if args.format == "json":
+            json.dump(rollup.to_dict(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif args.format == "csv":
+            report.rollup_csv(rollup, out)
+        elif args.format == "markdown":
+            out.write(report.rollup_markdown(rollup, args.lang))
+        elif args.format == "html":
+            out.write(htmlreport.rollup_page(rollup, results, args.lang))
+        else:
+            out.write(report.rollup_table(rollup, args.lang))
+    return 1 if failed else 0
 
 
 def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
-    files = _rule_files(paths)
+    files = _files(paths, {".yaml", ".yml"})
     findings = [finding for path in files for finding in check_file(path)]
     if fmt == "json":
         json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
@@ -106,7 +237,7 @@ def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO)
     return 1 if findings else 0
 
 
-def _test_rules(names: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
     passed = failed = 0
     for name in names or list_rules():
         for outcome in run_tests(load_rules(name)):
@@ -130,7 +261,7 @@ def _schema(which: str, stdout: TextIO) -> int:
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Run the command line; 0 clean, 1 flags at or above ``--fail-on`` or bad files, 2 usage."""
+    """Run the command line: 0 clean, 1 findings (flags at ``--fail-on``, bad files), 2 usage."""
     try:
         args = _parser().parse_args(list(argv))
     except _Usage as exc:
@@ -138,43 +269,25 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-
     try:
+        if args.command == "score":
+            return _score(args, stdout, stderr)
+        if args.command == "explain":
+            return _explain(args, stdout)
+        if args.command == "aggregate":
+            return _aggregate(args, stdout, stderr)
         if args.command == "schema":
             return _schema(args.which, stdout)
-        if args.command == "rules":
-            if args.rules_command == "check":
-                return _check_rules(args.paths, args.format, stdout, stderr)
-            if args.rules_command == "test":
-                return _test_rules(args.names, stdout, stderr)
-            for name in list_rules():
-                print(f"{name}\t{load_rules(name).title}", file=stdout)
-            return 0
+        if args.rules_command == "check":
+            return _check_rules(args.paths, args.format, stdout, stderr)
+        if args.rules_command == "test":
+            return _test_rules(args.names, stdout)
+        for name in list_rules():
+            print(f"{name}\t{load_rules(name).title}", file=stdout)
+        return 0
     except PerfscoreError as exc:
         print(f"perfscore: {exc}", file=stderr)
         return 2
-
-    try:
-        rules = load_rules(args.rules)
-        files = _files(args.paths)
-    except PerfscoreError as exc:
-        print(f"perfscore: {exc}", file=stderr)
-        return 2
-    results: list[EvaluationResult] = []
-    failed = False
-    for path in files:
-        try:
-            results.append(evaluate(path, rules, lang=args.lang))
-        except PerfscoreError as exc:
-            print(f"perfscore: {exc}", file=stderr)
-            failed = True
-    if args.format == "json":
-        stdout.write(to_json(results))
-    else:
-        stdout.write("\n".join(to_table(r, args.lang) for r in results))
-    worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    flagged = any(f.severity in worst for r in results for f in r.flags)
-    return 1 if failed or flagged else 0
 
 
 def main() -> None:

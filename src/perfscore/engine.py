@@ -8,6 +8,7 @@ reader might question is reported as a :class:`~perfscore.flags.Flag`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,6 +48,18 @@ _HUNDRED = Decimal(100)
 _DIRECTION_ZH = {Op.GE: "不低于（≥）", Op.LE: "不高于（≤）"}
 _RULE_DIRECTION = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
 _FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
+_NAME = re.compile(r"\b[a-z_]+\b")
+
+
+def _say(en: bool, zh: str, english: str) -> str:
+    """One trace line in the evaluation's language."""
+    return english if en else zh
+
+
+def _substitute(text: str, **values: str) -> str:
+    """``target / actual`` with target=98%, actual=100% → ``98% / 100%``."""
+    shown = _NAME.sub(lambda m: values.get(m.group(0), m.group(0)), text)
+    return shown.replace(" * ", " × ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +250,9 @@ class _Judge:
             if isinstance(actual, NotApplicable) or (
                 isinstance(actual, Nil) and not target.placeholder
             ):
-                return _Judgement("not_applicable", trace=["指标不适用"])
+                return _Judgement(
+                    "not_applicable", trace=[self.say("指标不适用", "the indicator does not apply")]
+                )
             self.flag(
                 "unmeasurable-target",
                 (*self.path, "target"),
@@ -248,7 +263,10 @@ class _Judge:
             )
             return _Judgement("not_judged")
         if isinstance(actual, NotApplicable):
-            return _Judgement("not_applicable", trace=["完成值为不适用"])
+            return _Judgement(
+                "not_applicable",
+                trace=[self.say("完成值为不适用", "the completion says not applicable")],
+            )
         if isinstance(actual, FreeText):
             self.flag(
                 "unreadable-value",
@@ -273,6 +291,10 @@ class _Judge:
                 reason=self._why(target),
             )
         return self._qualitative(target, actual)
+
+    def say(self, zh: str, en: str) -> str:
+        """A trace line in the evaluation's language."""
+        return en if self.flag.en else zh
 
     def _why(self, value: FreeText) -> str:
         return value.reason if self.flag.lang == "en" else value.reason_zh
@@ -357,7 +379,12 @@ class _Judge:
         a = actual.base if not target.unit.is_number else actual.magnitude
         t, a = _tidy(t), _tidy(a)
         met = {Op.GE: a >= t, Op.GT: a > t, Op.LE: a <= t, Op.LT: a < t, Op.EQ: a == t}[op]
-        trace = [f"{actual} {'满足' if met else '未满足'} {op!s} {target}"]
+        trace = [
+            self.say(
+                f"{actual} {'满足' if met else '未满足'} {op!s} {target}",
+                f"{actual} {'meets' if met else 'misses'} {op!s} {target}",
+            )
+        ]
         if met:
             factor = self.rules.spec.over_achievement
             if factor is not None and op in (Op.GE, Op.GT) and t > 0 and a >= t * factor:
@@ -379,7 +406,11 @@ class _Judge:
             formula = self.rules.equal
             achievement = formula(actual=a, target=t) if max(a, t) > 0 else _ZERO
         achievement = min(max(achievement, _ZERO), _ONE)
-        trace.append(f"完成程度 = {formula.text} = {_plain(achievement)}")
+        shown = _substitute(formula.text, actual=str(actual), target=str(target))
+        trace.append(
+            self.say("完成程度", "achievement")
+            + f" = {formula.text} = {shown} = {_plain(achievement)}"
+        )
         status: Status = "missed" if achievement == 0 else "partly_met"
         return _Judgement(status, achievement, "quantitative", op, formula.text, trace, (a, t))
 
@@ -398,7 +429,13 @@ class _Judge:
                 # 无 against a limit is zero (no complaints); against a count it is nothing done.
                 return self._compare(op, tq, Quantity(_ZERO, tq.unit))
             self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
-            return _Judgement("met", _ONE, "quantitative", op, trace=["未发生相关事项，视为达成"])
+            return _Judgement(
+                "met",
+                _ONE,
+                "quantitative",
+                op,
+                trace=[self.say("未发生相关事项，视为达成", "nothing occurred: taken as met")],
+            )
         if isinstance(actual, Grade):
             return self._grade_completion(actual, op)
         self.flag(
@@ -432,7 +469,10 @@ class _Judge:
             return _Judgement("not_judged")
         achievement = sum((r.achievement for r in judged if r.achievement is not None), _ZERO)
         achievement /= len(judged)
-        trace = [f"第{i + 1}项：{'；'.join(r.trace)}" for i, r in enumerate(results)]
+        trace = [
+            self.say(f"第{i + 1}项：", f"clause {i + 1}: ") + "; ".join(r.trace)
+            for i, r in enumerate(results)
+        ]
         status: Status = (
             "met"
             if all(r.status == "met" for r in judged)
@@ -444,7 +484,10 @@ class _Judge:
             "quantitative" if any(r.kind == "quantitative" for r in judged) else "qualitative"
         )
         if status != "met":
-            trace.append(f"完成程度取各项平均 = {_plain(achievement)}")
+            trace.append(
+                self.say("完成程度取各项平均", "achievement, the mean of the clauses")
+                + f" = {_plain(achievement)}"
+            )
         return _Judgement(status, achievement, kind, trace=trace)
 
     def _deadline(self, target: Deadline, actual: Value) -> _Judgement:
@@ -456,7 +499,12 @@ class _Judge:
         )
         if isinstance(actual, Nil):
             self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
-            return _Judgement("met", _ONE, "qualitative", trace=["未发生相关事项，视为达成"])
+            return _Judgement(
+                "met",
+                _ONE,
+                "qualitative",
+                trace=[self.say("未发生相关事项，视为达成", "nothing occurred: taken as met")],
+            )
         return self._qualitative(target, actual)
 
     # -- qualitative ------------------------------------------------------------------------
@@ -470,14 +518,23 @@ class _Judge:
         self.flag(
             "grade-read", (*self.path, "actual"), text=actual.text, percent=_percent(completion)
         )
-        return self._by_band(completion, [f"“{actual.text}”按 {_percent(completion)} 计"], op)
+        return self._by_band(
+            completion,
+            [
+                self.say(
+                    f"“{actual.text}”按 {_percent(completion)} 计",
+                    f"{actual.text!r} counts as {_percent(completion)}",
+                )
+            ],
+            op,
+        )
 
     def _by_band(self, completion: Decimal, trace: list[str], op: Op | None = None) -> _Judgement:
         achievement = min(max(completion, _ZERO), _ONE)
         band = self.rules.band(achievement)
         status: Status = band.status if band else ("met" if achievement >= 1 else "partly_met")
         if band:
-            trace.append(f"档次：{band.name}")
+            trace.append(self.say("档次：", "band: ") + band.name)
         kind: Literal["quantitative", "qualitative"] = (
             "qualitative" if op is None else "quantitative"
         )
@@ -509,10 +566,22 @@ class _Judge:
             return self._grade_completion(actual)
         if isinstance(actual, Nil):
             if isinstance(target, Nil):
-                return _Judgement("met", _ONE, "qualitative", trace=["目标与完成均为未发生"])
+                return _Judgement(
+                    "met",
+                    _ONE,
+                    "qualitative",
+                    trace=[self.say("目标与完成均为未发生", "nothing occurred, as targeted")],
+                )
             # 无 against a qualitative target says there is nothing to assess (不适用).
             self.flag("nil-as-not-applicable", (*self.path, "actual"), text=actual.text)
-            return _Judgement("not_applicable", trace=[f"“{actual.text}”按不适用处理"])
+            return _Judgement(
+                "not_applicable",
+                trace=[
+                    self.say(
+                        f"“{actual.text}”按不适用处理", f"{actual.text!r} read as not applicable"
+                    )
+                ],
+            )
         if isinstance(actual, Comparison):
             q = actual.quantity
             if actual.op is not None:
@@ -539,7 +608,9 @@ class _Judge:
                     ),
                 )
                 return _Judgement("not_judged")
-            return self._by_band(completion, [f"完成比例 {_percent(completion)}"])
+            return self._by_band(
+                completion, [self.say("完成比例 ", "completion ") + _percent(completion)]
+            )
         self.flag(
             "unreadable-value",
             (*self.path, "actual"),
@@ -568,18 +639,25 @@ def _execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult
     if adjusted is not None and executed is not None and adjusted > 0:
         exact = executed / adjusted
         rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
-        trace.append(f"执行率 = {_plain(executed)} / {_plain(adjusted)} = {_percent(rate)}")
+        quotient = _plain(exact.quantize(Decimal("1e-6")))
+        trace.append(
+            _say(flag.en, "执行率", "execution rate")
+            + f" = {_plain(executed)} / {_plain(adjusted)} = {quotient}"
+            + _say(flag.en, f"，取 {_percent(rate)}", f", taken as {_percent(rate)}")
+        )
         raw = rules.execution_score(weight=weight, rate=rate)
         score = rules.round(raw)
+        shown = _substitute(rules.execution_score.text, weight=_plain(weight), rate=_plain(rate))
         trace.append(
-            f"得分 = {rules.execution_score.text} = {_plain(weight)} × {_plain(min(rate, _ONE))}"
-            f" = {_plain(raw)} → {_plain(score)}"
+            _say(flag.en, "得分", "score")
+            + f" = {rules.execution_score.text} = {shown} = {_plain(raw)}"
         )
+        trace.append(_rounding(flag.en, raw, score, rules))
         reported_rate = _reported_rate(budget.rate, exact)
         if reported_rate is not None:
             places = max(-_printed_places(budget.rate or ""), 0) + 2
-            shown = exact.quantize(Decimal(1).scaleb(-places))
-            if abs(reported_rate - shown) > Decimal(1).scaleb(-places) / 2:
+            printed_precision = exact.quantize(Decimal(1).scaleb(-places))
+            if abs(reported_rate - printed_precision) > Decimal(1).scaleb(-places) / 2:
                 flag(
                     "execution-rate-mismatch",
                     ("budget", "rate"),
@@ -596,6 +674,17 @@ def _execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult
             )
     return ExecutionResult(
         adjusted, executed, rate, reported_rate, weight, score, budget.score, tuple(trace)
+    )
+
+
+def _rounding(en: bool, raw: Decimal, score: Decimal, rules: RuleSet) -> str:
+    mode = rules.spec.rounding.mode
+    places = rules.spec.rounding.places
+    how = _say(en, "四舍五入" if mode == "half_up" else mode, mode.replace("_", "-"))
+    return _say(
+        en,
+        f"{how}到 {places} 位小数：{_plain(raw)} → {score}",
+        f"rounded {how} to {places} places: {_plain(raw)} → {score}",
     )
 
 
@@ -775,8 +864,8 @@ def _indicator(
     score: Decimal | None = None
     trace = list(judgement.trace)
     if weight is not None:
-        score = _score(judgement, weight, rules, trace, ind.name)
-        formula = trace[-1] if trace else ""
+        score = _score(judgement, weight, rules, trace, ind.name, flag.en)
+        formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
         if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
             full = judgement.achievement == 1
             achieved = _percent(judgement.achievement or _ZERO)
@@ -833,12 +922,23 @@ def _indicator(
 
 
 def _score(
-    judgement: _Judgement, weight: Decimal, rules: RuleSet, trace: list[str], name: str = ""
+    judgement: _Judgement,
+    weight: Decimal,
+    rules: RuleSet,
+    trace: list[str],
+    name: str = "",
+    en: bool = False,
 ) -> Decimal | None:
-    """The recomputed score of a judged indicator, with its step in ``trace``."""
+    """The recomputed score of a judged indicator, with its steps in ``trace``."""
     if judgement.status == "not_applicable":
         score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
-        trace.append(f"不适用：按规则计 {_plain(score)} 分")
+        trace.append(
+            _say(
+                en,
+                f"不适用：按规则（{rules.spec.not_applicable}）计 {score} 分",
+                f"not applicable: scored {score} (rule: {rules.spec.not_applicable})",
+            )
+        )
         return score
     rule = rules.rule_for(name) if judgement.values is not None else None
     if rule is not None and judgement.values is not None:
@@ -847,27 +947,28 @@ def _score(
             weight, actual=actual, target=target, achievement=judgement.achievement or _ZERO
         )
         score = rules.round(min(max(raw, _ZERO), weight))
-        trace.append(f"{how} → {_plain(raw)} → {_plain(score)}")
+        trace.append(_say(en, "指标规则 ", "indicator rule ") + f"{how} → {_plain(raw)}")
+        trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules))
         return score
     if judgement.status == "met" and judgement.kind != "qualitative":
         score = rules.round(weight)
-        trace.append(f"达成：得满分 {_plain(score)}")
+        trace.append(_say(en, f"达成：得满分 {score}", f"met: full marks, {score}"))
         return score
     if judgement.achievement is None:
         return None
     if judgement.kind == "qualitative":
-        formula, raw = (
-            rules.qualitative_score,
-            rules.qualitative_score(weight=weight, completion=judgement.achievement),
+        formula = rules.qualitative_score
+        raw = formula(weight=weight, completion=judgement.achievement)
+        shown = _substitute(
+            formula.text, weight=_plain(weight), completion=_plain(judgement.achievement)
         )
     else:
-        formula, raw = (
-            rules.quantitative_score,
-            rules.quantitative_score(weight=weight, achievement=judgement.achievement),
+        formula = rules.quantitative_score
+        raw = formula(weight=weight, achievement=judgement.achievement)
+        shown = _substitute(
+            formula.text, weight=_plain(weight), achievement=_plain(judgement.achievement)
         )
     score = rules.round(min(max(raw, _ZERO), weight))
-    trace.append(
-        f"得分 = {formula.text} = {_plain(weight)} × {_plain(judgement.achievement)}"
-        f" = {_plain(raw)} → {_plain(score)}"
-    )
+    trace.append(_say(en, "得分", "score") + f" = {formula.text} = {shown} = {_plain(raw)}")
+    trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules))
     return score

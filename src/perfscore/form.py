@@ -142,7 +142,11 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
 # Reading files
 
 
-class _DecimalLoader(yaml.SafeLoader):
+# libyaml's parser when the platform has it: an order of magnitude faster than pure Python.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DecimalLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Safe YAML with floats read as exact Decimals."""
 
 

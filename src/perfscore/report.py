@@ -1,54 +1,48 @@
-"""Reports: a result as a terminal table (Chinese text lined up) or as JSON."""
+"""Text reports of results: terminal table, Markdown, CSV, JSON, the explanation of one form,
+and the department roll-up.  HTML lives in :mod:`perfscore.html`.
+
+Writers take a stream and one result at a time, so a batch of any size is written as it is
+scored.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TextIO
 
-from perfscore.engine import EvaluationResult
-from perfscore.values import _plain
+from perfscore.engine import EvaluationResult, IndicatorResult
+from perfscore.flags import Flag
+from perfscore.rollup import Rollup
+from perfscore.values import (
+    Comparison,
+    Compound,
+    Deadline,
+    FreeText,
+    Grade,
+    Nil,
+    NotApplicable,
+    Range,
+    Value,
+    _plain,
+)
 
-__all__ = ["to_json", "to_table"]
+__all__ = [
+    "CsvWriter",
+    "JsonWriter",
+    "explain",
+    "rollup_csv",
+    "rollup_markdown",
+    "rollup_table",
+    "to_json",
+    "to_markdown",
+    "to_table",
+]
 
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _cut(text: str, width: int) -> str:
-    out, used = "", 0
-    for ch in text:
-        w = _width(ch)
-        if used + w > width:
-            return out[:-1] + "…" if out else ""
-        out += ch
-        used += w
-    return out
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    text = _cut(text, width)
-    gap = " " * (width - _width(text))
-    return gap + text if right else text + gap
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    widths = [min(max(_width(r[i]) for r in [header, *rows]), 28) for i in range(len(header))]
-    lines = ["  ".join(_pad(h, widths[i], i in numeric) for i, h in enumerate(header))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_pad(c, widths[i], i in numeric) for i, c in enumerate(row)))
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def _num(value: object) -> str:
-    from decimal import Decimal
-
-    return _plain(value) if isinstance(value, Decimal) else ("" if value is None else str(value))
-
-
-_STATUS = {
+_STATUS_ZH = {
     "met": "达成",
     "partly_met": "部分达成",
     "missed": "未达成",
@@ -57,20 +51,84 @@ _STATUS = {
 }
 
 
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else _plain(value)
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{_plain((value * 100).quantize(Decimal('0.01')))}%"
+
+
+def _status(status: str, lang: str) -> str:
+    return status if lang == "en" else _STATUS_ZH[status]
+
+
+# --------------------------------------------------------------------------------------------
+# Terminal table
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    if _width(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        if used + _width(ch) > width - 1:
+            break
+        out += ch
+        used += _width(ch)
+    return out + "…"
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    text = _cut(text, width)
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """Columns lined up for a terminal, counting CJK characters as two cells wide."""
+    widths = [min(max(_width(r[i]) for r in [header, *rows]), 28) for i in range(len(header))]
+    lines = ["  ".join(_pad(h, widths[i], i in numeric) for i, h in enumerate(header))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(_pad(c, widths[i], i in numeric) for i, c in enumerate(row)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _heading(result: EvaluationResult) -> str:
+    form = result.form
+    parts = [form.project or "(未命名项目)", str(form.year or ""), form.unit or ""]
+    return "  ".join(p for p in parts if p)
+
+
+def _flag_lines(flags: Sequence[Flag]) -> list[str]:
+    return [f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}" for f in flags]
+
+
 def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     """A plain-text report of one result: heading, execution, indicators, total, flags."""
-    form = result.form
-    out = [f"{form.project or '(未命名项目)'}  {form.year or ''}  {form.unit or ''}".rstrip()]
+    out = [_heading(result)]
     if result.source:
         out.append(result.source)
     ex = result.execution
     if ex is not None:
-        rate = f"{_plain(ex.rate * 100)}%" if ex.rate is not None else "-"
         out.append(
-            f"预算执行率 {rate}  得分 {_num(ex.score)} / {_num(ex.weight)}"
-            f"  (填报 {_num(ex.reported_score) or '-'})"
+            _t(lang, "预算执行率", "execution rate")
+            + f" {_percent(ex.rate) or '-'}  "
+            + _t(lang, "得分", "score")
+            + f" {_num(ex.score)} / {_num(ex.weight)}  ("
+            + _t(lang, "填报", "printed")
+            + f" {_num(ex.reported_score) or '-'})"
         )
-    status = _STATUS if lang != "en" else {k: k for k in _STATUS}
     header = (
         ["#", "一级", "二级", "三级指标", "指标值", "完成值", "判断", "权重", "得分", "填报"]
         if lang != "en"
@@ -87,36 +145,490 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
             "printed",
         ]
     )
+    flagged = {
+        f.location[1]
+        for f in result.flags
+        if len(f.location) > 1 and f.location[0] == "indicators" and f.severity != "info"
+    }
     rows = [
         [
-            str(r.index),
+            f"{r.index}{'*' if r.index in flagged else ''}",
             r.indicator.level1 or "",
             r.indicator.level2 or "",
             r.indicator.name,
             r.indicator.target or "",
             r.indicator.actual or "",
-            status[r.status],
+            _status(r.status, lang),
             _num(r.weight),
             _num(r.score),
             _num(r.reported_score),
         ]
         for r in result.indicators
     ]
-    out.append("")
-    out.append(_table(header, rows, {0, 7, 8, 9}))
-    out.append("")
-    label = "总分" if lang != "en" else "total"
-    printed = "填报" if lang != "en" else "printed"
-    out.append(
-        f"{label} {_num(result.total) or '-'}  ({printed} {_num(result.reported_total) or '-'})"
-    )
+    out += ["", table(header, rows, {0, 7, 8, 9}), ""]
+    total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
+    total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
+    if result.grade:
+        total += "  " + _t(lang, "等级", "grade") + f" {result.grade}"
+    out.append(total)
     if result.flags:
-        out.append("")
-        for f in result.flags:
-            out.append(f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}")
+        out += ["", *_flag_lines(result.flags)]
     return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
+    """One result as a Markdown section: a table of indicators, then the flags."""
+    out = [f"## {_md(_heading(result))}", ""]
+    if result.source:
+        out += [f"`{result.source}`", ""]
+    ex = result.execution
+    if ex is not None:
+        out += [
+            f"- {_t(lang, '预算执行率', 'Execution rate')}: {_percent(ex.rate) or '-'}, "
+            f"{_t(lang, '得分', 'score')} {_num(ex.score)} / {_num(ex.weight)}",
+        ]
+    out += [
+        f"- {_t(lang, '总分', 'Total')}: {_num(result.total) or '-'} "
+        f"({_t(lang, '填报', 'printed')} {_num(result.reported_total) or '-'})"
+        + (f", {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else ""),
+        "",
+    ]
+    header = (
+        [
+            "#",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "完成值",
+            "判断",
+            "权重",
+            "得分",
+            "填报",
+        ]
+        if lang != "en"
+        else [
+            "#",
+            "Level 1",
+            "Level 2",
+            "Indicator",
+            "Target",
+            "Actual",
+            "Status",
+            "Weight",
+            "Score",
+            "Printed",
+        ]
+    )
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "|".join("---:" if i in {0, 7, 8, 9} else "---" for i in range(10)) + "|")
+    for r in result.indicators:
+        cells = [
+            str(r.index),
+            r.indicator.level1 or "",
+            r.indicator.level2 or "",
+            r.indicator.name,
+            r.indicator.target or "",
+            r.indicator.actual or "",
+            _status(r.status, lang),
+            _num(r.weight),
+            _num(r.score),
+            _num(r.reported_score),
+        ]
+        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    if result.flags:
+        out += [
+            "",
+            f"| {_t(lang, '级别', 'Severity')} | {_t(lang, '代码', 'Code')} | "
+            f"{_t(lang, '位置', 'Path')} | {_t(lang, '说明', 'Message')} |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {f.severity} | `{f.code}` | `{f.path}` | {_md(f.message)} |" for f in result.flags
+        ]
+    return "\n".join(out) + "\n\n"
+
+
+# --------------------------------------------------------------------------------------------
+# CSV and JSON, streamed
+
+CSV_COLUMNS = [
+    "source",
+    "project",
+    "year",
+    "index",
+    "level1",
+    "level2",
+    "name",
+    "target",
+    "actual",
+    "status",
+    "achievement",
+    "weight",
+    "score",
+    "reported_score",
+    "flags",
+]
+
+
+class CsvWriter:
+    """One CSV row per indicator, written as results arrive."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer.writerow(CSV_COLUMNS)
+
+    def write(self, result: EvaluationResult) -> None:
+        """Write the rows of one result."""
+        codes: dict[int, list[str]] = {}
+        for f in result.flags:
+            if len(f.location) > 1 and f.location[0] == "indicators":
+                codes.setdefault(int(f.location[1]), []).append(f.code)
+        for r in result.indicators:
+            self._writer.writerow(
+                [
+                    result.source or "",
+                    result.form.project or "",
+                    result.form.year or "",
+                    r.index,
+                    r.indicator.level1 or "",
+                    r.indicator.level2 or "",
+                    r.indicator.name,
+                    r.indicator.target or "",
+                    r.indicator.actual or "",
+                    r.status,
+                    _num(r.achievement),
+                    _num(r.weight),
+                    _num(r.score),
+                    _num(r.reported_score),
+                    " ".join(codes.get(r.index, [])),
+                ]
+            )
+
+
+class JsonWriter:
+    """A JSON array of results, written element by element."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._first = True
+        stream.write("[")
+
+    def write(self, result: EvaluationResult | dict[str, Any]) -> None:
+        """Write one element."""
+        data = result if isinstance(result, dict) else result.to_dict()
+        self._stream.write("\n" if self._first else ",\n")
+        self._stream.write(json.dumps(data, ensure_ascii=False, indent=2))
+        self._first = False
+
+    def close(self) -> None:
+        """End the array."""
+        self._stream.write("\n]\n" if not self._first else "]\n")
 
 
 def to_json(results: Sequence[EvaluationResult]) -> str:
     """The results as a JSON array (Decimals as strings)."""
     return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Explanation
+
+
+def describe_value(value: Value | None, lang: str = "zh") -> str:
+    """How a printed value was read, in words."""
+    if value is None:
+        return _t(lang, "（空）", "(empty)")
+    if isinstance(value, Comparison):
+        q = value.quantity
+        unit = q.unit.label or _t(lang, "无单位", "no unit")
+        dim = q.unit.dimension or ("percentage" if q.unit.is_percent else "number")
+        op = str(value.op) if value.op else _t(lang, "未写比较符", "no comparator")
+        extra = []
+        if value.approximate:
+            extra.append(_t(lang, "约数", "approximate"))
+        if value.label or value.tail:
+            extra.append(
+                _t(
+                    lang,
+                    f"文字“{value.label}…{value.tail}”",
+                    f"text {value.label!r}…{value.tail!r}",
+                )
+            )
+        if value.each:
+            extra.append(_t(lang, "适用于每一项", "applies to every clause"))
+        more = f" ({', '.join(extra)})" if extra else ""
+        noun = f" ({q.unit.noun})" if q.unit.noun else ""
+        return (
+            _t(lang, "数量", "quantity")
+            + f" {op} {_plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
+        )
+    if isinstance(value, Range):
+        return _t(lang, "区间", "range") + f" {value.low} – {value.high}"
+    if isinstance(value, Compound):
+        parts = "; ".join(describe_value(c, lang) for c in value.clauses)
+        return (
+            _t(
+                lang,
+                f"复合指标（{len(value.clauses)} 项）：",
+                f"compound ({len(value.clauses)} clauses): ",
+            )
+            + parts
+        )
+    if isinstance(value, Grade):
+        band = f" ({value.band})" if value.band else ""
+        return _t(lang, "等级词", "grade word") + band
+    if isinstance(value, Deadline):
+        return _t(lang, "未量化的时限", "an unquantified time limit")
+    if isinstance(value, NotApplicable):
+        return _t(lang, "不适用", "not applicable")
+    if isinstance(value, Nil):
+        return _t(lang, "未发生（无）", "nothing occurred")
+    assert isinstance(value, FreeText)
+    return _t(lang, "无法识别：", "unreadable: ") + (
+        value.reason if lang == "en" else value.reason_zh
+    )
+
+
+def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str) -> list[str]:
+    ind = row.indicator
+    out = [
+        f"[{row.index}] {' / '.join(p for p in (ind.level1, ind.level2) if p)} / {ind.name}",
+        "  "
+        + _t(lang, "年度指标值", "target")
+        + f": {ind.target!r} → {describe_value(row.target, lang)}",
+        "  "
+        + _t(lang, "实际完成值", "actual")
+        + f": {ind.actual!r} → {describe_value(row.actual, lang)}",
+    ]
+    if row.direction is not None:
+        out.append("  " + _t(lang, "方向", "direction") + f": {row.direction}")
+    here = [f for f in result.flags if f.location[:2] == ("indicators", row.index)]
+    for f in here:
+        if f.code == "direction-inferred":
+            out[-1] += f"  ({f.message})"
+    for step in row.trace:
+        out.append(f"  · {step}")
+    out.append(
+        "  "
+        + _t(lang, "结果", "result")
+        + f": {_status(row.status, lang)}"
+        + (
+            f", {_t(lang, '完成程度', 'achievement')} {_percent(row.achievement)}"
+            if row.achievement is not None
+            else ""
+        )
+        + (
+            f", {_t(lang, '得分', 'score')} {_num(row.score)} / {_num(row.weight)}"
+            if row.score is not None
+            else ""
+        )
+        + (
+            f" ({_t(lang, '填报', 'printed')} {_num(row.reported_score)})"
+            if row.reported_score is not None
+            else ""
+        )
+    )
+    for f in here:
+        if f.code != "direction-inferred":
+            out.append(f"  ! {f.severity} {f.code}: {f.message}")
+    return out
+
+
+def explain(result: EvaluationResult, indicator: str | None = None, lang: str = "zh") -> str:
+    """The trace behind every number of a result, or of one indicator (its number or name).
+
+    :raises LookupError: ``indicator`` names no indicator of the form.
+    """
+    rows = list(result.indicators)
+    if indicator is not None:
+        if indicator.isdigit():
+            rows = [r for r in rows if r.index == int(indicator)]
+        else:
+            rows = [r for r in rows if indicator in r.name]
+        if not rows:
+            names = ", ".join(r.name for r in result.indicators)
+            raise LookupError(f"no indicator {indicator!r}; the form has: {names}")
+    out = [_heading(result)]
+    if indicator is None and result.execution is not None:
+        ex = result.execution
+        out += ["", _t(lang, "预算执行", "budget execution")]
+        out += [f"  · {step}" for step in ex.trace]
+        if ex.reported_score is not None:
+            out.append(
+                "  " + _t(lang, "填报得分", "printed score") + f": {_num(ex.reported_score)}"
+            )
+    for row in rows:
+        out += ["", *_explain_indicator(result, row, lang)]
+    if indicator is None and result.total is not None:
+        parts = (
+            [_num(result.execution.score)]
+            if result.execution and result.execution.score is not None
+            else []
+        )
+        parts += [_num(r.score) for r in result.indicators if r.score is not None]
+        out += [
+            "",
+            _t(lang, "总分", "total")
+            + f" = {' + '.join(parts)} = {_num(result.total)}"
+            + f"  ({_t(lang, '填报', 'printed')} {_num(result.reported_total) or '-'})"
+            + (f"  {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else ""),
+        ]
+        for f in result.flags:
+            if f.location[0] in ("total",) or f.location == ("indicators",):
+                out.append(f"  ! {f.severity} {f.code}: {f.message}")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Roll-up
+
+
+def _rollup_rows(rollup: Rollup) -> list[list[str]]:
+    return [
+        [
+            p.project,
+            _num(p.budget),
+            _num(p.executed),
+            _percent(p.rate),
+            _num(p.total),
+            _num(p.reported_total),
+            str(p.errors),
+            str(p.warnings),
+        ]
+        for p in rollup.projects
+    ]
+
+
+def _rollup_header(lang: str, money: str) -> list[str]:
+    return (
+        [
+            "项目",
+            f"预算数({money})",
+            f"执行数({money})",
+            "执行率",
+            "总分",
+            "填报总分",
+            "错误",
+            "警告",
+        ]
+        if lang != "en"
+        else [
+            "project",
+            f"budget ({money})",
+            f"executed ({money})",
+            "rate",
+            "total",
+            "printed",
+            "errors",
+            "warnings",
+        ]
+    )
+
+
+def _rollup_summary(rollup: Rollup, lang: str) -> list[str]:
+    return [
+        _t(lang, "部门预算执行率", "department execution rate")
+        + f" = Σ{_t(lang, '执行数', 'executed')} / Σ{_t(lang, '预算数', 'budget')}"
+        f" = {_num(rollup.executed)} / {_num(rollup.budget)} = {_percent(rollup.execution_rate)}",
+        _t(lang, "按资金加权的部门得分", "fund-weighted department score")
+        + f": {_num(rollup.score.quantize(Decimal('0.01'))) if rollup.score is not None else '-'}",
+    ]
+
+
+def rollup_table(rollup: Rollup, lang: str = "zh") -> str:
+    """The roll-up as terminal tables: projects, then indicators."""
+    out = [*_rollup_summary(rollup, lang), ""]
+    out.append(
+        table(_rollup_header(lang, rollup.money_unit), _rollup_rows(rollup), {1, 2, 3, 4, 5, 6, 7})
+    )
+    header = (
+        ["指标", "汇总方式", "汇总值", "项目数"]
+        if lang != "en"
+        else ["indicator", "method", "value", "projects"]
+    )
+    method = {
+        "sum": _t(lang, "累加", "sum"),
+        "weighted_mean": _t(lang, "资金加权平均", "fund-weighted mean"),
+    }
+    rows = [[i.name, method[i.method], i.shown, str(i.projects)] for i in rollup.indicators]
+    out += ["", table(header, rows, {2, 3})]
+    return "\n".join(out) + "\n"
+
+
+def rollup_markdown(rollup: Rollup, lang: str = "zh") -> str:
+    """The roll-up as Markdown."""
+    out = ["## " + _t(lang, "部门汇总", "Department roll-up"), ""]
+    out += [f"- {line}" for line in _rollup_summary(rollup, lang)] + [""]
+    header = _rollup_header(lang, rollup.money_unit)
+    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _rollup_rows(rollup)]
+    out += [
+        "",
+        "| "
+        + _t(lang, "指标 | 汇总方式 | 汇总值 | 项目数", "Indicator | Method | Value | Projects")
+        + " |",
+        "|---|---|---:|---:|",
+    ]
+    out += [f"| {_md(i.name)} | {i.method} | {i.shown} | {i.projects} |" for i in rollup.indicators]
+    return "\n".join(out) + "\n"
+
+
+def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
+    """The roll-up as CSV: one row per project, then one per indicator."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(
+        [
+            "kind",
+            "name",
+            "budget",
+            "executed",
+            "rate",
+            "total",
+            "method",
+            "value",
+            "unit",
+            "projects",
+        ]
+    )
+    for p in rollup.projects:
+        writer.writerow(
+            [
+                "project",
+                p.project,
+                _num(p.budget),
+                _num(p.executed),
+                _num(p.rate),
+                _num(p.total),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    writer.writerow(
+        [
+            "department",
+            "",
+            _num(rollup.budget),
+            _num(rollup.executed),
+            _num(rollup.execution_rate),
+            _num(rollup.score),
+            "",
+            "",
+            "",
+            len(rollup.projects),
+        ]
+    )
+    for i in rollup.indicators:
+        writer.writerow(
+            ["indicator", i.name, "", "", "", "", i.method, str(i.value), i.unit, i.projects]
+        )

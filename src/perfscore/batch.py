@@ -1,0 +1,115 @@
+"""Scoring many forms: a stream in, a stream out, in input order, on one core or several.
+
+:func:`evaluate_many` takes any iterable of forms (paths, mappings or :class:`Form` objects) and
+yields one item per input, in input order: an :class:`~perfscore.engine.EvaluationResult`, or a
+:class:`Failure` for an input that could not be read.  It never holds more than a small window of
+forms at once, so memory stays flat however long the stream.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from perfscore.engine import EvaluationResult, evaluate
+from perfscore.errors import PerfscoreError
+from perfscore.form import Form
+from perfscore.rules import RuleSet, load_rules
+
+__all__ = ["Failure", "evaluate_many"]
+
+FormInput = Form | Mapping[str, Any] | str | Path
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be scored, and why."""
+
+    source: str
+    error: PerfscoreError
+
+    @property
+    def message(self) -> str:
+        """The error as one line."""
+        return str(self.error)
+
+
+def _source(form: FormInput, index: int) -> str:
+    if isinstance(form, (str, Path)):
+        return str(form)
+    return f"<form {index}>"
+
+
+def _one(
+    form: FormInput, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
+) -> EvaluationResult | Failure:
+    try:
+        return evaluate(form, rules, lang=lang)
+    except PerfscoreError as exc:
+        return Failure(_source(form, index), exc)
+
+
+# Each worker process loads the rule set once, on its first chunk.
+_worker_rules: dict[str, RuleSet] = {}
+
+Chunk = list[tuple[int, FormInput]]
+
+
+def _work(
+    chunk: Chunk, rules_key: str, lang: Literal["zh", "en"]
+) -> list[EvaluationResult | Failure]:
+    rules = _worker_rules.get(rules_key)
+    if rules is None:
+        rules = _worker_rules[rules_key] = load_rules(rules_key)
+    return [_one(form, rules, lang, index) for index, form in chunk]
+
+
+def evaluate_many(
+    forms: Iterable[FormInput],
+    rules: str | Path | RuleSet = "national-2020",
+    *,
+    lang: Literal["zh", "en"] = "zh",
+    jobs: int = 1,
+    chunk_size: int = 32,
+) -> Iterator[EvaluationResult | Failure]:
+    """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
+
+    ``jobs`` > 1 spreads the work over that many processes in chunks of ``chunk_size``
+    forms; at most four chunks per process are in flight, so a stream of any length runs in
+    bounded memory.
+
+    :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
+    """
+    ruleset = load_rules(rules)
+    if jobs <= 1:
+        for index, form in enumerate(forms):
+            yield _one(form, ruleset, lang, index)
+        return
+    # Workers receive the rule set's file, not the compiled object (it holds compiled code).
+    key = ruleset.source_file or ruleset.name
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pending: deque[Future[list[EvaluationResult | Failure]]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for chunk in _chunks(forms, chunk_size):
+            pending.append(pool.submit(_work, chunk, key, lang))
+            if len(pending) >= 4 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _chunks(forms: Iterable[FormInput], size: int) -> Iterator[Chunk]:
+    chunk: Chunk = []
+    for index, form in enumerate(forms):
+        chunk.append((index, form))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

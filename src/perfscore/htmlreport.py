@@ -1,0 +1,358 @@
+"""One self-contained HTML page for a batch of results (and for a department roll-up).
+
+The page opens with a summary — printed against recomputed totals, flag counts by code, a chart
+of the score distribution — then shows each form with printed and recomputed scores side by side
+and every flagged cell highlighted; hovering a cell shows its flags.  No external resources:
+styles, the SVG chart and the small filter script are inline, so the file can be mailed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+
+from perfscore.engine import EvaluationResult
+from perfscore.flags import Flag
+from perfscore.rollup import Rollup
+from perfscore.values import _plain
+
+__all__ = ["page", "rollup_page"]
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
+sans-serif;margin:24px;color:#1f2328;font-size:14px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;margin:8px 0 16px}
+th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}
+th{background:#f6f8fa;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.flag-error{background:#ffebe9;outline:2px solid #cf222e}
+td.flag-warning{background:#fff8c5;outline:1px solid #bf8700}
+tr.status-not_judged td.status,tr.status-missed td.status{color:#cf222e}
+.sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700}.sev-info{color:#57606a}
+.ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}
+ul.flags{margin:4px 0;padding-left:20px}.meta{color:#57606a}
+label{user-select:none}
+table.indicators th,table.indicators td.num,table.indicators td.status,
+table.indicators td:nth-child(-n+3){white-space:nowrap}
+"""
+
+_SCRIPT = """
+document.getElementById('only-flagged').addEventListener('change', function (event) {
+  document.querySelectorAll('tr.indicator').forEach(function (row) {
+    row.hidden = event.target.checked && !row.classList.contains('has-flags');
+  });
+});
+"""
+
+
+_STATUS_ZH = {
+    "met": "达成",
+    "partly_met": "部分达成",
+    "missed": "未达成",
+    "not_applicable": "不适用",
+    "not_judged": "无法判断",
+}
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{_plain((value * 100).quantize(Decimal('0.01')))}%"
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else _plain(value)
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _td(text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str = "") -> str:
+    classes = [cls] if cls else []
+    if numeric:
+        classes.append("num")
+    attrs = ""
+    shown = [f for f in flags if f.severity != "info"]
+    if shown:
+        worst = "error" if any(f.severity == "error" for f in shown) else "warning"
+        classes += ["flagged", f"flag-{worst}"]
+        codes = " ".join(sorted({f.code for f in shown}))
+        title = "\n".join(f"{f.code}: {f.message}" for f in shown)
+        attrs = f' data-flags="{escape(codes)}" title="{escape(title)}"'
+    cls_attr = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<td{cls_attr}{attrs}>{escape(text)}</td>"
+
+
+def _histogram(totals: Sequence[Decimal], lang: str) -> str:
+    """An inline SVG bar chart of recomputed totals in bins of ten points."""
+    if not totals:
+        return f'<p class="meta">{_t(lang, "没有可计分的表", "No scored forms.")}</p>'
+    bins = [0] * 10
+    for total in totals:
+        bins[min(int(total // 10), 9) if total >= 0 else 0] += 1
+    top = max(bins)
+    width, height, bar, top_pad = 440, 160, 40, 16
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + top_pad + 30}" '
+        f'role="img" aria-label="score distribution">',
+        f'<g transform="translate(0,{top_pad})">',
+    ]
+    for i, count in enumerate(bins):
+        h = 0 if top == 0 else round(height * count / top)
+        x = i * (bar + 4)
+        parts.append(
+            f'<rect x="{x}" y="{height - h}" width="{bar}" height="{h}" fill="#0969da">'
+            f"<title>{i * 10}–{i * 10 + 10}: {count}</title></rect>"
+        )
+        if count:
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{height - h - 3}" font-size="11" '
+                f'text-anchor="middle">{count}</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{height + 14}" font-size="11" '
+            f'text-anchor="middle">{i * 10}</text>'
+        )
+    parts.append(
+        f'<text x="{width / 2}" y="{height + 28}" font-size="11" text-anchor="middle">'
+        f"{_t(lang, '重算总分（每 10 分一档）', 'recomputed total, in bins of 10')}</text>"
+    )
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def _by_cell(flags: Iterable[Flag]) -> dict[tuple[str | int, ...], list[Flag]]:
+    cells: dict[tuple[str | int, ...], list[Flag]] = {}
+    for f in flags:
+        cells.setdefault(f.location, []).append(f)
+    return cells
+
+
+def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
+    cells = _by_cell(result.flags)
+    form = result.form
+    meta = (form.year, form.unit, result.source)
+    source = result.source or f"form {number}"
+    out = [
+        f'<section class="form" id="form-{number}" data-source="{escape(source)}">',
+        f"<h2>{escape(form.project or source)}</h2>",
+        f'<p class="meta">{escape(" · ".join(str(x) for x in meta if x))}'
+        f" · {_t(lang, '规则', 'rules')} {escape(result.rules)}</p>",
+    ]
+    ex = result.execution
+    if ex is not None:
+        out.append(
+            "<table><tr>"
+            + "".join(
+                f"<th>{h}</th>"
+                for h in (
+                    _t(lang, "全年预算数", "budget"),
+                    _t(lang, "全年执行数", "executed"),
+                    _t(lang, "执行率", "rate"),
+                    _t(lang, "分值", "weight"),
+                    _t(lang, "填报得分", "printed score"),
+                    _t(lang, "重算得分", "recomputed score"),
+                )
+            )
+            + "</tr><tr>"
+            + _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True)
+            + _td(_num(ex.executed), cells.get(("budget", "executed"), []), True)
+            + _td(
+                f"{_plain((ex.rate * 100).quantize(Decimal('0.01')))}%"
+                if ex.rate is not None
+                else "",
+                cells.get(("budget", "rate"), []),
+                True,
+            )
+            + _td(_num(ex.weight), cells.get(("budget", "weight"), []), True)
+            + _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True)
+            + _td(_num(ex.score), (), True)
+            + "</tr></table>"
+        )
+    header = (
+        [
+            "#",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "判断",
+            "权重",
+            "填报得分",
+            "重算得分",
+            "偏差原因",
+        ]
+        if lang != "en"
+        else [
+            "#",
+            "Level 1",
+            "Level 2",
+            "Indicator",
+            "Target",
+            "Actual",
+            "Status",
+            "Weight",
+            "Printed",
+            "Recomputed",
+            "Reason",
+        ]
+    )
+    out.append(
+        '<table class="indicators"><tr>' + "".join(f"<th>{h}</th>" for h in header) + "</tr>"
+    )
+    for r in result.indicators:
+        key = ("indicators", r.index)
+        row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
+        classes = f"indicator status-{r.status}" + (" has-flags" if row_flags else "")
+        ind = r.indicator
+        out.append(
+            f'<tr class="{classes}" data-index="{r.index}">'
+            + _td(str(r.index), cells.get(key, []))
+            + _td(ind.level1 or "", cells.get((*key, "level1"), []))
+            + _td(ind.level2 or "", cells.get((*key, "level2"), []))
+            + _td(ind.name, cells.get((*key, "name"), []))
+            + _td(ind.target or "", cells.get((*key, "target"), []))
+            + _td(ind.actual or "", cells.get((*key, "actual"), []))
+            + _td(r.status if lang == "en" else _STATUS_ZH[r.status], (), cls="status")
+            + _td(_num(r.weight), cells.get((*key, "weight"), []), True)
+            + _td(_num(r.reported_score), cells.get((*key, "score"), []), True)
+            + _td(_num(r.score), (), True)
+            + _td(ind.reason or "", cells.get((*key, "reason"), []))
+            + "</tr>"
+        )
+    total_flags = cells.get(("total",), [])
+    out.append(
+        f'<tr class="total"><th colspan="8">{_t(lang, "总分", "Total")}</th>'
+        + _td(_num(result.reported_total), total_flags, True)
+        + _td(_num(result.total), (), True)
+        + f"<td>{escape(result.grade or '')}</td></tr></table>"
+    )
+    if result.flags:
+        out.append('<ul class="flags">')
+        out += [
+            f'<li><span class="sev-{f.severity}">{f.severity}</span> <code>{escape(f.code)}</code> '
+            f"<code>{escape(f.path)}</code> {escape(f.message)}</li>"
+            for f in result.flags
+        ]
+        out.append("</ul>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _document(title: str, body: list[str], lang: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{escape(title)}</title>\n<style>{_CSS}</style>\n'
+        "</head>\n<body>\n" + "\n".join(body) + f"\n<script>{_SCRIPT}</script>\n</body>\n</html>\n"
+    )
+
+
+def page(
+    results: Sequence[EvaluationResult], lang: str = "zh", failures: Sequence[str] = ()
+) -> str:
+    """The whole report: summary, distribution chart, then every form."""
+    title = _t(lang, "绩效自评表核查报告", "Self-evaluation check report")
+    counts = Counter(f.code for r in results for f in r.flags)
+    severity = {f.code: f.severity for r in results for f in r.flags}
+    body = [
+        f"<h1>{title}</h1>",
+        f'<p class="meta">{len(results)} {_t(lang, "张表", "forms")}</p>',
+        '<label><input type="checkbox" id="only-flagged"> '
+        + _t(lang, "只显示有问题的指标", "show only flagged indicators")
+        + "</label>",
+        f"<h2>{_t(lang, '汇总', 'Summary')}</h2>",
+        '<table class="summary"><tr>'
+        + "".join(
+            f"<th>{h}</th>"
+            for h in (
+                _t(lang, "表", "Form"),
+                _t(lang, "填报总分", "Printed total"),
+                _t(lang, "重算总分", "Recomputed total"),
+                _t(lang, "错误", "Errors"),
+                _t(lang, "警告", "Warnings"),
+            )
+        )
+        + "</tr>",
+    ]
+    for number, result in enumerate(results):
+        errors = len(result.errors)
+        mark = "bad" if errors else "ok"
+        name = result.form.project or result.source or str(number)
+        body.append(
+            f'<tr><td><a href="#form-{number}">{escape(name)}</a></td>'
+            f'<td class="num">{_num(result.reported_total)}</td>'
+            f'<td class="num">{_num(result.total)}</td>'
+            f'<td class="num {mark}">{errors}</td><td class="num">{len(result.warnings)}</td></tr>'
+        )
+    body.append("</table>")
+    if failures:
+        body.append(f"<h2>{_t(lang, '无法读取的文件', 'Unreadable files')}</h2><ul>")
+        body += [f"<li>{escape(line)}</li>" for line in failures]
+        body.append("</ul>")
+    body.append(f'<h2>{_t(lang, "问题代码", "Flags by code")}</h2><table class="codes">')
+    body.append(
+        f"<tr><th>{_t(lang, '代码', 'Code')}</th><th>{_t(lang, '级别', 'Severity')}</th>"
+        f"<th>{_t(lang, '次数', 'Count')}</th></tr>"
+    )
+    body += [
+        f"<tr><td><code>{escape(code)}</code></td>"
+        f'<td class="sev-{severity[code]}">{severity[code]}</td>'
+        f'<td class="num">{count}</td></tr>'
+        for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    body.append("</table>")
+    body.append(f"<h2>{_t(lang, '总分分布', 'Distribution of recomputed totals')}</h2>")
+    body.append(_histogram([r.total for r in results if r.total is not None], lang))
+    body += [_form_section(i, r, lang) for i, r in enumerate(results)]
+    return _document(title, body, lang)
+
+
+def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str = "zh") -> str:
+    """The department roll-up as a page, followed by the forms it was built from."""
+    title = _t(lang, "部门汇总", "Department roll-up")
+    rate = rollup.execution_rate
+    body = [
+        f"<h1>{title}</h1>",
+        '<label><input type="checkbox" id="only-flagged"> '
+        + _t(lang, "只显示有问题的指标", "show only flagged indicators")
+        + "</label>",
+        f"<p>{_t(lang, '部门预算执行率', 'Department execution rate')} = "
+        f"{_num(rollup.executed)} / {_num(rollup.budget)} = "
+        f"{_plain((rate * 100).quantize(Decimal('0.01'))) + '%' if rate is not None else '-'}; "
+        f"{_t(lang, '按资金加权的部门得分', 'fund-weighted score')} "
+        f"{_num(rollup.score.quantize(Decimal('0.01'))) if rollup.score is not None else '-'}</p>",
+        '<table class="projects"><tr>'
+        + "".join(
+            f"<th>{h}</th>"
+            for h in (
+                _t(lang, "项目", "Project"),
+                _t(lang, "预算数", "Budget"),
+                _t(lang, "执行数", "Executed"),
+                _t(lang, "执行率", "Rate"),
+                _t(lang, "总分", "Total"),
+            )
+        )
+        + "</tr>",
+    ]
+    body += [
+        f'<tr><td>{escape(p.project)}</td><td class="num">{_num(p.budget)}</td>'
+        f'<td class="num">{_num(p.executed)}</td>'
+        f'<td class="num">{_percent(p.rate)}</td>'
+        f'<td class="num">{_num(p.total)}</td></tr>'
+        for p in rollup.projects
+    ]
+    body.append(
+        '</table><table class="rollup-indicators"><tr>'
+        f"<th>{_t(lang, '指标', 'Indicator')}</th><th>{_t(lang, '汇总方式', 'Method')}</th>"
+        f"<th>{_t(lang, '汇总值', 'Value')}</th><th>{_t(lang, '项目数', 'Projects')}</th></tr>"
+    )
+    body += [
+        f'<tr><td>{escape(i.name)}</td><td>{i.method}</td><td class="num">{escape(i.shown)}</td>'
+        f'<td class="num">{i.projects}</td></tr>'
+        for i in rollup.indicators
+    ]
+    body.append("</table>")
+    body += [_form_section(i, r, lang) for i, r in enumerate(results)]
+    return _document(title, body, lang)

@@ -1,0 +1,217 @@
+"""The department roll-up (部门汇总) of several project forms.
+
+Seed 001, note 4: 定量指标填写实际完成数。主管部门汇总时，对绝对值直接累加计算，相对值按照资金额度
+加权平均计算; note 5: qualitative completion percentages are weighted-averaged too.
+
+:func:`aggregate` sums the absolute actuals (counts, money) of indicators that share a name,
+averages rates, durations and qualitative percentages weighted by each project's funds (its
+全年预算数), and computes the department's execution rate Σ executed / Σ budget and its
+fund-weighted score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from perfscore.engine import EvaluationResult
+from perfscore.values import Comparison, Quantity, _plain
+
+__all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
+
+_ZERO = Decimal(0)
+_MONEY = {"元": Decimal(1), "万元": Decimal(10_000)}
+# Names of relative values (脱管率 0): averaged, never summed, even when printed bare.
+_RATE_NAME = re.compile(r"(?<!频)率$|比例$|比重$|占比$|满意度$")
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """One project in the roll-up; money in the roll-up's unit."""
+
+    project: str
+    budget: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    total: Decimal | None
+    reported_total: Decimal | None
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "project": self.project,
+            "budget": _s(self.budget),
+            "executed": _s(self.executed),
+            "rate": _s(self.rate),
+            "total": _s(self.total),
+            "reported_total": _s(self.reported_total),
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRollup:
+    """Indicators of one name across projects: summed, or averaged weighted by funds."""
+
+    name: str
+    method: Literal["sum", "weighted_mean"]
+    value: Decimal
+    unit: str
+    projects: int
+
+    @property
+    def shown(self) -> str:
+        """The value as a person writes it: ``96.5%``, ``4305次``."""
+        if self.unit == "%":
+            return f"{_plain((self.value * 100).quantize(Decimal('0.01')))}%"
+        return f"{_plain(self.value.quantize(Decimal('0.01')).normalize())}{self.unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "name": self.name,
+            "method": self.method,
+            "value": str(self.value),
+            "unit": self.unit,
+            "shown": self.shown,
+            "projects": self.projects,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """The department's view of its projects."""
+
+    projects: tuple[ProjectRow, ...]
+    money_unit: str
+    budget: Decimal
+    executed: Decimal
+    execution_rate: Decimal | None
+    score: Decimal | None
+    indicators: tuple[IndicatorRollup, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "money_unit": self.money_unit,
+            "budget": str(self.budget),
+            "executed": str(self.executed),
+            "execution_rate": _s(self.execution_rate),
+            "score": _s(self.score),
+            "projects": [p.to_dict() for p in self.projects],
+            "indicators": [i.to_dict() for i in self.indicators],
+        }
+
+
+@dataclass
+class _Acc:
+    method: Literal["sum", "weighted_mean"]
+    unit: str
+    factor: Decimal
+    total: Decimal = _ZERO
+    weight: Decimal = _ZERO
+    projects: int = 0
+
+
+def _value(result: EvaluationResult, index: int) -> tuple[Quantity, bool] | None:
+    """The actual of indicator ``index`` as a quantity, and whether it is a percentage reading
+    (a rate, or a qualitative completion)."""
+    row = result.indicators[index]
+    actual = row.actual
+    if not isinstance(actual, Comparison) or row.status in ("not_judged", "not_applicable"):
+        return None
+    q = actual.quantity
+    if q.unit.is_percent:
+        return q, True
+    rate_name = bool(_RATE_NAME.search(row.name))
+    if q.unit.is_number and isinstance(row.target, Comparison):
+        # A bare number takes the target's unit (147 against ≧50人).
+        target_unit = row.target.quantity.unit
+        return Quantity(q.magnitude, target_unit), target_unit.is_percent or rate_name
+    return q, rate_name and q.unit.is_number
+
+
+def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
+    """Roll several project results up to the department.
+
+    Money is reported in the first form's unit (元 or 万元); projects in the other unit are
+    converted.  Funds (the weights of the averages) are each project's 全年预算数.
+    """
+    items = list(results)
+    unit = items[0].form.money_unit if items else "元"
+    scale = _MONEY[unit]
+    rows: list[ProjectRow] = []
+    budget_sum = executed_sum = score_sum = score_weight = _ZERO
+    accs: dict[str, _Acc] = {}
+    for result in items:
+        factor = _MONEY[result.form.money_unit] / scale
+        ex = result.execution
+        budget = ex.budget * factor if ex and ex.budget is not None else None
+        executed = ex.executed * factor if ex and ex.executed is not None else None
+        rows.append(
+            ProjectRow(
+                result.form.project or (result.source or "?"),
+                budget,
+                executed,
+                ex.rate if ex else None,
+                result.total,
+                result.reported_total,
+                len(result.errors),
+                len(result.warnings),
+            )
+        )
+        funds = budget or _ZERO
+        if budget is not None and executed is not None:
+            budget_sum += budget
+            executed_sum += executed
+        if result.total is not None and funds > 0:
+            score_sum += result.total * funds
+            score_weight += funds
+        for i, row in enumerate(result.indicators):
+            reading = _value(result, i)
+            if reading is None:
+                continue
+            q, relative = reading
+            name = "".join(row.name.split())
+            averaged = relative or q.unit.dimension not in ("[count]", "[currency]", "")
+            method: Literal["sum", "weighted_mean"] = "weighted_mean" if averaged else "sum"
+            acc = accs.get(name)
+            if acc is None:
+                label = "%" if q.unit.is_percent else q.unit.label
+                acc = accs[name] = _Acc(method, label, q.unit.factor)
+            if acc.method != method:
+                continue  # the same name measured differently elsewhere: not comparable
+            if method == "sum":
+                acc.total += q.base
+            else:
+                if funds <= 0:
+                    continue
+                acc.total += q.base * funds
+                acc.weight += funds
+            acc.projects += 1
+    indicators = tuple(
+        IndicatorRollup(
+            name,
+            acc.method,
+            (acc.total / acc.weight if acc.method == "weighted_mean" else acc.total) / acc.factor
+            if acc.unit != "%"
+            else acc.total / acc.weight,
+            acc.unit,
+            acc.projects,
+        )
+        for name, acc in accs.items()
+        if acc.projects and (acc.method == "sum" or acc.weight > 0)
+    )
+    rate = executed_sum / budget_sum if budget_sum > 0 else None
+    score = score_sum / score_weight if score_weight > 0 else None
+    return Rollup(tuple(rows), unit, budget_sum, executed_sum, rate, score, indicators)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from perfscore._text import num as fmt
+from perfscore._text import percent
 from perfscore.flags import CATALOGUE, Flag
 from perfscore.form import Budget, Form, Indicator
 from perfscore.rules import RuleSet
-from perfscore.values import _plain
 
 __all__ = [
     "Flagger",
@@ -27,16 +28,6 @@ __all__ = [
 Location = tuple[str | int, ...]
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
-
-
-def fmt(value: Decimal | None) -> str:
-    """A Decimal as printed on a form: no exponent, no trailing zeros."""
-    return "" if value is None else _plain(value)
-
-
-def percent(fraction: Decimal) -> str:
-    """0.9686 → ``96.86%``."""
-    return f"{_plain((fraction * _HUNDRED).quantize(Decimal('0.01')))}%"
 
 
 class Flagger:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from perfscore._text import percent as _percent
 from perfscore.checks import Flagger, check_budget, check_structure, check_totals
-from perfscore.checks import percent as _percent
 from perfscore.flags import Flag
 from perfscore.form import Budget, Form, Indicator, form_from_data, load_form
 from perfscore.rules import RuleSet, load_rules

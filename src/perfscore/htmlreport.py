@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
+from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult
 from perfscore.flags import Flag
 from perfscore.rollup import Rollup
@@ -47,25 +48,20 @@ document.getElementById('only-flagged').addEventListener('change', function (eve
 """
 
 
-_STATUS_ZH = {
-    "met": "达成",
-    "partly_met": "部分达成",
-    "missed": "未达成",
-    "not_applicable": "不适用",
-    "not_judged": "无法判断",
-}
+_num = num
+_percent = percent
+_t = say
 
 
-def _percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{_plain((value * 100).quantize(Decimal('0.01')))}%"
+def _heads(labels: Iterable[str]) -> str:
+    """A header row."""
+    return "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in labels) + "</tr>"
 
 
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else _plain(value)
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+def _filter(lang: str) -> str:
+    """The "show only flagged indicators" switch (the page's one script drives it)."""
+    label = _t(lang, "只显示有问题的指标", "show only flagged indicators")
+    return f'<label><input type="checkbox" id="only-flagged"> {label}</label>'
 
 
 def _td(text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str = "") -> str:
@@ -199,9 +195,7 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
             "Reason",
         ]
     )
-    out.append(
-        '<table class="indicators"><tr>' + "".join(f"<th>{h}</th>" for h in header) + "</tr>"
-    )
+    out.append('<table class="indicators">' + _heads(header))
     for r in result.indicators:
         key = ("indicators", r.index)
         row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
@@ -215,7 +209,7 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
             + _td(ind.name, cells.get((*key, "name"), []))
             + _td(ind.target or "", cells.get((*key, "target"), []))
             + _td(ind.actual or "", cells.get((*key, "actual"), []))
-            + _td(r.status if lang == "en" else _STATUS_ZH[r.status], (), cls="status")
+            + _td(status(r.status, lang), (), cls="status")
             + _td(_num(r.weight), cells.get((*key, "weight"), []), True)
             + _td(_num(r.reported_score), cells.get((*key, "score"), []), True)
             + _td(_num(r.score), (), True)
@@ -259,22 +253,18 @@ def page(
     body = [
         f"<h1>{title}</h1>",
         f'<p class="meta">{len(results)} {_t(lang, "张表", "forms")}</p>',
-        '<label><input type="checkbox" id="only-flagged"> '
-        + _t(lang, "只显示有问题的指标", "show only flagged indicators")
-        + "</label>",
+        _filter(lang),
         f"<h2>{_t(lang, '汇总', 'Summary')}</h2>",
-        '<table class="summary"><tr>'
-        + "".join(
-            f"<th>{h}</th>"
-            for h in (
+        '<table class="summary">'
+        + _heads(
+            (
                 _t(lang, "表", "Form"),
                 _t(lang, "填报总分", "Printed total"),
                 _t(lang, "重算总分", "Recomputed total"),
                 _t(lang, "错误", "Errors"),
                 _t(lang, "警告", "Warnings"),
             )
-        )
-        + "</tr>",
+        ),
     ]
     for number, result in enumerate(results):
         errors = len(result.errors)
@@ -315,26 +305,22 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
     rate = rollup.execution_rate
     body = [
         f"<h1>{title}</h1>",
-        '<label><input type="checkbox" id="only-flagged"> '
-        + _t(lang, "只显示有问题的指标", "show only flagged indicators")
-        + "</label>",
+        _filter(lang),
         f"<p>{_t(lang, '部门预算执行率', 'Department execution rate')} = "
         f"{_num(rollup.executed)} / {_num(rollup.budget)} = "
-        f"{_plain((rate * 100).quantize(Decimal('0.01'))) + '%' if rate is not None else '-'}; "
+        f"{_percent(rate) or '-'}; "
         f"{_t(lang, '按资金加权的部门得分', 'fund-weighted score')} "
         f"{_num(rollup.score.quantize(Decimal('0.01'))) if rollup.score is not None else '-'}</p>",
-        '<table class="projects"><tr>'
-        + "".join(
-            f"<th>{h}</th>"
-            for h in (
+        '<table class="projects">'
+        + _heads(
+            (
                 _t(lang, "项目", "Project"),
                 _t(lang, "预算数", "Budget"),
                 _t(lang, "执行数", "Executed"),
                 _t(lang, "执行率", "Rate"),
                 _t(lang, "总分", "Total"),
             )
-        )
-        + "</tr>",
+        ),
     ]
     body += [
         f'<tr><td>{escape(p.project)}</td><td class="num">{_num(p.budget)}</td>'

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
+from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult, IndicatorResult
 from perfscore.flags import Flag
 from perfscore.rollup import Rollup
@@ -42,29 +43,56 @@ __all__ = [
     "to_table",
 ]
 
-_STATUS_ZH = {
-    "met": "达成",
-    "partly_met": "部分达成",
-    "missed": "未达成",
-    "not_applicable": "不适用",
-    "not_judged": "无法判断",
+_t = say
+_num = num
+_percent = percent
+_status = status
+
+#: Column headers of an indicator row, in the order :func:`indicator_cells` gives them.
+INDICATOR_HEADER = {
+    "zh": [
+        "#",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "判断",
+        "权重",
+        "得分",
+        "填报",
+    ],
+    "en": [
+        "#",
+        "Level 1",
+        "Level 2",
+        "Indicator",
+        "Target",
+        "Actual",
+        "Status",
+        "Weight",
+        "Score",
+        "Printed",
+    ],
 }
+_NUMERIC = {0, 7, 8, 9}
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else _plain(value)
-
-
-def _percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{_plain((value * 100).quantize(Decimal('0.01')))}%"
-
-
-def _status(status: str, lang: str) -> str:
-    return status if lang == "en" else _STATUS_ZH[status]
+def indicator_cells(r: IndicatorResult, lang: str, mark: str = "") -> list[str]:
+    """One indicator as text cells: number, groups, name, target, actual, status, numbers."""
+    ind = r.indicator
+    return [
+        f"{r.index}{mark}",
+        ind.level1 or "",
+        ind.level2 or "",
+        ind.name,
+        ind.target or "",
+        ind.actual or "",
+        _status(r.status, lang),
+        _num(r.weight),
+        _num(r.score),
+        _num(r.reported_score),
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,43 +157,14 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
             + _t(lang, "填报", "printed")
             + f" {_num(ex.reported_score) or '-'})"
         )
-    header = (
-        ["#", "一级", "二级", "三级指标", "指标值", "完成值", "判断", "权重", "得分", "填报"]
-        if lang != "en"
-        else [
-            "#",
-            "level1",
-            "level2",
-            "indicator",
-            "target",
-            "actual",
-            "status",
-            "weight",
-            "score",
-            "printed",
-        ]
-    )
     flagged = {
         f.location[1]
         for f in result.flags
         if len(f.location) > 1 and f.location[0] == "indicators" and f.severity != "info"
     }
-    rows = [
-        [
-            f"{r.index}{'*' if r.index in flagged else ''}",
-            r.indicator.level1 or "",
-            r.indicator.level2 or "",
-            r.indicator.name,
-            r.indicator.target or "",
-            r.indicator.actual or "",
-            _status(r.status, lang),
-            _num(r.weight),
-            _num(r.score),
-            _num(r.reported_score),
-        ]
-        for r in result.indicators
-    ]
-    out += ["", table(header, rows, {0, 7, 8, 9}), ""]
+    header = INDICATOR_HEADER["en" if lang == "en" else "zh"]
+    rows = [indicator_cells(r, lang, "*" if r.index in flagged else "") for r in result.indicators]
+    out += ["", table(header, rows, _NUMERIC), ""]
     total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
     total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
     if result.grade:
@@ -201,49 +200,11 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
         + (f", {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else ""),
         "",
     ]
-    header = (
-        [
-            "#",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "指标值",
-            "完成值",
-            "判断",
-            "权重",
-            "得分",
-            "填报",
-        ]
-        if lang != "en"
-        else [
-            "#",
-            "Level 1",
-            "Level 2",
-            "Indicator",
-            "Target",
-            "Actual",
-            "Status",
-            "Weight",
-            "Score",
-            "Printed",
-        ]
-    )
+    header = INDICATOR_HEADER["en" if lang == "en" else "zh"]
     out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "|".join("---:" if i in {0, 7, 8, 9} else "---" for i in range(10)) + "|")
+    out.append("|" + "|".join("---:" if i in _NUMERIC else "---" for i in range(10)) + "|")
     for r in result.indicators:
-        cells = [
-            str(r.index),
-            r.indicator.level1 or "",
-            r.indicator.level2 or "",
-            r.indicator.name,
-            r.indicator.target or "",
-            r.indicator.actual or "",
-            _status(r.status, lang),
-            _num(r.weight),
-            _num(r.score),
-            _num(r.reported_score),
-        ]
-        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out.append("| " + " | ".join(_md(c) for c in indicator_cells(r, lang)) + " |")
     if result.flags:
         out += [
             "",

@@ -170,6 +170,23 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
         _same,
     ),
     ("unscored-form", _unscored, "indicators", _same),
+    (
+        "unreadable-cell",
+        _set(("notes", [{"path": "indicators[1].weight", "message": "不是数字：“五”"}])),
+        "indicators[1].weight",
+        _same,
+    ),
+    (
+        "reading-note",
+        _set(
+            (
+                "notes",
+                [{"path": "indicators[0].weight", "message": "权重平均分配", "severity": "info"}],
+            )
+        ),
+        "indicators[0].weight",
+        _same,
+    ),
 ]
 
 

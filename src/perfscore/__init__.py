@@ -9,7 +9,8 @@
 from perfscore.batch import evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import FormError, PerfscoreError, RuleSetError
-from perfscore.form import Form, load_form
+from perfscore.form import Form
+from perfscore.readers import load_form, load_forms
 from perfscore.rules import RuleSet, list_rules, load_rules
 from perfscore.values import parse_value
 
@@ -24,6 +25,7 @@ __all__ = [
     "evaluate_many",
     "list_rules",
     "load_form",
+    "load_forms",
     "load_rules",
     "parse_value",
 ]

@@ -12,13 +12,14 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form
+from perfscore.readers import load_forms
 from perfscore.rules import RuleSet, load_rules
 
 __all__ = ["Failure", "evaluate_many"]
@@ -47,11 +48,21 @@ def _source(form: FormInput, index: int) -> str:
 
 def _one(
     form: FormInput, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
-) -> EvaluationResult | Failure:
+) -> list[EvaluationResult | Failure]:
+    """Score one input; a file holding several forms (a workbook, a text) gives several."""
     try:
-        return evaluate(form, rules, lang=lang)
+        if isinstance(form, (str, Path)):
+            forms = load_forms(form)
+            return [
+                replace(
+                    evaluate(f, rules, lang=lang),
+                    source=str(form) if len(forms) == 1 else f"{form} #{i + 1}",
+                )
+                for i, f in enumerate(forms)
+            ]
+        return [evaluate(form, rules, lang=lang)]
     except PerfscoreError as exc:
-        return Failure(_source(form, index), exc)
+        return [Failure(_source(form, index), exc)]
 
 
 # Each worker process loads the rule set once, on its first chunk.
@@ -66,7 +77,7 @@ def _work(
     rules = _worker_rules.get(rules_key)
     if rules is None:
         rules = _worker_rules[rules_key] = load_rules(rules_key)
-    return [_one(form, rules, lang, index) for index, form in chunk]
+    return [item for index, form in chunk for item in _one(form, rules, lang, index)]
 
 
 def evaluate_many(
@@ -88,7 +99,7 @@ def evaluate_many(
     ruleset = load_rules(rules)
     if jobs <= 1:
         for index, form in enumerate(forms):
-            yield _one(form, ruleset, lang, index)
+            yield from _one(form, ruleset, lang, index)
         return
     # Workers receive the rule set's file, not the compiled object (it holds compiled code).
     key = ruleset.source_file or ruleset.name

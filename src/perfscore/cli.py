@@ -23,17 +23,20 @@ from pathlib import Path
 from typing import TextIO
 
 from perfscore import htmlreport, report
+from perfscore.annotate import annotate_workbook
 from perfscore.batch import Failure, evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form
+from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, load_forms
+from perfscore.readers.xlsx import write_workbook
 from perfscore.rollup import aggregate
 from perfscore.rulecheck import check_file, run_tests
 from perfscore.rules import RuleFile, list_rules, load_rules
 
 __all__ = ["main", "run"]
 
-_FORM_SUFFIXES = {".yaml", ".yml", ".json"}
+_FORM_SUFFIXES = SUFFIXES
 _FORMATS = ["table", "json", "markdown", "csv", "html"]
 
 
@@ -68,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--jobs", "-j", type=int, default=1, help="processes to score with")
     score.add_argument(
+        "--annotate",
+        metavar="OUT.xlsx",
+        help="with one workbook: write an annotated copy (recomputed scores, flagged cells)",
+    )
+    score.add_argument(
         "--progress",
         choices=["auto", "always", "never"],
         default="auto",
@@ -95,9 +103,15 @@ def _parser() -> argparse.ArgumentParser:
     test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
     test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
 
+    convert = sub.add_parser(
+        "convert", help="convert forms between .xlsx/.txt and .yaml/.json/.xlsx"
+    )
+    convert.add_argument("source", metavar="IN")
+    convert.add_argument("target", metavar="OUT")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
     schema.add_argument("which", choices=["rules", "form"])
-    for p in (score, explain, agg, rules, check, test, schema):
+    for p in (score, explain, agg, convert, rules, check, test, schema):
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
 
@@ -147,6 +161,10 @@ class _Progress:
 
 def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     files = _files(args.paths)
+    if args.annotate:
+        if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
+            raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+        annotate_workbook(files[0], args.annotate, args.rules, args.lang)
     rules = load_rules(args.rules)
     show = args.progress == "always" or (
         args.progress == "auto" and len(files) > 20 and stderr.isatty()
@@ -184,6 +202,21 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.format == "html":
             out.write(htmlreport.page(kept, args.lang, failures))
     return 1 if failed or flagged else 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    forms = load_forms(args.source)
+    target = Path(args.target)
+    suffix = target.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        write_workbook(forms, target)
+    elif suffix in {".yaml", ".yml", ".json"}:
+        dump_forms(forms, target)
+    else:
+        raise _Usage(
+            f"perfscore convert: cannot write {target.suffix or 'that'}; use .yaml, .json or .xlsx"
+        )
+    return 0
 
 
 def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -276,6 +309,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _explain(args, stdout)
         if args.command == "aggregate":
             return _aggregate(args, stdout, stderr)
+        if args.command == "convert":
+            return _convert(args)
         if args.command == "schema":
             return _schema(args.which, stdout)
         if args.rules_command == "check":
@@ -285,6 +320,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         for name in list_rules():
             print(f"{name}\t{load_rules(name).title}", file=stdout)
         return 0
+    except _Usage as exc:
+        print(str(exc), file=stderr)
+        return 2
     except PerfscoreError as exc:
         print(f"perfscore: {exc}", file=stderr)
         return 2

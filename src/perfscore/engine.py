@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from perfscore._text import percent as _percent
 from perfscore.checks import Flagger, check_budget, check_structure, check_totals
-from perfscore.flags import Flag
-from perfscore.form import Budget, Form, Indicator, form_from_data, load_form
+from perfscore.flags import Flag, parse_path
+from perfscore.form import Budget, Form, Indicator, form_from_data
+from perfscore.readers import load_form
 from perfscore.rules import RuleSet, load_rules
 from perfscore.values import (
     Band,
@@ -747,6 +748,9 @@ def evaluate(
     ruleset = load_rules(rules)
     flag = Flagger(ruleset, lang)
 
+    for note in form.notes:
+        code = "unreadable-cell" if note.severity == "warning" else "reading-note"
+        flag(code, parse_path(note.path), message=note.message)
     execution = None
     if form.budget is not None:
         execution = _execution(form.budget, ruleset, flag)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CATALOGUE", "Flag", "FlagSpec", "Severity", "format_path"]
+__all__ = ["CATALOGUE", "Flag", "FlagSpec", "Severity", "format_path", "parse_path"]
 
 
 class Severity(StrEnum):
@@ -241,6 +241,18 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "completion {text!r} counted as {percent}",
             "A qualitative completion word was converted to a percentage by the rule set.",
         ),
+        "unreadable-cell": _spec(
+            "warning",
+            "读取表格时：{message}",
+            "while reading the table: {message}",
+            "A cell of a workbook or text the reader could not read; the rest of the form loads.",
+        ),
+        "reading-note": _spec(
+            "info",
+            "读取表格时：{message}",
+            "while reading the table: {message}",
+            "A decision the reader took (weights printed on blocks only were shared out).",
+        ),
         "unscored-form": _spec(
             "info",
             "表中没有权重，仅逐项判断完成情况",
@@ -249,6 +261,17 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
         ),
     }
 )
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """``"indicators[3].actual"`` → ``("indicators", 3, "actual")``."""
+    parts: list[str | int] = []
+    for piece in text.replace("]", "").split("."):
+        name, *indices = piece.split("[")
+        if name:
+            parts.append(name)
+        parts += [int(i) for i in indices if i.isdigit()]
+    return tuple(parts)
 
 
 def format_path(path: tuple[str | int, ...]) -> str:

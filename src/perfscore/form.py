@@ -27,7 +27,7 @@ from pydantic import (
 
 from perfscore.errors import FormError
 
-__all__ = ["Budget", "Form", "Indicator", "form_from_data", "load_form"]
+__all__ = ["Budget", "Form", "Indicator", "Note", "form_from_data", "read_data"]
 
 # Largest form file read (forms are a few KiB; this guards against a stray binary).
 MAX_FORM_BYTES = 8 * 1024 * 1024
@@ -107,6 +107,14 @@ class Indicator(_Model):
     goal: int | None = _alias("goal", "年度目标")
 
 
+class Note(_Model):
+    """Something a reader could not read, or decided, at ``path`` (``indicators[3].weight``)."""
+
+    path: str
+    message: str
+    severity: Literal["warning", "info"] = "warning"
+
+
 class Form(_Model):
     """项目支出绩效自评表 (``kind: project``) or 部门整体绩效自评表 (``kind: department``)."""
 
@@ -125,6 +133,7 @@ class Form(_Model):
         default=(), validation_alias=AliasChoices("indicators", "绩效指标")
     )
     total: Number | None = _alias("total", "总分")
+    notes: tuple[Note, ...] = Field(default=(), validation_alias=AliasChoices("notes", "读取说明"))
 
 
 _KNOWN_KEYS: dict[str, list[str]] = {}
@@ -176,7 +185,11 @@ def _line_index(node: yaml.Node, path: tuple[str | int, ...], out: Lines) -> Non
             _line_index(item, (*path, i), out)
 
 
-def _read(path: Path) -> tuple[Any, Lines]:
+def read_data(path: Path) -> tuple[Any, Lines]:
+    """The YAML or JSON document at ``path`` with exact Decimals, and the line of every key.
+
+    :raises FormError: for a missing, unreadable or malformed file.
+    """
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -286,14 +299,3 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         if error["type"] == "missing":
             message = "required field is missing"
         raise FormError(message, source=source, path=where, line=line, expected=expected) from None
-
-
-def load_form(path: str | Path) -> Form:
-    """Read one form from a ``.yaml``/``.yml`` or ``.json`` file.
-
-    :raises FormError: for a missing or unreadable file, bad YAML/JSON, or a bad field —
-        naming the file, the field path and the line.
-    """
-    p = Path(path)
-    data, lines = _read(p)
-    return form_from_data(data, source=str(p), lines=lines)

@@ -1,0 +1,174 @@
+"""An annotated copy of a workbook: what perfscore found, written where the auditor looks.
+
+Beside each printed score goes the recomputed one (a new column headed 重算得分 at the right of
+the indicator table); every flagged cell is filled — red for errors, yellow for warnings — and
+carries the flag messages as a cell comment; a ``perfscore`` sheet summarises every form and
+lists every flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from perfscore._text import num
+from perfscore.engine import EvaluationResult, evaluate
+from perfscore.errors import FormError
+from perfscore.flags import Flag
+from perfscore.readers import _from_grid
+from perfscore.readers.xlsx import forms_from_workbook
+from perfscore.rules import RuleSet, load_rules
+
+__all__ = ["FILLS", "annotate_workbook"]
+
+#: Fill colours by severity (ARGB).
+FILLS = {
+    "error": PatternFill("solid", start_color="FFFFC7CE", end_color="FFFFC7CE"),
+    "warning": PatternFill("solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
+}
+_AUTHOR = "perfscore"
+
+
+def _top_left(sheet: Worksheet, row: int, col: int) -> tuple[int, int]:
+    """The writable cell of a merged range (its top-left), or the cell itself."""
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+            return merged.min_row, merged.min_col
+    return row, col
+
+
+def _cell_of(
+    flag: Flag, positions: dict[tuple[str | int, ...], tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Where a flag belongs: its own cell, else its indicator's name, else the total."""
+    loc = flag.location
+    for key in (loc, (*loc[:2], "score"), (*loc[:2], "name"), (*loc[:2], "target")):
+        if key in positions:
+            return positions[key]
+    if loc[:1] == ("budget",):
+        return next((p for k, p in positions.items() if k[:1] == ("budget",)), None)
+    if loc[:1] == ("indicators",):
+        return positions.get(("total",)) or next(
+            (p for k, p in positions.items() if k[:1] == ("indicators",)), None
+        )
+    return positions.get(("total",))
+
+
+def annotate_workbook(
+    source: str | Path,
+    target: str | Path,
+    rules: str | Path | RuleSet = "national-2020",
+    lang: Literal["zh", "en"] = "zh",
+) -> list[EvaluationResult]:
+    """Score every form of the workbook ``source`` and write the annotated copy to ``target``.
+
+    :raises FormError: ``source`` is not a readable workbook or holds no form.
+    """
+    src = Path(source)
+    found = forms_from_workbook(src)
+    if not found:
+        raise FormError("no self-evaluation form found", source=str(src))
+    ruleset = load_rules(rules)
+    workbook = load_workbook(src)  # formulas and styles kept as they are
+    results: list[EvaluationResult] = []
+    for number, sheet_form in enumerate(found, start=1):
+        form = _from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
+        result = replace(
+            evaluate(form, ruleset, lang=lang), source=f"{src} [{sheet_form.sheet}] #{number}"
+        )
+        results.append(result)
+        sheet = workbook[sheet_form.sheet]
+        positions = sheet_form.form.positions
+        _write_scores(sheet, result, positions)
+        _mark_flags(sheet, result.flags, positions)
+    _summary(workbook.create_sheet(_AUTHOR), results, lang)
+    workbook.save(target)
+    return results
+
+
+def _write_scores(
+    sheet: Worksheet,
+    result: EvaluationResult,
+    positions: dict[tuple[str | int, ...], tuple[int, int]],
+) -> None:
+    """The recomputed scores in a new column right of the table, headed 重算得分."""
+    rows = [p[0] for k, p in positions.items() if k[:1] == ("indicators",)]
+    if not rows:
+        return
+    column = sheet.max_column + 1
+    # Positions are 0-based: the header sits one row above the first indicator, which in
+    # 1-based worksheet rows is the first indicator's 0-based number.
+    header = sheet.cell(min(rows), column)
+    header.value = "重算得分"
+    header.font = Font(bold=True)
+    for row in result.indicators:
+        key = ("indicators", row.index)
+        place = positions.get((*key, "score")) or positions.get((*key, "name"))
+        if place is None or row.score is None:
+            continue
+        cell = sheet.cell(place[0] + 1, column)
+        cell.value = float(row.score)
+        cell.number_format = "0.00"
+    if result.total is not None and ("total",) in positions:
+        cell = sheet.cell(positions[("total",)][0] + 1, column)
+        cell.value = float(result.total)
+        cell.number_format = "0.00"
+
+
+def _mark_flags(
+    sheet: Worksheet, flags: Sequence[Flag], positions: dict[tuple[str | int, ...], tuple[int, int]]
+) -> None:
+    by_cell: dict[tuple[int, int], list[Flag]] = {}
+    for flag in flags:
+        if flag.severity == "info":
+            continue
+        place = _cell_of(flag, positions)
+        if place is None:
+            continue
+        by_cell.setdefault(_top_left(sheet, place[0] + 1, place[1] + 1), []).append(flag)
+    for (row, col), cell_flags in by_cell.items():
+        cell = sheet.cell(row, col)
+        worst = "error" if any(f.severity == "error" for f in cell_flags) else "warning"
+        cell.fill = FILLS[worst]
+        text = "\n".join(f"[{f.severity}] {f.code} ({f.path}): {f.message}" for f in cell_flags)
+        cell.comment = Comment(text, _AUTHOR, width=360, height=40 + 40 * len(cell_flags))
+
+
+def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -> None:
+    en = lang == "en"
+    sheet.append(
+        ["form", "project", "printed total", "recomputed total", "errors", "warnings"]
+        if en
+        else ["表", "项目", "填报总分", "重算总分", "错误", "警告"]
+    )
+    for result in results:
+        sheet.append(
+            [
+                result.source or "",
+                result.form.project or "",
+                num(result.reported_total),
+                num(result.total),
+                len(result.errors),
+                len(result.warnings),
+            ]
+        )
+    sheet.append([])
+    sheet.append(
+        ["form", "severity", "code", "path", "message"]
+        if en
+        else ["表", "级别", "代码", "位置", "说明"]
+    )
+    for result in results:
+        for flag in result.flags:
+            sheet.append(
+                [result.source or "", str(flag.severity), flag.code, flag.path, flag.message]
+            )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)

@@ -1,0 +1,184 @@
+"""Forms in Excel workbooks (.xlsx): every sheet read as a grid, merged cells filled in.
+
+A merged range carries its value into every cell it covers, so 一级指标 printed once for a
+block reads on every row of the block, and a header spanning three columns names all three.
+Percent-formatted numbers read as printed (``96.86%``); other numbers as their shortest text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from perfscore.errors import FormError
+from perfscore.readers.grid import GridForm, forms_from_grid
+
+__all__ = ["SheetForm", "forms_from_workbook", "sheet_grid"]
+
+
+@dataclass
+class SheetForm:
+    """A form found in a workbook, and the sheet it came from (positions are 0-based)."""
+
+    sheet: str
+    form: GridForm
+
+
+def _text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in (cell.number_format or ""):
+            shown = format((exact * 100).normalize(), "f")
+            return f"{shown}%"
+        return format(exact.normalize(), "f") if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def sheet_grid(sheet: Worksheet) -> list[list[str]]:
+    """The sheet's cells as text, merged ranges filled with their top-left value."""
+    grid = [[_text(cell) for cell in row] for row in sheet.iter_rows()]
+    for merged in sheet.merged_cells.ranges:
+        top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
+        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
+                grid[r][c] = top
+    return grid
+
+
+def forms_from_workbook(path: Path) -> list[SheetForm]:
+    """Every form on every sheet of the workbook at ``path``."""
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise FormError(f"not a readable .xlsx workbook ({exc})", source=str(path)) from None
+    out: list[SheetForm] = []
+    try:
+        for sheet in workbook.worksheets:
+            out += [SheetForm(sheet.title, form) for form in forms_from_grid(sheet_grid(sheet))]
+    finally:
+        workbook.close()
+    return out
+
+
+_INDICATOR_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "权重",
+    "得分",
+    "偏差原因分析及改进措施",
+]
+
+
+def write_workbook(forms: list[Any], path: Path) -> None:
+    """Write forms to a workbook in the standard layout, one sheet per form: heading fields,
+    the 预算执行情况 block, the indicator table with 一级/二级 merged over their rows, 总分.
+
+    The workbook reads back (:func:`forms_from_workbook`) as the same forms.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for number, form in enumerate(forms, start=1):
+        title = (form.project or f"form {number}")[:28].replace("/", "_")
+        sheet = workbook.create_sheet(title if title not in workbook.sheetnames else f"{number}")
+        kind = "部门整体支出绩效自评表" if form.kind == "department" else "项目支出绩效自评表"
+        sheet.append([kind])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append(
+            [
+                "项目编码:",
+                form.code or "",
+                "项目名称:",
+                form.project or "",
+                "绩效自评年度:",
+                form.year or "",
+            ]
+        )
+        sheet.append(["实施单位:", form.unit or ""])
+        budget = form.budget
+        if budget is not None:
+            sheet.append(["预算执行情况"])
+            sheet.append(
+                [
+                    f"项目资金({form.money_unit})",
+                    "年初预算数",
+                    "全年预算数",
+                    "全年执行数",
+                    "分值",
+                    "执行率(%)",
+                    "得分",
+                ]
+            )
+            sheet.append(
+                [
+                    "年度资金总额",
+                    *(
+                        "" if v is None else str(v)
+                        for v in (
+                            budget.initial,
+                            budget.adjusted,
+                            budget.executed,
+                            budget.weight,
+                            budget.rate,
+                            budget.score,
+                        )
+                    ),
+                ]
+            )
+        sheet.append(_INDICATOR_HEADER)
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = bold
+        first_row = header_row + 1
+        for ind in form.indicators:
+            sheet.append(
+                [
+                    ind.level1 or "",
+                    ind.level2 or "",
+                    ind.name,
+                    ind.target or "",
+                    ind.actual or "",
+                    "" if ind.weight is None else str(ind.weight),
+                    "" if ind.score is None else str(ind.score),
+                    ind.reason or "",
+                ]
+            )
+        last_row = sheet.max_row
+        for col in (1, 2):
+            _merge_runs(sheet, col, first_row, last_row)
+        sheet.append(["总分", "", "", "", "", "", "" if form.total is None else str(form.total)])
+        for column, width in zip("ABCDEFGH", (12, 18, 30, 18, 18, 8, 8, 40), strict=True):
+            sheet.column_dimensions[column].width = width
+        for row in sheet.iter_rows(min_row=first_row, max_row=last_row):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    workbook.save(path)
+
+
+def _merge_runs(sheet: Worksheet, col: int, first: int, last: int) -> None:
+    """Merge runs of equal values down a column, as printed forms do for 一级/二级指标."""
+    start = first
+    for row in range(first + 1, last + 2):
+        same = row <= last and sheet.cell(row, col).value == sheet.cell(start, col).value
+        if not same:
+            if row - 1 > start and sheet.cell(start, col).value:
+                sheet.merge_cells(
+                    start_row=start, start_column=col, end_row=row - 1, end_column=col
+                )
+            start = row

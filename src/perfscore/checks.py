@@ -7,6 +7,7 @@ numbers add up.  Each check is a function that reports through a :class:`Flagger
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,11 +18,13 @@ from perfscore._text import percent
 from perfscore.flags import CATALOGUE, Flag
 from perfscore.form import Budget, Form, Indicator
 from perfscore.rules import RuleSet
+from perfscore.values import Comparison, Op, parse_value
 
 __all__ = [
     "Flagger",
     "check_budget",
     "check_structure",
+    "check_targets",
     "check_totals",
 ]
 
@@ -128,13 +131,17 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
             flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
 
     _check_duplicates(results, flag)
-    if form.kind != "project" or not results:
+    if form.kind == "department" or not results:
         return
 
     present = {_norm(r.indicator.level2) for r in results}
     for group in rules.spec.structure.required:
         if _norm(group) not in present:
             flag("missing-level2", ("indicators",), level2=group)
+    blocks = {place.printed for place in placements}
+    for block in rules.spec.structure.level1:
+        if block not in blocks:
+            flag("missing-level1", ("indicators",), level1=block)
 
     scored = any(r.weight is not None for r in results)
     if not scored or not rules.weights.level1:
@@ -183,7 +190,7 @@ def check_totals(
     the printed scores."""
     scored = any(r.weight is not None for r in results)
     if not scored:
-        if results:
+        if results and form.kind != "targets":
             flag("unscored-form", ("indicators",))
         return
     exec_weight = execution_weight if execution_weight is not None else rules.weights.execution
@@ -210,3 +217,96 @@ def check_totals(
     )
     if abs(form.total - added) > rules.tolerance:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
+
+
+# --------------------------------------------------------------------------------------------
+# Target tables (绩效目标表)
+
+_PLACEHOLDER = re.compile(r"[(（]\s*[$￥*#?？]?\s*[)）]|[$*＊#？?]")
+_COST = re.compile(r"成本|费用|支出标准")
+
+
+def _text_key(text: str | None) -> str:
+    return re.sub(r"[\s(（][^)）]*[)）]|[\s，,。.、]", "", text or "")
+
+
+def _repeats(text: str | None, name: str) -> bool:
+    """Only the name again, perhaps cut short or padded (完成各项事务以保证基层基础运)."""
+    said, named = _text_key(text), _text_key(name)
+    if not said:
+        return False
+    return (
+        said == named
+        or (named.startswith(said) and len(said) >= len(named) - 2)
+        or (said.startswith(named) and len(said) <= len(named) + 2)
+    )
+
+
+def check_targets(form: Form, rules: RuleSet, flag: Flagger) -> None:
+    """What a finance bureau checks in a target table before the year starts."""
+    _check_plan(form, rules, flag)
+    for i, ind in enumerate(form.indicators):
+        where: Location = ("indicators", i)
+        if _PLACEHOLDER.search(ind.name):
+            flag("name-placeholder", (*where, "name"), name=ind.name)
+        for field, zh in (("description", "绩效指标描述"), ("basis", "指标值确定依据")):
+            text = getattr(ind, field)
+            # A basis that only repeats the name or the description says nothing of where the
+            # value comes from.
+            if _repeats(text, ind.name) or (
+                field == "basis" and ind.description and _repeats(text, ind.description)
+            ):
+                flag("uninformative-text", (*where, field), field=field, field_zh=zh, text=text)
+        target = parse_value(ind.target) if ind.target else None
+        if not isinstance(target, Comparison):
+            continue
+        q = target.quantity
+        if q.unit.is_percent and q.base > 1:
+            flag("rate-over-100", (*where, "target"), text=target.text)
+        cost = _COST.search(ind.name) or _norm(ind.level2) == "成本"
+        if cost and target.op in (Op.GE, Op.GT):
+            flag("cost-direction", (*where, "target"), text=target.text)
+
+
+def _check_plan(form: Form, rules: RuleSet, flag: Flagger) -> None:
+    plan = form.spending_plan
+    if not plan:
+        return
+    shares: list[Decimal] = []
+    for i, point in enumerate(plan):
+        value = parse_value(point.share)
+        if not isinstance(value, Comparison) or not value.quantity.unit.is_percent:
+            flag(
+                "unreadable-value",
+                ("spending_plan", i, "share"),
+                text=point.share,
+                reason="不是百分比" if not flag.en else "not a percentage",
+            )
+            return
+        shares.append(value.quantity.base)
+    for i in range(1, len(shares)):
+        if shares[i] < shares[i - 1]:
+            flag(
+                "spending-plan-decreasing",
+                ("spending_plan", i, "share"),
+                when=plan[i].when,
+                share=percent(shares[i]),
+                before=percent(shares[i - 1]),
+            )
+    if shares[-1] != 1:
+        flag(
+            "spending-plan-incomplete",
+            ("spending_plan", len(plan) - 1, "share"),
+            when=plan[-1].when,
+            share=percent(shares[-1]),
+        )
+    spec = rules.spec.targets
+    mid = next((i for i, p in enumerate(plan) if _norm(p.when) == _norm(spec.mid_year)), None)
+    if mid is not None and shares[mid] < spec.mid_year_share:
+        flag(
+            "spending-plan-back-loaded",
+            ("spending_plan", mid, "share"),
+            when=plan[mid].when,
+            share=percent(shares[mid]),
+            expected=percent(spec.mid_year_share),
+        )

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from perfscore._text import percent as _percent
-from perfscore.checks import Flagger, check_budget, check_structure, check_totals
+from perfscore.checks import (
+    Flagger,
+    check_budget,
+    check_structure,
+    check_targets,
+    check_totals,
+)
 from perfscore.flags import Flag, parse_path
 from perfscore.form import Budget, Form, Indicator, form_from_data
 from perfscore.readers import load_form
@@ -757,7 +763,11 @@ def evaluate(
         check_budget(form.budget, execution.rate, ruleset, flag)
 
     scored = any(ind.weight is not None for ind in form.indicators)
-    results = [_indicator(i, ind, ruleset, flag, scored) for i, ind in enumerate(form.indicators)]
+    targets_only = form.kind == "targets"
+    results = [
+        _indicator(i, ind, ruleset, flag, scored, targets_only)
+        for i, ind in enumerate(form.indicators)
+    ]
 
     total: Decimal | None = None
     if scored:
@@ -778,6 +788,8 @@ def evaluate(
         total = ruleset.round(total)
 
     check_structure(form, results, ruleset, flag)
+    if targets_only:
+        check_targets(form, ruleset, flag)
     check_totals(
         form,
         results,
@@ -839,8 +851,23 @@ def _check_target(
         flag("compound-target", (*path, "target"), clauses=str(len(target.clauses)))
 
 
+def _check_measurable(target: Value, flag: Flagger, path: Path_) -> None:
+    """A target nobody could measure a year later: free text, a bare time limit, a blank."""
+    clauses = target.clauses if isinstance(target, Compound) else (target,)
+    for clause in clauses:
+        if isinstance(clause, FreeText):
+            reason = clause.reason if flag.en else clause.reason_zh
+        elif isinstance(clause, Deadline):
+            reason = "no time limit is given" if flag.en else "未给出具体时限"
+        elif isinstance(clause, NotApplicable) and clause.placeholder:
+            reason = "no target is given" if flag.en else "指标值空缺"
+        else:
+            continue
+        flag("unmeasurable-target", (*path, "target"), text=clause.text, reason=reason)
+
+
 def _indicator(
-    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool
+    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
 ) -> IndicatorResult:
     path: Path_ = ("indicators", index)
     target = parse_value(ind.target) if ind.target is not None else None
@@ -857,7 +884,14 @@ def _indicator(
         _check_target(ind, target, rules, flag, path)
 
     judgement: _Judgement
-    if target is None or actual is None:
+    if targets_only:
+        # A target table (绩效目标表): nothing is completed yet; only the target is checked.
+        if target is None:
+            flag("missing-value", (*path, "target"), field="target", field_zh=_FIELD_ZH["target"])
+        else:
+            _check_measurable(target, flag, path)
+        judgement = _Judgement("not_judged")
+    elif target is None or actual is None:
         for name, value in (("target", target), ("actual", actual)):
             if value is None:
                 flag("missing-value", (*path, name), field=name, field_zh=_FIELD_ZH[name])

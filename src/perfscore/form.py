@@ -27,7 +27,7 @@ from pydantic import (
 
 from perfscore.errors import FormError
 
-__all__ = ["Budget", "Form", "Indicator", "Note", "form_from_data", "read_data"]
+__all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]
 
 # Largest form file read (forms are a few KiB; this guards against a stray binary).
 MAX_FORM_BYTES = 8 * 1024 * 1024
@@ -84,6 +84,8 @@ class Budget(_Model):
 
     initial: Number | None = _alias("initial", "年初预算数")
     adjusted: Number | None = _alias("adjusted", "全年预算数", "调整后预算数", "预算数")
+    fiscal: Number | None = _alias("fiscal", "财政资金", "财政拨款")
+    other: Number | None = _alias("other", "其他资金")
     executed: Number | None = _alias("executed", "全年执行数", "执行数", "实际支出")
     weight: Number | None = _alias("weight", "分值")
     rate: Text | None = _alias("rate", "执行率")
@@ -105,6 +107,8 @@ class Indicator(_Model):
         "reason", "偏差原因分析及改进措施", "偏差原因", "未完成原因和改进措施"
     )
     goal: int | None = _alias("goal", "年度目标")
+    description: Text | None = _alias("description", "绩效指标描述", "指标描述")
+    basis: Text | None = _alias("basis", "指标值确定依据")
 
 
 class Note(_Model):
@@ -115,10 +119,18 @@ class Note(_Model):
     severity: Literal["warning", "info"] = "warning"
 
 
-class Form(_Model):
-    """项目支出绩效自评表 (``kind: project``) or 部门整体绩效自评表 (``kind: department``)."""
+class PlanPoint(_Model):
+    """One point of a spending plan (资金支出计划): by ``when``, ``share`` of the budget spent."""
 
-    kind: Literal["project", "department"] = Field(
+    when: Text = Field(validation_alias=AliasChoices("when", "时间", "截至"))
+    share: Text = Field(validation_alias=AliasChoices("share", "累计支出比例", "比例"))
+
+
+class Form(_Model):
+    """项目支出绩效自评表 (``kind: project``), 部门整体绩效自评表 (``kind: department``) or a
+    budget-time 绩效目标表 (``kind: targets``: targets only, nothing completed yet)."""
+
+    kind: Literal["project", "department", "targets"] = Field(
         default="project", validation_alias=AliasChoices("kind", "类型")
     )
     code: Text | None = _alias("code", "项目编码")
@@ -133,6 +145,11 @@ class Form(_Model):
         default=(), validation_alias=AliasChoices("indicators", "绩效指标")
     )
     total: Number | None = _alias("total", "总分")
+    purpose: Text | None = _alias("purpose", "资金用途")
+    spending_plan: tuple[PlanPoint, ...] = Field(
+        default=(), validation_alias=AliasChoices("spending_plan", "资金支出计划")
+    )
+    goals: tuple[Text, ...] = Field(default=(), validation_alias=AliasChoices("goals", "绩效目标"))
     notes: tuple[Note, ...] = Field(default=(), validation_alias=AliasChoices("notes", "读取说明"))
 
 

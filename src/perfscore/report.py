@@ -78,9 +78,12 @@ INDICATOR_HEADER = {
 _NUMERIC = {0, 7, 8, 9}
 
 
-def indicator_cells(r: IndicatorResult, lang: str, mark: str = "") -> list[str]:
+def indicator_cells(
+    r: IndicatorResult, lang: str, mark: str = "", targets_only: bool = False
+) -> list[str]:
     """One indicator as text cells: number, groups, name, target, actual, status, numbers."""
     ind = r.indicator
+    status = _t(lang, "目标", "target") if targets_only else _status(r.status, lang)
     return [
         f"{r.index}{mark}",
         ind.level1 or "",
@@ -88,7 +91,7 @@ def indicator_cells(r: IndicatorResult, lang: str, mark: str = "") -> list[str]:
         ind.name,
         ind.target or "",
         ind.actual or "",
-        _status(r.status, lang),
+        status,
         _num(r.weight),
         _num(r.score),
         _num(r.reported_score),
@@ -148,7 +151,13 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     if result.source:
         out.append(result.source)
     ex = result.execution
-    if ex is not None:
+    targets_only = result.form.kind == "targets"
+    if targets_only and result.form.budget is not None:
+        out.append(_t(lang, "预算数", "budget") + f" {_num(result.form.budget.adjusted)}")
+        plan = "  ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
+        if plan:
+            out.append(_t(lang, "资金支出计划", "spending plan") + f"  {plan}")
+    elif ex is not None:
         out.append(
             _t(lang, "预算执行率", "execution rate")
             + f" {_percent(ex.rate) or '-'}  "
@@ -163,7 +172,10 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
         if len(f.location) > 1 and f.location[0] == "indicators" and f.severity != "info"
     }
     header = INDICATOR_HEADER["en" if lang == "en" else "zh"]
-    rows = [indicator_cells(r, lang, "*" if r.index in flagged else "") for r in result.indicators]
+    rows = [
+        indicator_cells(r, lang, "*" if r.index in flagged else "", targets_only)
+        for r in result.indicators
+    ]
     out += ["", table(header, rows, _NUMERIC), ""]
     total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
     total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
@@ -204,7 +216,8 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "|".join("---:" if i in _NUMERIC else "---" for i in range(10)) + "|")
     for r in result.indicators:
-        out.append("| " + " | ".join(_md(c) for c in indicator_cells(r, lang)) + " |")
+        cells = indicator_cells(r, lang, targets_only=result.form.kind == "targets")
+        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     if result.flags:
         out += [
             "",

@@ -268,6 +268,14 @@ class UnitNames(_Strict):
     time: tuple[str, ...] = ()
 
 
+class TargetTables(_Strict):
+    """Checks of target tables (绩效目标表): the spending plan's expected pace."""
+
+    mid_year: str = "6月底"
+    mid_year_share: Decimal = Decimal("0.5")
+    source: str | None = None
+
+
 class ScoreBand(_Strict):
     """One row of a score table: values in [low, high) (edges as declared) score ``points``
     (absolute) or ``share`` of the weight.  ``low``/``high`` left out are unbounded."""
@@ -378,6 +386,7 @@ class RuleFile(_Strict):
     structure: Structure = Structure()
     over_achievement: Decimal | None = Decimal("1.2")
     indicator_rules: tuple[IndicatorRule, ...] = ()
+    targets: TargetTables = TargetTables()
     grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
     tests: tuple[RuleTest, ...] = ()

@@ -26,7 +26,9 @@ __all__ = ["GridForm", "forms_from_grid"]
 Grid = Sequence[Sequence[str]]
 Position = tuple[int, int]  # (row, column), 0-based within the grid
 
-_TITLE = re.compile(r"绩效(?:目标)?自评表")
+_TITLE = re.compile(r"绩效(?:目标)?自评表|绩效目标表")
+_DATE = re.compile(r"^\d{1,2}月(?:底|末)?$|^\d{4}[-./年]\d{1,2}")
+_SHARE = re.compile(r"^\d+(?:\.\d+)?%$")
 _POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _MONEY = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位[:：]\s*(万元|元)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -43,6 +45,10 @@ _HEADING = {
 
 # Indicator header labels (normalised: no spaces, no *, no colon) and the columns they name.
 _INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    # Longer labels first: 指标值确定依据 is not 指标值.
+    ("指标值确定依据", "basis"),
+    ("绩效指标描述", "description"),
+    ("指标描述", "description"),
     ("一级指标", "level1"),
     ("二级指标", "level2"),
     ("三级指标", "name"),
@@ -176,7 +182,10 @@ def _read_form(grid: list[list[str]], start: int, end: int) -> GridForm | None:
         return None
     form = GridForm({"kind": "project"}, rows=(start, end))
     _read_heading(grid, start, header_row, form)
-    _read_budget(grid, start, header_row, form)
+    if form.data["kind"] == "targets":
+        _read_target_heading(grid, start, header_row, form)
+    else:
+        _read_budget(grid, start, header_row, form)
     _read_indicators(grid, header_row, end, form)
     return form
 
@@ -190,6 +199,8 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
             if _TITLE.search(text):
                 if "部门整体" in text:
                     data["kind"] = "department"
+                elif "绩效目标表" in text:
+                    data["kind"] = "targets"
                 year = _YEAR.search(text)
                 if year and "year" not in data:
                     data["year"] = int(year.group(1))
@@ -211,6 +222,41 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
             data[key] = value
             col = next(i for i in range(c + 1, len(row)) if row[i].strip())
             form.positions[(key,)] = (r, col)
+
+
+_TARGET_MONEY = {
+    "预算数": "adjusted",
+    "财政资金": "fiscal",
+    "其中财政资金": "fiscal",
+    "其他资金": "other",
+}
+
+
+def _read_target_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
+    """A target table's budget (预算数 / 财政资金 / 其他资金), spending plan and goals."""
+    budget: dict[str, Any] = {}
+    for r in range(start, stop):
+        row = grid[r]
+        for c, cell in enumerate(row):
+            label = _norm(cell)
+            value = next((v.strip() for v in row[c + 1 :] if v.strip()), "")
+            key = _TARGET_MONEY.get(label)
+            if key and key not in budget and _is_number(value):
+                budget[key] = value.replace(",", "")
+            if label.startswith("资金支出计划"):
+                dates = [v.strip() for v in row[c + 1 :] if _DATE.match(v.strip())]
+                below = grid[r + 1] if r + 1 < stop else []
+                if not dates:
+                    dates = [v.strip() for v in below if _DATE.match(v.strip())]
+                    below = grid[r + 2] if r + 2 < stop else []
+                shares = [v.strip() for v in below if _SHARE.match(v.strip())]
+                form.data["spending_plan"] = [
+                    {"when": d, "share": s} for d, s in zip(dates, shares, strict=False)
+                ]
+            if label == "绩效目标" and value and "goals" not in form.data:
+                form.data["goals"] = [g.strip() for g in value.split("\n") if g.strip()]
+    if budget:
+        form.data["budget"] = budget
 
 
 def _read_budget(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
@@ -328,6 +374,9 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
         reason = cell(row, "reason")
         if reason and reason not in {"—", "-", "/", "无"}:
             item["reason"] = reason
+        for key in ("description", "basis"):
+            if cell(row, key):
+                item[key] = cell(row, key)
         for key in ("level1", "level2", "name"):
             if key in columns:
                 form.positions[("indicators", index, key)] = (r, columns[key])

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.targets import looks_like_targets, targets_from_text
 
 __all__ = ["forms_from_text"]
 
@@ -32,6 +33,8 @@ _PERCENT = re.compile(r"^\d+(?:\.\d+)?%$")
 
 def forms_from_text(text: str) -> list[GridForm]:
     """Every form in a published text; an empty list when it holds none."""
+    if looks_like_targets(text):
+        return targets_from_text(text)
     grid = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
     if any("年度指标内容" in cell for row in grid for cell in row):
         return _wide_table(grid, text)

@@ -150,9 +150,9 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
     for r, place in zip(results, placements, strict=True):
         # A group printed under the wrong heading counts where it belongs (seed 003's
         # extraction shifted 成本指标 under 效益指标).
-        block = place.expected or place.printed
-        if block is not None and r.weight is not None:
-            sums[block] = sums.get(block, _ZERO) + r.weight
+        home = place.expected or place.printed
+        if home is not None and r.weight is not None:
+            sums[home] = sums.get(home, _ZERO) + r.weight
     for name, convention in rules.weights.level1.items():
         # A combined key (效益指标+满意度指标: 40) weighs several blocks together.
         got = sum((sums.get(part, _ZERO) for part in name.split("+")), _ZERO)

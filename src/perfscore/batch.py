@@ -8,10 +8,8 @@ forms at once, so memory stays flat however long the stream.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -101,6 +99,10 @@ def evaluate_many(
         for index, form in enumerate(forms):
             yield from _one(form, ruleset, lang, index)
         return
+    # Imported here: process pools cost a start-up the single-core path should not pay.
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     # Workers receive the rule set's file, not the compiled object (it holds compiled code).
     key = ruleset.source_file or ruleset.name
     methods = multiprocessing.get_all_start_methods()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -40,6 +41,8 @@ class Flagger:
         self.rules = rules
         self.lang = lang
         self.flags: list[Flag] = []
+        # The rule set's cache of judgements in this language (see engine._judged).
+        self.memo: dict[tuple[Any, ...], Any] = rules._memo.setdefault(("judged", lang), {})
 
     def __call__(self, code: str, location: Location, **data: Any) -> None:
         """Record flag ``code`` at ``location``; ``data`` fills the message and is kept."""
@@ -114,11 +117,16 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
     """First-level weights, missing and misplaced second-level groups, duplicates, weight on
     not-applicable rows."""
     placements: list[_Placement] = []
+    placed: dict[tuple[str | None, str | None], _Placement] = rules._memo.setdefault("placed", {})
     for r in results:
         ind = r.indicator
-        printed = rules.level1_key(ind.level1)
-        expected = rules.level1_of(ind.level2)
-        placements.append(_Placement(printed, expected))
+        place = placed.get((ind.level1, ind.level2))
+        if place is None:
+            place = placed[(ind.level1, ind.level2)] = _Placement(
+                rules.level1_key(ind.level1), rules.level1_of(ind.level2)
+            )
+        printed, expected = place.printed, place.expected
+        placements.append(place)
         if printed and expected and printed != expected:
             flag(
                 "misplaced-level2",
@@ -160,6 +168,7 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
             flag("level1-weights", ("indicators",), level1=name, sum=got, expected=convention)
 
 
+@lru_cache(maxsize=4096)
 def _norm(level2: str | None) -> str:
     return "".join((level2 or "").split()).removesuffix("指标")
 
@@ -170,7 +179,7 @@ def _check_duplicates(results: Sequence[Scored], flag: Flagger) -> None:
         ind = r.indicator
         if r.status == "not_applicable":
             continue
-        key = (ind.goal, _norm(ind.level2), "".join(ind.name.split()), ind.target)
+        key = (ind.goal, _norm(ind.level2), _norm(ind.name), ind.target)
         if key in seen:
             flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
         else:

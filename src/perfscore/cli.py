@@ -22,16 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from perfscore import htmlreport, report
-from perfscore.annotate import annotate_workbook
+from perfscore import report
 from perfscore.batch import Failure, evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, load_forms
-from perfscore.readers.xlsx import write_workbook
-from perfscore.rollup import aggregate
-from perfscore.rulecheck import check_file, run_tests
 from perfscore.rules import RuleFile, list_rules, load_rules
 
 __all__ = ["main", "run"]
@@ -164,6 +160,8 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.annotate:
         if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
             raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+        from perfscore.annotate import annotate_workbook  # needs openpyxl: imported on use
+
         annotate_workbook(files[0], args.annotate, args.rules, args.lang)
     rules = load_rules(args.rules)
     show = args.progress == "always" or (
@@ -200,6 +198,8 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if json_writer:
             json_writer.close()
         if args.format == "html":
+            from perfscore import htmlreport
+
             out.write(htmlreport.page(kept, args.lang, failures))
     return 1 if failed or flagged else 0
 
@@ -209,6 +209,8 @@ def _convert(args: argparse.Namespace) -> int:
     target = Path(args.target)
     suffix = target.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
+        from perfscore.readers.xlsx import write_workbook
+
         write_workbook(forms, target)
     elif suffix in {".yaml", ".yml", ".json"}:
         dump_forms(forms, target)
@@ -241,6 +243,8 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             results.append(item)
     if not results:
         raise PerfscoreError("no form could be read", source=" ".join(args.paths))
+    from perfscore.rollup import aggregate
+
     rollup = aggregate(results)
     with _output(args.output, stdout) as out:
         if args.format == "json":
@@ -251,6 +255,8 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         elif args.format == "markdown":
             out.write(report.rollup_markdown(rollup, args.lang))
         elif args.format == "html":
+            from perfscore import htmlreport
+
             out.write(htmlreport.rollup_page(rollup, results, args.lang))
         else:
             out.write(report.rollup_table(rollup, args.lang))
@@ -258,6 +264,8 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+    from perfscore.rulecheck import check_file
+
     files = _files(paths, {".yaml", ".yml"})
     findings = [finding for path in files for finding in check_file(path)]
     if fmt == "json":
@@ -271,6 +279,8 @@ def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO)
 
 
 def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
+    from perfscore.rulecheck import run_tests
+
     passed = failed = 0
     for name in names or list_rules():
         for outcome in run_tests(load_rules(name)):

@@ -866,45 +866,86 @@ def _check_measurable(target: Value, flag: Flagger, path: Path_) -> None:
         flag("unmeasurable-target", (*path, "target"), text=clause.text, reason=reason)
 
 
-def _indicator(
-    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
-) -> IndicatorResult:
-    path: Path_ = ("indicators", index)
+# Judgements are a pure function of the indicator's name, target and actual under one rule set
+# and language; real batches repeat them endlessly (成本控制率 100% 100%), so they are worked out
+# once.  The cache is cleared when it grows past this many entries, keeping memory flat.
+_JUDGED_LIMIT = 50_000
+
+_Judged = tuple[Value | None, Value | None, _Judgement, tuple[tuple[Any, ...], ...]]
+
+
+def _judge_fresh(
+    ind: Indicator, rules: RuleSet, flag: Flagger, path: Path_, targets_only: bool
+) -> tuple[Value | None, Value | None, _Judgement]:
     target = parse_value(ind.target) if ind.target is not None else None
     actual = parse_value(ind.actual) if ind.actual is not None else None
-    weight = ind.weight if ind.weight is not None else (_ZERO if scored else None)
-
-    for name, number in (("weight", ind.weight), ("score", ind.score)):
-        if number is not None and number < 0:
-            zh = "权重" if name == "weight" else "得分"
-            flag("negative-value", (*path, name), field=name, field_zh=zh, value=number)
-    if ind.weight is not None and ind.score is not None and ind.score > ind.weight:
-        flag("score-exceeds-weight", (*path, "score"), score=ind.score, weight=ind.weight)
     if target is not None:
         _check_target(ind, target, rules, flag, path)
-
-    judgement: _Judgement
     if targets_only:
         # A target table (绩效目标表): nothing is completed yet; only the target is checked.
         if target is None:
             flag("missing-value", (*path, "target"), field="target", field_zh=_FIELD_ZH["target"])
         else:
             _check_measurable(target, flag, path)
-        judgement = _Judgement("not_judged")
-    elif target is None or actual is None:
+        return target, actual, _Judgement("not_judged")
+    if target is None or actual is None:
         for name, value in (("target", target), ("actual", actual)):
             if value is None:
                 flag("missing-value", (*path, name), field=name, field_zh=_FIELD_ZH[name])
-        judgement = _Judgement("not_judged")
-    else:
-        judgement = _Judge(rules, flag, path, ind.name).judge(target, actual)
+        return target, actual, _Judgement("not_judged")
+    return target, actual, _Judge(rules, flag, path, ind.name).judge(target, actual)
+
+
+def _judged(
+    ind: Indicator, rules: RuleSet, flag: Flagger, index: int, targets_only: bool
+) -> tuple[Value | None, Value | None, _Judgement]:
+    """Parse, check and judge one indicator, from the cache when it was seen before."""
+    memo: dict[tuple[Any, ...], _Judged] = flag.memo
+    key = (ind.name, ind.target, ind.actual, targets_only)
+    hit = memo.get(key)
+    if hit is None:
+        scratch = Flagger(rules, flag.lang)
+        target, actual, judgement = _judge_fresh(ind, rules, scratch, ("indicators", 0),
+                                                 targets_only)
+        found = tuple(
+            (f.code, f.severity, f.location[2:], f.message, f.data) for f in scratch.flags
+        )
+        if len(memo) >= _JUDGED_LIMIT:
+            memo.clear()
+        hit = memo[key] = (target, actual, judgement, found)
+    target, actual, judgement, found = hit
+    for code, severity, rel, message, data in found:
+        flag.flags.append(Flag(code, severity, ("indicators", index, *rel), message, data))
+    return target, actual, judgement
+
+
+def _indicator(
+    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
+) -> IndicatorResult:
+    path: Path_ = ("indicators", index)
+    printed_weight, printed_score = ind.weight, ind.score
+    weight = printed_weight if printed_weight is not None else (_ZERO if scored else None)
+
+    if printed_weight is not None and printed_weight < 0:
+        flag("negative-value", (*path, "weight"), field="weight", field_zh="权重",
+             value=printed_weight)
+    if printed_score is not None and printed_score < 0:
+        flag("negative-value", (*path, "score"), field="score", field_zh="得分",
+             value=printed_score)
+    if printed_weight is not None and printed_score is not None and printed_score > printed_weight:
+        flag("score-exceeds-weight", (*path, "score"), score=printed_score, weight=printed_weight)
+    target, actual, judgement = _judged(ind, rules, flag, index, targets_only)
 
     score: Decimal | None = None
     trace = list(judgement.trace)
     if weight is not None:
         score = _score(judgement, weight, rules, trace, ind.name, flag.en)
-        formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
-        if score is not None and ind.score is not None and abs(ind.score - score) > rules.tolerance:
+        if (
+            score is not None
+            and printed_score is not None
+            and abs(printed_score - score) > rules.tolerance
+        ):
+            formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
             full = judgement.achievement == 1
             achieved = _percent(judgement.achievement or _ZERO)
             how = (
@@ -967,7 +1008,41 @@ def _score(
     name: str = "",
     en: bool = False,
 ) -> Decimal | None:
-    """The recomputed score of a judged indicator, with its steps in ``trace``."""
+    """The recomputed score of a judged indicator, with its steps in ``trace``.
+
+    Scores repeat as judgements do: worked out once per judgement, weight and language.
+    """
+    memo: dict[tuple[Any, ...], tuple[Decimal | None, tuple[str, ...]]] = rules._memo.setdefault(
+        "score", {}
+    )
+    key = (
+        judgement.status,
+        judgement.kind,
+        judgement.achievement,
+        judgement.values,
+        weight,
+        en,
+        name if rules.indicator_rules else "",
+    )
+    hit = memo.get(key)
+    if hit is None:
+        steps: list[str] = []
+        score = _score_fresh(judgement, weight, rules, steps, name, en)
+        if len(memo) >= _JUDGED_LIMIT:
+            memo.clear()
+        hit = memo[key] = (score, tuple(steps))
+    trace.extend(hit[1])
+    return hit[0]
+
+
+def _score_fresh(
+    judgement: _Judgement,
+    weight: Decimal,
+    rules: RuleSet,
+    trace: list[str],
+    name: str,
+    en: bool,
+) -> Decimal | None:
     if judgement.status == "not_applicable":
         score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
         trace.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -364,5 +365,9 @@ class Flag:
 
     def sort_key(self) -> tuple[Any, ...]:
         """Path (indicators by number), then severity, then code."""
-        key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.location)
-        return (key, self.severity.rank, self.code)
+        return (_location_key(self.location), _RANK[self.severity], self.code)
+
+
+@lru_cache(maxsize=8192)
+def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in location)

@@ -12,12 +12,11 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult, IndicatorResult
 from perfscore.flags import Flag
-from perfscore.rollup import Rollup
 from perfscore.values import (
     Comparison,
     Compound,
@@ -30,6 +29,9 @@ from perfscore.values import (
     Value,
     _plain,
 )
+
+if TYPE_CHECKING:
+    from perfscore.rollup import Rollup
 
 __all__ = [
     "CsvWriter",

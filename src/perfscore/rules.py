@@ -18,10 +18,9 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -92,6 +91,9 @@ class Formula:
     names: frozenset[str]
     _tree: ast.expr
     _evaluator: SimpleEval
+    _memo: dict[tuple[tuple[str, Decimal], ...], Decimal] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def compile(cls, text: str, names: frozenset[str], where: str) -> Formula:
@@ -158,10 +160,17 @@ class Formula:
                 )
 
     def __call__(self, **values: Decimal) -> Decimal:
-        """Evaluate with the given names bound."""
-        self._evaluator.names = values
-        result = self._evaluator.eval(self.text, previously_parsed=self._tree)
-        return Decimal(result) if not isinstance(result, Decimal) else result
+        """Evaluate with the given names bound (each distinct set of values once)."""
+        key = tuple(sorted(values.items()))
+        hit = self._memo.get(key)
+        if hit is None:
+            self._evaluator.names = values
+            result = self._evaluator.eval(self.text, previously_parsed=self._tree)
+            hit = Decimal(result) if not isinstance(result, Decimal) else result
+            if len(self._memo) >= 10_000:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
 
 
 _ROUNDING_MODES = {
@@ -456,6 +465,8 @@ class RuleSet:
     unit_name: dict[str, re.Pattern[str]]
     quantum: Decimal
     rounding_mode: str
+    # Answers worked out once per distinct input (group names, indicator names, judgements).
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def weights(self) -> Weights:
@@ -477,38 +488,49 @@ class RuleSet:
 
     def measures(self, name: str) -> str | None:
         """What an indicator's name says it measures: ``percent``, ``count``, ``time``."""
-        for dim, pattern in self.unit_name.items():
-            if pattern.search(name):
-                return dim
-        return None
+        memo = self._memo.setdefault("measures", {})
+        if name not in memo:
+            memo[name] = next(
+                (dim for dim, pattern in self.unit_name.items() if pattern.search(name)), None
+            )
+        return memo[name]  # type: ignore[no-any-return]
 
     def rule_for(self, name: str) -> CompiledIndicatorRule | None:
         """The first indicator rule whose pattern matches ``name``."""
-        for rule in self.indicator_rules:
-            if rule.pattern.search(name):
-                return rule
-        return None
+        if not self.indicator_rules:
+            return None
+        memo = self._memo.setdefault("rule_for", {})
+        if name not in memo:
+            memo[name] = next((r for r in self.indicator_rules if r.pattern.search(name)), None)
+        return memo[name]  # type: ignore[no-any-return]
 
     def level1_of(self, level2: str | None) -> str | None:
         """The first-level block a second-level group belongs to, or ``None`` if unknown."""
-        key = _group_key(level2)
-        for level1, groups in self.spec.structure.level1.items():
-            if key and any(_group_key(g) == key for g in groups):
-                return level1
-        return None
+        memo = self._memo.setdefault("level1_of", {})
+        if level2 not in memo:
+            key = _group_key(level2)
+            memo[level2] = next(
+                (
+                    level1
+                    for level1, groups in self.spec.structure.level1.items()
+                    if key and any(_group_key(g) == key for g in groups)
+                ),
+                None,
+            )
+        return memo[level2]  # type: ignore[no-any-return]
 
     def level1_key(self, label: str | None) -> str | None:
         """The rule set's name for a printed first-level label (``产出指标 (50分)`` → 产出指标)."""
-        key = _group_key(label)
-        if not key:
-            return None
-        names = list(self.spec.structure.level1) or [
-            part for name in self.spec.weights.level1 for part in name.split("+")
-        ]
-        for name in names:
-            if _group_key(name) in key:
-                return name
-        return None
+        memo = self._memo.setdefault("level1_key", {})
+        if label not in memo:
+            key = _group_key(label)
+            names = list(self.spec.structure.level1) or [
+                part for name in self.spec.weights.level1 for part in name.split("+")
+            ]
+            memo[label] = (
+                next((name for name in names if _group_key(name) in key), None) if key else None
+            )
+        return memo[label]  # type: ignore[no-any-return]
 
     def band(self, completion: Decimal) -> Band | None:
         """The qualitative band holding ``completion`` (a fraction), or ``None``."""
@@ -521,9 +543,14 @@ class RuleSet:
 
     def grade(self, total: Decimal) -> str | None:
         """The grade of a total (优/良/中/差), or ``None`` when the rule set has no grades."""
-        for grade in sorted(self.spec.grades, key=lambda g: g.low, reverse=True):
+        grades = self._memo.get("grades")
+        if grades is None:
+            grades = self._memo["grades"] = sorted(
+                self.spec.grades, key=lambda g: g.low, reverse=True
+            )
+        for grade in grades:
             if total >= grade.low:
-                return grade.name
+                return str(grade.name)
         return None
 
 
@@ -678,11 +705,12 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
 
 
 def _shipped_dir() -> Path:
-    packaged = resources.files("perfscore") / "rules"
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"  # installed: perfscore/rules beside this module
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     # A source checkout: rules/ sits at the top of the repository.
-    return Path(__file__).resolve().parents[2] / "rules"
+    return here.parents[1] / "rules"
 
 
 def list_rules() -> list[str]:
@@ -690,16 +718,23 @@ def list_rules() -> list[str]:
     return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """Safe YAML that refuses aliases: rule files never need them, and they enable bombs."""
+# libyaml's parser when the platform has it: rule files are read on every start.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases are not allowed in rule files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+def _refuse_aliases(text: str) -> None:
+    """Rule files never need anchors or aliases, and aliases make expansion bombs possible:
+    any alias is refused before the document is built."""
+    loader = _SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases are not allowed in rule files", event.start_mark
+                )
+    finally:
+        loader.dispose()
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
@@ -710,8 +745,10 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
         raise RuleSetError(f"cannot read the rule file: {exc.strerror}", source=source) from None
     if len(raw) > MAX_RULE_BYTES:
         raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
-    loader = _LimitedLoader(raw.decode("utf-8", errors="replace"))
+    text = raw.decode("utf-8", errors="replace")
+    loader = _SafeLoader(text)
     try:
+        _refuse_aliases(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -857,4 +894,10 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
-    return _load(str(_locate(str(name_or_path)).resolve()))
+    return _load(_cache_key(str(name_or_path)))
+
+
+@lru_cache(maxsize=256)
+def _cache_key(name_or_path: str) -> str:
+    """The resolved file of a name or path, looked up on disk once."""
+    return str(_locate(name_or_path).resolve())

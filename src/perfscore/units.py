@@ -11,7 +11,9 @@ and money ``[currency]``; percentages are dimensionless.
 The rest of the package never touches pint objects on the hot path: :func:`resolve` turns a
 printed unit into a frozen :class:`Unit` (its dimension and its exact :class:`~decimal.Decimal`
 factor to the base unit) once per distinct spelling, and comparisons are plain Decimal
-arithmetic.
+arithmetic.  The base units' dimensions and factors are kept as data (``_unit_table.py``,
+generated from the registry by :func:`base_table` and checked against it by the tests), so
+reading a form does not even import pint; :func:`registry` builds it when asked.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
-import pint
+from typing import TYPE_CHECKING
+
+from perfscore._unit_table import BASE
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = [
     "COUNT_WORDS",
@@ -179,6 +186,8 @@ PERCENT = Unit("%", "", Decimal("0.01"))
 @cache
 def registry() -> pint.UnitRegistry[Decimal]:
     """The package's pint registry, built once from the minimal definitions above."""
+    import pint  # only when asked: forms are read from the table pint generated
+
     ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
         None, non_int_type=Decimal, cache_folder=None
     )
@@ -212,6 +221,38 @@ def unit_pattern() -> str:
     return rf"(?:{alt})(?:/(?:{alt}))?"
 
 
+def base_table() -> dict[str, tuple[str, str]]:
+    """Each base unit's dimension and factor, computed by the pint registry.
+
+    ``_unit_table.py`` holds this table; regenerate it when the definitions change.
+    """
+    ureg = registry()
+    names = sorted(
+        {*_TIME_WORDS.values(), *_MONEY_WORDS.values(), *_PERCENT_WORDS.values(), "item"}
+    )
+    table = {}
+    for name in names:
+        quantity = ureg.Quantity(Decimal(1), name).to_base_units()
+        dims = {k: float(str(v)) for k, v in quantity.dimensionality.items()}
+        table[name] = (" * ".join(sorted(k for k, v in dims.items() if v > 0)),
+                       str(quantity.magnitude))
+    return table
+
+
+def resolve_with_pint(label: str) -> tuple[str, Decimal]:
+    """A printed unit's dimension and factor, computed by pint (the reference for the table)."""
+    parts = label.split("/")
+    if len(parts) > 2 or not all(parts):
+        raise UnknownUnitError(label)
+    quantity = registry().Quantity(Decimal(1), " / ".join(_pint_name(p) for p in parts))
+    quantity = quantity.to_base_units()
+    dims = {name: float(str(power)) for name, power in quantity.dimensionality.items()}
+    up = " * ".join(sorted(k for k, v in dims.items() if v > 0))
+    down = " * ".join(sorted(k for k, v in dims.items() if v < 0))
+    dimension = f"{up or '1'} / {down}" if down else up
+    return dimension, Decimal(quantity.magnitude)
+
+
 @lru_cache(maxsize=1024)
 def resolve(label: str, noun: str = "") -> Unit:
     """Resolve a printed unit (``人``, ``次/年``, ``月/次``, ``万元``, ``%``) to a :class:`Unit`.
@@ -223,19 +264,13 @@ def resolve(label: str, noun: str = "") -> Unit:
     parts = label.split("/")
     if len(parts) > 2 or not all(parts):
         raise UnknownUnitError(label)
-    expr = " / ".join(_pint_name(p) for p in parts)
-    ureg = registry()
-    quantity = ureg.Quantity(Decimal(1), expr).to_base_units()
-    dims = {name: float(str(power)) for name, power in quantity.dimensionality.items()}
-    dimension = " / ".join(
-        filter(
-            None,
-            [
-                " * ".join(sorted(k for k, v in dims.items() if v > 0)),
-                " * ".join(sorted(k for k, v in dims.items() if v < 0)),
-            ],
-        )
-    )
-    if dimension and not any(v > 0 for v in dims.values()):
-        dimension = "1 / " + dimension
-    return Unit(label, dimension, Decimal(quantity.magnitude), noun)
+    (dim, factor), *rest = ((BASE[_pint_name(p)][0], Decimal(BASE[_pint_name(p)][1]))
+                            for p in parts)
+    if rest:
+        (dim_b, factor_b), = rest
+        factor /= factor_b
+        if dim == dim_b:
+            dim = ""
+        elif dim_b:
+            dim = f"{dim or '1'} / {dim_b}"
+    return Unit(label, dim, factor, noun)

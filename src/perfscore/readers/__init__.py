@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from perfscore.errors import FormError
 from perfscore.form import Form, form_from_data, read_data
-from perfscore.readers.grid import GridForm
-from perfscore.readers.text import forms_from_text
-from perfscore.readers.xlsx import forms_from_workbook
+if TYPE_CHECKING:
+    from perfscore.readers.grid import GridForm
 
 __all__ = ["MultipleFormsWarning", "dump_forms", "load_form", "load_forms"]
 
@@ -55,6 +54,8 @@ def load_forms(path: str | Path) -> list[Form]:
     if suffix in WORKBOOK_SUFFIXES:
         if not p.exists():
             raise FormError("no such file", source=str(p))
+        from perfscore.readers.xlsx import forms_from_workbook  # layout readers: on demand
+
         found = forms_from_workbook(p)
         if not found:
             raise FormError("no self-evaluation form found", source=str(p), expected=_LOOKED_FOR)
@@ -66,6 +67,8 @@ def load_forms(path: str | Path) -> list[Form]:
             raise FormError("no such file", source=str(p)) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise FormError(f"cannot read the text: {exc}", source=str(p)) from None
+        from perfscore.readers.text import forms_from_text
+
         forms = forms_from_text(text)
         if not forms:
             raise FormError("no self-evaluation form found", source=str(p), expected=_LOOKED_FOR)

@@ -12,11 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from perfscore.errors import FormError
 from perfscore.readers.grid import GridForm, forms_from_grid
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["SheetForm", "forms_from_workbook", "sheet_grid"]
 
@@ -57,6 +59,8 @@ def sheet_grid(sheet: Worksheet) -> list[list[str]]:
 
 def forms_from_workbook(path: Path) -> list[SheetForm]:
     """Every form on every sheet of the workbook at ``path``."""
+    from openpyxl import load_workbook  # imported on first use: most runs read no workbook
+
     try:
         workbook = load_workbook(path, data_only=True)
     except (OSError, ValueError, KeyError) as exc:

@@ -17,18 +17,46 @@ from typing import Any
 
 _COUNT_UNITS = ["人", "件", "次", "家", "场", "份", "个", "宗", "人次", "项"]
 _TIME_UNITS = ["小时", "天", "个工作日", "个月"]
-_GE_WORDS = ["≥{n}{u}", "≧{n}{u}", ">={n}{u}", "不低于{n}{u}", "{n}{u}以上", "不少于 {n} {u}",
-             "{n}{u}", "＞{n}{u}"]
+_GE_WORDS = [
+    "≥{n}{u}",
+    "≧{n}{u}",
+    ">={n}{u}",
+    "不低于{n}{u}",
+    "{n}{u}以上",
+    "不少于 {n} {u}",
+    "{n}{u}",
+    "＞{n}{u}",
+]
 _LE_WORDS = ["≤{n}{u}", "≦{n}{u}", "不超过{n}{u}", "{n}{u}以内", "控制在{n}{u}以内", "低于{n}{u}"]
 _PERCENT = ["%", "%", "%", "％", "百分比"]
 _GRADES = ["效果显著", "有效提升", "显著提升", "较好", "良好", "积极有效", "明显改善"]
 _COMPLETIONS = ["达成预期指标", "已完成", "通过", "基本完成", "部分达成"]
-_QUANT_NAMES = ["社区法律服务次数", "法律援助案件办结数量", "调解案件受理量", "普法宣讲会数量",
-                "教育改造列管矫正人员数量", "公证业务办理件数", "实地检查机构数", "培训参加人次"]
-_RATE_NAMES = ["调解案件成功率", "学法考试通过率", "安全检查合格率", "矫正对象学习教育按期完成率",
-               "资金拨付及时率", "服务对象满意度", "受援人满意度"]
-_LOWER_NAMES = ["成本控制率", "案件平均调解时长", "矫正对象重新犯罪率", "法律援助有效投诉率",
-                "受理审批时长"]
+_QUANT_NAMES = [
+    "社区法律服务次数",
+    "法律援助案件办结数量",
+    "调解案件受理量",
+    "普法宣讲会数量",
+    "教育改造列管矫正人员数量",
+    "公证业务办理件数",
+    "实地检查机构数",
+    "培训参加人次",
+]
+_RATE_NAMES = [
+    "调解案件成功率",
+    "学法考试通过率",
+    "安全检查合格率",
+    "矫正对象学习教育按期完成率",
+    "资金拨付及时率",
+    "服务对象满意度",
+    "受援人满意度",
+]
+_LOWER_NAMES = [
+    "成本控制率",
+    "案件平均调解时长",
+    "矫正对象重新犯罪率",
+    "法律援助有效投诉率",
+    "受理审批时长",
+]
 _GRADE_NAMES = ["辖区社会稳定维护程度", "群众法治意识提升", "普法宣传效果", "基层法治效益"]
 _LEVEL2 = {
     "数量": ("产出指标", "数量指标"),
@@ -84,20 +112,30 @@ def _lower(rng: random.Random) -> tuple[str, str, str]:
 
 
 def _qualitative(rng: random.Random) -> tuple[str, str, str]:
-    actual = rng.choice([f"{rng.choice([60, 70, 80, 85, 90, 95, 100])}%", "1", "0.9",
-                         rng.choice(_COMPLETIONS)])
+    actual = rng.choice(
+        [f"{rng.choice([60, 70, 80, 85, 90, 95, 100])}%", "1", "0.9", rng.choice(_COMPLETIONS)]
+    )
     return rng.choice(_GRADE_NAMES), rng.choice(_GRADES), actual
 
 
 def _compound(rng: random.Random) -> tuple[str, str, str]:
     a, b = _num(rng, 1000, 6000), _num(rng, 50, 300)
     target = f"群众≥{a}人；公司≥{b}家"
-    actual = f"接待群众{int(a * rng.choice([0.8, 1, 1.5]))}余人次；服务企业{int(b * rng.choice([0.9, 1, 1.2]))}家"
+    people = int(a * rng.choice([0.8, 1, 1.5]))
+    firms = int(b * rng.choice([0.9, 1, 1.2]))
+    actual = f"接待群众{people}余人次；服务企业{firms}家"
     return "公证业务服务主体数量", target, actual
 
 
-_KINDS = [(_quantitative, "数量"), (_rate, "质量"), (_lower, "成本"), (_qualitative, "社会"),
-          (_rate, "满意"), (_quantitative, "时效"), (_compound, "数量")]
+_KINDS = [
+    (_quantitative, "数量"),
+    (_rate, "质量"),
+    (_lower, "成本"),
+    (_qualitative, "社会"),
+    (_rate, "满意"),
+    (_quantitative, "时效"),
+    (_compound, "数量"),
+]
 
 
 def _weights(rng: random.Random, n: int) -> list[int]:
@@ -115,11 +153,27 @@ def synthetic_form(rng: random.Random, number: int) -> dict[str, Any]:
         make, group = rng.choice(_KINDS)
         name, target, actual = make(rng)
         level1, level2 = _LEVEL2[group]
-        indicators.append({"level1": level1, "level2": level2, "name": f"{name}{i}",
-                           "target": target, "actual": actual, "weight": weights[i]})
+        indicators.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "name": f"{name}{i}",
+                "target": target,
+                "actual": actual,
+                "weight": weights[i],
+            }
+        )
     if rng.random() < 0.1:
-        indicators.append({"level1": "效益指标", "level2": "经济效益指标", "name": "不适用",
-                           "target": "不适用", "actual": "不适用", "weight": 0})
+        indicators.append(
+            {
+                "level1": "效益指标",
+                "level2": "经济效益指标",
+                "name": "不适用",
+                "target": "不适用",
+                "actual": "不适用",
+                "weight": 0,
+            }
+        )
     budget = Decimal(rng.randint(100, 5000)) * 1000
     executed = (budget * Decimal(rng.choice(["1", "0.99", "0.9686", "0.8619", "0.6438"]))).quantize(
         Decimal("0.01")

@@ -15,9 +15,7 @@ def test_table_is_what_pint_computes() -> None:
     assert units.base_table() == BASE
 
 
-WORDS = sorted(
-    {*units.COUNT_WORDS, *units._TIME_WORDS, *units._MONEY_WORDS, *units._PERCENT_WORDS}
-)
+WORDS = sorted({*units.COUNT_WORDS, *units._TIME_WORDS, *units._MONEY_WORDS, *units._PERCENT_WORDS})
 
 
 @pytest.mark.parametrize("label", WORDS)

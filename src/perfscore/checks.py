@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from perfscore._text import num as fmt
@@ -41,8 +40,18 @@ class Flagger:
         self.rules = rules
         self.lang = lang
         self.flags: list[Flag] = []
-        # The rule set's cache of judgements in this language (see engine._judged).
+        # The rule set's caches of judgements and of whole rows in this language (see
+        # engine._judged and engine._indicator).
         self.memo: dict[tuple[Any, ...], Any] = rules._memo.setdefault(("judged", lang), {})
+        self.rows: dict[tuple[Any, ...], Any] = rules._memo.setdefault(("rows", lang), {})
+        self._scratch: Flagger | None = None
+
+    def scratch(self) -> Flagger:
+        """An empty collector for work whose flags are cached and re-addressed later."""
+        if self._scratch is None:
+            self._scratch = Flagger(self.rules, self.lang)
+        self._scratch.flags = []
+        return self._scratch
 
     def __call__(self, code: str, location: Location, **data: Any) -> None:
         """Record flag ``code`` at ``location``; ``data`` fills the message and is kept."""
@@ -107,60 +116,65 @@ def check_budget(budget: Budget, rate: Decimal | None, rules: RuleSet, flag: Fla
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Placement:
-    printed: str | None  # the first-level block as printed (normalised to the rule set's name)
-    expected: str | None  # where the second-level group belongs
-
-
 def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
     """First-level weights, missing and misplaced second-level groups, duplicates, weight on
-    not-applicable rows."""
-    placements: list[_Placement] = []
-    placed: dict[tuple[str | None, str | None], _Placement] = rules._memo.setdefault("placed", {})
+    not-applicable rows — in one pass over the indicators."""
+    placed: dict[tuple[Any, ...], tuple[str | None, str | None, str, str]] = rules._memo.setdefault(
+        "placed", {}
+    )
+    seen: dict[tuple[Any, ...], int] = {}
+    present: set[str] = set()
+    blocks: set[str | None] = set()
+    sums: dict[str, Decimal] = {}
     for r in results:
         ind = r.indicator
-        place = placed.get((ind.level1, ind.level2))
+        level1, level2 = ind.level1, ind.level2
+        place = placed.get((level1, level2, ind.name))
         if place is None:
-            place = placed[(ind.level1, ind.level2)] = _Placement(
-                rules.level1_key(ind.level1), rules.level1_of(ind.level2)
+            place = placed[(level1, level2, ind.name)] = (
+                rules.level1_key(level1),
+                rules.level1_of(level2),
+                _norm(level2),
+                _norm(ind.name),
             )
-        printed, expected = place.printed, place.expected
-        placements.append(place)
+        printed, expected, group, name = place
         if printed and expected and printed != expected:
             flag(
                 "misplaced-level2",
                 ("indicators", r.index, "level2"),
-                level2=ind.level2 or "",
-                level1=ind.level1 or "",
+                level2=level2 or "",
+                level1=level1 or "",
                 expected=expected,
             )
-        if r.status == "not_applicable" and r.weight:
-            flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
+        status, weight = r.status, r.weight
+        if status == "not_applicable":
+            if weight:
+                flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=weight)
+        else:
+            key = (ind.goal, group, name, ind.target)
+            if key in seen:
+                flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
+            else:
+                seen[key] = r.index
+        present.add(group)
+        blocks.add(printed)
+        # A group printed under the wrong heading counts where it belongs (seed 003's
+        # extraction shifted 成本指标 under 效益指标).
+        home = expected or printed
+        if home is not None and weight is not None:
+            sums[home] = sums.get(home, _ZERO) + weight
 
-    _check_duplicates(results, flag)
     if form.kind == "department" or not results:
         return
-
-    present = {_norm(r.indicator.level2) for r in results}
     for group in rules.spec.structure.required:
         if _norm(group) not in present:
             flag("missing-level2", ("indicators",), level2=group)
-    blocks = {place.printed for place in placements}
     for block in rules.spec.structure.level1:
         if block not in blocks:
             flag("missing-level1", ("indicators",), level1=block)
 
-    scored = any(r.weight is not None for r in results)
-    if not scored or not rules.weights.level1:
+    if not sums or not rules.weights.level1 or all(r.weight is None for r in results):
         return
-    sums: dict[str, Decimal] = {}
-    for r, place in zip(results, placements, strict=True):
-        # A group printed under the wrong heading counts where it belongs (seed 003's
-        # extraction shifted 成本指标 under 效益指标).
-        home = place.expected or place.printed
-        if home is not None and r.weight is not None:
-            sums[home] = sums.get(home, _ZERO) + r.weight
     for name, convention in rules.weights.level1.items():
         # A combined key (效益指标+满意度指标: 40) weighs several blocks together.
         got = sum((sums.get(part, _ZERO) for part in name.split("+")), _ZERO)
@@ -171,19 +185,6 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
 @lru_cache(maxsize=4096)
 def _norm(level2: str | None) -> str:
     return "".join((level2 or "").split()).removesuffix("指标")
-
-
-def _check_duplicates(results: Sequence[Scored], flag: Flagger) -> None:
-    seen: dict[tuple[Any, ...], int] = {}
-    for r in results:
-        ind = r.indicator
-        if r.status == "not_applicable":
-            continue
-        key = (ind.goal, _norm(ind.level2), _norm(ind.name), ind.target)
-        if key in seen:
-            flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
-        else:
-            seen[key] = r.index
 
 
 def check_totals(

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
+from perfscore._text import num as _fmt
 from perfscore._text import percent as _percent
 from perfscore.checks import (
     Flagger,
@@ -73,8 +74,7 @@ def _substitute(text: str, **values: str) -> str:
 # Results
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
     """One indicator, judged and scored.
 
     ``achievement`` is a Decimal fraction (1 when met) or ``None`` where the engine could not
@@ -82,7 +82,7 @@ class IndicatorResult:
     behind the numbers in plain words.
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # the row's position; tuple.index is not needed
     indicator: Indicator
     target: Value | None
     actual: Value | None
@@ -129,7 +129,24 @@ class ExecutionResult:
     weight: Decimal
     score: Decimal | None
     reported_score: Decimal | None
-    trace: tuple[str, ...] = ()
+    # What the trace is written from; the words are produced only when someone reads them.
+    _steps: tuple[Any, ...] | None = None
+
+    @property
+    def trace(self) -> tuple[str, ...]:
+        """The steps behind the rate and the score, in plain words."""
+        if self._steps is None or self.rate is None or self.score is None:
+            return ()
+        exact, raw, formula, rounding, en = self._steps
+        quotient = _plain(exact.quantize(Decimal("1e-6")))
+        shown = _substitute(formula, weight=_plain(self.weight), rate=_plain(self.rate))
+        return (
+            _say(en, "执行率", "execution rate")
+            + f" = {_fmt(self.executed)} / {_fmt(self.budget)} = {quotient}"
+            + _say(en, f"，取 {_percent(self.rate)}", f", taken as {_percent(self.rate)}"),
+            _say(en, "得分", "score") + f" = {formula} = {shown} = {_plain(raw)}",
+            _rounding(en, raw, self.score, rounding),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""
@@ -642,24 +659,13 @@ def _execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult
     weight = budget.weight if budget.weight is not None else rules.weights.execution
     adjusted, executed = budget.adjusted, budget.executed
     rate = score = reported_rate = None
-    trace: list[str] = []
+    steps = None
     if adjusted is not None and executed is not None and adjusted > 0:
         exact = executed / adjusted
         rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
-        quotient = _plain(exact.quantize(Decimal("1e-6")))
-        trace.append(
-            _say(flag.en, "执行率", "execution rate")
-            + f" = {_plain(executed)} / {_plain(adjusted)} = {quotient}"
-            + _say(flag.en, f"，取 {_percent(rate)}", f", taken as {_percent(rate)}")
-        )
         raw = rules.execution_score(weight=weight, rate=rate)
         score = rules.round(raw)
-        shown = _substitute(rules.execution_score.text, weight=_plain(weight), rate=_plain(rate))
-        trace.append(
-            _say(flag.en, "得分", "score")
-            + f" = {rules.execution_score.text} = {shown} = {_plain(raw)}"
-        )
-        trace.append(_rounding(flag.en, raw, score, rules))
+        steps = (exact, raw, rules.execution_score.text, rules.spec.rounding, flag.en)
         reported_rate = _reported_rate(budget.rate, exact)
         if reported_rate is not None:
             places = max(-_printed_places(budget.rate or ""), 0) + 2
@@ -680,13 +686,12 @@ def _execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult
                 formula=f"{_plain(weight)} × {_percent(min(rate, _ONE))}",
             )
     return ExecutionResult(
-        adjusted, executed, rate, reported_rate, weight, score, budget.score, tuple(trace)
+        adjusted, executed, rate, reported_rate, weight, score, budget.score, steps
     )
 
 
-def _rounding(en: bool, raw: Decimal, score: Decimal, rules: RuleSet) -> str:
-    mode = rules.spec.rounding.mode
-    places = rules.spec.rounding.places
+def _rounding(en: bool, raw: Decimal, score: Decimal, rounding: Any) -> str:
+    mode, places = rounding.mode, rounding.places
     how = _say(en, "四舍五入" if mode == "half_up" else mode, mode.replace("_", "-"))
     return _say(
         en,
@@ -904,9 +909,10 @@ def _judged(
     key = (ind.name, ind.target, ind.actual, targets_only)
     hit = memo.get(key)
     if hit is None:
-        scratch = Flagger(rules, flag.lang)
-        target, actual, judgement = _judge_fresh(ind, rules, scratch, ("indicators", 0),
-                                                 targets_only)
+        scratch = flag.scratch()
+        target, actual, judgement = _judge_fresh(
+            ind, rules, scratch, ("indicators", 0), targets_only
+        )
         found = tuple(
             (f.code, f.severity, f.location[2:], f.message, f.data) for f in scratch.flags
         )
@@ -922,16 +928,60 @@ def _judged(
 def _indicator(
     index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
 ) -> IndicatorResult:
+    """One indicator judged and scored; a row seen before (same name, target, actual, weight,
+    printed score, reason given or not) is taken from the cache, its flags re-addressed."""
+    reason = bool(ind.reason and ind.reason.strip())
+    key = (
+        ind.name,
+        ind.target,
+        ind.actual,
+        str(ind.weight),
+        str(ind.score),
+        reason,
+        scored,
+        targets_only,
+    )
+    memo: dict[tuple[Any, ...], tuple[IndicatorResult, tuple[tuple[Any, ...], ...]]] = flag.rows
+    hit = memo.get(key)
+    if hit is None:
+        scratch = flag.scratch()
+        row = _indicator_fresh(0, ind, rules, scratch, scored, targets_only)
+        found = tuple(
+            (f.code, f.severity, f.location[2:], f.message, f.data) for f in scratch.flags
+        )
+        if len(memo) >= _JUDGED_LIMIT:
+            memo.clear()
+        hit = memo[key] = (row, found)
+    row, found = hit
+    if found:
+        append = flag.flags.append
+        for code, severity, rel, message, data in found:
+            append(Flag(code, severity, ("indicators", index, *rel), message, data))
+    return _new_row(IndicatorResult, (index, ind, *row[2:]))
+
+
+_new_row = tuple.__new__
+
+
+def _indicator_fresh(
+    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
+) -> IndicatorResult:
     path: Path_ = ("indicators", index)
     printed_weight, printed_score = ind.weight, ind.score
     weight = printed_weight if printed_weight is not None else (_ZERO if scored else None)
 
     if printed_weight is not None and printed_weight < 0:
-        flag("negative-value", (*path, "weight"), field="weight", field_zh="权重",
-             value=printed_weight)
+        flag(
+            "negative-value",
+            (*path, "weight"),
+            field="weight",
+            field_zh="权重",
+            value=printed_weight,
+        )
     if printed_score is not None and printed_score < 0:
-        flag("negative-value", (*path, "score"), field="score", field_zh="得分",
-             value=printed_score)
+        flag(
+            "negative-value", (*path, "score"), field="score", field_zh="得分", value=printed_score
+        )
     if printed_weight is not None and printed_score is not None and printed_score > printed_weight:
         flag("score-exceeds-weight", (*path, "score"), score=printed_score, weight=printed_weight)
     target, actual, judgement = _judged(ind, rules, flag, index, targets_only)
@@ -1061,7 +1111,7 @@ def _score_fresh(
         )
         score = rules.round(min(max(raw, _ZERO), weight))
         trace.append(_say(en, "指标规则 ", "indicator rule ") + f"{how} → {_plain(raw)}")
-        trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules))
+        trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules.spec.rounding))
         return score
     if judgement.status == "met" and judgement.kind != "qualitative":
         score = rules.round(weight)
@@ -1083,5 +1133,5 @@ def _score_fresh(
         )
     score = rules.round(min(max(raw, _ZERO), weight))
     trace.append(_say(en, "得分", "score") + f" = {formula.text} = {shown} = {_plain(raw)}")
-    trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules))
+    trace.append(_rounding(en, min(max(raw, _ZERO), weight), score, rules.spec.rounding))
     return score

@@ -8,11 +8,11 @@ or English, and the numbers involved as strings (printed, recomputed, the formul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["CATALOGUE", "Flag", "FlagSpec", "Severity", "format_path", "parse_path"]
 
@@ -334,9 +334,8 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """One deviation found in a form.
+class Flag(NamedTuple):
+    """One deviation found in a form: immutable, cheap to make (forms raise many).
 
     ``path`` is the field path as text (``indicators[3].actual``); ``location`` the same path
     as a tuple (``("indicators", 3, "actual")``) for code that walks the form.
@@ -346,7 +345,7 @@ class Flag:
     severity: Severity
     location: tuple[str | int, ...]
     message: str
-    data: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, str] = MappingProxyType({})
 
     @property
     def path(self) -> str:

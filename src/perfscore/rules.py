@@ -728,10 +728,13 @@ def _refuse_aliases(text: str) -> None:
     loader = _SafeLoader(text)
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event = loader.get_event()  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.AliasEvent):
                 raise yaml.composer.ComposerError(
-                    None, None, "aliases are not allowed in rule files", event.start_mark
+                    None,
+                    None,
+                    "aliases are not allowed in rule files",
+                    event.start_mark,  # type: ignore[arg-type]
                 )
     finally:
         loader.dispose()

@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
-
 from typing import TYPE_CHECKING
 
 from perfscore._unit_table import BASE
@@ -234,8 +233,10 @@ def base_table() -> dict[str, tuple[str, str]]:
     for name in names:
         quantity = ureg.Quantity(Decimal(1), name).to_base_units()
         dims = {k: float(str(v)) for k, v in quantity.dimensionality.items()}
-        table[name] = (" * ".join(sorted(k for k, v in dims.items() if v > 0)),
-                       str(quantity.magnitude))
+        table[name] = (
+            " * ".join(sorted(k for k, v in dims.items() if v > 0)),
+            str(quantity.magnitude),
+        )
     return table
 
 
@@ -244,8 +245,8 @@ def resolve_with_pint(label: str) -> tuple[str, Decimal]:
     parts = label.split("/")
     if len(parts) > 2 or not all(parts):
         raise UnknownUnitError(label)
-    quantity = registry().Quantity(Decimal(1), " / ".join(_pint_name(p) for p in parts))
-    quantity = quantity.to_base_units()
+    printed = registry().Quantity(Decimal(1), " / ".join(_pint_name(p) for p in parts))
+    quantity = printed.to_base_units()
     dims = {name: float(str(power)) for name, power in quantity.dimensionality.items()}
     up = " * ".join(sorted(k for k, v in dims.items() if v > 0))
     down = " * ".join(sorted(k for k, v in dims.items() if v < 0))
@@ -264,10 +265,11 @@ def resolve(label: str, noun: str = "") -> Unit:
     parts = label.split("/")
     if len(parts) > 2 or not all(parts):
         raise UnknownUnitError(label)
-    (dim, factor), *rest = ((BASE[_pint_name(p)][0], Decimal(BASE[_pint_name(p)][1]))
-                            for p in parts)
+    (dim, factor), *rest = (
+        (BASE[_pint_name(p)][0], Decimal(BASE[_pint_name(p)][1])) for p in parts
+    )
     if rest:
-        (dim_b, factor_b), = rest
+        ((dim_b, factor_b),) = rest
         factor /= factor_b
         if dim == dim_b:
             dim = ""

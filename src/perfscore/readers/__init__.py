@@ -16,6 +16,7 @@ import yaml
 
 from perfscore.errors import FormError
 from perfscore.form import Form, form_from_data, read_data
+
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
 

@@ -114,3 +114,44 @@ def test_not_applicable_rescale(tmp_path: Path) -> None:
     )
     # (10 + 20) scored of the 50 applicable points → 60 of 100.
     assert result.total == Decimal("60.00")
+
+
+def test_validated_rule_sets_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule set validated once is read from the cache next time, without validation; a
+    changed file is validated again; a damaged cache file is ignored."""
+    from perfscore import rules as rules_module
+
+    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
+    path = _write(tmp_path, "name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.02\n")
+    first = rules_module._load.__wrapped__(str(path))
+    assert list((tmp_path / "cache").glob("rules-*.pickle"))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(rules_module.RuleFile, "model_validate", refuse)
+    again = rules_module._load.__wrapped__(str(path))
+    assert again.spec == first.spec
+    assert again.tolerance == Decimal("0.02")
+
+    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.03\n", "utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        rules_module._load.__wrapped__(str(path))
+    monkeypatch.undo()
+
+    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
+    for file in (tmp_path / "cache").glob("rules-*.pickle"):
+        file.write_bytes(b"not a pickle")
+    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.02\n", "utf-8")
+    assert rules_module._load.__wrapped__(str(path)).tolerance == Decimal("0.02")
+
+
+def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERFSCORE_CACHE=off keeps nothing."""
+    from perfscore import rules as rules_module
+
+    monkeypatch.setenv("PERFSCORE_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = _write(tmp_path, "name: uncached\ntitle: t\nextends: national-2020\n")
+    rules_module._load.__wrapped__(str(path))
+    assert not list(tmp_path.rglob("*.pickle"))

@@ -16,7 +16,9 @@ import ast
 import difflib
 import itertools
 import math
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -185,7 +187,9 @@ _ROUNDING_MODES = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built on first validation, not at import: a rule set found in the cache
+    # (see _cached_spec) is never validated again, and the command line starts faster.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -847,10 +851,76 @@ def _resolve(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], Positio
     return data, positions
 
 
+def _cache_dir() -> Path | None:
+    """Where validated rule sets are kept between runs (``PERFSCORE_CACHE``, else the user's
+    cache directory); ``PERFSCORE_CACHE=off`` turns the cache off."""
+    configured = os.environ.get("PERFSCORE_CACHE")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "perfscore"
+
+
+def _cached_spec(data: dict[str, Any]) -> tuple[RuleFile | None, Path | None]:
+    """A rule set validated on an earlier run, keyed by its merged content and the versions
+    that validated it: validating is the slowest part of starting up."""
+    directory = _cache_dir()
+    if directory is None:
+        return None, None
+    import hashlib
+    import pickle
+
+    import pydantic
+
+    from perfscore import __version__
+
+    # The models' own source is part of the key: a changed model never reads an old pickle.
+    models = Path(__file__).stat()
+    digest = hashlib.sha256(
+        repr(
+            (
+                data,
+                __version__,
+                models.st_mtime_ns,
+                models.st_size,
+                pydantic.VERSION,
+                sys.version_info[:2],
+            )
+        ).encode()
+    ).hexdigest()
+    file = directory / f"rules-{digest[:32]}.pickle"
+    try:
+        with file.open("rb") as f:
+            spec = pickle.load(f)  # written below by this package, from validated data
+        return (spec if isinstance(spec, RuleFile) else None), file
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None, file
+
+
+def _store_spec(spec: RuleFile, file: Path | None) -> None:
+    if file is None:
+        return
+    import pickle
+
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        scratch = file.with_suffix(f".{os.getpid()}.tmp")
+        with scratch.open("wb") as f:
+            pickle.dump(spec, f, protocol=pickle.HIGHEST_PROTOCOL)
+        scratch.replace(file)
+    except OSError:
+        pass  # a read-only home directory only costs the next start a validation
+
+
 @lru_cache(maxsize=64)
 def _load(key: str) -> RuleSet:
     path = Path(key)
     data, positions = _resolve(path, ())
+    spec, cache_file = _cached_spec(data)
+    if spec is not None:
+        return _compile(spec, str(path), positions)
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -866,7 +936,9 @@ def _load(key: str) -> RuleSet:
         raise RuleSetError(
             message, source=file, path=".".join(loc), line=line, column=column
         ) from None
-    return _compile(spec, str(path), positions)
+    ruleset = _compile(spec, str(path), positions)
+    _store_spec(spec, cache_file)  # only rule sets that compile are remembered
+    return ruleset
 
 
 def _suggest_key(loc: tuple[str, ...]) -> str:

@@ -134,7 +134,7 @@ def test_validated_rule_sets_are_cached(tmp_path: Path, monkeypatch: pytest.Monk
     assert again.spec == first.spec
     assert again.tolerance == Decimal("0.02")
 
-    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.03\n", "utf-8")
+    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.030\n", "utf-8")
     with pytest.raises(AssertionError, match="validated again"):
         rules_module._load.__wrapped__(str(path))
     monkeypatch.undo()

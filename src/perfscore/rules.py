@@ -822,7 +822,11 @@ def _locate(name_or_path: str, relative_to: Path | None = None) -> Path:
     )
 
 
-def _resolve(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], Positions]:
+def _resolve(
+    path: Path, seen: tuple[str, ...], chain: list[_Stamp] | None = None
+) -> tuple[dict[str, Any], Positions]:
+    """Read a rule file and the files it extends, merged; ``chain`` collects each file's
+    stamp (for the cache)."""
     key = str(path.resolve())
     if key in seen:
         chain = " → ".join(Path(p).name for p in (*seen, key))
@@ -830,6 +834,8 @@ def _resolve(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], Positio
     if not path.exists():
         raise RuleSetError("no such rule file", source=str(path))
     data, positions = _read_yaml(path)
+    if chain is not None:
+        chain.append(_stamp(key))
     parent = data.get("extends")
     if parent:
         try:
@@ -844,7 +850,7 @@ def _resolve(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], Positio
                 column=column,
                 expected=exc.expected,
             ) from None
-        base, base_positions = _resolve(parent_path, (*seen, key))
+        base, base_positions = _resolve(parent_path, (*seen, key), chain)
         base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
         data = _merge(base, data)
         positions = {**base_positions, **positions}
@@ -863,43 +869,58 @@ def _cache_dir() -> Path | None:
     return Path(base) / "perfscore"
 
 
-def _cached_spec(data: dict[str, Any]) -> tuple[RuleFile | None, Path | None]:
-    """A rule set validated on an earlier run, keyed by its merged content and the versions
-    that validated it: validating is the slowest part of starting up."""
+_Stamp = tuple[str, int, int]  # a file's path, modification time and size
+
+
+def _stamp(path: str) -> _Stamp:
+    info = os.stat(path)
+    return (path, info.st_mtime_ns, info.st_size)
+
+
+def _cache_file(path: Path) -> Path | None:
     directory = _cache_dir()
     if directory is None:
-        return None, None
+        return None
     import hashlib
-    import pickle
 
     import pydantic
 
     from perfscore import __version__
 
     # The models' own source is part of the key: a changed model never reads an old pickle.
-    models = Path(__file__).stat()
-    digest = hashlib.sha256(
-        repr(
-            (
-                data,
-                __version__,
-                models.st_mtime_ns,
-                models.st_size,
-                pydantic.VERSION,
-                sys.version_info[:2],
-            )
-        ).encode()
-    ).hexdigest()
-    file = directory / f"rules-{digest[:32]}.pickle"
+    identity = (str(path), __version__, _stamp(__file__), pydantic.VERSION, sys.version_info[:2])
+    return directory / f"rules-{hashlib.sha256(repr(identity).encode()).hexdigest()[:32]}.pickle"
+
+
+def _cached_spec(file: Path | None) -> tuple[RuleFile, Positions] | None:
+    """A rule set validated on an earlier run, if none of the files it was read from has
+    changed since: reading and validating are the slowest part of starting up."""
+    if file is None:
+        return None
+    import pickle
+
     try:
         with file.open("rb") as f:
-            spec = pickle.load(f)  # written below by this package, from validated data
-        return (spec if isinstance(spec, RuleFile) else None), file
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None, file
+            entry = pickle.load(f)  # written by _store_spec below, from validated data
+        chain, spec, positions = entry
+        if isinstance(spec, RuleFile) and all(_stamp(stamp[0]) == tuple(stamp) for stamp in chain):
+            return spec, positions
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+    ):
+        pass
+    return None
 
 
-def _store_spec(spec: RuleFile, file: Path | None) -> None:
+def _store_spec(
+    spec: RuleFile, positions: Positions, chain: list[_Stamp], file: Path | None
+) -> None:
     if file is None:
         return
     import pickle
@@ -908,7 +929,7 @@ def _store_spec(spec: RuleFile, file: Path | None) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         scratch = file.with_suffix(f".{os.getpid()}.tmp")
         with scratch.open("wb") as f:
-            pickle.dump(spec, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((chain, spec, positions), f, protocol=pickle.HIGHEST_PROTOCOL)
         scratch.replace(file)
     except OSError:
         pass  # a read-only home directory only costs the next start a validation
@@ -917,10 +938,12 @@ def _store_spec(spec: RuleFile, file: Path | None) -> None:
 @lru_cache(maxsize=64)
 def _load(key: str) -> RuleSet:
     path = Path(key)
-    data, positions = _resolve(path, ())
-    spec, cache_file = _cached_spec(data)
-    if spec is not None:
-        return _compile(spec, str(path), positions)
+    cache_file = _cache_file(path)
+    cached = _cached_spec(cache_file)
+    if cached is not None:
+        return _compile(cached[0], str(path), cached[1])
+    chain: list[_Stamp] = []
+    data, positions = _resolve(path, (), chain)
     try:
         spec = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -937,7 +960,7 @@ def _load(key: str) -> RuleSet:
             message, source=file, path=".".join(loc), line=line, column=column
         ) from None
     ruleset = _compile(spec, str(path), positions)
-    _store_spec(spec, cache_file)  # only rule sets that compile are remembered
+    _store_spec(spec, positions, chain, cache_file)  # only rule sets that compile are kept
     return ruleset
 
 

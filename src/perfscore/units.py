@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from perfscore._unit_table import BASE
 
@@ -176,6 +176,9 @@ class Unit:
 
     def __str__(self) -> str:
         return self.label + self.noun
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Unit, (self.label, self.dimension, self.factor, self.noun))
 
 
 DIMENSIONLESS = Unit("", "", Decimal(1))

@@ -205,6 +205,20 @@ class FreeText:
 Value = Comparison | Range | Grade | Deadline | NotApplicable | Nil | Compound | FreeText
 
 
+def _reduce(self: Any) -> tuple[Any, ...]:
+    """Pickle a value as its text when that is how it was read (results cross processes in
+    batches, and re-reading cached text is far cheaper than rebuilding the objects); else as
+    its fields."""
+    text = getattr(self, "text", None)
+    if isinstance(text, str) and _parse(text) is self:
+        return (parse_value, (text,))
+    return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
+for _cls in (Quantity, Comparison, Range, Grade, Deadline, NotApplicable, Nil, Compound, FreeText):
+    _cls.__reduce__ = _reduce  # type: ignore[method-assign,assignment]
+
+
 # --------------------------------------------------------------------------------------------
 # Normalisation
 

@@ -829,8 +829,8 @@ def _resolve(
     stamp (for the cache)."""
     key = str(path.resolve())
     if key in seen:
-        chain = " → ".join(Path(p).name for p in (*seen, key))
-        raise RuleSetError(f"rule sets extend each other in a cycle: {chain}", source=str(path))
+        cycle = " → ".join(Path(p).name for p in (*seen, key))
+        raise RuleSetError(f"rule sets extend each other in a cycle: {cycle}", source=str(path))
     if not path.exists():
         raise RuleSetError("no such rule file", source=str(path))
     data, positions = _read_yaml(path)

@@ -216,7 +216,7 @@ def _reduce(self: Any) -> tuple[Any, ...]:
 
 
 for _cls in (Quantity, Comparison, Range, Grade, Deadline, NotApplicable, Nil, Compound, FreeText):
-    _cls.__reduce__ = _reduce  # type: ignore[method-assign,assignment]
+    _cls.__reduce__ = _reduce  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------------------------

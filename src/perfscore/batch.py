@@ -9,7 +9,7 @@ forms at once, so memory stays flat however long the stream.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -70,12 +70,18 @@ Chunk = list[tuple[int, FormInput]]
 
 
 def _work(
-    chunk: Chunk, rules_key: str, lang: Literal["zh", "en"]
-) -> list[EvaluationResult | Failure]:
+    chunk: Chunk,
+    rules_key: str,
+    lang: Literal["zh", "en"],
+    transform: Callable[[EvaluationResult], Any] | None,
+) -> list[Any]:
     rules = _worker_rules.get(rules_key)
     if rules is None:
         rules = _worker_rules[rules_key] = load_rules(rules_key)
-    return [item for index, form in chunk for item in _one(form, rules, lang, index)]
+    items = [item for index, form in chunk for item in _one(form, rules, lang, index)]
+    if transform is None:
+        return items
+    return [item if isinstance(item, Failure) else transform(item) for item in items]
 
 
 def evaluate_many(
@@ -85,19 +91,23 @@ def evaluate_many(
     lang: Literal["zh", "en"] = "zh",
     jobs: int = 1,
     chunk_size: int = 32,
-) -> Iterator[EvaluationResult | Failure]:
+    transform: Callable[[EvaluationResult], Any] | None = None,
+) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
 
     ``jobs`` > 1 spreads the work over that many processes in chunks of ``chunk_size``
     forms; at most four chunks per process are in flight, so a stream of any length runs in
-    bounded memory.
+    bounded memory.  ``transform`` (a picklable, module-level function) is applied to each
+    result where it is made, so workers send back only what the caller needs — a report's
+    text, say — instead of whole results.
 
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
     """
     ruleset = load_rules(rules)
     if jobs <= 1:
         for index, form in enumerate(forms):
-            yield from _one(form, ruleset, lang, index)
+            for item in _one(form, ruleset, lang, index):
+                yield item if transform is None or isinstance(item, Failure) else transform(item)
         return
     # Imported here: process pools cost a start-up the single-core path should not pay.
     import multiprocessing
@@ -107,10 +117,10 @@ def evaluate_many(
     key = ruleset.source_file or ruleset.name
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pending: deque[Future[list[EvaluationResult | Failure]]] = deque()
+    pending: deque[Future[list[Any]]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for chunk in _chunks(forms, chunk_size):
-            pending.append(pool.submit(_work, chunk, key, lang))
+            pending.append(pool.submit(_work, chunk, key, lang, transform))
             if len(pending) >= 4 * jobs:
                 yield from pending.popleft().result()
         while pending:

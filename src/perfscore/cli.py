@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -170,37 +171,51 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     progress = _Progress(stderr, len(files), show)
     worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
     failed = flagged = False
-    kept: list[EvaluationResult] = []
     failures: list[str] = []
-    with _output(args.output, stdout) as out:
-        json_writer = report.JsonWriter(out) if args.format == "json" else None
-        csv_writer = report.CsvWriter(out) if args.format == "csv" else None
-        first = True
+    if args.format == "html":
+        # The page's summary needs every result: they come back whole.
+        kept: list[EvaluationResult] = []
         for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
             progress.step()
             if isinstance(item, Failure):
                 failed = True
                 failures.append(item.message)
                 print(f"perfscore: {item.message}", file=stderr)
-                continue
-            flagged = flagged or any(f.severity in worst for f in item.flags)
-            if json_writer:
-                json_writer.write(item)
-            elif csv_writer:
-                csv_writer.write(item)
-            elif args.format == "markdown":
-                out.write(report.to_markdown(item, args.lang))
-            elif args.format == "table":
-                out.write(("" if first else "\n") + report.to_table(item, args.lang))
             else:
-                kept.append(item)  # the HTML summary needs every form
-            first = False
-        if json_writer:
-            json_writer.close()
-        if args.format == "html":
-            from perfscore import htmlreport
+                flagged = flagged or any(f.severity in worst for f in item.flags)
+                kept.append(item)
+        from perfscore import htmlreport
 
+        with _output(args.output, stdout) as out:
             out.write(htmlreport.page(kept, args.lang, failures))
+        return 1 if failed or flagged else 0
+
+    # Other formats are rendered where each form is scored (in the workers with --jobs),
+    # and written here in input order as they arrive.
+    render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
+    with _output(args.output, stdout) as out:
+        if args.format == "csv":
+            report.CsvWriter(out)  # the header row
+        elif args.format == "json":
+            out.write("[")
+        first = True
+        for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, transform=render):
+            progress.step()
+            if isinstance(item, Failure):
+                failed = True
+                print(f"perfscore: {item.message}", file=stderr)
+                continue
+            text, hit, _ = item
+            flagged = flagged or hit
+            if args.format == "json":
+                out.write(("\n" if first else ",\n") + text)
+            elif args.format == "table":
+                out.write(("" if first else "\n") + text)
+            else:
+                out.write(text)
+            first = False
+        if args.format == "json":
+            out.write("\n]\n" if not first else "]\n")
     return 1 if failed or flagged else 0
 
 

@@ -8,6 +8,7 @@ scored.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import unicodedata
 from collections.abc import Sequence
@@ -258,9 +259,10 @@ CSV_COLUMNS = [
 class CsvWriter:
     """One CSV row per indicator, written as results arrive."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, header: bool = True) -> None:
         self._writer = csv.writer(stream, lineterminator="\n")
-        self._writer.writerow(CSV_COLUMNS)
+        if header:
+            self._writer.writerow(CSV_COLUMNS)
 
     def write(self, result: EvaluationResult) -> None:
         """Write the rows of one result."""
@@ -608,3 +610,25 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
         writer.writerow(
             ["indicator", i.name, "", "", "", "", i.method, str(i.value), i.unit, i.projects]
         )
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering where a result is made (see batch.evaluate_many's ``transform``)
+
+
+def rendered(
+    result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ...]
+) -> tuple[str, bool, str | None]:
+    """One result as report text in ``fmt`` (table, markdown, csv rows or a JSON element),
+    whether it raised a flag of a severity in ``worst``, and its source."""
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        CsvWriter(buffer, header=False).write(result)
+        text = buffer.getvalue()
+    elif fmt == "markdown":
+        text = to_markdown(result, lang)
+    else:
+        text = to_table(result, lang)
+    return text, any(f.severity in worst for f in result.flags), result.source

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
+import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore import report
 from perfscore.batch import Failure, evaluate_many
 from perfscore.engine import EvaluationResult, evaluate

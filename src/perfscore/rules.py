@@ -98,7 +98,9 @@ class Formula:
     )
 
     @classmethod
-    def compile(cls, text: str, names: frozenset[str], where: str) -> Formula:
+    def compile(
+        cls, text: str, names: frozenset[str], where: str, probe: bool = True
+    ) -> Formula:
         """Parse and check ``text``; only ``names`` and min/max/abs/floor/ceil are allowed.
 
         :raises RuleSetError: naming ``where`` and what was wrong.
@@ -144,7 +146,8 @@ class Formula:
                     )
         evaluator = SimpleEval(functions=dict(_FUNCTIONS))
         formula = cls(text, names, tree.body, evaluator)
-        formula._probe(where)
+        if probe:  # a rule set read back from the cache passed its probes when first read
+            formula._probe(where)
         return formula
 
     def _probe(self, where: str) -> None:
@@ -613,7 +616,9 @@ def check_coverage(
 Positions = dict[tuple[str, ...], tuple[str, int, int]]
 
 
-def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> RuleSet:
+def _compile(
+    spec: RuleFile, source_file: str | None, positions: Positions, probe: bool = True
+) -> RuleSet:
     def fail(message: str, where: str, expected: str | None = None) -> RuleSetError:
         path = tuple(where.split("."))
         file, line, column = next(
@@ -626,7 +631,7 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
 
     def formula(text: str, names: frozenset[str] | set[str], where: str) -> Formula:
         try:
-            return Formula.compile(text, frozenset(names), where)
+            return Formula.compile(text, frozenset(names), where, probe)
         except RuleSetError as exc:
             raise fail(exc.message, where, exc.expected) from None
 
@@ -941,7 +946,7 @@ def _load(key: str) -> RuleSet:
     cache_file = _cache_file(path)
     cached = _cached_spec(cache_file)
     if cached is not None:
-        return _compile(cached[0], str(path), cached[1])
+        return _compile(cached[0], str(path), cached[1], probe=False)
     chain: list[_Stamp] = []
     data, positions = _resolve(path, (), chain)
     try:

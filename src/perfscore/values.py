@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from perfscore.errors import ValueTextError
@@ -364,10 +364,16 @@ _CLAUSE = re.compile(
     rf"(?P<mult>[万亿千](?!元))?(?P<plus>余|多)?(?P<unit>{_UNIT})?(?P<post>{_POST})?"
     rf"(?P<tail>.*)$"
 )
-_RANGE = re.compile(
-    rf"^(?P<label>[^\d]*?)(?P<a>{_NUMBER})(?P<ua>{_UNIT})?(?:-|~|至|到)"
-    rf"(?P<b>{_NUMBER})(?P<ub>{_UNIT})?(?:\(含\))?$"
-)
+_RANGE_MARKS = ("-", "~", "至", "到")
+
+
+@cache
+def _range() -> re.Pattern[str]:
+    """Ranges are rare: their pattern is compiled the first time a cell could hold one."""
+    return re.compile(
+        rf"^(?P<label>[^\d]*?)(?P<a>{_NUMBER})(?P<ua>{_UNIT})?(?:-|~|至|到)"
+        rf"(?P<b>{_NUMBER})(?P<ub>{_UNIT})?(?:\(含\))?$"
+    )
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
 _CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
 
@@ -452,7 +458,7 @@ def _clause(text: str) -> Comparison | Range | Grade | Deadline | Nil | NotAppli
         each = True
         body = body[m_each.end() :]
 
-    m = _RANGE.match(body)
+    m = _range().match(body) if any(mark in body for mark in _RANGE_MARKS) else None
     if m and not _SYMBOLS_ONLY.match(m["label"] or "x"):
         a, b = _number(m["a"]), _number(m["b"])
         ua = _unit(m["ua"] or m["ub"])

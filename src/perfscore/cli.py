@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore import report
@@ -53,10 +53,63 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
 
 
-def _parser() -> argparse.ArgumentParser:
+_COMMANDS = ("score", "explain", "aggregate", "rules", "convert", "schema")
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's (start-up is faster)."""
     parser = _Parser(prog="perfscore", description="Score and check 预算绩效自评表.")
     sub = parser.add_subparsers(dest="command", required=True)
+    built: list[argparse.ArgumentParser] = []
 
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
+    if wanted("score"):
+        _score_parser(sub, built)
+    if wanted("explain"):
+        explain = sub.add_parser("explain", help="show how every number of a form was reached")
+        explain.add_argument("path", metavar="FILE")
+        explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
+        _common(explain)
+        built.append(explain)
+    if wanted("aggregate"):
+        agg = sub.add_parser("aggregate", help="roll project forms up to the department")
+        agg.add_argument("paths", nargs="+", metavar="FILE|DIR")
+        agg.add_argument("--format", choices=_FORMATS, default="table")
+        _common(agg)
+        built.append(agg)
+    if wanted("rules"):
+        rules = sub.add_parser("rules", help="rule sets")
+        rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+        rules_sub.add_parser("list", help="list the shipped rule sets")
+        check = rules_sub.add_parser(
+            "check", help="validate rule files: schema, expressions, bands, weights, properties"
+        )
+        check.add_argument("paths", nargs="+", metavar="FILE|DIR")
+        check.add_argument("--format", choices=["text", "json", "github"], default="text")
+        test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
+        test.add_argument(
+            "names", nargs="*", metavar="NAME|FILE", help="default: every shipped set"
+        )
+        built += [rules, check, test]
+    if wanted("convert"):
+        convert = sub.add_parser(
+            "convert", help="convert forms between .xlsx/.txt and .yaml/.json/.xlsx"
+        )
+        convert.add_argument("source", metavar="IN")
+        convert.add_argument("target", metavar="OUT")
+        built.append(convert)
+    if wanted("schema"):
+        schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
+        schema.add_argument("which", choices=["rules", "form"])
+        built.append(schema)
+    for p in built:
+        p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
+    return parser
+
+
+def _score_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
     score = sub.add_parser("score", help="score forms and list their flags")
     score.add_argument("paths", nargs="+", metavar="FILE|DIR")
     score.add_argument("--format", choices=_FORMATS, default="table")
@@ -79,39 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="a progress bar on stderr (auto: when stderr is a terminal and files are many)",
     )
-
-    explain = sub.add_parser("explain", help="show how every number of a form was reached")
-    explain.add_argument("path", metavar="FILE")
-    explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
-    _common(explain)
-
-    agg = sub.add_parser("aggregate", help="roll project forms up to the department")
-    agg.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    agg.add_argument("--format", choices=_FORMATS, default="table")
-    _common(agg)
-
-    rules = sub.add_parser("rules", help="rule sets")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    rules_sub.add_parser("list", help="list the shipped rule sets")
-    check = rules_sub.add_parser(
-        "check", help="validate rule files: schema, expressions, bands, weights, properties"
-    )
-    check.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text")
-    test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
-    test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
-
-    convert = sub.add_parser(
-        "convert", help="convert forms between .xlsx/.txt and .yaml/.json/.xlsx"
-    )
-    convert.add_argument("source", metavar="IN")
-    convert.add_argument("target", metavar="OUT")
-
-    schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
-    schema.add_argument("which", choices=["rules", "form"])
-    for p in (score, explain, agg, convert, rules, check, test, schema):
-        p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
-    return parser
+    built.append(score)
 
 
 def _files(paths: Sequence[str], suffixes: set[str] = _FORM_SUFFIXES) -> list[Path]:
@@ -322,7 +343,9 @@ def _schema(which: str, stdout: TextIO) -> int:
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line: 0 clean, 1 findings (flags at ``--fail-on``, bad files), 2 usage."""
     try:
-        args = _parser().parse_args(list(argv))
+        argv = list(argv)
+        only = argv[0] if argv and argv[0] in _COMMANDS else None
+        args = _parser(only).parse_args(argv)
     except _Usage as exc:
         print(str(exc), file=stderr)
         return 2

@@ -98,9 +98,7 @@ class Formula:
     )
 
     @classmethod
-    def compile(
-        cls, text: str, names: frozenset[str], where: str, probe: bool = True
-    ) -> Formula:
+    def compile(cls, text: str, names: frozenset[str], where: str, probe: bool = True) -> Formula:
         """Parse and check ``text``; only ``names`` and min/max/abs/floor/ceil are allowed.
 
         :raises RuleSetError: naming ``where`` and what was wrong.

@@ -374,6 +374,8 @@ def _range() -> re.Pattern[str]:
         rf"^(?P<label>[^\d]*?)(?P<a>{_NUMBER})(?P<ua>{_UNIT})?(?:-|~|至|到)"
         rf"(?P<b>{_NUMBER})(?P<ub>{_UNIT})?(?:\(含\))?$"
     )
+
+
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
 _CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
 

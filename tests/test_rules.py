@@ -146,6 +146,29 @@ def test_validated_rule_sets_are_cached(tmp_path: Path, monkeypatch: pytest.Monk
     assert rules_module._load.__wrapped__(str(path)).tolerance == Decimal("0.02")
 
 
+def test_cache_entry_for_another_key_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cache files are named by a short checksum; an entry written for a different rule
+    file that happens to share the name is not taken for this one."""
+    import pickle
+
+    from perfscore import rules as rules_module
+
+    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
+    one = _write(tmp_path, "name: one\ntitle: t\nextends: national-2020\ntolerance: 0.02\n")
+    rules_module._load.__wrapped__(str(one))
+    (stored,) = (tmp_path / "cache").glob("rules-*.pickle")
+    other = tmp_path / "other.yaml"
+    other.write_text("name: other\ntitle: t\nextends: national-2020\ntolerance: 0.05\n", "utf-8")
+    cache = rules_module._cache_file(other)
+    assert cache is not None
+    # Simulate the collision: the other file's name now holds the first file's entry.
+    cache[0].write_bytes(stored.read_bytes())
+    assert pickle.loads(stored.read_bytes())[0] != cache[1]
+    assert rules_module._load.__wrapped__(str(other)).tolerance == Decimal("0.05")
+
+
 def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """PERFSCORE_CACHE=off keeps nothing."""
     from perfscore import rules as rules_module

@@ -14,7 +14,6 @@ stderr, never a traceback; nothing but the report goes to stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -285,6 +284,8 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     rollup = aggregate(results)
     with _output(args.output, stdout) as out:
         if args.format == "json":
+            import json
+
             json.dump(rollup.to_dict(), out, ensure_ascii=False, indent=2)
             out.write("\n")
         elif args.format == "csv":
@@ -306,6 +307,8 @@ def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO)
     files = _files(paths, {".yaml", ".yml"})
     findings = [finding for path in files for finding in check_file(path)]
     if fmt == "json":
+        import json
+
         json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
     else:
@@ -334,6 +337,8 @@ def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
 
 
 def _schema(which: str, stdout: TextIO) -> int:
+    import json
+
     model = RuleFile if which == "rules" else Form
     json.dump(model.model_json_schema(by_alias=True), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")

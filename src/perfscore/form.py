@@ -8,8 +8,6 @@ Unknown keys are refused with a did-you-mean.
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -255,6 +253,8 @@ def read_data(path: Path) -> tuple[Any, Lines]:
             "the file is not UTF-8 text", source=source, expected="a YAML or JSON form"
         ) from exc
     if path.suffix.lower() == ".json":
+        import json
+
         try:
             return json.loads(text, parse_float=Decimal), {}
         except json.JSONDecodeError as exc:
@@ -328,6 +328,8 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         if error["type"] == "extra_forbidden":
             key = str(loc[-1])
             known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
+            import difflib
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -302,6 +301,8 @@ class JsonWriter:
 
     def write(self, result: EvaluationResult | dict[str, Any]) -> None:
         """Write one element."""
+        import json
+
         data = result if isinstance(result, dict) else result.to_dict()
         self._stream.write("\n" if self._first else ",\n")
         self._stream.write(json.dumps(data, ensure_ascii=False, indent=2))
@@ -314,6 +315,8 @@ class JsonWriter:
 
 def to_json(results: Sequence[EvaluationResult]) -> str:
     """The results as a JSON array (Decimals as strings)."""
+    import json
+
     return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
@@ -622,6 +625,8 @@ def rendered(
     """One result as report text in ``fmt`` (table, markdown, csv rows or a JSON element),
     whether it raised a flag of a severity in ``worst``, and its source."""
     if fmt == "json":
+        import json
+
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     elif fmt == "csv":
         buffer = io.StringIO()

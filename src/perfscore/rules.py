@@ -13,7 +13,6 @@ takes a shipped name or a path.
 from __future__ import annotations
 
 import ast
-import difflib
 import itertools
 import math
 import os
@@ -124,6 +123,8 @@ class Formula:
             ):
                 raise RuleSetError(f"only {allowed} may be called ({text!r})", path=where)
             if isinstance(node, ast.Name) and node.id not in names and node.id not in _FUNCTIONS:
+                import difflib
+
                 close = difflib.get_close_matches(node.id, sorted(names), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise RuleSetError(
@@ -410,6 +411,8 @@ class RuleFile(_Strict):
     def _known_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
         for code in value:
             if code not in CATALOGUE:
+                import difflib
+
                 close = difflib.get_close_matches(code, list(CATALOGUE), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"unknown flag code {code!r}{hint}")
@@ -818,6 +821,8 @@ def _locate(name_or_path: str, relative_to: Path | None = None) -> Path:
     shipped = _shipped_dir() / f"{name_or_path}.yaml"
     if shipped.exists():
         return shipped
+    import difflib
+
     close = difflib.get_close_matches(name_or_path, list_rules(), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise RuleSetError(
@@ -880,11 +885,12 @@ def _stamp(path: str) -> _Stamp:
     return (path, info.st_mtime_ns, info.st_size)
 
 
-def _cache_file(path: Path) -> Path | None:
+def _cache_file(path: Path) -> tuple[Path, str] | None:
+    """Where a rule set's validated form is kept, and the key the entry must carry."""
     directory = _cache_dir()
     if directory is None:
         return None
-    import hashlib
+    import zlib
 
     import pydantic
 
@@ -892,21 +898,28 @@ def _cache_file(path: Path) -> Path | None:
 
     # The models' own source is part of the key: a changed model never reads an old pickle.
     identity = (str(path), __version__, _stamp(__file__), pydantic.VERSION, sys.version_info[:2])
-    return directory / f"rules-{hashlib.sha256(repr(identity).encode()).hexdigest()[:32]}.pickle"
+    key = repr(identity)
+    # A short checksum names the file; the full key inside it settles any collision.
+    return directory / f"rules-{zlib.crc32(key.encode()):08x}.pickle", key
 
 
-def _cached_spec(file: Path | None) -> tuple[RuleFile, Positions] | None:
+def _cached_spec(cache: tuple[Path, str] | None) -> tuple[RuleFile, Positions] | None:
     """A rule set validated on an earlier run, if none of the files it was read from has
     changed since: reading and validating are the slowest part of starting up."""
-    if file is None:
+    if cache is None:
         return None
     import pickle
 
+    file, key = cache
     try:
         with file.open("rb") as f:
             entry = pickle.load(f)  # written by _store_spec below, from validated data
-        chain, spec, positions = entry
-        if isinstance(spec, RuleFile) and all(_stamp(stamp[0]) == tuple(stamp) for stamp in chain):
+        stored_key, chain, spec, positions = entry
+        if (
+            stored_key == key
+            and isinstance(spec, RuleFile)
+            and all(_stamp(stamp[0]) == tuple(stamp) for stamp in chain)
+        ):
             return spec, positions
     except (
         OSError,
@@ -922,17 +935,18 @@ def _cached_spec(file: Path | None) -> tuple[RuleFile, Positions] | None:
 
 
 def _store_spec(
-    spec: RuleFile, positions: Positions, chain: list[_Stamp], file: Path | None
+    spec: RuleFile, positions: Positions, chain: list[_Stamp], cache: tuple[Path, str] | None
 ) -> None:
-    if file is None:
+    if cache is None:
         return
     import pickle
 
+    file, key = cache
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         scratch = file.with_suffix(f".{os.getpid()}.tmp")
         with scratch.open("wb") as f:
-            pickle.dump((chain, spec, positions), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, chain, spec, positions), f, protocol=pickle.HIGHEST_PROTOCOL)
         scratch.replace(file)
     except OSError:
         pass  # a read-only home directory only costs the next start a validation
@@ -982,6 +996,8 @@ def _suggest_key(loc: tuple[str, ...]) -> str:
                 model = candidate
                 break
     known = [f.alias or name for name, f in model.model_fields.items()]
+    import difflib
+
     close = difflib.get_close_matches(loc[-1], known, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -7,7 +7,6 @@ could not read becomes a note on the form, which the engine reports as a flag.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,6 +122,8 @@ def dump_forms(forms: list[Form], path: str | Path) -> None:
     data: Any = items[0] if len(items) == 1 else items
     p = Path(path)
     if p.suffix.lower() == ".json":
+        import json
+
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

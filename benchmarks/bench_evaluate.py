@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import perfscore
-from perfscore.form import load_form
+from perfscore.readers import load_form
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -105,9 +105,11 @@ def _lower(rng: random.Random) -> tuple[str, str, str]:
         target = rng.choice(_LE_WORDS).format(n=n, u=unit)
         actual = f"{max(1, n + rng.choice([-2, -1, 0, 0, 1, 3]))}{unit}"
     else:
-        n = rng.choice([0.2, 0.5, 1, 98, 100])
-        target = rng.choice(["≤{n}%", "{n}%以内", "低于{n}%", "控制在{n}%以内"]).format(n=n)
-        actual = rng.choice([f"{n * rng.choice([0, 0.5, 1, 1.02]):g}%", "0", "无"])
+        share = rng.choice([0.2, 0.5, 1.0, 98.0, 100.0])
+        target = rng.choice(["≤{n:g}%", "{n:g}%以内", "低于{n:g}%", "控制在{n:g}%以内"]).format(
+            n=share
+        )
+        actual = rng.choice([f"{share * rng.choice([0, 0.5, 1, 1.02]):g}%", "0", "无"])
     return name, target, actual
 
 

@@ -33,6 +33,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ import generate
 import perfscore
 from perfscore.form import form_from_data
 from perfscore.readers import dump_forms
+from perfscore.report import rendered
 from perfscore.values import Comparison, Op
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,9 +311,12 @@ def main() -> int:
         dump_forms([form], path)
         paths.append(path)
 
-    def files(jobs: int) -> Callable[[], int]:
+    # As the command line does: each result rendered where it is scored, only text sent back.
+    as_text = partial(rendered, fmt="table", lang="zh", worst=("error",))
+
+    def files(jobs: int, transform: Callable[..., Any] | None = None) -> Callable[[], int]:
         def work() -> int:
-            for _ in perfscore.evaluate_many(paths, jobs=jobs):
+            for _ in perfscore.evaluate_many(paths, jobs=jobs, transform=transform):
                 pass
             return n_indicators
 
@@ -324,6 +329,8 @@ def main() -> int:
         zen = max(zen, zen_rate(cases, 1) or 0.0)
     files_one = best_of(max(1, rounds // 2), files(1))
     files_two = best_of(max(1, rounds // 2), files(2))
+    text_one = best_of(max(1, rounds // 2), files(1, as_text))
+    text_two = best_of(max(1, rounds // 2), files(2, as_text))
     scaling = machine_scaling(rounds)
     shutil.rmtree(folder, ignore_errors=True)
     naive = naive_rate(dicts[: max(5, n_forms // 10)], 1)
@@ -358,6 +365,14 @@ def main() -> int:
         )
     )
     print(line("jobs=2 / jobs=1", f"{files_two / files_one:.2f}x", "", None))
+    print(
+        line(
+            "same, rendered in the workers: jobs=2 / jobs=1",
+            f"{text_two / text_one:.2f}x",
+            "",
+            None,
+        )
+    )
     print(line("machine: 2 processes / 1 on a plain loop", f"{scaling:.2f}x", "", None))
     if zen:
         print(line("zen-engine: decisions/s", f"{zen:,.0f}", "", None))

@@ -356,6 +356,48 @@ def test_evaluate_many_keeps_order_and_reports_failures(tmp_path: Path) -> None:
         assert "unknown key 'nonsense'" in failure.message
 
 
+def _summary(item: Any) -> Any:
+    """A picklable transform: what a report needs of a result."""
+    return (item.source, str(item.total), [f.code for f in item.flags])
+
+
+def test_evaluate_many_same_results_on_one_core_and_several() -> None:
+    """Workers that only read (and the parent scoring), workers that score and transform, and
+    one core all give the same items: files holding several forms, mappings, Form objects and
+    invalid mappings included."""
+    from perfscore.readers import load_form
+
+    seed = DATA / "seeds" / "003_1f06280c6eec3f80.txt"  # two forms in one text
+    inputs: list[Any] = [
+        seed,
+        FORMS[0],
+        {"indicators": "not a list"},
+        load_form(FORMS[1]),
+        yaml.safe_load(FORMS[2].read_text("utf-8")),
+    ]
+
+    def shown(item: Any) -> Any:
+        if isinstance(item, Failure):
+            return ("failure", item.source, item.message)
+        return item.to_dict()
+
+    serial = [shown(i) for i in evaluate_many(inputs, jobs=1)]
+    assert [s[1] if isinstance(s, tuple) else s["source"] for s in serial] == [
+        f"{seed} #1",
+        f"{seed} #2",
+        str(FORMS[0]),
+        "<form 2>",
+        None,  # a Form object, and a mapping, carry no file name
+        None,
+    ]
+    assert [shown(i) for i in evaluate_many(inputs, jobs=2, chunk_size=2)] == serial
+    summaries = [i if isinstance(i, Failure) else _summary(i) for i in evaluate_many(inputs)]
+    parallel = list(evaluate_many(inputs, jobs=2, chunk_size=2, transform=_summary))
+    assert [shown(i) if isinstance(i, Failure) else i for i in parallel] == [
+        shown(i) if isinstance(i, Failure) else i for i in summaries
+    ]
+
+
 def test_evaluate_many_memory_stays_flat() -> None:
     """Streaming thousands of forms does not accumulate memory."""
     base = [perfscore.load_form(p) for p in FORMS]

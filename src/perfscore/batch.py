@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
-from perfscore.form import Form
+from perfscore.form import Form, form_from_data
 from perfscore.readers import load_forms
 from perfscore.rules import RuleSet, load_rules
 
@@ -39,29 +39,42 @@ class Failure:
         return str(self.error)
 
 
-def _source(form: FormInput, index: int) -> str:
-    if isinstance(form, (str, Path)):
-        return str(form)
-    return f"<form {index}>"
+# A form ready to score, and the source its result carries (None: keep the form's own).
+Ready = tuple[Form, str | None]
+
+
+def _read(form: FormInput, index: int) -> list[Ready] | Failure:
+    """The validated forms an input holds: a file may hold several (a workbook, a text)."""
+    try:
+        if isinstance(form, (str, Path)):
+            forms = load_forms(form)
+            if len(forms) == 1:
+                return [(forms[0], str(form))]
+            return [(f, f"{form} #{i + 1}") for i, f in enumerate(forms)]
+        return [(form if isinstance(form, Form) else form_from_data(form), None)]
+    except PerfscoreError as exc:
+        return Failure(str(form) if isinstance(form, (str, Path)) else f"<form {index}>", exc)
+
+
+def _score(
+    ready: Ready, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
+) -> EvaluationResult | Failure:
+    form, source = ready
+    try:
+        result = evaluate(form, rules, lang=lang)
+    except PerfscoreError as exc:
+        return Failure(source or f"<form {index}>", exc)
+    return result if source is None else replace(result, source=source)
 
 
 def _one(
     form: FormInput, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
 ) -> list[EvaluationResult | Failure]:
-    """Score one input; a file holding several forms (a workbook, a text) gives several."""
-    try:
-        if isinstance(form, (str, Path)):
-            forms = load_forms(form)
-            return [
-                replace(
-                    evaluate(f, rules, lang=lang),
-                    source=str(form) if len(forms) == 1 else f"{form} #{i + 1}",
-                )
-                for i, f in enumerate(forms)
-            ]
-        return [evaluate(form, rules, lang=lang)]
-    except PerfscoreError as exc:
-        return [Failure(_source(form, index), exc)]
+    """Read and score one input."""
+    read = _read(form, index)
+    if isinstance(read, Failure):
+        return [read]
+    return [_score(ready, rules, lang, index) for ready in read]
 
 
 # Each worker process loads the rule set once, on its first chunk.
@@ -76,6 +89,8 @@ def _work(
     lang: Literal["zh", "en"],
     transform: Callable[[EvaluationResult], Any] | None,
 ) -> list[Any]:
+    """Read, score and transform a chunk where it lands, sending back only what ``transform``
+    makes of each result."""
     rules = _worker_rules.get(rules_key)
     if rules is None:
         rules = _worker_rules[rules_key] = load_rules(rules_key)
@@ -83,6 +98,11 @@ def _work(
     if transform is None:
         return items
     return [item if isinstance(item, Failure) else transform(item) for item in items]
+
+
+def _read_chunk(chunk: Chunk) -> list[tuple[int, list[Ready] | Failure]]:
+    """Read and validate a chunk; the parent scores it."""
+    return [(index, _read(form, index)) for index, form in chunk]
 
 
 def _start_worker() -> None:
@@ -125,16 +145,34 @@ def evaluate_many(
     key = ruleset.source_file or ruleset.name
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # Without a transform the workers only read and validate, which is most of the cost, and
+    # the parent scores: a validated form crosses processes for a third of what a whole result
+    # costs to pickle and rebuild, and scoring from the parent's warm caches is quick.
     pending: deque[Future[list[Any]]] = deque()
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_start_worker
     ) as pool:
+
+        def done(future: Future[list[Any]]) -> Iterator[Any]:
+            if transform is not None:
+                yield from future.result()
+                return
+            for index, read in future.result():
+                if isinstance(read, Failure):
+                    yield read
+                else:
+                    for ready in read:
+                        yield _score(ready, ruleset, lang, index)
+
         for chunk in _chunks(forms, chunk_size):
-            pending.append(pool.submit(_work, chunk, key, lang, transform))
+            if transform is None:
+                pending.append(pool.submit(_read_chunk, chunk))
+            else:
+                pending.append(pool.submit(_work, chunk, key, lang, transform))
             if len(pending) >= 4 * jobs:
-                yield from pending.popleft().result()
+                yield from done(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from done(pending.popleft())
 
 
 def _chunks(forms: Iterable[FormInput], size: int) -> Iterator[Chunk]:

@@ -123,11 +123,11 @@ def evaluate_many(
 ) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
 
-    ``jobs`` > 1 spreads the work over that many processes in chunks of ``chunk_size``
-    forms; at most four chunks per process are in flight, so a stream of any length runs in
-    bounded memory.  ``transform`` (a picklable, module-level function) is applied to each
-    result where it is made, so workers send back only what the caller needs — a report's
-    text, say — instead of whole results.
+    ``jobs`` > 1 spreads reading and validating — most of the work — over that many processes
+    in chunks of ``chunk_size`` forms, and scores in this process; at most four chunks per
+    process are in flight, so a stream of any length runs in bounded memory.  ``transform`` (a
+    picklable, module-level function) is applied to each result where it is made: the workers
+    then score too and send back only what the caller needs — a report's text, say.
 
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
     """

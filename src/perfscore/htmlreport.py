@@ -16,6 +16,7 @@ from html import escape
 from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult
 from perfscore.flags import Flag
+from perfscore.report import INDICATOR_HEADER
 from perfscore.rollup import Rollup
 from perfscore.values import _plain
 
@@ -166,35 +167,13 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
             + _td(_num(ex.score), (), True)
             + "</tr></table>"
         )
-    header = (
-        [
-            "#",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "判断",
-            "权重",
-            "填报得分",
-            "重算得分",
-            "偏差原因",
-        ]
-        if lang != "en"
-        else [
-            "#",
-            "Level 1",
-            "Level 2",
-            "Indicator",
-            "Target",
-            "Actual",
-            "Status",
-            "Weight",
-            "Printed",
-            "Recomputed",
-            "Reason",
-        ]
-    )
+    # The text reports' first eight columns, then printed and recomputed side by side.
+    header = [
+        *INDICATOR_HEADER["en" if lang == "en" else "zh"][:8],
+        _t(lang, "填报得分", "Printed"),
+        _t(lang, "重算得分", "Recomputed"),
+        _t(lang, "偏差原因", "Reason"),
+    ]
     out.append('<table class="indicators">' + _heads(header))
     for r in result.indicators:
         key = ("indicators", r.index)

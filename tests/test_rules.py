@@ -58,7 +58,7 @@ def test_extends_states_only_differences(tmp_path: Path) -> None:
         ("name: x\ntitle: t\nexecution:\n  score: open('x')\n", "may be called", None),
         ("name: x\ntitle: t\nweights:\n  level1: {a: 50, b: 30}\n", "add up to 90", None),
         ("a: &a [1]\nb: *a\n", "aliases are not allowed", 2),
-        ("name: x\ntitle: t\nextends: nowhere\n", "no rule set named 'nowhere'", None),
+        ("name: x\ntitle: t\nextends: nowhere\n", "no shipped rule set named 'nowhere'", None),
         ("name: x\ntitle: t\nseverity: {score-mismach: info}\n", "score-mismatch", 3),
     ],
 )
@@ -116,65 +116,19 @@ def test_not_applicable_rescale(tmp_path: Path) -> None:
     assert result.total == Decimal("60.00")
 
 
-def test_validated_rule_sets_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A rule set validated once is read from the cache next time, without validation; a
-    changed file is validated again; a damaged cache file is ignored."""
-    from perfscore import rules as rules_module
-
-    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
-    path = _write(tmp_path, "name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.02\n")
-    first = rules_module._load.__wrapped__(str(path))
-    assert list((tmp_path / "cache").glob("rules-*.pickle"))
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("validated again")
-
-    monkeypatch.setattr(rules_module.RuleFile, "model_validate", refuse)
-    again = rules_module._load.__wrapped__(str(path))
-    assert again.spec == first.spec
-    assert again.tolerance == Decimal("0.02")
-
-    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.030\n", "utf-8")
-    with pytest.raises(AssertionError, match="validated again"):
-        rules_module._load.__wrapped__(str(path))
-    monkeypatch.undo()
-
-    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
-    for file in (tmp_path / "cache").glob("rules-*.pickle"):
-        file.write_bytes(b"not a pickle")
-    path.write_text("name: cached\ntitle: t\nextends: national-2020\ntolerance: 0.02\n", "utf-8")
-    assert rules_module._load.__wrapped__(str(path)).tolerance == Decimal("0.02")
+def test_loaded_rule_set_is_shared_until_the_file_changes(tmp_path: Path) -> None:
+    """The same file gives the same compiled object; an edited file is read again."""
+    path = _write(tmp_path, "name: edited\ntitle: t\nextends: national-2020\ntolerance: 0.02\n")
+    first = load_rules(path)
+    assert load_rules(str(path)) is first
+    path.write_text("name: edited\ntitle: t\nextends: national-2020\ntolerance: 0.5\n", "utf-8")
+    assert load_rules(path).tolerance == Decimal("0.5")
 
 
-def test_cache_entry_for_another_key_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Cache files are named by a short checksum; an entry written for a different rule
-    file that happens to share the name is not taken for this one."""
-    import pickle
-
-    from perfscore import rules as rules_module
-
-    monkeypatch.setenv("PERFSCORE_CACHE", str(tmp_path / "cache"))
-    one = _write(tmp_path, "name: one\ntitle: t\nextends: national-2020\ntolerance: 0.02\n")
-    rules_module._load.__wrapped__(str(one))
-    (stored,) = (tmp_path / "cache").glob("rules-*.pickle")
-    other = tmp_path / "other.yaml"
-    other.write_text("name: other\ntitle: t\nextends: national-2020\ntolerance: 0.05\n", "utf-8")
-    cache = rules_module._cache_file(other)
-    assert cache is not None
-    # Simulate the collision: the other file's name now holds the first file's entry.
-    cache[0].write_bytes(stored.read_bytes())
-    assert pickle.loads(stored.read_bytes())[0] != cache[1]
-    assert rules_module._load.__wrapped__(str(other)).tolerance == Decimal("0.05")
-
-
-def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERFSCORE_CACHE=off keeps nothing."""
-    from perfscore import rules as rules_module
-
-    monkeypatch.setenv("PERFSCORE_CACHE", "off")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = _write(tmp_path, "name: uncached\ntitle: t\nextends: national-2020\n")
-    rules_module._load.__wrapped__(str(path))
-    assert not list(tmp_path.rglob("*.pickle"))
+def test_no_rule_set_is_kept_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading writes nothing anywhere: there is no disk cache to trust or to poison."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    load_rules(_write(tmp_path, "name: nocache\ntitle: t\nextends: national-2020\n"))
+    assert not (tmp_path / "cache").exists()
+    assert not (tmp_path / "home").exists()

@@ -18,10 +18,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perfscore._text import num
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import FormError
 from perfscore.flags import Flag
+from perfscore.messages import num
 from perfscore.readers import _from_grid
 from perfscore.readers.xlsx import forms_from_workbook
 from perfscore.rules import RuleSet, load_rules

@@ -1,8 +1,12 @@
-"""Form-level checks: budget, structure and arithmetic, each emitting catalogue flags.
+"""Checks: every form-, row- and target-level finding that is not a judgement.
 
-The engine judges indicators one by one; the checks here look at the form as a whole — the
-budget block, the first- and second-level structure, duplicates, and whether the printed
-numbers add up.  Each check is a function that reports through a :class:`Flagger`.
+The judge compares each actual with its target; the checks here look at what surrounds that —
+the target itself (measurable? the unit its name calls for?), the printed row (negative
+values, a score above its weight, a score that differs from the recomputed one, a shortfall left
+unexplained), the budget block, the first- and second-level structure, duplicates, and whether
+the printed numbers add up.  Each check is a function that reports through a
+:class:`~perfscore.flags.Flagger`.  A new check goes here, with its code in the catalogue
+(:mod:`perfscore.flags`) and in ``docs/flags.md``.
 """
 
 from __future__ import annotations
@@ -13,17 +17,30 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
 
-from perfscore._text import num as fmt
-from perfscore._text import percent
-from perfscore.flags import CATALOGUE, Flag
+from perfscore.flags import Flagger
 from perfscore.form import Budget, Form, Indicator
+from perfscore.judge import OPERATORS, Judgement
+from perfscore.messages import num as fmt
+from perfscore.messages import percent
 from perfscore.rules import RuleSet
-from perfscore.values import Comparison, Op, parse_value
+from perfscore.values import (
+    Comparison,
+    Compound,
+    Deadline,
+    FreeText,
+    NotApplicable,
+    Value,
+    parse_value,
+)
 
 __all__ = [
     "Flagger",
     "check_budget",
+    "check_measurable",
+    "check_row",
+    "check_score",
     "check_structure",
+    "check_target",
     "check_targets",
     "check_totals",
 ]
@@ -31,41 +48,6 @@ __all__ = [
 Location = tuple[str | int, ...]
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
-
-
-class Flagger:
-    """Collects flags with the rule set's severities and messages in one language."""
-
-    def __init__(self, rules: RuleSet, lang: str) -> None:
-        self.rules = rules
-        self.lang = lang
-        self.flags: list[Flag] = []
-        # The rule set's caches of judgements and of whole rows in this language (see
-        # engine._judged and engine._indicator).
-        self.memo: dict[tuple[Any, ...], Any] = rules._memo.setdefault(("judged", lang), {})
-        self.rows: dict[tuple[Any, ...], Any] = rules._memo.setdefault(("rows", lang), {})
-        self._scratch: Flagger | None = None
-
-    def scratch(self) -> Flagger:
-        """An empty collector for work whose flags are cached and re-addressed later."""
-        if self._scratch is None:
-            self._scratch = Flagger(self.rules, self.lang)
-        self._scratch.flags = []
-        return self._scratch
-
-    def __call__(self, code: str, location: Location, **data: Any) -> None:
-        """Record flag ``code`` at ``location``; ``data`` fills the message and is kept."""
-        spec = CATALOGUE[code]
-        values = {k: v if isinstance(v, str) else fmt(v) for k, v in data.items()}
-        template = spec.en if self.lang == "en" else spec.zh
-        self.flags.append(
-            Flag(code, self.rules.severity(code), location, template.format(**values), values)
-        )
-
-    @property
-    def en(self) -> bool:
-        """True when messages are English."""
-        return self.lang == "en"
 
 
 class Scored(Protocol):
@@ -116,12 +98,127 @@ def check_budget(budget: Budget, rate: Decimal | None, rules: RuleSet, flag: Fla
         )
 
 
+_MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
+_DIMENSION_OF = {"count": "[count]", "time": "[time]"}
+
+
+def check_target(name: str, target: Value, rules: RuleSet, flag: Flagger, path: Location) -> None:
+    """A target whose unit does not fit what the name measures, and ceiling targets."""
+    clauses = target.clauses if isinstance(target, Compound) else (target,)
+    for clause in clauses:
+        if not isinstance(clause, Comparison):
+            continue
+        unit = clause.quantity.unit
+        measures = rules.measures(clause.label or name)
+        if unit.dimension or unit.is_percent:
+            wrong = (measures == "percent" and not unit.is_percent) or (
+                measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension
+            )
+            if measures is not None and wrong:
+                flag(
+                    "unit-mismatch",
+                    (*path, "target"),
+                    detail=(
+                        f"{name!r} measures a {measures}, but the target is in {unit}"
+                        if flag.en
+                        else f"“{name}”应以{_MEASURE_ZH[measures]}衡量，指标值却以“{unit}”计"
+                    ),
+                )
+        if (
+            unit.is_percent
+            and clause.op is not None
+            and OPERATORS[clause.op].better == "higher"
+            and clause.quantity.base >= 1
+        ):
+            flag("ceiling-target", (*path, "target"), text=clause.text)
+    if isinstance(target, Compound):
+        flag("compound-target", (*path, "target"), clauses=str(len(target.clauses)))
+
+
+def check_measurable(target: Value, flag: Flagger, path: Location) -> None:
+    """A target nobody could measure a year later: free text, a bare time limit, a blank."""
+    clauses = target.clauses if isinstance(target, Compound) else (target,)
+    for clause in clauses:
+        if isinstance(clause, FreeText):
+            reason = clause.reason if flag.en else clause.reason_zh
+        elif isinstance(clause, Deadline):
+            reason = "no time limit is given" if flag.en else "未给出具体时限"
+        elif isinstance(clause, NotApplicable) and clause.placeholder:
+            reason = "no target is given" if flag.en else "指标值空缺"
+        else:
+            continue
+        flag("unmeasurable-target", (*path, "target"), text=clause.text, reason=reason)
+
+
+def check_row(ind: Indicator, flag: Flagger, path: Location) -> None:
+    """The printed row on its own: negative weight or score, a score above its weight."""
+    weight, score = ind.weight, ind.score
+    if weight is not None and weight < 0:
+        flag("negative-value", (*path, "weight"), field="weight", field_zh="权重", value=weight)
+    if score is not None and score < 0:
+        flag("negative-value", (*path, "score"), field="score", field_zh="得分", value=score)
+    if weight is not None and score is not None and score > weight:
+        flag("score-exceeds-weight", (*path, "score"), score=score, weight=weight)
+
+
+def check_score(
+    ind: Indicator,
+    judgement: Judgement,
+    weight: Decimal | None,
+    score: Decimal | None,
+    trace: Sequence[str],
+    scored: bool,
+    rules: RuleSet,
+    flag: Flagger,
+    path: Location,
+) -> None:
+    """The printed score against the recomputed one, and a shortfall with no reason given."""
+    printed = ind.score
+    if score is not None and printed is not None and abs(printed - score) > rules.tolerance:
+        formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
+        full = judgement.achievement == 1
+        achieved = percent(judgement.achievement or _ZERO)
+        how = (
+            ("target met" if full else f"achievement {achieved}")
+            if flag.en
+            else ("指标已达成，应得满分" if full else f"完成程度 {achieved}")
+        )
+        flag(
+            "score-mismatch",
+            (*path, "score"),
+            reported=printed,
+            recomputed=score,
+            how=how,
+            status=judgement.status,
+            formula=formula,
+        )
+    short = (
+        score is not None and weight is not None and score < weight
+        if scored
+        else judgement.status in ("missed", "partly_met")
+    )
+    if (
+        short
+        and judgement.status not in ("not_applicable", "not_judged")
+        and not (ind.reason or "").strip()
+    ):
+        what = (
+            f"scored {fmt(score)} of {fmt(weight)}"
+            if scored and score is not None and weight is not None
+            else f"target {judgement.status.replace('_', ' ')}"
+        )
+        what_zh = (
+            f"得分 {fmt(score)} 低于权重 {fmt(weight)}"
+            if scored and score is not None and weight is not None
+            else ("目标未达成" if judgement.status == "missed" else "目标部分达成")
+        )
+        flag("missing-reason", (*path, "reason"), what=what_zh, what_en=what)
+
+
 def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
     """First-level weights, missing and misplaced second-level groups, duplicates, weight on
     not-applicable rows — in one pass over the indicators."""
-    placed: dict[tuple[Any, ...], tuple[str | None, str | None, str, str]] = rules._memo.setdefault(
-        "placed", {}
-    )
+    placed = rules.memo.table("placed")
     seen: dict[tuple[Any, ...], int] = {}
     present: set[str] = set()
     blocks: set[str | None] = set()
@@ -131,11 +228,9 @@ def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag:
         level1, level2 = ind.level1, ind.level2
         place = placed.get((level1, level2, ind.name))
         if place is None:
-            place = placed[(level1, level2, ind.name)] = (
-                rules.level1_key(level1),
-                rules.level1_of(level2),
-                _norm(level2),
-                _norm(ind.name),
+            place = placed.put(
+                (level1, level2, ind.name),
+                (rules.level1_key(level1), rules.level1_of(level2), _norm(level2), _norm(ind.name)),
             )
         printed, expected, group, name = place
         if printed and expected and printed != expected:
@@ -274,7 +369,7 @@ def check_targets(form: Form, rules: RuleSet, flag: Flagger) -> None:
         if q.unit.is_percent and q.base > 1:
             flag("rate-over-100", (*where, "target"), text=target.text)
         cost = _COST.search(ind.name) or _norm(ind.level2) == "成本"
-        if cost and target.op in (Op.GE, Op.GT):
+        if cost and target.op is not None and OPERATORS[target.op].better == "higher":
             flag("cost-direction", (*where, "target"), text=target.text)
 
 

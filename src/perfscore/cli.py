@@ -29,7 +29,8 @@ from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, load_forms
-from perfscore.rules import RuleFile, list_rules, load_rules
+from perfscore.rulefile import RuleFile
+from perfscore.rules import list_rules, load_rules
 
 __all__ = ["main", "run"]
 

@@ -7,7 +7,7 @@ form, a rule file that does not compile — and each one names where the problem
 
 from __future__ import annotations
 
-__all__ = ["FormError", "PerfscoreError", "RuleSetError", "ValueTextError"]
+__all__ = ["FormError", "FormulaError", "PerfscoreError", "RuleSetError", "ValueTextError"]
 
 
 class PerfscoreError(ValueError):
@@ -62,3 +62,11 @@ class RuleSetError(PerfscoreError):
 
 class ValueTextError(PerfscoreError, TypeError):
     """:func:`perfscore.parse_value` was handed something that is not text."""
+
+
+class FormulaError(PerfscoreError):
+    """A rule formula that failed while scoring (a division by zero at the row's values).
+
+    The engine turns it into a ``formula-failed`` flag on the row; ``path`` names the rule
+    file, line and key the formula was written at.
+    """

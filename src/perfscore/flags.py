@@ -7,14 +7,24 @@ or English, and the numbers involved as strings (printed, recomputed, the formul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-__all__ = ["CATALOGUE", "Flag", "FlagSpec", "Severity", "format_path", "parse_path"]
+from perfscore.messages import num
+
+__all__ = [
+    "CATALOGUE",
+    "Flag",
+    "FlagSpec",
+    "Flagger",
+    "Severity",
+    "format_path",
+    "parse_path",
+]
 
 
 class Severity(StrEnum):
@@ -302,6 +312,13 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "indicator name {name!r} holds a placeholder or stray symbol",
             "A placeholder or stray symbol left in an indicator name.",
         ),
+        "formula-failed": _spec(
+            "error",
+            "规则公式无法计算：{detail}",
+            "a rule formula could not be evaluated: {detail}",
+            "A rule-set formula failed at this row's values (a division by zero, say); the row "
+            "is not scored.",
+        ),
         "unscored-form": _spec(
             "info",
             "表中没有权重，仅逐项判断完成情况",
@@ -370,3 +387,36 @@ class Flag(NamedTuple):
 @lru_cache(maxsize=8192)
 def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in location)
+
+
+Location = tuple[str | int, ...]
+
+
+class Flagger:
+    """Collects the flags of one evaluation, with severities from ``severity`` (the rule set's
+    overrides) and messages in one language.  One per evaluation; never shared."""
+
+    __slots__ = ("flags", "lang", "severity")
+
+    def __init__(self, severity: Callable[[str], Severity], lang: str) -> None:
+        self.severity = severity
+        self.lang = lang
+        self.flags: list[Flag] = []
+
+    def scratch(self) -> Flagger:
+        """An empty collector for work whose flags are cached and re-addressed later."""
+        return Flagger(self.severity, self.lang)
+
+    def __call__(self, code: str, location: Location, **data: Any) -> None:
+        """Record flag ``code`` at ``location``; ``data`` fills the message and is kept."""
+        spec = CATALOGUE[code]
+        values = {k: v if isinstance(v, str) else num(v) for k, v in data.items()}
+        template = spec.en if self.lang == "en" else spec.zh
+        self.flags.append(
+            Flag(code, self.severity(code), location, template.format(**values), values)
+        )
+
+    @property
+    def en(self) -> bool:
+        """True when messages are English."""
+        return self.lang == "en"

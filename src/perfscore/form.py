@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from perfscore.errors import FormError
+from perfscore.suggest import did_you_mean
 
 __all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]
 
@@ -328,10 +329,7 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         if error["type"] == "extra_forbidden":
             key = str(loc[-1])
             known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
-            import difflib
-
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, known)
             more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
             raise FormError(
                 f"unknown key {key!r}{hint}{more}", source=source, path=where, line=line

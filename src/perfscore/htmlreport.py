@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
-from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult
 from perfscore.flags import Flag
+from perfscore.messages import num, percent, say, status
 from perfscore.report import INDICATOR_HEADER
 from perfscore.rollup import Rollup
-from perfscore.values import _plain
+from perfscore.values import plain
 
 __all__ = ["page", "rollup_page"]
 
@@ -156,7 +156,7 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
             + _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True)
             + _td(_num(ex.executed), cells.get(("budget", "executed"), []), True)
             + _td(
-                f"{_plain((ex.rate * 100).quantize(Decimal('0.01')))}%"
+                f"{plain((ex.rate * 100).quantize(Decimal('0.01')))}%"
                 if ex.rate is not None
                 else "",
                 cells.get(("budget", "rate"), []),

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from perfscore._text import num, percent, say, status
 from perfscore.engine import EvaluationResult, IndicatorResult
 from perfscore.flags import Flag
+from perfscore.messages import num, percent, say, status
 from perfscore.values import (
     Comparison,
     Compound,

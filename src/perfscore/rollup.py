@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
-from perfscore.values import Comparison, Quantity, _plain
+from perfscore.values import Comparison, Quantity, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
 
@@ -73,8 +73,8 @@ class IndicatorRollup:
     def shown(self) -> str:
         """The value as a person writes it: ``96.5%``, ``4305次``."""
         if self.unit == "%":
-            return f"{_plain((self.value * 100).quantize(Decimal('0.01')))}%"
-        return f"{_plain(self.value.quantize(Decimal('0.01')).normalize())}{self.unit}"
+            return f"{plain((self.value * 100).quantize(Decimal('0.01')))}%"
+        return f"{plain(self.value.quantize(Decimal('0.01')).normalize())}{self.unit}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""

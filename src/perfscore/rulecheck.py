@@ -18,7 +18,9 @@ from typing import Any
 
 from perfscore.engine import evaluate
 from perfscore.errors import PerfscoreError
-from perfscore.rules import Formula, RuleSet, RuleTest, load_rules
+from perfscore.expressions import Formula
+from perfscore.rulefile import RuleTest
+from perfscore.rules import RuleSet, load_rules
 
 __all__ = ["Finding", "TestOutcome", "check_file", "run_tests"]
 

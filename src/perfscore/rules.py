@@ -3,179 +3,53 @@
 A rule set says how much budget execution is worth, how a missed quantitative target is scored
 (``actual / target`` for ≥ targets, ``target / actual`` for ≤ targets), the qualitative bands,
 rounding, tolerance, the treatment of not-applicable indicators and which indicator names read
-as "lower is better".  Formulas are :mod:`simpleeval` expressions over declared names only; they
-are parsed, checked and compiled when the rule set is loaded, never at scoring time.
+as "lower is better".  The file's shape is :mod:`perfscore.rulefile`; its formulas are compiled
+by :mod:`perfscore.expressions` when the rule set is loaded, never at scoring time.
 
-Shipped rule sets live in ``rules/`` (``national-2020`` is the default); :func:`load_rules`
-takes a shipped name or a path.
+:func:`load_rules` takes the name of a shipped rule set (``rules/``; ``national-2020`` is the
+default) or an explicit path (a :class:`~pathlib.Path`, or text ending in ``.yaml``/``.yml`` or
+containing a ``/``).  A bare name never reads the working directory.  A loaded rule set is
+immutable and safe to share between threads; loading again after the file changed reads it again.
 """
 
 from __future__ import annotations
 
-import ast
-import itertools
-import math
 import os
 import re
-import sys
-from collections.abc import Mapping, Sequence
+import stat
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from simpleeval import SimpleEval
+from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
+from perfscore.expressions import Formula
 from perfscore.flags import CATALOGUE, Severity
+from perfscore.memo import Memo
+from perfscore.rulefile import Band, RuleFile, Weights, check_coverage
+from perfscore.suggest import did_you_mean
 from perfscore.units import Unit, UnknownUnitError, resolve
 
-__all__ = ["Formula", "RuleSet", "list_rules", "load_rules"]
+__all__ = [
+    "DEFAULT_RULES",
+    "CompiledIndicatorRule",
+    "RuleSet",
+    "group_key",
+    "list_rules",
+    "load_rules",
+]
 
 DEFAULT_RULES = "national-2020"
-MAX_EXPRESSION_LENGTH = 300
-MAX_CONSTANT = Decimal(1_000_000)
-# A formula whose value at ordinary inputs exceeds this is refused: scores are small numbers.
-MAX_MAGNITUDE = Decimal(1_000_000_000)
 MAX_RULE_BYTES = 256 * 1024
-
-
-def _floor(x: Decimal) -> Decimal:
-    return Decimal(math.floor(x))
-
-
-def _ceil(x: Decimal) -> Decimal:
-    return Decimal(math.ceil(x))
-
-
-_FUNCTIONS: dict[str, Any] = {"min": min, "max": max, "abs": abs, "floor": _floor, "ceil": _ceil}
-_ALLOWED_NODES = (
-    ast.Expression,
-    ast.BinOp,
-    ast.UnaryOp,
-    ast.Compare,
-    ast.IfExp,
-    ast.BoolOp,
-    ast.Call,
-    ast.Name,
-    ast.Load,
-    ast.Constant,
-    ast.Add,
-    ast.Sub,
-    ast.Mult,
-    ast.Div,
-    ast.USub,
-    ast.UAdd,
-    ast.Lt,
-    ast.LtE,
-    ast.Gt,
-    ast.GtE,
-    ast.Eq,
-    ast.NotEq,
-    ast.And,
-    ast.Or,
-)
-_PROBES = (Decimal(0), Decimal("0.5"), Decimal(1), Decimal(2), Decimal(100))
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A compiled rule expression: ``weight * min(rate, 1)``.
-
-    Built once per rule set; :meth:`__call__` evaluates it with Decimal arguments.
-    """
-
-    text: str
-    names: frozenset[str]
-    _tree: ast.expr
-    _evaluator: SimpleEval
-    _memo: dict[tuple[tuple[str, Decimal], ...], Decimal] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    @classmethod
-    def compile(cls, text: str, names: frozenset[str], where: str, probe: bool = True) -> Formula:
-        """Parse and check ``text``; only ``names`` and min/max/abs/floor/ceil are allowed.
-
-        :raises RuleSetError: naming ``where`` and what was wrong.
-        """
-        if len(text) > MAX_EXPRESSION_LENGTH:
-            raise RuleSetError(
-                f"expression longer than {MAX_EXPRESSION_LENGTH} characters", path=where
-            )
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except SyntaxError as exc:
-            raise RuleSetError(f"invalid expression {text!r}: {exc.msg}", path=where) from None
-        allowed = ", ".join(sorted(_FUNCTIONS))
-        for node in ast.walk(tree):
-            if not isinstance(node, _ALLOWED_NODES):
-                raise RuleSetError(
-                    f"{type(node).__name__} is not allowed in an expression ({text!r})",
-                    path=where,
-                    expected=f"arithmetic, comparisons, {allowed} and the declared names",
-                )
-            if isinstance(node, ast.Call) and not (
-                isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS and not node.keywords
-            ):
-                raise RuleSetError(f"only {allowed} may be called ({text!r})", path=where)
-            if isinstance(node, ast.Name) and node.id not in names and node.id not in _FUNCTIONS:
-                import difflib
-
-                close = difflib.get_close_matches(node.id, sorted(names), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise RuleSetError(
-                    f"unknown name {node.id!r} in {text!r}{hint}",
-                    path=where,
-                    expected=", ".join(sorted(names)),
-                )
-            if isinstance(node, ast.Constant):
-                if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                    raise RuleSetError(f"only numbers may appear in {text!r}", path=where)
-                # Exact decimals: 0.5 in a rule file means Decimal("0.5"), not a binary float.
-                literal = ast.get_source_segment(text.strip(), node) or repr(node.value)
-                exact = Decimal(literal)
-                node.value = exact  # type: ignore[assignment]  # simpleeval returns it as is
-                if abs(exact) > MAX_CONSTANT:
-                    raise RuleSetError(
-                        f"constant {literal} exceeds {MAX_CONSTANT} in {text!r}", path=where
-                    )
-        evaluator = SimpleEval(functions=dict(_FUNCTIONS))
-        formula = cls(text, names, tree.body, evaluator)
-        if probe:  # a rule set read back from the cache passed its probes when first read
-            formula._probe(where)
-        return formula
-
-    def _probe(self, where: str) -> None:
-        """Evaluate at ordinary inputs: a product of huge constants is refused now, not later."""
-        for probe in _PROBES:
-            try:
-                value = self(**dict.fromkeys(self.names, probe))
-            except (ArithmeticError, TypeError, ValueError):
-                continue  # division by zero at a probe point is the engine's to guard
-            if abs(value) > MAX_MAGNITUDE:
-                raise RuleSetError(
-                    f"{self.text!r} reaches {value:.3g} at ordinary inputs",
-                    path=where,
-                    expected=f"values below {MAX_MAGNITUDE}",
-                )
-
-    def __call__(self, **values: Decimal) -> Decimal:
-        """Evaluate with the given names bound (each distinct set of values once)."""
-        key = tuple(sorted(values.items()))
-        hit = self._memo.get(key)
-        if hit is None:
-            self._evaluator.names = values
-            result = self._evaluator.eval(self.text, previously_parsed=self._tree)
-            hit = Decimal(result) if not isinstance(result, Decimal) else result
-            if len(self._memo) >= 10_000:
-                self._memo.clear()
-            self._memo[key] = hit
-        return hit
-
+# How many loaded rule sets are kept (by file); a program cycling through more reloads them.
+MAX_LOADED = 64
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 _ROUNDING_MODES = {
     "half_up": ROUND_HALF_UP,
@@ -184,250 +58,12 @@ _ROUNDING_MODES = {
     "up": ROUND_UP,
 }
 
-# --------------------------------------------------------------------------------------------
-# The file format (pydantic models of the YAML)
-
-
-class _Strict(BaseModel):
-    # Schemas are built on first validation, not at import: a rule set found in the cache
-    # (see _cached_spec) is never validated again, and the command line starts faster.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Source(_Strict):
-    """A document a rule set cites."""
-
-    id: str
-    title: str
-    url: str | None = None
-    note: str | None = None
-
-
-class Weights(_Strict):
-    """First-level weights and the execution weight; together they add up to ``total``."""
-
-    total: Decimal = Decimal(100)
-    execution: Decimal = Decimal(10)
-    level1: dict[str, Decimal] = Field(default_factory=dict)
-    source: str | None = None
-
-
-class Execution(_Strict):
-    """Budget execution (预算执行率): the rate's rounding, the score formula, and the rate
-    below which the form must explain itself."""
-
-    rate_places: int = 4
-    score: str = "weight * min(rate, 1)"
-    low_threshold: Decimal = Decimal("0.9")
-    source: str | None = None
-
-
-class Quantitative(_Strict):
-    """Achievement of a missed quantitative target, by direction, and the score."""
-
-    higher: str = "actual / target"
-    lower: str = "target / actual"
-    equal: str = "min(actual, target) / max(actual, target)"
-    score: str = "weight * min(achievement, 1)"
-    source: str | None = None
-
-
-class Band(_Strict):
-    """A qualitative band: completions in [low, high] (ends as declared) get ``status``."""
-
-    name: str
-    low: Decimal
-    high: Decimal
-    include_low: bool = True
-    include_high: bool = True
-    status: Literal["met", "partly_met", "missed"]
-
-
-class Qualitative(_Strict):
-    """Qualitative (定性) indicators: bands, completion words and the score formula."""
-
-    score: str = "weight * min(completion, 1)"
-    bands: tuple[Band, ...] = ()
-    words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
-    source: str | None = None
-
-
-class Rounding(_Strict):
-    """How printed scores are rounded: places and mode (四舍五入 is ``half_up``)."""
-
-    places: int = 2
-    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
-
-
-class DirectionHints(_Strict):
-    """Name patterns (regular expressions) for targets printed without a comparator."""
-
-    lower: tuple[str, ...] = ()
-    source: str | None = None
-
-
-class Structure(_Strict):
-    """Which second-level groups (二级指标) belong under which first-level block, and which
-    a project form must have."""
-
-    level1: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    required: tuple[str, ...] = ()
-    source: str | None = None
-
-
-class UnitNames(_Strict):
-    """Name patterns (regular expressions) that say what an indicator measures."""
-
-    percent: tuple[str, ...] = ()
-    count: tuple[str, ...] = ()
-    time: tuple[str, ...] = ()
-
-
-class TargetTables(_Strict):
-    """Checks of target tables (绩效目标表): the spending plan's expected pace."""
-
-    mid_year: str = "6月底"
-    mid_year_share: Decimal = Decimal("0.5")
-    source: str | None = None
-
-
-class ScoreBand(_Strict):
-    """One row of a score table: values in [low, high) (edges as declared) score ``points``
-    (absolute) or ``share`` of the weight.  ``low``/``high`` left out are unbounded."""
-
-    low: Decimal | None = None
-    high: Decimal | None = None
-    include_low: bool = True
-    include_high: bool = False
-    points: Decimal | None = None
-    share: Decimal | None = None
-
-    @model_validator(mode="after")
-    def _one_award(self) -> ScoreBand:
-        if (self.points is None) == (self.share is None):
-            raise ValueError("a band gives either points or share, not both or neither")
-        return self
-
-    def holds(self, value: Decimal) -> bool:
-        """True when ``value`` falls in this band."""
-        above = self.low is None or value > self.low or (self.include_low and value == self.low)
-        below = self.high is None or value < self.high or (self.include_high and value == self.high)
-        return above and below
-
-    def describe(self) -> str:
-        """``[0.8, 0.9)`` style."""
-        left = "(-∞" if self.low is None else ("[" if self.include_low else "(") + str(self.low)
-        right = "+∞)" if self.high is None else str(self.high) + ("]" if self.include_high else ")")
-        return f"{left}, {right}"
-
-
-class Domain(_Strict):
-    """The values a score table must cover, without gap or overlap."""
-
-    low: Decimal | None = Decimal(0)
-    high: Decimal | None = None
-
-
-class IndicatorRule(_Strict):
-    """Scoring for the indicators whose name matches ``match`` (a regular expression), in
-    place of the general quantitative rule: a ``score`` formula or a table of ``bands`` over
-    the value of ``measure``.  Names: ``actual``, ``target``, ``achievement``, ``weight``;
-    ``actual`` and ``target`` are in ``unit`` (``天``, ``%``, ``万元``) when one is given, else in
-    base units (fractions for percentages)."""
-
-    name: str
-    match: str
-    source: str | None = None
-    direction: Literal["higher", "lower", "equal"] | None = None
-    unit: str | None = None
-    score: str | None = None
-    measure: str = "actual"
-    domain: Domain = Domain()
-    bands: tuple[ScoreBand, ...] = ()
-
-    @model_validator(mode="after")
-    def _one_method(self) -> IndicatorRule:
-        if (self.score is None) == (not self.bands):
-            raise ValueError("an indicator rule has either a score formula or bands")
-        return self
-
-
-class GradeBand(_Strict):
-    """A grade of the total: totals from ``low`` up (to the next grade) get ``name``."""
-
-    name: str
-    low: Decimal
-
-
-class Expect(_Strict):
-    """What a rule-set test case expects; only the keys given are checked."""
-
-    total: Decimal | None = None
-    grade: str | None = None
-    execution_rate: Decimal | None = None
-    execution_score: Decimal | None = None
-    scores: tuple[Decimal | None, ...] | None = None
-    statuses: tuple[str, ...] | None = None
-    flags: tuple[str, ...] | None = None
-    no_flags: tuple[str, ...] | None = None
-
-
-class RuleTest(_Strict):
-    """A case a rule set carries: a form fragment and what scoring it must give."""
-
-    name: str
-    source: str | None = None
-    form: dict[str, Any]
-    expect: Expect
-
-
-class RuleFile(_Strict):
-    """The YAML document of a rule set."""
-
-    schema_: str | None = Field(default=None, alias="$schema")
-    name: str
-    title: str
-    extends: str | None = None
-    sources: tuple[Source, ...] = ()
-    weights: Weights = Weights()
-    execution: Execution = Execution()
-    quantitative: Quantitative = Quantitative()
-    qualitative: Qualitative = Qualitative()
-    not_applicable: Literal["full", "zero", "rescale"] = "full"
-    rounding: Rounding = Rounding()
-    tolerance: Decimal = Decimal("0.01")
-    direction_hints: DirectionHints = DirectionHints()
-    unit_names: UnitNames = UnitNames()
-    structure: Structure = Structure()
-    over_achievement: Decimal | None = Decimal("1.2")
-    indicator_rules: tuple[IndicatorRule, ...] = ()
-    targets: TargetTables = TargetTables()
-    grades: tuple[GradeBand, ...] = ()
-    severity: dict[str, Severity] = Field(default_factory=dict)
-    tests: tuple[RuleTest, ...] = ()
-
-    @field_validator("severity")
-    @classmethod
-    def _known_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
-        for code in value:
-            if code not in CATALOGUE:
-                import difflib
-
-                close = difflib.get_close_matches(code, list(CATALOGUE), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValueError(f"unknown flag code {code!r}{hint}")
-        return value
-
-
-# --------------------------------------------------------------------------------------------
-# The compiled rule set
-
 
 @dataclass(frozen=True)
 class CompiledIndicatorRule:
-    """An :class:`IndicatorRule` with its pattern and formulas compiled."""
+    """An :class:`~perfscore.rulefile.IndicatorRule` with its pattern and formulas compiled."""
 
-    spec: IndicatorRule
+    spec: Any  # rulefile.IndicatorRule
     pattern: re.Pattern[str]
     score: Formula | None
     measure: Formula
@@ -438,7 +74,10 @@ class CompiledIndicatorRule:
         return base / self.unit.factor if self.unit is not None else base
 
     def points(self, weight: Decimal, **values: Decimal) -> tuple[Decimal, str]:
-        """The raw score for ``values`` and a line saying how it was reached."""
+        """The raw score for ``values`` and a line saying how it was reached.
+
+        :raises FormulaError: a formula failed at these values.
+        """
         if self.score is not None:
             raw = self.score(weight=weight, **values)
             return raw, f"{self.spec.name}: {self.score.text}"
@@ -455,8 +94,12 @@ _RULE_NAMES = frozenset({"weight", "actual", "target", "achievement"})
 
 @dataclass(frozen=True)
 class RuleSet:
-    """A loaded, validated and compiled rule set.  Immutable; safe to share between threads
-    that do not evaluate the same formula at once (each process builds its own)."""
+    """A loaded, validated and compiled rule set.
+
+    Immutable and safe to share between threads: formulas take their inputs per call, and the
+    only thing that changes is :attr:`memo`, bounded tables of answers keyed by their complete
+    input.
+    """
 
     name: str
     title: str
@@ -473,8 +116,7 @@ class RuleSet:
     unit_name: dict[str, re.Pattern[str]]
     quantum: Decimal
     rounding_mode: str
-    # Answers worked out once per distinct input (group names, indicator names, judgements).
-    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    memo: Memo = field(default_factory=Memo, compare=False, hash=False, repr=False)
 
     @property
     def weights(self) -> Weights:
@@ -496,49 +138,60 @@ class RuleSet:
 
     def measures(self, name: str) -> str | None:
         """What an indicator's name says it measures: ``percent``, ``count``, ``time``."""
-        memo = self._memo.setdefault("measures", {})
-        if name not in memo:
-            memo[name] = next(
-                (dim for dim, pattern in self.unit_name.items() if pattern.search(name)), None
+        table = self.memo.table("measures")
+        found = table.get(name)
+        if found is None:
+            found = table.put(
+                name,
+                next((dim for dim, p in self.unit_name.items() if p.search(name)), ""),
             )
-        return memo[name]  # type: ignore[no-any-return]
+        return found or None
 
     def rule_for(self, name: str) -> CompiledIndicatorRule | None:
         """The first indicator rule whose pattern matches ``name``."""
         if not self.indicator_rules:
             return None
-        memo = self._memo.setdefault("rule_for", {})
-        if name not in memo:
-            memo[name] = next((r for r in self.indicator_rules if r.pattern.search(name)), None)
-        return memo[name]  # type: ignore[no-any-return]
+        table = self.memo.table("rule_for")
+        found = table.get(name)
+        if found is None:
+            found = table.put(
+                name, next((r for r in self.indicator_rules if r.pattern.search(name)), False)
+            )
+        return found or None
 
     def level1_of(self, level2: str | None) -> str | None:
         """The first-level block a second-level group belongs to, or ``None`` if unknown."""
-        memo = self._memo.setdefault("level1_of", {})
-        if level2 not in memo:
-            key = _group_key(level2)
-            memo[level2] = next(
-                (
-                    level1
-                    for level1, groups in self.spec.structure.level1.items()
-                    if key and any(_group_key(g) == key for g in groups)
+        table = self.memo.table("level1_of")
+        found = table.get(level2)
+        if found is None:
+            key = group_key(level2)
+            found = table.put(
+                level2,
+                next(
+                    (
+                        level1
+                        for level1, groups in self.spec.structure.level1.items()
+                        if key and any(group_key(g) == key for g in groups)
+                    ),
+                    "",
                 ),
-                None,
             )
-        return memo[level2]  # type: ignore[no-any-return]
+        return found or None
 
     def level1_key(self, label: str | None) -> str | None:
         """The rule set's name for a printed first-level label (``产出指标 (50分)`` → 产出指标)."""
-        memo = self._memo.setdefault("level1_key", {})
-        if label not in memo:
-            key = _group_key(label)
+        table = self.memo.table("level1_key")
+        found = table.get(label)
+        if found is None:
+            key = group_key(label)
             names = list(self.spec.structure.level1) or [
                 part for name in self.spec.weights.level1 for part in name.split("+")
             ]
-            memo[label] = (
-                next((name for name in names if _group_key(name) in key), None) if key else None
+            found = table.put(
+                label,
+                next((name for name in names if group_key(name) in key), "") if key else "",
             )
-        return memo[label]  # type: ignore[no-any-return]
+        return found or None
 
     def band(self, completion: Decimal) -> Band | None:
         """The qualitative band holding ``completion`` (a fraction), or ``None``."""
@@ -551,18 +204,13 @@ class RuleSet:
 
     def grade(self, total: Decimal) -> str | None:
         """The grade of a total (优/良/中/差), or ``None`` when the rule set has no grades."""
-        grades = self._memo.get("grades")
-        if grades is None:
-            grades = self._memo["grades"] = sorted(
-                self.spec.grades, key=lambda g: g.low, reverse=True
-            )
-        for grade in grades:
+        for grade in sorted(self.spec.grades, key=lambda g: g.low, reverse=True):
             if total >= grade.low:
-                return str(grade.name)
+                return grade.name
         return None
 
 
-def _group_key(label: str | None) -> str:
+def group_key(label: str | None) -> str:
     """产出指标 (50分) → 产出; 服务对象满意度指标 → 服务对象满意度."""
     if not label:
         return ""
@@ -570,69 +218,28 @@ def _group_key(label: str | None) -> str:
     return text.removesuffix("指标")
 
 
-Edge = tuple[Decimal | None, bool]  # a band edge and whether the band includes it
-
-
-def check_coverage(
-    edges: Sequence[tuple[Edge, Edge]], domain: tuple[Decimal | None, Decimal | None]
-) -> str | None:
-    """Whether bands (each a (low, high) pair of edges) cover ``domain`` exactly once.
-
-    Returns a sentence describing the first gap or overlap, or ``None``.
-    """
-    if not edges:
-        return None
-    inf = Decimal("Infinity")
-    ordered = sorted(edges, key=lambda e: (-inf if e[0][0] is None else e[0][0], not e[0][1]))
-    start, end = domain
-    first_low = ordered[0][0]
-    if first_low[0] is not None and (start is None or first_low[0] > start):
-        return (
-            f"nothing covers values from {start if start is not None else '-∞'} to {first_low[0]}"
-        )
-    if first_low[0] is not None and first_low[0] == start and not first_low[1]:
-        return f"nothing covers {start} itself"
-    for (_, high), (low, _) in itertools.pairwise(ordered):
-        if high[0] is None:
-            return "a band open to +∞ is followed by another band (overlap)"
-        if low[0] is None or low[0] < high[0]:
-            return f"bands overlap below {high[0]}"
-        if low[0] > high[0]:
-            return f"gap between {high[0]} and {low[0]}"
-        if high[1] and low[1]:
-            return f"bands overlap at {high[0]} (both include it)"
-        if not high[1] and not low[1]:
-            return f"gap at {high[0]} (neither band includes it)"
-    last_high = ordered[-1][1]
-    if end is None and last_high[0] is not None:
-        return f"nothing covers values above {last_high[0]}"
-    if end is not None and last_high[0] is not None:
-        if last_high[0] < end:
-            return f"nothing covers values from {last_high[0]} to {end}"
-        if last_high[0] == end and not last_high[1]:
-            return f"nothing covers {end} itself"
-    return None
-
-
 Positions = dict[tuple[str, ...], tuple[str, int, int]]
 
 
-def _compile(
-    spec: RuleFile, source_file: str | None, positions: Positions, probe: bool = True
-) -> RuleSet:
-    def fail(message: str, where: str, expected: str | None = None) -> RuleSetError:
+def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> RuleSet:
+    def locate(where: str) -> tuple[str, int | None, int | None]:
         path = tuple(where.split("."))
-        file, line, column = next(
+        return next(
             (positions[path[:i]] for i in range(len(path), 0, -1) if path[:i] in positions),
             (source_file or "", None, None),
         )
+
+    def fail(message: str, where: str, expected: str | None = None) -> RuleSetError:
+        file, line, column = locate(where)
         return RuleSetError(
             message, source=file or None, path=where, line=line, column=column, expected=expected
         )
 
     def formula(text: str, names: frozenset[str] | set[str], where: str) -> Formula:
+        file, line, _ = locate(where)
+        origin = f"{file}:{line} {where}" if file and line else where
         try:
-            return Formula.compile(text, frozenset(names), where, probe)
+            return Formula.compile(text, frozenset(names), where, origin=origin)
         except RuleSetError as exc:
             raise fail(exc.message, where, exc.expected) from None
 
@@ -711,21 +318,88 @@ def _compile(
 
 
 # --------------------------------------------------------------------------------------------
-# Loading
+# Finding and reading rule files
 
 
-def _shipped_dir() -> Path:
+@cache
+def shipped_dir() -> Path:
+    """Where the shipped rule sets are: beside the installed package, or ``rules/`` at the top
+    of a source checkout."""
     here = Path(__file__).resolve().parent
-    packaged = here / "rules"  # installed: perfscore/rules beside this module
+    packaged = here / "rules"
     if packaged.is_dir():
         return packaged
-    # A source checkout: rules/ sits at the top of the repository.
     return here.parents[1] / "rules"
 
 
 def list_rules() -> list[str]:
     """Names of the shipped rule sets."""
-    return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def _is_path(text: str) -> bool:
+    """Text that names a file rather than a shipped rule set."""
+    return text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text
+
+
+def _shipped(name: str, **where: Any) -> Path:
+    path = shipped_dir() / f"{name}.yaml"
+    if _NAME.fullmatch(name) and path.is_file():
+        return path
+    raise RuleSetError(
+        f"no shipped rule set named {name!r}{did_you_mean(name, list_rules())}"
+        + ("; a rule file is named by its path, e.g. ./my-rules.yaml" if "." not in name else ""),
+        expected=", ".join(list_rules()),
+        **where,
+    )
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    """The file behind a shipped name or an explicit path; the working directory is read only
+    for an explicit relative path."""
+    if isinstance(name_or_path, Path) or _is_path(name_or_path):
+        return Path(name_or_path)
+    return _shipped(name_or_path)
+
+
+def _extended(parent: str, child: Path, positions: Positions) -> Path:
+    """The file an ``extends:`` names: a shipped rule set, or a ``.yaml`` file in the child's
+    own folder (or below it)."""
+    file, line, column = positions.get(("extends",), (str(child), None, None))
+    where: dict[str, Any] = {"source": file, "path": "extends", "line": line, "column": column}
+    if not _is_path(parent):
+        return _shipped(parent, **where)
+    folder = child.resolve().parent
+    path = (folder / parent).resolve()
+    if path.suffix not in {".yaml", ".yml"} or not path.is_relative_to(folder):
+        raise RuleSetError(
+            f"extends {parent!r} is outside the rule file's folder",
+            expected="a shipped rule set's name or a .yaml file beside the rule file",
+            **where,
+        )
+    return path
+
+
+def _read_text(path: Path) -> str:
+    """A rule file's text: only regular files, size checked before anything is read."""
+    source = str(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        reason = "no such rule file" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise RuleSetError(f"cannot read the rule file: {reason}", source=source) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise RuleSetError("not a regular file", source=source, expected="a .yaml rule file")
+    if info.st_size > MAX_RULE_BYTES:
+        raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_RULE_BYTES + 1)
+    except OSError as exc:
+        raise RuleSetError(f"cannot read the rule file: {exc.strerror}", source=source) from None
+    if len(raw) > MAX_RULE_BYTES:
+        raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
+    return raw.decode("utf-8", errors="replace")
 
 
 # libyaml's parser when the platform has it: rule files are read on every start.
@@ -752,13 +426,7 @@ def _refuse_aliases(text: str) -> None:
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleSetError(f"cannot read the rule file: {exc.strerror}", source=source) from None
-    if len(raw) > MAX_RULE_BYTES:
-        raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
-    text = raw.decode("utf-8", errors="replace")
+    text = _read_text(path)
     loader = _SafeLoader(text)
     try:
         _refuse_aliases(text)
@@ -772,6 +440,8 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise RuleSetError(f"invalid YAML: {exc}", source=source) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -812,52 +482,31 @@ def _merge(parent: Mapping[str, Any], child: Mapping[str, Any], depth: int = 0) 
     return out
 
 
-def _locate(name_or_path: str, relative_to: Path | None = None) -> Path:
-    path = Path(name_or_path)
-    if relative_to is not None and not path.is_absolute() and path.suffix in {".yaml", ".yml"}:
-        path = relative_to / path
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        return path
-    shipped = _shipped_dir() / f"{name_or_path}.yaml"
-    if shipped.exists():
-        return shipped
-    import difflib
+_Stamp = tuple[str, int, int, int]  # a file's path, inode, modification time and size
 
-    close = difflib.get_close_matches(name_or_path, list_rules(), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise RuleSetError(
-        f"no rule set named {name_or_path!r}{hint}", expected=", ".join(list_rules())
-    )
+
+def _stamp(path: str) -> _Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1, -1)
+    return (path, info.st_ino, info.st_mtime_ns, info.st_size)
 
 
 def _resolve(
-    path: Path, seen: tuple[str, ...], chain: list[_Stamp] | None = None
+    path: Path, seen: tuple[str, ...], chain: list[_Stamp]
 ) -> tuple[dict[str, Any], Positions]:
-    """Read a rule file and the files it extends, merged; ``chain`` collects each file's
-    stamp (for the cache)."""
+    """Read a rule file and the files it extends, merged; ``chain`` collects each file's stamp
+    so a later load can tell whether any of them changed."""
     key = str(path.resolve())
     if key in seen:
         cycle = " → ".join(Path(p).name for p in (*seen, key))
         raise RuleSetError(f"rule sets extend each other in a cycle: {cycle}", source=str(path))
-    if not path.exists():
-        raise RuleSetError("no such rule file", source=str(path))
+    chain.append(_stamp(key))
     data, positions = _read_yaml(path)
-    if chain is not None:
-        chain.append(_stamp(key))
     parent = data.get("extends")
     if parent:
-        try:
-            parent_path = _locate(str(parent), path.parent)
-        except RuleSetError as exc:
-            file, line, column = positions.get(("extends",), (str(path), None, None))
-            raise RuleSetError(
-                exc.message,
-                source=file,
-                path="extends",
-                line=line,
-                column=column,
-                expected=exc.expected,
-            ) from None
+        parent_path = _extended(str(parent), path, positions)
         base, base_positions = _resolve(parent_path, (*seen, key), chain)
         base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
         data = _merge(base, data)
@@ -865,100 +514,7 @@ def _resolve(
     return data, positions
 
 
-def _cache_dir() -> Path | None:
-    """Where validated rule sets are kept between runs (``PERFSCORE_CACHE``, else the user's
-    cache directory); ``PERFSCORE_CACHE=off`` turns the cache off."""
-    configured = os.environ.get("PERFSCORE_CACHE")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "perfscore"
-
-
-_Stamp = tuple[str, int, int]  # a file's path, modification time and size
-
-
-def _stamp(path: str) -> _Stamp:
-    info = os.stat(path)
-    return (path, info.st_mtime_ns, info.st_size)
-
-
-def _cache_file(path: Path) -> tuple[Path, str] | None:
-    """Where a rule set's validated form is kept, and the key the entry must carry."""
-    directory = _cache_dir()
-    if directory is None:
-        return None
-    import zlib
-
-    import pydantic
-
-    from perfscore import __version__
-
-    # The models' own source is part of the key: a changed model never reads an old pickle.
-    identity = (str(path), __version__, _stamp(__file__), pydantic.VERSION, sys.version_info[:2])
-    key = repr(identity)
-    # A short checksum names the file; the full key inside it settles any collision.
-    return directory / f"rules-{zlib.crc32(key.encode()):08x}.pickle", key
-
-
-def _cached_spec(cache: tuple[Path, str] | None) -> tuple[RuleFile, Positions] | None:
-    """A rule set validated on an earlier run, if none of the files it was read from has
-    changed since: reading and validating are the slowest part of starting up."""
-    if cache is None:
-        return None
-    import pickle
-
-    file, key = cache
-    try:
-        with file.open("rb") as f:
-            entry = pickle.load(f)  # written by _store_spec below, from validated data
-        stored_key, chain, spec, positions = entry
-        if (
-            stored_key == key
-            and isinstance(spec, RuleFile)
-            and all(_stamp(stamp[0]) == tuple(stamp) for stamp in chain)
-        ):
-            return spec, positions
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-    ):
-        pass
-    return None
-
-
-def _store_spec(
-    spec: RuleFile, positions: Positions, chain: list[_Stamp], cache: tuple[Path, str] | None
-) -> None:
-    if cache is None:
-        return
-    import pickle
-
-    file, key = cache
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        scratch = file.with_suffix(f".{os.getpid()}.tmp")
-        with scratch.open("wb") as f:
-            pickle.dump((key, chain, spec, positions), f, protocol=pickle.HIGHEST_PROTOCOL)
-        scratch.replace(file)
-    except OSError:
-        pass  # a read-only home directory only costs the next start a validation
-
-
-@lru_cache(maxsize=64)
-def _load(key: str) -> RuleSet:
-    path = Path(key)
-    cache_file = _cache_file(path)
-    cached = _cached_spec(cache_file)
-    if cached is not None:
-        return _compile(cached[0], str(path), cached[1], probe=False)
+def _load(path: Path) -> tuple[RuleSet, tuple[_Stamp, ...]]:
     chain: list[_Stamp] = []
     data, positions = _resolve(path, (), chain)
     try:
@@ -973,12 +529,11 @@ def _load(key: str) -> RuleSet:
             (positions[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in positions),
             (str(path), None, None),
         )
+        more = f" ({exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise RuleSetError(
-            message, source=file, path=".".join(loc), line=line, column=column
+            message + more, source=file, path=".".join(loc), line=line, column=column
         ) from None
-    ruleset = _compile(spec, str(path), positions)
-    _store_spec(spec, positions, chain, cache_file)  # only rule sets that compile are kept
-    return ruleset
+    return _compile(spec, str(path), positions), tuple(chain)
 
 
 def _suggest_key(loc: tuple[str, ...]) -> str:
@@ -987,34 +542,53 @@ def _suggest_key(loc: tuple[str, ...]) -> str:
     for part in loc[:-1]:
         if part.isdigit():
             continue
-        field = model.model_fields.get(part)
-        if field is None:
+        found = model.model_fields.get(part)
+        if found is None:
             break
-        inner = field.annotation
+        inner = found.annotation
         for candidate in getattr(inner, "__args__", ()) or (inner,):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 model = candidate
                 break
-    known = [f.alias or name for name, f in model.model_fields.items()]
-    import difflib
+    return did_you_mean(loc[-1], [f.alias or name for name, f in model.model_fields.items()])
 
-    close = difflib.get_close_matches(loc[-1], known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+
+class _Loaded:
+    """Rule sets loaded so far, by resolved file, each with the stamps of the files it was
+    read from: a changed file is read again, and at most ``MAX_LOADED`` are kept."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[RuleSet, tuple[_Stamp, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> RuleSet:
+        key = str(path.resolve())
+        entry = self._entries.get(key)
+        if entry is not None and all(_stamp(s[0]) == s for s in entry[1]):
+            return entry[0]
+        with self._lock:  # one thread reads a file; the others wait for its rule set
+            entry = self._entries.get(key)
+            if entry is None or not all(_stamp(s[0]) == s for s in entry[1]):
+                entry = _load(Path(key))
+                self._entries.pop(key, None)
+                if len(self._entries) >= MAX_LOADED:
+                    self._entries.pop(next(iter(self._entries)))
+                self._entries[key] = entry
+        return entry[0]
+
+
+_LOADED = _Loaded()
 
 
 def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
     """Load a shipped rule set by name (``"national-2020"``) or a rule file by path.
 
-    Loaded rule sets are cached: the same name returns the same compiled object.
+    A name is looked up among the shipped rule sets only; a file is named by its path
+    (``Path("my.yaml")``, ``"./my.yaml"``, ``"rules/my.yaml"``).  The same file returns the same
+    compiled object until the file (or one it extends) changes.
 
     :raises RuleSetError: naming the file, the key, the line and column that are wrong.
     """
     if isinstance(name_or_path, RuleSet):
         return name_or_path
-    return _load(_cache_key(str(name_or_path)))
-
-
-@lru_cache(maxsize=256)
-def _cache_key(name_or_path: str) -> str:
-    """The resolved file of a name or path, looked up on disk once."""
-    return str(_locate(name_or_path).resolve())
+    return _LOADED.get(_locate(name_or_path))

@@ -570,3 +570,7 @@ def parse_value(text: str) -> Value:
     if not isinstance(text, str):
         raise ValueTextError(f"parse_value expects a string, got {type(text).__name__}")
     return _parse(text)
+
+
+#: A Decimal as a person writes it (``Decimal("4.90")`` → ``"4.9"``); shared with the reports.
+plain = _plain

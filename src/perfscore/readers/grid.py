@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from perfscore.values import _plain
+from perfscore.values import plain
 
 __all__ = ["GridForm", "forms_from_grid"]
 
@@ -398,8 +398,8 @@ def _spread_block_points(
             continue
         share = (points / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
         for i in range(first, last):
-            indicators[i]["weight"] = _plain(share)
-        indicators[last - 1]["weight"] = _plain(points - share * (count - 1))
+            indicators[i]["weight"] = plain(share)
+        indicators[last - 1]["weight"] = plain(points - share * (count - 1))
         form.notes.append(
             (
                 f"indicators[{first}].weight",

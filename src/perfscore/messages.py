@@ -1,0 +1,78 @@
+"""Wording shared by the engine and the reports: numbers as printed on a form, statuses, and
+the choice between Chinese and English — the one place a message picks its language."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from perfscore.values import plain
+
+__all__ = [
+    "STATUS_EN",
+    "STATUS_ZH",
+    "num",
+    "percent",
+    "plain",
+    "rounding_note",
+    "say",
+    "status",
+    "substitute",
+]
+
+STATUS_EN = {
+    "met": "met",
+    "partly_met": "partly met",
+    "missed": "missed",
+    "not_applicable": "not applicable",
+    "not_judged": "not judged",
+}
+STATUS_ZH = {
+    "met": "达成",
+    "partly_met": "部分达成",
+    "missed": "未达成",
+    "not_applicable": "不适用",
+    "not_judged": "无法判断",
+}
+
+
+def num(value: Decimal | None) -> str:
+    """A Decimal as printed on a form: no exponent, no trailing zeros; ``""`` for None."""
+    return "" if value is None else plain(value)
+
+
+def percent(fraction: Decimal | None) -> str:
+    """0.9686 → ``96.86%``; ``""`` for None."""
+    if fraction is None:
+        return ""
+    return f"{plain((fraction * 100).quantize(Decimal('0.01')))}%"
+
+
+def say(lang: str | bool, zh: str, en: str) -> str:
+    """The Chinese or the English text; ``lang`` is ``"zh"``/``"en"`` or whether it is English."""
+    return en if lang is True or lang == "en" else zh
+
+
+_NAME = re.compile(r"\b[a-z_]+\b")
+
+
+def substitute(text: str, **values: str) -> str:
+    """A formula with its inputs shown: ``target / actual`` with target=98%, actual=100% →
+    ``98% / 100%``; ``*`` is printed as ``×``."""
+    shown = _NAME.sub(lambda m: values.get(m.group(0), m.group(0)), text)
+    return shown.replace(" * ", " × ")
+
+
+def status(value: str, lang: str) -> str:
+    """An indicator status in the report's language."""
+    return STATUS_EN[value] if lang == "en" else STATUS_ZH[value]
+
+
+_MODE_ZH = {"half_up": "四舍五入"}
+
+
+def rounding_note(en: bool, raw: Decimal, score: Decimal, mode: str, places: int) -> str:
+    """The trace line of a rounding step: ``四舍五入到 2 位小数：4.9 → 4.90``."""
+    if en:
+        return f"rounded {mode.replace('_', '-')} to {places} places: {plain(raw)} → {score}"
+    return f"{_MODE_ZH.get(mode, mode)}到 {places} 位小数：{plain(raw)} → {score}"

@@ -1,0 +1,188 @@
+"""What an evaluation returns: one :class:`IndicatorResult` per row, the
+:class:`ExecutionResult` of the budget, and the :class:`EvaluationResult` holding them with the
+total and the flags.  Every result converts to JSON-ready data with ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from perfscore.flags import Flag
+from perfscore.form import Form, Indicator
+from perfscore.messages import num, percent, plain, rounding_note, say, substitute
+from perfscore.values import Comparison, Compound, FreeText, Grade, Op, Quantity, Range, Value
+
+__all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
+
+Status = Literal["met", "partly_met", "missed", "not_applicable", "not_judged"]
+
+
+class IndicatorResult(NamedTuple):
+    """One indicator, judged and scored.
+
+    ``achievement`` is a Decimal fraction (1 when met) or ``None`` where the engine could not
+    compare; ``score`` is ``None`` where the form prints no weight; ``trace`` lists the steps
+    behind the numbers in plain words.
+    """
+
+    index: int  # type: ignore[assignment]  # the row's position; tuple.index is not needed
+    indicator: Indicator
+    target: Value | None
+    actual: Value | None
+    status: Status
+    achievement: Decimal | None
+    weight: Decimal | None
+    score: Decimal | None
+    reported_score: Decimal | None
+    direction: Op | None = None
+    trace: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """三级指标 name."""
+        return self.indicator.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "index": self.index,
+            "level1": self.indicator.level1,
+            "level2": self.indicator.level2,
+            "name": self.indicator.name,
+            "target": value_dict(self.target),
+            "actual": value_dict(self.actual),
+            "direction": str(self.direction) if self.direction else None,
+            "status": self.status,
+            "achievement": _str(self.achievement),
+            "weight": _str(self.weight),
+            "score": _str(self.score),
+            "reported_score": _str(self.reported_score),
+            "trace": list(self.trace),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionResult:
+    """预算执行情况: budget, executed, the rate (a Decimal fraction) and its score."""
+
+    budget: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    reported_rate: Decimal | None
+    weight: Decimal
+    score: Decimal | None
+    reported_score: Decimal | None
+    # What the trace is written from; the words are produced only when someone reads them.
+    _steps: tuple[Any, ...] | None = None
+
+    @property
+    def trace(self) -> tuple[str, ...]:
+        """The steps behind the rate and the score, in plain words."""
+        if self._steps is None or self.rate is None or self.score is None:
+            return ()
+        exact, raw, formula, rounding, en = self._steps
+        quotient = plain(exact.quantize(Decimal("1e-6")))
+        shown = substitute(formula, weight=plain(self.weight), rate=plain(self.rate))
+        return (
+            say(en, "执行率", "execution rate")
+            + f" = {num(self.executed)} / {num(self.budget)} = {quotient}"
+            + say(en, f"，取 {percent(self.rate)}", f", taken as {percent(self.rate)}"),
+            say(en, "得分", "score") + f" = {formula} = {shown} = {plain(raw)}",
+            rounding_note(en, raw, self.score, rounding.mode, rounding.places),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; Decimals as strings."""
+        return {
+            "budget": _str(self.budget),
+            "executed": _str(self.executed),
+            "rate": _str(self.rate),
+            "reported_rate": _str(self.reported_rate),
+            "weight": _str(self.weight),
+            "score": _str(self.score),
+            "reported_score": _str(self.reported_score),
+            "trace": list(self.trace),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult:
+    """What :func:`evaluate` returns: every indicator, the execution, the total and the flags."""
+
+    form: Form
+    rules: str
+    execution: ExecutionResult | None
+    indicators: tuple[IndicatorResult, ...]
+    total: Decimal | None
+    reported_total: Decimal | None
+    flags: tuple[Flag, ...]
+    source: str | None = None
+    grade: str | None = None
+
+    @property
+    def errors(self) -> tuple[Flag, ...]:
+        """Flags of severity ``error``."""
+        return tuple(f for f in self.flags if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Flag, ...]:
+        """Flags of severity ``warning``."""
+        return tuple(f for f in self.flags if f.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when no flag is an error."""
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of the whole result; Decimals as strings."""
+        return {
+            "source": self.source,
+            "project": self.form.project,
+            "code": self.form.code,
+            "year": self.form.year,
+            "unit": self.form.unit,
+            "rules": self.rules,
+            "execution": self.execution.to_dict() if self.execution else None,
+            "indicators": [i.to_dict() for i in self.indicators],
+            "total": _str(self.total),
+            "reported_total": _str(self.reported_total),
+            "grade": self.grade,
+            "ok": self.ok,
+            "flags": [f.to_dict() for f in self.flags],
+        }
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _quantity_dict(q: Quantity) -> dict[str, Any]:
+    return {"magnitude": str(q.magnitude), "unit": str(q.unit), "dimension": q.unit.dimension}
+
+
+def value_dict(value: Value | None) -> dict[str, Any] | None:
+    """A parsed value as JSON-ready data: its kind, printed text and what was read."""
+    if value is None:
+        return None
+    out: dict[str, Any] = {"kind": value.kind, "text": value.text}
+    if isinstance(value, Comparison):
+        out.update(op=str(value.op) if value.op else None, quantity=_quantity_dict(value.quantity))
+        if value.label:
+            out["label"] = value.label
+        if value.approximate:
+            out["approximate"] = True
+        if value.each:
+            out["each"] = True
+    elif isinstance(value, Range):
+        out.update(low=_quantity_dict(value.low), high=_quantity_dict(value.high))
+    elif isinstance(value, Grade):
+        out["band"] = str(value.band) if value.band else None
+    elif isinstance(value, Compound):
+        out["clauses"] = [value_dict(c) for c in value.clauses]
+    elif isinstance(value, FreeText):
+        out["reason"] = value.reason
+        out["reason_code"] = value.code
+    return out

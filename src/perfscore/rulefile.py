@@ -1,0 +1,312 @@
+"""The rule file: the YAML document of a rule set, as pydantic models.
+
+Each model is one section of the file (``weights``, ``execution``, ``quantitative`` …) and
+documents its keys; :class:`RuleFile` is the whole document.  Validation here checks shapes and
+values; :mod:`perfscore.rules` compiles a validated file into a :class:`~perfscore.rules.RuleSet`.
+``perfscore schema rules`` prints the JSON Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from perfscore.flags import CATALOGUE, Severity
+from perfscore.suggest import did_you_mean
+
+__all__ = [
+    "Band",
+    "DirectionHints",
+    "Domain",
+    "Execution",
+    "Expect",
+    "GradeBand",
+    "IndicatorRule",
+    "Qualitative",
+    "Quantitative",
+    "Rounding",
+    "RuleFile",
+    "RuleTest",
+    "ScoreBand",
+    "Source",
+    "Structure",
+    "TargetTables",
+    "UnitNames",
+    "Weights",
+    "check_coverage",
+]
+
+
+class _Strict(BaseModel):
+    # Schemas are built on first validation, not at import: a command that loads no rule file
+    # (``perfscore schema form``) never pays for them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Source(_Strict):
+    """A document a rule set cites."""
+
+    id: str
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+class Weights(_Strict):
+    """First-level weights and the execution weight; together they add up to ``total``."""
+
+    total: Decimal = Decimal(100)
+    execution: Decimal = Decimal(10)
+    level1: dict[str, Decimal] = Field(default_factory=dict)
+    source: str | None = None
+
+
+class Execution(_Strict):
+    """Budget execution (预算执行率): the rate's rounding, the score formula, and the rate
+    below which the form must explain itself."""
+
+    rate_places: int = 4
+    score: str = "weight * min(rate, 1)"
+    low_threshold: Decimal = Decimal("0.9")
+    source: str | None = None
+
+
+class Quantitative(_Strict):
+    """Achievement of a missed quantitative target, by direction, and the score."""
+
+    higher: str = "actual / target"
+    lower: str = "target / actual"
+    equal: str = "min(actual, target) / max(actual, target)"
+    score: str = "weight * min(achievement, 1)"
+    source: str | None = None
+
+
+class Band(_Strict):
+    """A qualitative band: completions in [low, high] (ends as declared) get ``status``."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+    include_low: bool = True
+    include_high: bool = True
+    status: Literal["met", "partly_met", "missed"]
+
+
+class Qualitative(_Strict):
+    """Qualitative (定性) indicators: bands, completion words and the score formula."""
+
+    score: str = "weight * min(completion, 1)"
+    bands: tuple[Band, ...] = ()
+    words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
+    source: str | None = None
+
+
+class Rounding(_Strict):
+    """How printed scores are rounded: places and mode (四舍五入 is ``half_up``)."""
+
+    places: int = Field(default=2, ge=0, le=6)
+    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+
+
+class DirectionHints(_Strict):
+    """Name patterns (regular expressions) for targets printed without a comparator."""
+
+    lower: tuple[str, ...] = ()
+    source: str | None = None
+
+
+class Structure(_Strict):
+    """Which second-level groups (二级指标) belong under which first-level block, and which
+    a project form must have."""
+
+    level1: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    source: str | None = None
+
+
+class UnitNames(_Strict):
+    """Name patterns (regular expressions) that say what an indicator measures."""
+
+    percent: tuple[str, ...] = ()
+    count: tuple[str, ...] = ()
+    time: tuple[str, ...] = ()
+
+
+class TargetTables(_Strict):
+    """Checks of target tables (绩效目标表): the spending plan's expected pace."""
+
+    mid_year: str = "6月底"
+    mid_year_share: Decimal = Decimal("0.5")
+    source: str | None = None
+
+
+class ScoreBand(_Strict):
+    """One row of a score table: values in [low, high) (edges as declared) score ``points``
+    (absolute) or ``share`` of the weight.  ``low``/``high`` left out are unbounded."""
+
+    low: Decimal | None = None
+    high: Decimal | None = None
+    include_low: bool = True
+    include_high: bool = False
+    points: Decimal | None = None
+    share: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_award(self) -> ScoreBand:
+        if (self.points is None) == (self.share is None):
+            raise ValueError("a band gives either points or share, not both or neither")
+        return self
+
+    def holds(self, value: Decimal) -> bool:
+        """True when ``value`` falls in this band."""
+        above = self.low is None or value > self.low or (self.include_low and value == self.low)
+        below = self.high is None or value < self.high or (self.include_high and value == self.high)
+        return above and below
+
+    def describe(self) -> str:
+        """``[0.8, 0.9)`` style."""
+        left = "(-∞" if self.low is None else ("[" if self.include_low else "(") + str(self.low)
+        right = "+∞)" if self.high is None else str(self.high) + ("]" if self.include_high else ")")
+        return f"{left}, {right}"
+
+
+class Domain(_Strict):
+    """The values a score table must cover, without gap or overlap."""
+
+    low: Decimal | None = Decimal(0)
+    high: Decimal | None = None
+
+
+class IndicatorRule(_Strict):
+    """Scoring for the indicators whose name matches ``match`` (a regular expression), in
+    place of the general quantitative rule: a ``score`` formula or a table of ``bands`` over
+    the value of ``measure``.  Names: ``actual``, ``target``, ``achievement``, ``weight``;
+    ``actual`` and ``target`` are in ``unit`` (``天``, ``%``, ``万元``) when one is given, else in
+    base units (fractions for percentages)."""
+
+    name: str
+    match: str
+    source: str | None = None
+    direction: Literal["higher", "lower", "equal"] | None = None
+    unit: str | None = None
+    score: str | None = None
+    measure: str = "actual"
+    domain: Domain = Domain()
+    bands: tuple[ScoreBand, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_method(self) -> IndicatorRule:
+        if (self.score is None) == (not self.bands):
+            raise ValueError("an indicator rule has either a score formula or bands")
+        return self
+
+
+class GradeBand(_Strict):
+    """A grade of the total: totals from ``low`` up (to the next grade) get ``name``."""
+
+    name: str
+    low: Decimal
+
+
+class Expect(_Strict):
+    """What a rule-set test case expects; only the keys given are checked."""
+
+    total: Decimal | None = None
+    grade: str | None = None
+    execution_rate: Decimal | None = None
+    execution_score: Decimal | None = None
+    scores: tuple[Decimal | None, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    flags: tuple[str, ...] | None = None
+    no_flags: tuple[str, ...] | None = None
+
+
+class RuleTest(_Strict):
+    """A case a rule set carries: a form fragment and what scoring it must give."""
+
+    name: str
+    source: str | None = None
+    form: dict[str, Any]
+    expect: Expect
+
+
+class RuleFile(_Strict):
+    """The YAML document of a rule set."""
+
+    schema_: str | None = Field(default=None, alias="$schema")
+    name: str
+    title: str
+    extends: str | None = None
+    sources: tuple[Source, ...] = ()
+    weights: Weights = Weights()
+    execution: Execution = Execution()
+    quantitative: Quantitative = Quantitative()
+    qualitative: Qualitative = Qualitative()
+    not_applicable: Literal["full", "zero", "rescale"] = "full"
+    rounding: Rounding = Rounding()
+    tolerance: Decimal = Decimal("0.01")
+    direction_hints: DirectionHints = DirectionHints()
+    unit_names: UnitNames = UnitNames()
+    structure: Structure = Structure()
+    over_achievement: Decimal | None = Decimal("1.2")
+    indicator_rules: tuple[IndicatorRule, ...] = ()
+    targets: TargetTables = TargetTables()
+    grades: tuple[GradeBand, ...] = ()
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    tests: tuple[RuleTest, ...] = ()
+
+    @field_validator("severity")
+    @classmethod
+    def _known_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        for code in value:
+            if code not in CATALOGUE:
+                raise ValueError(f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}")
+        return value
+
+
+Edge = tuple[Decimal | None, bool]  # a band edge and whether the band includes it
+
+
+def check_coverage(
+    edges: Sequence[tuple[Edge, Edge]], domain: tuple[Decimal | None, Decimal | None]
+) -> str | None:
+    """Whether bands (each a (low, high) pair of edges) cover ``domain`` exactly once.
+
+    Returns a sentence describing the first gap or overlap, or ``None``.
+    """
+    if not edges:
+        return None
+    inf = Decimal("Infinity")
+    ordered = sorted(edges, key=lambda e: (-inf if e[0][0] is None else e[0][0], not e[0][1]))
+    start, end = domain
+    first_low = ordered[0][0]
+    if first_low[0] is not None and (start is None or first_low[0] > start):
+        return (
+            f"nothing covers values from {start if start is not None else '-∞'} to {first_low[0]}"
+        )
+    if first_low[0] is not None and first_low[0] == start and not first_low[1]:
+        return f"nothing covers {start} itself"
+    for (_, high), (low, _) in itertools.pairwise(ordered):
+        if high[0] is None:
+            return "a band open to +∞ is followed by another band (overlap)"
+        if low[0] is None or low[0] < high[0]:
+            return f"bands overlap below {high[0]}"
+        if low[0] > high[0]:
+            return f"gap between {high[0]} and {low[0]}"
+        if high[1] and low[1]:
+            return f"bands overlap at {high[0]} (both include it)"
+        if not high[1] and not low[1]:
+            return f"gap at {high[0]} (neither band includes it)"
+    last_high = ordered[-1][1]
+    if end is None and last_high[0] is not None:
+        return f"nothing covers values above {last_high[0]}"
+    if end is not None and last_high[0] is not None:
+        if last_high[0] < end:
+            return f"nothing covers values from {last_high[0]} to {end}"
+        if last_high[0] == end and not last_high[1]:
+            return f"nothing covers {end} itself"
+    return None

@@ -8,13 +8,15 @@ Unknown keys are refused with a did-you-mean.
 
 from __future__ import annotations
 
+import re
+import typing
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -24,12 +26,20 @@ from pydantic import (
 )
 
 from perfscore.errors import FormError
+from perfscore.files import read_regular_file
+from perfscore.yamlfile import MAX_YAML_BYTES, decode_text, parse_yaml
 from perfscore.suggest import did_you_mean
 
 __all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]
 
 # Largest form file read (forms are a few KiB; this guards against a stray binary).
-MAX_FORM_BYTES = 8 * 1024 * 1024
+MAX_FORM_BYTES = MAX_YAML_BYTES
+# The magnitudes a form's numbers can have: more than any budget in 元 (a national budget is
+# about 10^13), and more decimal places than any printed amount, rate or score.  Outside them a
+# number is a typing accident (``1e30``, ``1e999999999``), refused with its path and line
+# rather than carried into arithmetic.
+MAX_MAGNITUDE = Decimal("1e15")
+MAX_PLACES = 12
 
 
 def _to_decimal(value: Any) -> Any:
@@ -63,10 +73,25 @@ def _to_text(value: Any) -> Any:
     return value
 
 
+_PLACES = re.compile(rf"[.．][0-9０-９]{{{MAX_PLACES + 1},}}")
+
+
+def _rate_text(text: str) -> str:
+    """A printed rate ("96.86%") is compared to the places it shows: refuse absurd precision."""
+    if _PLACES.search(text):
+        raise ValueError(f"a rate printed with more than {MAX_PLACES} decimal places: {text!r}")
+    return text
+
+
 # Plain field types with one conversion pass per model (below) build and validate faster than
-# a validator on every field.
-Number = Decimal
+# a validator on every field; the bounds on numbers are checked inside pydantic's core.
+Number = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE, decimal_places=MAX_PLACES),
+]
 Text = str
+RateText = Annotated[str, AfterValidator(_rate_text)]
+Year = Annotated[int, Field(ge=1000, le=9999)]
 
 
 def _alias(*names: str) -> Any:
@@ -98,7 +123,7 @@ class Budget(_Model):
     other: Number | None = _alias("other", "其他资金")
     executed: Number | None = _alias("executed", "全年执行数", "执行数", "实际支出")
     weight: Number | None = _alias("weight", "分值")
-    rate: Text | None = _alias("rate", "执行率")
+    rate: RateText | None = _alias("rate", "执行率")
     score: Number | None = _alias("score", "得分")
     reason: Text | None = _alias("reason", "说明", "执行率偏低原因")
 
@@ -116,7 +141,7 @@ class Indicator(_Model):
     reason: Text | None = _alias(
         "reason", "偏差原因分析及改进措施", "偏差原因", "未完成原因和改进措施"
     )
-    goal: int | None = _alias("goal", "年度目标")
+    goal: Annotated[int, Field(ge=0, le=10_000)] | None = _alias("goal", "年度目标")
     description: Text | None = _alias("description", "绩效指标描述", "指标描述")
     basis: Text | None = _alias("basis", "指标值确定依据")
 
@@ -145,7 +170,7 @@ class Form(_Model):
     )
     code: Text | None = _alias("code", "项目编码")
     project: Text | None = _alias("project", "项目名称", "单位名称")
-    year: int | None = _alias("year", "年度", "绩效自评年度")
+    year: Year | None = _alias("year", "年度", "绩效自评年度")
     unit: Text | None = _alias("unit", "实施单位")
     money_unit: Literal["元", "万元"] = Field(
         default="元", validation_alias=AliasChoices("money_unit", "金额单位")
@@ -163,19 +188,23 @@ class Form(_Model):
     notes: tuple[Note, ...] = Field(default=(), validation_alias=AliasChoices("notes", "读取说明"))
 
 
+def _plain_types(annotation: Any) -> set[Any]:
+    """The types inside ``X | None`` and ``Annotated[X, …]``."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        return _plain_types(args[0])
+    if args:
+        return {t for arg in args for t in _plain_types(arg)}
+    return {annotation}
+
+
 _CONVERTERS: dict[type[BaseModel], dict[str, Any]] = {}
 for _model in (Budget, Indicator, PlanPoint, Form):
     table: dict[str, Any] = {}
     for _name, _field in _model.model_fields.items():
         kinds = {Decimal: _to_decimal, str: _to_text}
-        convert = next(
-            (
-                f
-                for t, f in kinds.items()
-                if t in getattr(_field.annotation, "__args__", ()) or _field.annotation is t
-            ),
-            None,
-        )
+        types = _plain_types(_field.annotation)
+        convert = next((f for t, f in kinds.items() if t in types), None)
         if convert is None:
             continue
         keys = [_name]
@@ -199,90 +228,79 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
 # Reading files
 
 
-# libyaml's parser when the platform has it: an order of magnitude faster than pure Python.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DecimalLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """Safe YAML with floats read as exact Decimals."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # .inf / .nan
-        raise yaml.constructor.ConstructorError(
-            None, None, f"not a finite number: {text}", node.start_mark
-        ) from None
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
 Lines = dict[tuple[str | int, ...], int]
+# JSON forms are as deep as YAML ones: deeper is refused before pydantic sees it.
+_MAX_JSON_DEPTH = 64
 
 
-def _line_index(node: yaml.Node, path: tuple[str | int, ...], out: Lines) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            out[(*path, str(key.value))] = key.start_mark.line + 1
-            _line_index(value, (*path, str(key.value)), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_index(item, (*path, i), out)
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int | Decimal:
+    # int() refuses more than 4,300 digits; the field bounds refuse such a number with its path.
+    return int(text) if len(text) <= 4000 else Decimal(text)
+
+
+def _json_constant(text: str) -> Any:
+    raise ValueError(f"not a finite number: {text}")
+
+
+def _json_depth(data: Any) -> int:
+    """The nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, (dict, list)))
+    return deepest
+
+
+def _read_json(text: str, source: str) -> Any:
+    import json
+
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise FormError(
+            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        raise FormError(f"nesting deeper than {_MAX_JSON_DEPTH} levels", source=source) from None
+    except ValueError as exc:  # from the hooks: duplicate keys, NaN, Infinity
+        raise FormError(f"invalid JSON: {exc}", source=source) from None
+    if _json_depth(data) > _MAX_JSON_DEPTH:
+        raise FormError(f"nesting deeper than {_MAX_JSON_DEPTH} levels", source=source)
+    return data
 
 
 def read_data(path: Path) -> tuple[Any, Lines]:
-    """The YAML or JSON document at ``path`` with exact Decimals, and the line of every key.
+    """The YAML or JSON document at ``path`` with exact Decimals, and the line of every key
+    (YAML; see :mod:`perfscore.yamlfile` for what is refused).
 
-    :raises FormError: for a missing, unreadable or malformed file.
+    :raises FormError: for a missing, special, oversized, unreadable or malformed file.
     """
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FormError("no such file", source=source) from None
-    except OSError as exc:
-        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
-    if len(raw) > MAX_FORM_BYTES:
-        raise FormError(f"file is larger than {MAX_FORM_BYTES} bytes", source=source)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormError(
-            "the file is not UTF-8 text", source=source, expected="a YAML or JSON form"
-        ) from exc
+    raw = read_regular_file(path, max_bytes=MAX_FORM_BYTES, error=FormError)
+    text = decode_text(raw, source=source, error=FormError)
     if path.suffix.lower() == ".json":
-        import json
-
-        try:
-            return json.loads(text, parse_float=Decimal), {}
-        except json.JSONDecodeError as exc:
-            raise FormError(
-                f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
-            ) from None
-    try:
-        loader = _DecimalLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise FormError(
-            f"invalid YAML: {exc.problem or exc.context}",
-            source=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise FormError(f"invalid YAML: {exc}", source=source) from None
-    lines: Lines = {}
-    if node is not None:
-        _line_index(node, (), lines)
-    return data, lines
+        return _read_json(text, source), {}
+    data, positions = parse_yaml(text, source=source, error=FormError)
+    return data, {key: line for key, (line, _) in positions.items()}
 
 
 def _format_loc(loc: tuple[str | int, ...]) -> str:
@@ -298,6 +316,16 @@ def _section(loc: tuple[str | int, ...]) -> str:
     if loc and loc[0] in ("budget", "预算执行情况"):
         return "budget"
     return ""
+
+
+_OUT_OF_BOUNDS = frozenset({"less_than", "greater_than", "finite_number", "decimal_max_places"})
+_BOUNDS = f"a number between -10^15 and 10^15 with at most {MAX_PLACES} decimal places"
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: a 100 KB cell is not quoted whole."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else f"{text[:40]}… ({len(text):,} characters)"
 
 
 def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None = None) -> Form:
@@ -347,6 +375,8 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "required field is missing"
+        elif error["type"] in _OUT_OF_BOUNDS:
+            message, expected = f"not a usable number: {_shown(error['input'])}", _BOUNDS
         elif expected in ("a number", "text", "a whole number") and "input" in error:
-            message, expected = f"expected {expected}, got {error['input']!r}", None
+            message, expected = f"expected {expected}, got {_shown(error['input'])}", None
         raise FormError(message, source=source, path=where, line=line, expected=expected) from None

@@ -1,0 +1,392 @@
+"""Hostile input: files built to crash, hang, exhaust or fool perfscore.
+
+Every case must end as a :class:`perfscore.PerfscoreError` naming the file (and the line where
+there is one) or as a flag — never a traceback, a hang, a crash of the interpreter or a silent
+guess.  Organised by topic: YAML structure, YAML scalars, JSON, files that are not files,
+magnitudes, output onto input.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perfscore
+from perfscore import FormError, load_form
+from perfscore.errors import PerfscoreError, RuleSetError
+from perfscore.yamlfile import MAX_DEPTH, parse_yaml, read_yaml
+from tests.conftest import EXAMPLES
+
+_FORM_HEAD = "project: x\nindicators:\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "f.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _form_error(path: Path) -> FormError:
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+    assert str(path) in str(caught.value)
+    return caught.value
+
+
+# --- YAML structure: depth, aliases, documents ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("  " + "[" * 50_000 + "]" * 50_000, id="flow-50000"),
+        pytest.param("  " + "{a: " * 50_000 + "1" + "}" * 50_000, id="flow-mapping-50000"),
+        pytest.param("- " * 50_000 + "x", id="block-50000"),
+        pytest.param("  " + "[" * 2_000 + "]" * 2_000, id="flow-2000"),
+        pytest.param("".join(f"{'  ' * i}- k:\n" for i in range(1, 2_000)), id="indented-2000"),
+    ],
+)
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, body: str) -> None:
+    """Nesting far past any form is refused on the parser's events, before anything is built:
+    no segfault in libyaml, no RecursionError."""
+    error = _form_error(_write(tmp_path, "project: x\nindicators:\n" + body + "\n"))
+    assert f"deeper than {MAX_DEPTH}" in error.message
+    assert error.line is not None
+    assert error.line >= 3
+
+
+def test_deep_nesting_in_a_subprocess_does_not_crash_the_interpreter(tmp_path: Path) -> None:
+    """The crash the depth limit prevents is a segfault: prove the process survives."""
+    path = _write(tmp_path, "[" * 50_000 + "]" * 50_000)
+    code = (
+        "import sys, perfscore\n"
+        f"try:\n    perfscore.load_form({str(path)!r})\n"
+        "except perfscore.FormError as e:\n    print('refused', e.line)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "refused 1"
+
+
+def test_nesting_at_the_limit_is_read() -> None:
+    """The limit is a limit, not an off-by-one: MAX_DEPTH levels are read."""
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    data = parse_yaml(text).data
+    for _ in range(MAX_DEPTH - 1):
+        data = data[0]
+    assert data == []
+    with pytest.raises(FormError):
+        parse_yaml("[" + text + "]")
+
+
+_BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_alias_bomb_is_refused_at_the_first_alias(tmp_path: Path) -> None:
+    """A 400-byte alias bomb is refused at its first alias, before anything expands."""
+    error = _form_error(_write(tmp_path, _BOMB))
+    assert "alias" in error.message
+    assert (error.line, error.column) == (2, 8)
+
+
+def test_any_alias_is_refused_in_forms(tmp_path: Path) -> None:
+    """Even a harmless-looking alias: forms never need them, and a reader must see each value."""
+    text = _FORM_HEAD + "- &row {name: a, weight: 50}\n- *row\n"
+    error = _form_error(_write(tmp_path, text))
+    assert "alias" in error.message
+    assert error.line == 4
+
+
+def test_second_document_is_refused(tmp_path: Path) -> None:
+    """Two documents in one file: which is the form?  Refused, at the second."""
+    error = _form_error(_write(tmp_path, "project: a\n---\nproject: b\n"))
+    assert "second document" in error.message
+    assert error.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("project: x\nyear: 2024\nproject: y\n", 3),
+        (_FORM_HEAD + "- name: a\n  weight: 5\n  weight: 50\n", 5),
+        ('{"project": "x", "project": "y"}\n', 1),
+        ("project: x\n'project': y\n", 2),
+    ],
+)
+def test_duplicate_keys_name_both_lines(tmp_path: Path, text: str, line: int) -> None:
+    """A repeated key used to keep the last value silently; now both places are named."""
+    error = _form_error(_write(tmp_path, text))
+    assert "duplicate key" in error.message
+    assert error.line == line
+    assert "first on line" in error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object:os.system {}\n",
+        "project: !!binary aGk=\n",
+        "x: !custom 1\n",
+        "? [a]\n: 1\n",
+    ],
+)
+def test_tags_and_complex_keys_are_refused(tmp_path: Path, text: str) -> None:
+    """Nothing but plain values: unknown tags and collections as keys are refused."""
+    error = _form_error(_write(tmp_path, text))
+    assert error.line == 1
+
+
+def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
+    error = _form_error(_write(tmp_path, "project: x\nbudget: [1, 2\n"))
+    assert error.message.startswith("invalid YAML")
+    assert error.line is not None
+
+
+def test_rule_file_errors_are_rule_set_errors(tmp_path: Path) -> None:
+    """The same reader serves rule files: the caller names the kind of error."""
+    path = _write(tmp_path, "name: x\nname: y\n", "r.yaml")
+    with pytest.raises(RuleSetError) as caught:
+        read_yaml(path, error=RuleSetError)
+    assert caught.value.line == 2
+
+
+# --- YAML scalars: the 1.2 core schema --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("1:15", "1:15"),  # YAML 1.1: sexagesimal 75
+        ("010", 10),  # YAML 1.1: octal 8
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("yes", "yes"),  # YAML 1.1: True
+        ("No", "No"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("true", True),
+        ("False", False),
+        ("2024-02-30", "2024-02-30"),  # YAML 1.1: a date (and this one an error)
+        ("2024-01-01", "2024-01-01"),
+        ("1_000", "1_000"),  # YAML 1.1: 1000
+        ("217461.64", Decimal("217461.64")),
+        ("0.1", Decimal("0.1")),
+        ("1e3", Decimal("1e3")),
+        ("-.5", Decimal("-0.5")),
+        ("+12", 12),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("'010'", "010"),
+        ('"1:15"', "1:15"),
+        ("!!str 12", "12"),
+        ("!!float 12", Decimal(12)),
+        ("!!int 12", 12),
+        ("96.86%", "96.86%"),
+        ("≥90%", "≥90%"),
+    ],
+)
+def test_yaml_1_2_scalars(written: str, read: object) -> None:
+    """Plain scalars resolve as YAML 1.2's core schema says, floats as exact Decimals."""
+    value = parse_yaml(f"v: {written}\n").data["v"]
+    assert value == read
+    assert type(value) is type(read)
+
+
+@pytest.mark.parametrize("written", [".inf", "-.Inf", ".nan", "!!int 1.5", "!!bool 1"])
+def test_non_finite_and_mistagged_numbers_are_refused(written: str) -> None:
+    with pytest.raises(FormError) as caught:
+        parse_yaml(f"project: x\nv: {written}\n", source="f.yaml")
+    assert caught.value.line == 2
+
+
+def test_sexagesimal_and_octal_in_a_form(tmp_path: Path) -> None:
+    """``weight: 010`` is ten and ``target: 1:15`` stays the printed text."""
+    path = _write(tmp_path, _FORM_HEAD + "- {name: a, target: 1:15, actual: 1:15, weight: 010}\n")
+    form = load_form(path)
+    assert form.indicators[0].weight == Decimal(10)
+    assert form.indicators[0].target == "1:15"
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_yaml_numbers_round_trip_exactly(number: Decimal) -> None:
+    """Any finite number written plainly reads back as the same Decimal (or int)."""
+    text = str(number)
+    if "E" in text or "e" in text:
+        text = text.replace("E", "e")
+    value = parse_yaml(f"v: {text}\n").data["v"]
+    assert Decimal(value) == number
+
+
+# YAML streams hold printable characters only, and fold line breaks inside quotes.
+_PRINTABLE = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"
+)
+
+
+@given(st.text(alphabet=_PRINTABLE, max_size=30))
+def test_quoted_text_is_text(text: str) -> None:
+    """Whatever a quoted scalar holds, it is read back as the same text."""
+    import json
+
+    assert parse_yaml(f"v: {json.dumps(text, ensure_ascii=False)}\n").data["v"] == text
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"project": ' + "[" * 50_000 + "]" * 50_000 + "}", "deeper than"),
+        ('{"project": ' + "[" * 100 + "]" * 100 + "}", "deeper than"),
+        ('{"project": "x", "total": NaN}', "not a finite number"),
+        ('{"project": "x", "total": Infinity}', "not a finite number"),
+        ('{"project": "x", "project": "y"}', "duplicate key"),
+    ],
+)
+def test_hostile_json(tmp_path: Path, text: str, message: str) -> None:
+    error = _form_error(_write(tmp_path, text, "f.json"))
+    assert message in error.message
+
+
+def test_json_huge_integer_is_a_form_error(tmp_path: Path) -> None:
+    """An integer past Python's 4,300-digit limit is refused with its field, not ValueError."""
+    path = _write(tmp_path, '{"project": "x", "total": ' + "9" * 10_000 + "}", "f.json")
+    error = _form_error(path)
+    assert error.path == "total"
+
+
+# --- files that are not forms -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO named as a form would block a reader forever: refused before reading."""
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _form_error(fifo).message
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_device_is_refused() -> None:
+    """/dev/zero never ends: refused as not a regular file, before a byte is read."""
+    with pytest.raises(PerfscoreError, match="not a regular file"):
+        read_yaml("/dev/zero")
+
+
+def test_directory_named_as_a_form(tmp_path: Path) -> None:
+    folder = tmp_path / "d.yaml"
+    folder.mkdir()
+    _form_error(folder)
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as f:
+        f.truncate(9 * 1024 * 1024)  # sparse: its size, not its reading, must refuse it
+    assert "more than" in _form_error(path).message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes("project: 测试\n".encode("gb18030"))
+    assert "not UTF-8" in _form_error(path).message
+
+
+# --- magnitudes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "path"),
+    [
+        ("weight", "1e30", "indicators[0].weight"),
+        ("weight", "1e16", "indicators[0].weight"),
+        ("score", "1e999999999", "indicators[0].score"),
+        ("score", "-1e999999999", "indicators[0].score"),
+        ("score", "1e-999999999", "indicators[0].score"),
+        ("score", "'nan'", "indicators[0].score"),
+        ("score", "'Infinity'", "indicators[0].score"),
+        ("score", "'sNaN'", "indicators[0].score"),
+        ("weight", "0." + "0" * 40 + "1", "indicators[0].weight"),
+        ("weight", "9" * 5000, "indicators[0].weight"),
+        ("weight", "'" + "9" * 100_000 + "'", "indicators[0].weight"),
+    ],
+)
+def test_absurd_numbers_are_form_errors(
+    tmp_path: Path, field: str, written: str, path: str
+) -> None:
+    """Numbers no form holds end as a FormError with the field and line — not
+    decimal.InvalidOperation from deep in the arithmetic."""
+    text = _FORM_HEAD + f"- name: a\n  target: ≥1人\n  actual: 1人\n  {field}: {written}\n"
+    error = _form_error(_write(tmp_path, text))
+    assert error.path == path
+    assert error.line == 6
+    assert len(str(error)) < 400  # a 100,000-digit cell is not quoted whole
+
+
+@pytest.mark.parametrize("rate", ["'90.0000000000000000000000000000000000000001%'", "'0.9' "])
+def test_printed_rate_precision(tmp_path: Path, rate: str) -> None:
+    """A rate printed with absurd precision is refused at budget.rate; an ordinary one reads."""
+    text = f"project: x\nbudget: {{adjusted: 100, executed: 90, weight: 10, rate: {rate}}}\n"
+    path = _write(tmp_path, text)
+    if len(rate) > 10:
+        error = _form_error(path)
+        assert (error.path, error.line) == ("budget.rate", 2)
+    else:
+        assert perfscore.evaluate(path).execution is not None
+
+
+@pytest.mark.parametrize("year", ["1e30", "99999", "'0'"])
+def test_absurd_year(tmp_path: Path, year: str) -> None:
+    error = _form_error(_write(tmp_path, f"project: x\nyear: {year}\n"))
+    assert (error.path, error.line) == ("year", 2)
+
+
+@given(
+    exponent=st.integers(min_value=-2000, max_value=2000),
+    digits=st.integers(min_value=1, max_value=10**6),
+    field=st.sampled_from(["weight", "score"]),
+)
+def test_any_magnitude_scores_or_is_refused(exponent: int, digits: int, field: str) -> None:
+    """Whatever the magnitude of a weight or score, the result is a score or a FormError."""
+    number = Decimal(digits).scaleb(exponent)
+    form = {
+        "project": "x",
+        "indicators": [
+            {"name": "a", "target": "≥1人", "actual": "1人", "weight": 10, field: number}
+        ],
+    }
+    bounded = abs(number) < Decimal("1e15") and number == round(number, 12)
+    if bounded:
+        assert perfscore.evaluate(form).total is not None
+    else:
+        with pytest.raises(FormError) as caught:
+            perfscore.evaluate(form)
+        assert caught.value.path == f"indicators[0].{field}"
+
+
+def test_examples_still_read(luohu_notary: Path) -> None:
+    """The bounds leave real forms alone."""
+    assert perfscore.evaluate(luohu_notary).total == Decimal("93.69")
+    assert len(list(EXAMPLES.glob("*.yaml"))) == 2

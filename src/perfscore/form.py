@@ -27,8 +27,8 @@ from pydantic import (
 
 from perfscore.errors import FormError
 from perfscore.files import read_regular_file
-from perfscore.yamlfile import MAX_YAML_BYTES, decode_text, parse_yaml
 from perfscore.suggest import did_you_mean
+from perfscore.yamlfile import MAX_YAML_BYTES, decode_text, parse_yaml
 
 __all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]
 

@@ -1,9 +1,12 @@
 """Forms in published text: tab-separated tables as extracted from PDF or Word.
 
-Two layouts are read: the standard self-evaluation table (seed 003: one or more forms, the cells
-separated by tabs) through :mod:`perfscore.readers.grid`, and the wide department table of one
+Layouts read: the standard self-evaluation table (seed 003: one or more forms, the cells
+separated by tabs) through :mod:`perfscore.readers.grid`; the wide department table of one
 row per project (seed 000: 项目名称, budget, spending, execution rate, then a 年度指标内容 /
-完成情况 pair per second-level group).
+完成情况 pair per second-level group); the same forms printed without tabs, cells separated by
+spaces and labels broken over lines (seed 001, :mod:`perfscore.readers.spaced`); and the
+department form with one indicator table per annual goal (seed 002,
+:mod:`perfscore.readers.goals`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from perfscore.readers.goals import has_goal_tables, read_goal_tables, read_unit_name
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.spaced import forms_from_spaced_text, looks_spaced
 from perfscore.readers.targets import looks_like_targets, targets_from_text
 
 __all__ = ["forms_from_text"]
@@ -35,10 +40,18 @@ def forms_from_text(text: str) -> list[GridForm]:
     """Every form in a published text; an empty list when it holds none."""
     if looks_like_targets(text):
         return targets_from_text(text)
+    if looks_spaced(text):
+        return forms_from_spaced_text(text)
     grid = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
     if any("年度指标内容" in cell for row in grid for cell in row):
         return _wide_table(grid, text)
-    return forms_from_grid(grid)
+    forms = forms_from_grid(grid)
+    for form in forms:
+        if form.data.get("kind") == "department":
+            read_unit_name(grid, form)
+            if has_goal_tables(grid, *form.rows):
+                read_goal_tables(grid, form)
+    return forms
 
 
 def _level1(group: str) -> str | None:

@@ -390,3 +390,130 @@ def test_examples_still_read(luohu_notary: Path) -> None:
     """The bounds leave real forms alone."""
     assert perfscore.evaluate(luohu_notary).total == Decimal("93.69")
     assert len(list(EXAMPLES.glob("*.yaml"))) == 2
+
+
+# --- output onto input ------------------------------------------------------------------------
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    import io
+
+    from perfscore.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def form_copy(tmp_path: Path, luohu_notary: Path) -> Path:
+    path = tmp_path / "form.yaml"
+    path.write_bytes(luohu_notary.read_bytes())
+    return path
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, luohu_notary: Path) -> Path:
+    path = tmp_path / "form.xlsx"
+    assert _cli("convert", str(luohu_notary), str(path))[0] == 0
+    return path
+
+
+def _same_spellings(path: Path) -> list[str]:
+    """The ways a person names the same file: as given, with ``./`` and ``..``, through a
+    symbolic link."""
+    link = path.parent / f"link-to-{path.name}"
+    link.symlink_to(path)
+    return [
+        str(path),
+        str(path.parent / "." / path.name),
+        str(path.parent / ".." / path.parent.name / path.name),
+        str(link),
+    ]
+
+
+def test_report_onto_the_form_is_refused(form_copy: Path) -> None:
+    """``score f.yaml -o f.yaml`` used to truncate the form before reading it."""
+    before = form_copy.read_bytes()
+    for spelling in _same_spellings(form_copy):
+        for command in (["score"], ["explain"], ["aggregate"]):
+            code, out, err = _cli(*command, str(form_copy), "-o", spelling)
+            assert code == 2, (command, spelling)
+            assert "overwrite the input" in err
+            assert out == ""
+    assert form_copy.read_bytes() == before
+
+
+def test_report_onto_a_form_of_a_scanned_folder_is_refused(form_copy: Path) -> None:
+    before = form_copy.read_bytes()
+    code, _, err = _cli("score", str(form_copy.parent), "--format", "json", "-o", str(form_copy))
+    assert code == 2
+    assert str(form_copy) in err
+    assert form_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".yaml"])
+def test_convert_onto_its_source_is_refused(workbook: Path, form_copy: Path, suffix: str) -> None:
+    """``convert a.xlsx a.xlsx`` used to drop the workbook's other sheets."""
+    source = workbook if suffix == ".xlsx" else form_copy
+    before = source.read_bytes()
+    for spelling in _same_spellings(source):
+        code, _, err = _cli("convert", str(source), spelling)
+        assert code == 2
+        assert "overwrite the input" in err
+    assert source.read_bytes() == before
+
+
+def test_annotate_onto_the_workbook_is_refused(workbook: Path, tmp_path: Path) -> None:
+    from perfscore.annotate import annotate_workbook
+
+    before = workbook.read_bytes()
+    for spelling in _same_spellings(workbook):
+        code, _, err = _cli("score", str(workbook), "--annotate", spelling)
+        assert code == 2
+        assert "overwrite the input" in err
+    with pytest.raises(PerfscoreError, match="overwrite the input"):
+        annotate_workbook(workbook, workbook)
+    assert workbook.read_bytes() == before
+    report = tmp_path / "both.xlsx"
+    code, _, err = _cli("score", str(workbook), "--annotate", str(report), "-o", str(report))
+    assert code == 2
+    assert "same file" in err
+
+
+def test_outputs_appear_whole_and_leave_nothing_behind(form_copy: Path, tmp_path: Path) -> None:
+    """Every output is written under a temporary name and renamed: the folder ends with the
+    inputs and the outputs only."""
+    out = tmp_path / "out"
+    out.mkdir()
+    assert _cli("score", str(form_copy), "-o", str(out / "r.json"), "--format", "json")[0] == 0
+    assert _cli("convert", str(form_copy), str(out / "c.xlsx"))[0] == 0
+    assert _cli("convert", str(form_copy), str(out / "c.json"))[0] == 0
+    assert _cli("score", str(out / "c.xlsx"), "--annotate", str(out / "a.xlsx"))[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.xlsx", "c.json", "c.xlsx", "r.json"]
+    assert load_form(out / "c.json") == load_form(form_copy)
+    assert (out / "r.json").stat().st_mode & 0o044  # readable as a plain open() would make it
+
+
+def test_a_failed_write_keeps_the_old_output(tmp_path: Path) -> None:
+    """An error while writing leaves the previous file as it was, and no temporary file."""
+    from perfscore.files import atomic_path
+
+    target = tmp_path / "report.json"
+    target.write_text("old", "utf-8")
+
+    def interrupted() -> None:
+        with atomic_path(target) as temporary:
+            temporary.write_text("half", "utf-8")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        interrupted()
+    assert target.read_text("utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_output_into_a_missing_folder_is_an_error(form_copy: Path, tmp_path: Path) -> None:
+    code, _, err = _cli("score", str(form_copy), "-o", str(tmp_path / "no" / "r.txt"))
+    assert code == 2
+    assert "cannot write" in err

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import FormError
+from perfscore.files import atomic_path, refuse_overwrite
 from perfscore.flags import Flag
 from perfscore.messages import num
 from perfscore.readers import _from_grid
@@ -67,11 +68,14 @@ def annotate_workbook(
     rules: str | Path | RuleSet = "national-2020",
     lang: Literal["zh", "en"] = "zh",
 ) -> list[EvaluationResult]:
-    """Score every form of the workbook ``source`` and write the annotated copy to ``target``.
+    """Score every form of the workbook ``source`` and write the annotated copy to ``target``
+    (never ``source`` itself; written under a temporary name and renamed when complete).
 
     :raises FormError: ``source`` is not a readable workbook or holds no form.
+    :raises PerfscoreError: ``target`` is ``source``, or cannot be written.
     """
     src = Path(source)
+    refuse_overwrite(target, [src], what="the annotated copy")
     found = forms_from_workbook(src)
     if not found:
         raise FormError("no self-evaluation form found", source=str(src))
@@ -89,7 +93,8 @@ def annotate_workbook(
         _write_scores(sheet, result, positions)
         _mark_flags(sheet, result.flags, positions)
     _summary(workbook.create_sheet(_AUTHOR), results, lang)
-    workbook.save(target)
+    with atomic_path(target) as temporary:
+        workbook.save(temporary)
     return results
 
 

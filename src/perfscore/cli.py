@@ -27,6 +27,7 @@ from perfscore import report
 from perfscore.batch import Failure, evaluate_many
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
+from perfscore.files import atomic_path, refuse_overwrite, same_file
 from perfscore.form import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, load_forms
 from perfscore.rulefile import RuleFile
@@ -149,15 +150,17 @@ def _files(paths: Sequence[str], suffixes: set[str] = _FORM_SUFFIXES) -> list[Pa
 
 
 @contextmanager
-def _output(path: str | None, stdout: TextIO) -> Iterator[TextIO]:
+def _output(path: str | None, stdout: TextIO, inputs: Sequence[Path | str]) -> Iterator[TextIO]:
+    """The report's stream: stdout, or ``--output``, which must not be one of the ``inputs``
+    and appears whole (written beside it under a temporary name, then renamed)."""
     if path is None:
         yield stdout
         return
-    try:
-        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise PerfscoreError(f"cannot write: {exc.strerror}", source=path) from None
-    with stream:
+    refuse_overwrite(path, inputs, what="--output")
+    with (
+        atomic_path(path) as temporary,
+        open(temporary, "w", encoding="utf-8", newline="") as stream,
+    ):
         yield stream
 
 
@@ -180,9 +183,13 @@ class _Progress:
 
 def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     files = _files(args.paths)
+    if args.output:
+        refuse_overwrite(args.output, files, what="--output")
     if args.annotate:
         if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
             raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+        if args.output and same_file(args.output, args.annotate):
+            raise _Usage("perfscore score: --output and --annotate name the same file")
         from perfscore.annotate import annotate_workbook  # needs openpyxl: imported on use
 
         annotate_workbook(files[0], args.annotate, args.rules, args.lang)
@@ -208,14 +215,14 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 kept.append(item)
         from perfscore import htmlreport
 
-        with _output(args.output, stdout) as out:
+        with _output(args.output, stdout, files) as out:
             out.write(htmlreport.page(kept, args.lang, failures))
         return 1 if failed or flagged else 0
 
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
-    with _output(args.output, stdout) as out:
+    with _output(args.output, stdout, files) as out:
         if args.format == "csv":
             report.CsvWriter(out)  # the header row
         elif args.format == "json":
@@ -242,8 +249,9 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    forms = load_forms(args.source)
     target = Path(args.target)
+    refuse_overwrite(target, [args.source], what="convert")
+    forms = load_forms(args.source)
     suffix = target.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         from perfscore.readers.xlsx import write_workbook
@@ -264,7 +272,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
         text = report.explain(result, args.indicator, args.lang)
     except LookupError as exc:
         raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
-    with _output(args.output, stdout) as out:
+    with _output(args.output, stdout, [args.path]) as out:
         out.write(text)
     return 0
 
@@ -272,7 +280,10 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
 def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     results: list[EvaluationResult] = []
     failed = False
-    for item in evaluate_many(_files(args.paths), args.rules, lang=args.lang):
+    files = _files(args.paths)
+    if args.output:
+        refuse_overwrite(args.output, files, what="--output")
+    for item in evaluate_many(files, args.rules, lang=args.lang):
         if isinstance(item, Failure):
             failed = True
             print(f"perfscore: {item.message}", file=stderr)
@@ -283,7 +294,7 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from perfscore.rollup import aggregate
 
     rollup = aggregate(results)
-    with _output(args.output, stdout) as out:
+    with _output(args.output, stdout, files) as out:
         if args.format == "json":
             import json
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from perfscore.errors import FormError
+from perfscore.files import atomic_path
 from perfscore.form import Form, form_from_data, read_data
 
 if TYPE_CHECKING:
@@ -127,4 +128,5 @@ def dump_forms(forms: list[Form], path: str | Path) -> None:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    p.write_text(text, encoding="utf-8")
+    with atomic_path(p) as temporary:
+        temporary.write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from perfscore.errors import FormError
+from perfscore.files import atomic_path
 from perfscore.readers.grid import GridForm, forms_from_grid
 
 if TYPE_CHECKING:
@@ -170,7 +171,8 @@ def write_workbook(forms: list[Any], path: Path) -> None:
         for row in sheet.iter_rows(min_row=first_row, max_row=last_row):
             for cell in row:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
-    workbook.save(path)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
 
 
 def _merge_runs(sheet: Worksheet, col: int, first: int, last: int) -> None:

@@ -194,7 +194,7 @@ def test_only_regular_files_are_read_as_rules() -> None:
 def test_oversized_rule_file_refused_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("name: big\ntitle: t\n" + "# padding\n" * 40_000, "utf-8")
-    with pytest.raises(RuleSetError, match="larger than"):
+    with pytest.raises(RuleSetError, match="more than the 262,144 accepted"):
         load_rules(big)
 
 

@@ -57,7 +57,7 @@ def test_extends_states_only_differences(tmp_path: Path) -> None:
         ("name: x\ntitle: t\nexecution:\n  score: 9**9**9\n", "not allowed", None),
         ("name: x\ntitle: t\nexecution:\n  score: open('x')\n", "may be called", None),
         ("name: x\ntitle: t\nweights:\n  level1: {a: 50, b: 30}\n", "add up to 90", None),
-        ("a: &a [1]\nb: *a\n", "aliases are not allowed", 2),
+        ("a: &a [1]\nb: *a\n", "aliases (*a) are not allowed", 2),
         ("name: x\ntitle: t\nextends: nowhere\n", "no shipped rule set named 'nowhere'", None),
         ("name: x\ntitle: t\nseverity: {score-mismach: info}\n", "score-mismatch", 3),
     ],

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
@@ -35,6 +33,7 @@ from perfscore.memo import Memo
 from perfscore.rulefile import Band, RuleFile, Weights, check_coverage
 from perfscore.suggest import did_you_mean
 from perfscore.units import Unit, UnknownUnitError, resolve
+from perfscore.yamlfile import read_yaml
 
 __all__ = [
     "DEFAULT_RULES",
@@ -380,88 +379,18 @@ def _extended(parent: str, child: Path, positions: Positions) -> Path:
     return path
 
 
-def _read_text(path: Path) -> str:
-    """A rule file's text: only regular files, size checked before anything is read."""
-    source = str(path)
-    try:
-        info = path.stat()
-    except OSError as exc:
-        reason = "no such rule file" if isinstance(exc, FileNotFoundError) else exc.strerror
-        raise RuleSetError(f"cannot read the rule file: {reason}", source=source) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise RuleSetError("not a regular file", source=source, expected="a .yaml rule file")
-    if info.st_size > MAX_RULE_BYTES:
-        raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
-    try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_RULE_BYTES + 1)
-    except OSError as exc:
-        raise RuleSetError(f"cannot read the rule file: {exc.strerror}", source=source) from None
-    if len(raw) > MAX_RULE_BYTES:
-        raise RuleSetError(f"rule file larger than {MAX_RULE_BYTES} bytes", source=source)
-    return raw.decode("utf-8", errors="replace")
-
-
-# libyaml's parser when the platform has it: rule files are read on every start.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _refuse_aliases(text: str) -> None:
-    """Rule files never need anchors or aliases, and aliases make expansion bombs possible:
-    any alias is refused before the document is built."""
-    loader = _SafeLoader(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()  # type: ignore[no-untyped-call]
-            if isinstance(event, yaml.AliasEvent):
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    "aliases are not allowed in rule files",
-                    event.start_mark,  # type: ignore[arg-type]
-                )
-    finally:
-        loader.dispose()
-
-
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
+    """A rule file's data and the position of every key: a regular file of bounded size, YAML
+    1.2 scalars, no aliases, no duplicate keys (see :mod:`perfscore.yamlfile`)."""
     source = str(path)
-    text = _read_text(path)
-    loader = _SafeLoader(text)
-    try:
-        _refuse_aliases(text)
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise RuleSetError(
-            f"invalid YAML: {exc.problem or exc.context}",
-            source=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise RuleSetError(f"invalid YAML: {exc}", source=source) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
+    document = read_yaml(path, error=RuleSetError, max_bytes=MAX_RULE_BYTES)
+    if not isinstance(document.data, dict):
         raise RuleSetError("a rule file is a mapping", source=source, line=1, column=1)
-    positions: Positions = {}
-
-    def walk(n: yaml.Node, path: tuple[str, ...]) -> None:
-        positions[path] = (source, n.start_mark.line + 1, n.start_mark.column + 1)
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                key = (*path, str(k.value))
-                walk(v, key)
-                positions[key] = (source, k.start_mark.line + 1, k.start_mark.column + 1)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                walk(item, (*path, str(i)))
-
-    if node is not None:
-        walk(node, ())
-    return data, positions
+    positions: Positions = {
+        tuple(str(part) for part in key): (source, line, column)
+        for key, (line, column) in document.positions.items()
+    }
+    return document.data, positions
 
 
 def _merge(parent: Mapping[str, Any], child: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:

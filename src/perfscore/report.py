@@ -27,7 +27,7 @@ from perfscore.values import (
     NotApplicable,
     Range,
     Value,
-    _plain,
+    plain,
 )
 
 if TYPE_CHECKING:
@@ -350,7 +350,7 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
         noun = f" ({q.unit.noun})" if q.unit.noun else ""
         return (
             _t(lang, "数量", "quantity")
-            + f" {op} {_plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
+            + f" {op} {plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
         )
     if isinstance(value, Range):
         return _t(lang, "区间", "range") + f" {value.low} – {value.high}"

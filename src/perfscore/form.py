@@ -83,6 +83,16 @@ def _rate_text(text: str) -> str:
     return text
 
 
+def _to_blocks(value: Any) -> Any:
+    """``{产出指标: 60, 效益指标: "40分"}``: each block's points as a Decimal."""
+    if not isinstance(value, Mapping):
+        return value
+    return {
+        key: _to_decimal(points.strip().removesuffix("分") if isinstance(points, str) else points)
+        for key, points in value.items()
+    }
+
+
 # Plain field types with one conversion pass per model (below) build and validate faster than
 # a validator on every field; the bounds on numbers are checked inside pydantic's core.
 Number = Annotated[
@@ -180,6 +190,10 @@ class Form(_Model):
         default=(), validation_alias=AliasChoices("indicators", "绩效指标")
     )
     total: Number | None = _alias("total", "总分")
+    # 一级指标分值 printed on the block headers only (产出指标(60分)): block label → points.
+    blocks: dict[Text, Number] = Field(
+        default_factory=dict, validation_alias=AliasChoices("blocks", "一级指标分值")
+    )
     purpose: Text | None = _alias("purpose", "资金用途")
     spending_plan: tuple[PlanPoint, ...] = Field(
         default=(), validation_alias=AliasChoices("spending_plan", "资金支出计划")
@@ -212,6 +226,7 @@ for _model in (Budget, Indicator, PlanPoint, Form):
             keys += [str(c) for c in _field.validation_alias.choices]
         table.update(dict.fromkeys(keys, convert))
     _CONVERTERS[_model] = table
+_CONVERTERS[Form].update(dict.fromkeys(("blocks", "一级指标分值"), _to_blocks))
 
 _KNOWN_KEYS: dict[str, list[str]] = {}
 for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")):

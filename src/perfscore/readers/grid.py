@@ -340,6 +340,8 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
             points = _POINTS.search(printed_level1)
             if points:
                 blocks.append((len(indicators), Decimal(points.group(1))))
+                # Every reader states the block's points as the form format does (``blocks``).
+                form.data.setdefault("blocks", {})[new_level1] = points.group(1)
             level1 = new_level1
             level2 = ""
         level2 = cell(row, "level2") or level2

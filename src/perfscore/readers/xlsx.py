@@ -150,9 +150,11 @@ def write_workbook(forms: list[Any], path: Path) -> None:
             cell.font = bold
         first_row = header_row + 1
         for ind in form.indicators:
+            # Points printed on the block header (产出指标 (50分)) read back as ``blocks``.
+            points = form.blocks.get(ind.level1) if ind.level1 else None
             sheet.append(
                 [
-                    ind.level1 or "",
+                    f"{ind.level1} ({points}分)" if points is not None else ind.level1 or "",
                     ind.level2 or "",
                     ind.name,
                     ind.target or "",

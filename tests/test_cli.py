@@ -34,10 +34,12 @@ def test_score_json_directory() -> None:
 
 
 def test_fail_on_warning() -> None:
-    """--fail-on warning turns warnings into exit 1."""
-    path = str(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    """--fail-on warning turns warnings into exit 1; seed 003 carries notes only."""
+    path = str(DATA / "forms" / "pingshan-2020-training.yaml")  # 64.38% unexplained
     assert _run("score", "--fail-on", "warning", path)[0] == 1
     assert _run("score", "--fail-on", "never", path)[0] == 0
+    clean = str(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    assert _run("score", "--fail-on", "warning", clean)[0] == 0
 
 
 def test_english_messages() -> None:

@@ -111,7 +111,7 @@ TARGET_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("spending-plan-decreasing", _plan("25%", "55%", "50%", "100%"), "spending_plan[2].share"),
     ("spending-plan-incomplete", _plan("25%", "55%", "85%", "95%"), "spending_plan[3].share"),
     ("spending-plan-back-loaded", _plan("10%", "30%", "75%", "100%"), "spending_plan[1].share"),
-    ("missing-level1", _drop_block, "indicators"),
+    ("structure", _drop_block, "indicators"),
     ("rate-over-100", _set(5, target="≥120%"), "indicators[5].target"),
     ("uninformative-text", _set(0, description="矫正对象走访人次"), "indicators[0].description"),
     ("cost-direction", _set(3, target="≥4000元"), "indicators[3].target"),
@@ -202,7 +202,15 @@ def test_seed_004_quirks_are_flagged() -> None:
     assert ("name-placeholder", "法律援助专项经费", "indicators[4].name") in found  # 案件办结率($)
     assert ("uninformative-text", "人事代理专项补助", "indicators[0].description") in found
     assert ("uninformative-text", "人事代理专项补助", "indicators[3].basis") in found
-    assert ("missing-level2", "社区矫正专项经费", "indicators") in found  # no 质量指标
+    assert ("structure", "社区矫正专项经费", "indicators") in found  # no 质量指标
+    notes = [
+        f
+        for form in load_forms(SEED_004)
+        if form.project == "社区矫正专项经费"
+        for f in perfscore.evaluate(form).flags
+        if f.code == "structure"
+    ]
+    assert "质量指标" in notes[0].message
     codes = {code for code, _, _ in found}
     assert "missing-value" not in codes  # nothing is completed in a target table
     assert "unscored-form" not in codes

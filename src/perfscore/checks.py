@@ -12,17 +12,17 @@ the printed numbers add up.  Each check is a function that reports through a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Protocol
 
-from perfscore.flags import Flagger
+from perfscore.flags import Flagger, Severity
 from perfscore.form import Budget, Form, Indicator
 from perfscore.judge import OPERATORS, Judgement
 from perfscore.messages import num as fmt
 from perfscore.messages import percent
 from perfscore.rules import RuleSet
+from perfscore.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.values import (
     Comparison,
     Compound,
@@ -36,6 +36,7 @@ from perfscore.values import (
 __all__ = [
     "Flagger",
     "check_budget",
+    "check_judged_targets",
     "check_measurable",
     "check_row",
     "check_score",
@@ -74,8 +75,13 @@ _BUDGET_FIELDS_ZH = {
 }
 
 
-def check_budget(budget: Budget, rate: Decimal | None, rules: RuleSet, flag: Flagger) -> None:
-    """Negative amounts, spending over budget, and a low rate left unexplained."""
+def check_budget(
+    budget: Budget, rate: Decimal | None, rules: RuleSet, flag: Flagger, kind: str = "project"
+) -> None:
+    """Negative amounts, a row that cannot give a rate, spending over budget, and a low rate
+    left unexplained."""
+    if kind != "targets":
+        _check_amounts(budget, flag)
     for name, zh in _BUDGET_FIELDS_ZH.items():
         value = getattr(budget, name)
         if value is not None and value < 0:
@@ -96,6 +102,21 @@ def check_budget(budget: Budget, rate: Decimal | None, rules: RuleSet, flag: Fla
             rate=percent(rate),
             threshold=percent(threshold),
         )
+
+
+def _check_amounts(budget: Budget, flag: Flagger) -> None:
+    """A budget row blank or all zeros, or one amount missing: no rate can be computed."""
+    planned = budget.adjusted if budget.adjusted is not None else budget.initial
+    executed = budget.executed
+    if not planned and not executed:
+        what, what_en = "为空或全为零", "is blank or all zeros"
+    elif not planned:
+        what, what_en = "未填写预算数", "has no budget amount"
+    elif executed is None:
+        what, what_en = "未填写全年执行数", "has no amount executed"
+    else:
+        return
+    flag("budget-incomplete", ("budget",), what=what, what_en=what_en)
 
 
 _MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
@@ -215,71 +236,33 @@ def check_score(
         flag("missing-reason", (*path, "reason"), what=what_zh, what_en=what)
 
 
-def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
-    """First-level weights, missing and misplaced second-level groups, duplicates, weight on
-    not-applicable rows — in one pass over the indicators."""
-    placed = rules.memo.table("placed")
+def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> Layout:
+    """The layout against the rule set's template (one ``structure`` finding listing every
+    difference), duplicates and weight on not-applicable rows; returns the layout read."""
+    layout = read_layout(
+        form, [r.weight for r in results], rules, kind_checks=form.kind != "department"
+    )
     seen: dict[tuple[Any, ...], int] = {}
-    present: set[str] = set()
-    blocks: set[str | None] = set()
-    sums: dict[str, Decimal] = {}
-    for r in results:
+    for r, where in zip(results, layout.places, strict=True):
         ind = r.indicator
-        level1, level2 = ind.level1, ind.level2
-        place = placed.get((level1, level2, ind.name))
-        if place is None:
-            place = placed.put(
-                (level1, level2, ind.name),
-                (rules.level1_key(level1), rules.level1_of(level2), _norm(level2), _norm(ind.name)),
-            )
-        printed, expected, group, name = place
-        if printed and expected and printed != expected:
-            flag(
-                "misplaced-level2",
-                ("indicators", r.index, "level2"),
-                level2=level2 or "",
-                level1=level1 or "",
-                expected=expected,
-            )
-        status, weight = r.status, r.weight
-        if status == "not_applicable":
-            if weight:
-                flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=weight)
+        if r.status == "not_applicable":
+            if r.weight:
+                flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
+            continue
+        key = (ind.goal, where.group or label_key(ind.level2), label_key(ind.name), ind.target)
+        if key in seen:
+            flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
         else:
-            key = (ind.goal, group, name, ind.target)
-            if key in seen:
-                flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
-            else:
-                seen[key] = r.index
-        present.add(group)
-        blocks.add(printed)
-        # A group printed under the wrong heading counts where it belongs (seed 003's
-        # extraction shifted 成本指标 under 效益指标).
-        home = expected or printed
-        if home is not None and weight is not None:
-            sums[home] = sums.get(home, _ZERO) + weight
-
-    if form.kind == "department" or not results:
-        return
-    for group in rules.spec.structure.required:
-        if _norm(group) not in present:
-            flag("missing-level2", ("indicators",), level2=group)
-    for block in rules.spec.structure.level1:
-        if block not in blocks:
-            flag("missing-level1", ("indicators",), level1=block)
-
-    if not sums or not rules.weights.level1 or all(r.weight is None for r in results):
-        return
-    for name, convention in rules.weights.level1.items():
-        # A combined key (效益指标+满意度指标: 40) weighs several blocks together.
-        got = sum((sums.get(part, _ZERO) for part in name.split("+")), _ZERO)
-        if got != convention:
-            flag("level1-weights", ("indicators",), level1=name, sum=got, expected=convention)
-
-
-@lru_cache(maxsize=4096)
-def _norm(level2: str | None) -> str:
-    return "".join((level2 or "").split()).removesuffix("指标")
+            seen[key] = r.index
+    if layout.differences:
+        flag(
+            "structure",
+            ("indicators",),
+            at=Severity.WARNING if layout.absent else None,
+            differences="；".join(zh for zh, _ in layout.differences),
+            differences_en="; ".join(en for _, en in layout.differences),
+        )
+    return layout
 
 
 def check_totals(
@@ -290,38 +273,163 @@ def check_totals(
     total: Decimal | None,
     rules: RuleSet,
     flag: Flagger,
+    layout: Layout | None = None,
 ) -> None:
-    """Weights adding up, the printed total against the recomputed one and against the sum of
-    the printed scores."""
+    """Weights (and the blocks' points) adding up, printed scores within their blocks, the
+    printed total against the recomputed one, against the rule set's total and against the sum
+    of the printed scores — on unscored forms too, where scores are printed."""
+    expected = rules.weights.total
     scored = any(r.weight is not None for r in results)
-    if not scored:
-        if results and form.kind != "targets":
-            flag("unscored-form", ("indicators",))
-        return
-    exec_weight = execution_weight if execution_weight is not None else rules.weights.execution
-    weight_sum = sum((r.weight for r in results if r.weight is not None), _ZERO) + exec_weight
-    if weight_sum != rules.weights.total:
-        flag(
-            "weights-sum",
-            ("indicators",),
-            sum=weight_sum,
-            execution=exec_weight,
-            expected=rules.weights.total,
-        )
+    if execution_weight is None:
+        execution_weight = rules.weights.execution if has_execution_row(form, rules) else _ZERO
+    points = layout.points if layout is not None else {}
+    homes = [p.home for p in layout.places] if layout is not None else [None] * len(results)
+    wrong_weights = False
+    if points and (form.kind != "targets"):
+        added = sum(points.values(), _ZERO) + execution_weight
+        if added != expected:
+            flag(
+                "weights-sum", ("blocks",), sum=added, execution=execution_weight, expected=expected
+            )
+            wrong_weights = True
+    if scored:
+        row_weights = sum((r.weight for r in results if r.weight is not None), _ZERO)
+        added = row_weights + execution_weight
+        # Rows that follow their blocks repeat the blocks' mistake: one flag for it.
+        if added != expected and not (wrong_weights and row_weights == sum(points.values())):
+            flag(
+                "weights-sum",
+                ("indicators",),
+                sum=added,
+                execution=execution_weight,
+                expected=expected,
+            )
+            wrong_weights = True
+        for block, header in points.items():
+            under = [
+                r.indicator.weight
+                for r, home in zip(results, homes, strict=True)
+                if home == block and r.indicator.weight is not None
+            ]
+            if under and sum(under, _ZERO) != header:
+                flag(
+                    "block-weights",
+                    ("blocks", block),
+                    block=block,
+                    sum=sum(under, _ZERO),
+                    points=header,
+                )
+    elif results and form.kind != "targets":
+        flag("unscored-form", ("indicators",))
+    _check_block_scores(results, homes, points, rules, flag)
     if form.total is None:
         return
     if total is not None and abs(form.total - total) > rules.tolerance:
         flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
+    if form.total > expected and not wrong_weights:
+        flag("score-exceeds-weight", ("total",), score=form.total, weight=expected)
     printed = [r.indicator.score for r in results if r.indicator.score is not None]
     if not printed:
         return
-    # The execution score is often left blank (seed 003, form 2): the recomputed one stands in.
-    budget_score = form.budget.score if form.budget and form.budget.score is not None else None
-    added = sum(printed, _ZERO) + (
-        budget_score if budget_score is not None else (execution_score or _ZERO)
-    )
+    budget = form.budget
+    budget_score = budget.score if budget is not None else None
+    added = sum(printed, _ZERO)
+    if budget_score is None and budget is not None and execution_weight > 0:
+        if execution_score is None:
+            return  # nothing to add: the budget row says why (budget-incomplete)
+        # A blank execution score (seed 003): the total says what was meant.
+        implied = form.total - added
+        if abs(implied - execution_score) <= rules.tolerance:
+            flag(
+                "missing-execution-score",
+                ("budget", "score"),
+                at=Severity.INFO,
+                how=f"，总分按 {fmt(implied)} 计入",
+                how_en=f"; the total counts {fmt(implied)} for it",
+            )
+        else:
+            flag(
+                "missing-execution-score",
+                ("budget", "score"),
+                how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
+                how_en=(
+                    f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}"
+                ),
+            )
+        return
+    added += budget_score or _ZERO
     if abs(form.total - added) > rules.tolerance:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
+
+
+def _check_block_scores(
+    results: Sequence[Scored],
+    homes: Sequence[str | None],
+    points: Mapping[str, Decimal],
+    rules: RuleSet,
+    flag: Flagger,
+) -> None:
+    """Printed scores of rows without weights against their block's points: none above them,
+    the block's sum not above them, and a block met throughout scoring them in full."""
+    for block, header in points.items():
+        rows = [r for r, home in zip(results, homes, strict=True) if home == block]
+        if not rows or any(r.indicator.weight is not None for r in rows):
+            continue
+        scores = [r.indicator.score for r in rows if r.indicator.score is not None]
+        if not scores:
+            continue
+        over = False
+        for r in rows:
+            if r.indicator.score is not None and r.indicator.score > header:
+                flag(
+                    "score-exceeds-weight",
+                    ("indicators", r.index, "score"),
+                    score=r.indicator.score,
+                    weight=header,
+                )
+                over = True
+        added = sum(scores, _ZERO)
+        if over:
+            continue
+        if added > header + rules.tolerance:
+            flag(
+                "block-score",
+                ("blocks", block),
+                block=block,
+                sum=added,
+                how=f"超过该级分值 {fmt(header)}",
+                how_en=f"more than its {fmt(header)} points",
+            )
+        elif (
+            len(scores) == len(rows)
+            and all(r.status == "met" for r in rows)
+            and added < header - rules.tolerance
+        ):
+            flag(
+                "block-score",
+                ("blocks", block),
+                block=block,
+                sum=added,
+                how=f"但各项均已达成，应为 {fmt(header)}",
+                how_en=f"though every row was met: {fmt(header)} expected",
+            )
+
+
+def check_judged_targets(results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
+    """Target-quality findings on a row whose actual was judged against the target are notes:
+    the row was scored all the same (a vague target answered 达成预期指标)."""
+    if "unmeasurable-target" in rules.spec.severity:
+        return
+    judged = {r.index for r in results if r.status in ("met", "partly_met", "missed")}
+    flags = flag.flags
+    for i, f in enumerate(flags):
+        if (
+            f.code == "unmeasurable-target"
+            and f.severity != Severity.INFO
+            and len(f.location) > 1
+            and f.location[1] in judged
+        ):
+            flags[i] = f._replace(severity=Severity.INFO)
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,7 +476,7 @@ def check_targets(form: Form, rules: RuleSet, flag: Flagger) -> None:
         q = target.quantity
         if q.unit.is_percent and q.base > 1:
             flag("rate-over-100", (*where, "target"), text=target.text)
-        cost = _COST.search(ind.name) or _norm(ind.level2) == "成本"
+        cost = _COST.search(ind.name) or label_key(ind.level2) == "成本"
         if cost and target.op is not None and OPERATORS[target.op].better == "higher":
             flag("cost-direction", (*where, "target"), text=target.text)
 
@@ -406,7 +514,14 @@ def _check_plan(form: Form, rules: RuleSet, flag: Flagger) -> None:
             share=percent(shares[-1]),
         )
     spec = rules.spec.targets
-    mid = next((i for i, p in enumerate(plan) if _norm(p.when) == _norm(spec.mid_year)), None)
+    mid = next(
+        (
+            i
+            for i, p in enumerate(plan)
+            if "".join(p.when.split()) == "".join(spec.mid_year.split())
+        ),
+        None,
+    )
     if mid is not None and shares[mid] < spec.mid_year_share:
         flag(
             "spending-plan-back-loaded",

@@ -19,6 +19,7 @@ from typing import Any, Literal, NamedTuple
 
 from perfscore.checks import (
     check_budget,
+    check_judged_targets,
     check_measurable,
     check_row,
     check_score,
@@ -37,6 +38,7 @@ from perfscore.results import EvaluationResult, ExecutionResult, IndicatorResult
 from perfscore.rules import RuleSet, load_rules
 from perfscore.scoring import execution as score_execution
 from perfscore.scoring import rescale, score
+from perfscore.structure import execution_weight
 from perfscore.values import Value, parse_value
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "evaluate"]
@@ -85,8 +87,12 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         flag(code, parse_path(note.path), message=note.message)
     execution = None
     if form.budget is not None:
-        execution = score_execution(form.budget, rules, flag)
-        check_budget(form.budget, execution.rate, rules, flag)
+        budget = form.budget
+        implied = execution_weight(form, rules)
+        if implied is not None:  # a budget block header, or a template without the row
+            budget = budget.model_copy(update={"weight": implied})
+        execution = score_execution(budget, rules, flag)
+        check_budget(form.budget, execution.rate, rules, flag, form.kind)
 
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
@@ -112,7 +118,8 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
             total = rescale(total, results, rules)
         total = rules.round(total)
 
-    check_structure(form, results, rules, flag)
+    check_judged_targets(results, rules, flag)
+    layout = check_structure(form, results, rules, flag)
     if targets_only:
         check_targets(form, rules, flag)
     check_totals(
@@ -123,6 +130,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         total,
         rules,
         flag,
+        layout,
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))

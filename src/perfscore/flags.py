@@ -114,29 +114,11 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "execution rate {rate} is below {threshold} with no explanation",
             "An execution rate below the rule set's threshold (90%) with nothing said about it.",
         ),
-        "level1-weights": _spec(
-            "warning",
-            "“{level1}”权重合计 {sum}，规则为 {expected}",
-            "{level1!r} weights add up to {sum}, the rules say {expected}",
-            "A first-level block's weights differ from the rule set's convention (50/30/10).",
-        ),
         "weight-on-not-applicable": _spec(
             "warning",
             "不适用的指标仍有权重 {weight}",
             "a not-applicable indicator carries weight {weight}",
             "A not-applicable indicator still carries weight.",
-        ),
-        "missing-level2": _spec(
-            "warning",
-            "缺少二级指标“{level2}”",
-            "second-level group {level2!r} is missing",
-            "A second-level group the rule set requires is absent.",
-        ),
-        "misplaced-level2": _spec(
-            "warning",
-            "二级指标“{level2}”应属于“{expected}”，表中列在“{level1}”下",
-            "{level2!r} belongs under {expected!r}, printed under {level1!r}",
-            "A second-level group under the wrong first-level block.",
         ),
         "duplicate-indicator": _spec(
             "warning",
@@ -145,7 +127,7 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "The same indicator (group, name and target) appears twice.",
         ),
         "ceiling-target": _spec(
-            "warning",
+            "info",
             "指标值“{text}”为比率的上限值，无法超额完成，任何差距都会扣分",
             "target {text!r} is a rate's ceiling: it cannot be beaten, any shortfall costs points",
             "A rate targeted at ≥100%: over-achievement is impossible.",
@@ -166,7 +148,7 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "warning",
             "实际完成 {actual} 达到指标值 {target} 的 {ratio} 倍，指标值可能设置偏低",
             "actual {actual} is {ratio} times the target {target}: the target may be set too low",
-            "A ≥ target beaten by the rule set's factor (1.2): probably set too low.",
+            "A ≥ target beaten by the rule set's factor (2×): probably set too low.",
         ),
         "grade-out-of-band": _spec(
             "warning",
@@ -264,12 +246,6 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "while reading the table: {message}",
             "A decision the reader took (weights printed on blocks only were shared out).",
         ),
-        "missing-level1": _spec(
-            "warning",
-            "缺少一级指标“{level1}”",
-            "first-level block {level1!r} is missing",
-            "A first-level block of the rule set's structure is absent.",
-        ),
         "spending-plan-decreasing": _spec(
             "error",
             "资金支出计划{when}累计 {share}，低于此前的 {before}",
@@ -318,6 +294,44 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "a rule formula could not be evaluated: {detail}",
             "A rule-set formula failed at this row's values (a division by zero, say); the row "
             "is not scored.",
+        ),
+        "structure": _spec(
+            "info",
+            "表式与规则不同：{differences}",
+            "the layout differs from the rule set's: {differences_en}",
+            "How the form's blocks and groups differ from the rule set's structure, in one note; "
+            "a warning when a first-level block is absent.",
+        ),
+        "block-score": _spec(
+            "error",
+            "“{block}”各项填报得分合计 {sum}，{how}",
+            "the printed scores under {block!r} add up to {sum}, {how_en}",
+            "A block's printed scores exceed its points, or fall short although every row was met.",
+        ),
+        "block-weights": _spec(
+            "error",
+            "“{block}”各项权重合计 {sum}，表头分值为 {points}",
+            "the weights under {block!r} add up to {sum}, its header says {points}",
+            "The weights of a block's rows do not add up to the points printed on its header.",
+        ),
+        "budget-incomplete": _spec(
+            "warning",
+            "预算执行情况{what}，无法计算执行率",
+            "the budget row {what_en}: no execution rate can be computed",
+            "A budget row blank or all zeros, or without the amount executed.",
+        ),
+        "execution-from-initial": _spec(
+            "info",
+            "未填写全年预算数，执行率按年初预算数 {initial} 计算",
+            "no full-year budget is printed; the rate is taken against the initial budget "
+            "{initial}",
+            "Only 年初预算数 printed: the execution rate is computed from it.",
+        ),
+        "missing-execution-score": _spec(
+            "warning",
+            "未填写预算执行得分{how}",
+            "the execution score is blank{how_en}",
+            "A scored form whose execution score is blank; a note when the total implies it.",
         ),
         "unscored-form": _spec(
             "info",
@@ -407,14 +421,21 @@ class Flagger:
         """An empty collector for work whose flags are cached and re-addressed later."""
         return Flagger(self.severity, self.lang)
 
-    def __call__(self, code: str, location: Location, **data: Any) -> None:
-        """Record flag ``code`` at ``location``; ``data`` fills the message and is kept."""
+    def __call__(
+        self, code: str, location: Location, *, at: Severity | None = None, **data: Any
+    ) -> None:
+        """Record flag ``code`` at ``location``; ``data`` fills the message and is kept.
+
+        ``at`` raises or lowers this one finding from the catalogue's default (a ``structure``
+        note becomes a warning when a block is absent); a rule set's override still wins.
+        """
         spec = CATALOGUE[code]
         values = {k: v if isinstance(v, str) else num(v) for k, v in data.items()}
         template = spec.en if self.lang == "en" else spec.zh
-        self.flags.append(
-            Flag(code, self.severity(code), location, template.format(**values), values)
-        )
+        severity = self.severity(code)
+        if at is not None and severity == spec.severity:
+            severity = at
+        self.flags.append(Flag(code, severity, location, template.format(**values), values))
 
     @property
     def en(self) -> bool:

@@ -242,7 +242,15 @@ class Judge:
         ]
         if met:
             factor = self.rules.spec.over_achievement
-            if factor is not None and sense.better == "higher" and t > 0 and a >= t * factor:
+            # A percentage at or below 100% is never implausible (satisfaction 100% vs ≥80%).
+            ceiling = target.unit.is_percent and a <= _ONE
+            if (
+                factor is not None
+                and sense.better == "higher"
+                and t > 0
+                and a >= t * factor
+                and not ceiling
+            ):
                 self.flag(
                     "over-achievement",
                     (*self.path, "actual"),

@@ -121,10 +121,14 @@ class DirectionHints(_Strict):
 
 class Structure(_Strict):
     """Which second-level groups (二级指标) belong under which first-level block, and which
-    a project form must have."""
+    a project form must have; the labels local templates print for them (``synonyms``: printed
+    label → the rule set's name) and the blocks they may also stand under (``placements``:
+    block → groups, such as 满意度 under 效益指标 in older templates)."""
 
     level1: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     required: tuple[str, ...] = ()
+    synonyms: dict[str, str] = Field(default_factory=dict)
+    placements: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     source: str | None = None
 
 
@@ -252,7 +256,7 @@ class RuleFile(_Strict):
     direction_hints: DirectionHints = DirectionHints()
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
-    over_achievement: Decimal | None = Decimal("1.2")
+    over_achievement: Decimal | None = Decimal(2)
     indicator_rules: tuple[IndicatorRule, ...] = ()
     targets: TargetTables = TargetTables()
     grades: tuple[GradeBand, ...] = ()

@@ -9,7 +9,7 @@ indicator rule where one matches the name, the not-applicable policy, then round
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from perfscore.errors import FormulaError
 from perfscore.flags import Flagger
@@ -38,6 +38,10 @@ def execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
     adjusted, executed = budget.adjusted, budget.executed
     rate = score = reported_rate = None
     steps = None
+    if adjusted is None and budget.initial and executed is not None:
+        # Only 年初预算数 printed: the rate a reader would work out is against it.
+        adjusted = budget.initial
+        flag("execution-from-initial", ("budget", "initial"), initial=adjusted)
     if adjusted is not None and executed is not None and adjusted > 0:
         exact = executed / adjusted
         rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
@@ -50,9 +54,17 @@ def execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
         steps = (exact, raw, rules.execution_score.text, rules.spec.rounding, flag.en)
         reported_rate = _reported_rate(budget.rate, exact)
         if reported_rate is not None:
-            places = max(-_printed_places(budget.rate or ""), 0) + 2
-            printed_precision = exact.quantize(Decimal(1).scaleb(-places))
-            if abs(reported_rate - printed_precision) > Decimal(1).scaleb(-places) / 2:
+            # Places of the fraction the printed rate carries (96.86% and 0.9686 both four).
+            places = max(-_printed_places(budget.rate or ""), 0)
+            if not _is_fraction(budget.rate or "", reported_rate):
+                places += 2
+            step = Decimal(1).scaleb(-places)
+            # Forms print the rate rounded or cut to their places (97.80% for 97.808%).
+            readings = (
+                exact.quantize(step, rounding=ROUND_HALF_UP),
+                exact.quantize(step, rounding=ROUND_DOWN),
+            )
+            if reported_rate not in readings:
                 flag(
                     "execution-rate-mismatch",
                     ("budget", "rate"),
@@ -75,6 +87,17 @@ def execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
 def _printed_places(text: str) -> int:
     number = text.strip().rstrip("%％").replace(",", "")
     return -len(number.split(".")[1]) if "." in number else 0
+
+
+def _is_fraction(text: str, reported: Decimal) -> bool:
+    """Whether the printed rate was read as a fraction (0.958) rather than a percent (95.8)."""
+    number = text.strip().replace(",", "")
+    if number.endswith(("%", "％")):
+        return False
+    try:
+        return Decimal(number) == reported
+    except ArithmeticError:
+        return False
 
 
 def _reported_rate(text: str | None, exact: Decimal) -> Decimal | None:

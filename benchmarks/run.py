@@ -12,7 +12,9 @@ Figures:
   * cold start of ``perfscore score one-form.yaml`` against ``python -c "import pydantic, yaml"``,
     and the floor under it: a process that builds and validates one pydantic model;
   * memory growth and time per 10,000 forms while streaming 100,000 forms;
-  * wall time of ``perfscore rules check rules/``.
+  * wall time of ``perfscore rules check rules/``;
+  * loading YAML forms (``load_forms``: read, check, validate) against parsing them with
+    libyaml's ``CSafeLoader`` alone, CPU time.
 
 zen-engine is in the ``bench`` extra (``pip install -e '.[bench]'``).  The machine is shared and
 noisy: throughput is the best of several rounds, and perfscore and its comparisons alternate
@@ -269,6 +271,30 @@ def streaming(
     return rss_mb() - warm, times
 
 
+def yaml_forms_seconds(paths: list[Path], rounds: int) -> tuple[float, float]:
+    """Best CPU seconds to load every YAML form with ``perfscore.load_forms`` (read, check,
+    validate) and to parse the same files with libyaml's ``CSafeLoader`` alone, alternating
+    within each round so that both see the same machine."""
+    import yaml
+
+    def timed(load: Callable[[Path], object]) -> float:
+        gc.collect()
+        start = time.process_time()
+        for path in paths:
+            load(path)
+        return time.process_time() - start
+
+    def libyaml(path: Path) -> object:
+        return yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+
+    perfscore.load_forms(paths[0])  # first use imports the readers: not part of the figure
+    ours = base = 9e9
+    for _ in range(rounds):
+        ours = min(ours, timed(perfscore.load_forms))
+        base = min(base, timed(libyaml))
+    return ours, base
+
+
 def rules_check_seconds(repeat: int) -> float:
     """Best wall time of ``perfscore rules check rules/`` as a command."""
     best = 9e9
@@ -340,6 +366,7 @@ def main() -> int:
     files_two = best_of(max(1, rounds // 2), files(2))
     text_one = best_of(max(1, rounds // 2), files(1, as_text))
     text_two = best_of(max(1, rounds // 2), files(2, as_text))
+    yaml_ours, yaml_base = yaml_forms_seconds(paths, max(3, rounds))
     scaling = machine_scaling(rounds)
     shutil.rmtree(folder, ignore_errors=True)
     naive = naive_rate(dicts[: max(5, n_forms // 10)], 1)
@@ -416,6 +443,15 @@ def main() -> int:
     )
     print(line("streaming: slowest / fastest tenth (linear)", f"{spread:.2f}", "close to 1", None))
     print(line("perfscore rules check rules/", f"{check * 1000:.0f} ms", "< 1000 ms", check < 1.0))
+    yaml_ratio = yaml_ours / yaml_base
+    print(
+        line(
+            "YAML forms: load_forms / CSafeLoader alone",
+            f"{yaml_ratio:.2f}x",
+            "<= 1.25x",
+            yaml_ratio <= 1.25,
+        )
+    )
     return 0
 
 

@@ -349,8 +349,7 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
         more = f" ({', '.join(extra)})" if extra else ""
         noun = f" ({q.unit.noun})" if q.unit.noun else ""
         return (
-            _t(lang, "数量", "quantity")
-            + f" {op} {plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
+            _t(lang, "数量", "quantity") + f" {op} {plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
         )
     if isinstance(value, Range):
         return _t(lang, "区间", "range") + f" {value.low} – {value.high}"

@@ -77,15 +77,16 @@ def test_unknown_key_names_file_path_line_and_suggestion(tmp_path: Path) -> None
     assert str(err).startswith(f"{path}:4 indicators[0].taget")
 
 
-def test_bad_number_names_the_field(tmp_path: Path) -> None:
-    """A weight that is not a number names its path and what was expected."""
+def test_bad_name_names_the_field_and_line(tmp_path: Path) -> None:
+    """A row name that is not text names its path and line, through a traditional-script key
+    (a row cannot be scored without its name, so this stays an error)."""
     path = tmp_path / "bad.yaml"
-    path.write_text("project: x\nindicators:\n  - name: a\n    weight: 五分\n", "utf-8")
+    path.write_text("project: x\nindicators:\n  - 三級指標: [a, b]\n    weight: 5\n", "utf-8")
     with pytest.raises(FormError) as info:
         load_form(path)
-    assert info.value.path == "indicators[0].weight"
-    assert info.value.line == 4
-    assert "五分" in str(info.value)
+    assert info.value.path == "indicators[0].三级指标"
+    assert info.value.line == 3
+    assert "expected text" in str(info.value)
 
 
 def test_invalid_yaml_has_line_and_column(tmp_path: Path) -> None:
@@ -117,14 +118,6 @@ def test_missing_name_is_required() -> None:
     with pytest.raises(FormError) as info:
         perfscore.evaluate({"indicators": [{"target": "1"}]})
     assert info.value.path == "indicators[0].name"
-
-
-def test_wrong_money_unit() -> None:
-    """money_unit is 元 or 万元."""
-    with pytest.raises(FormError) as info:
-        perfscore.evaluate({"money_unit": "千元"})
-    assert info.value.path == "money_unit"
-    assert "元" in str(info.value)
 
 
 def test_form_without_budget_or_weights_is_judged() -> None:

@@ -2,15 +2,18 @@
 
 The English keys are the public contract; the Chinese field names a user would type
 (项目名称, 年度指标值, 实际完成值, 权重, 得分 …) are accepted as aliases.  Numbers may arrive as
-numbers or as printed strings (``"4,262.41"``); YAML floats are read as exact Decimals.
-Unknown keys are refused with a did-you-mean.
+numbers or as printed strings (``"4,262.41"``, ``150万``, ``5分``); YAML floats are read as exact
+Decimals.  Keys and text in traditional script are read as simplified (``權重``, ``產出指標``),
+the text as printed kept for reports (:meth:`Indicator.printed`).  A field that cannot be read is
+left out with a note on its path (an ``unreadable-cell`` flag), so the rest of the form is still
+scored; unknown keys and a form that is not a form are refused with a did-you-mean.
 """
 
 from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,12 +24,16 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
+    ValidatorFunctionWrapHandler,
     model_validator,
 )
 
+from perfscore.cells import money_unit, read_amount, read_points
 from perfscore.errors import FormError
 from perfscore.files import read_regular_file
+from perfscore.script import simplify
 from perfscore.suggest import did_you_mean
 from perfscore.yamlfile import MAX_YAML_BYTES, decode_text, parse_yaml
 
@@ -52,7 +59,7 @@ def _to_decimal(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(value))  # the shortest repr is what the user wrote
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
+        text = simplify(value).strip().replace(",", "").replace("，", "")
         if text in {"", "—", "-", "/"}:
             return None
         try:
@@ -111,17 +118,46 @@ def _alias(*names: str) -> Any:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="before")
+    # Text fields whose printed text differs from what is read (traditional script), as printed.
+    _as_printed: dict[str, str] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
     @classmethod
-    def _printed(cls, data: Any) -> Any:
-        """Numbers as printed ("4,262.41") to Decimals, numbers typed for text to text."""
+    def _printed(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Numbers as printed ("4,262.41") to Decimals, numbers typed for text to text, text
+        in simplified script (blank text is no text); the printed text is kept aside."""
         converters = _CONVERTERS.get(cls)
         if not isinstance(data, Mapping) or not converters:
-            return data
-        return {
-            key: converters[key](value) if key in converters else value
-            for key, value in data.items()
-        }
+            return handler(data)
+        out: dict[str, Any] = {}
+        printed: dict[str, str] = {}
+        for key, value in data.items():
+            convert = converters.get(key)
+            if convert is None:
+                out[key] = value
+                continue
+            value = convert(value)
+            if convert is _to_text and isinstance(value, str):
+                read: str | None = simplify(value)
+                if not value.strip() and key not in _REQUIRED[cls]:
+                    read = None  # a blank cell is an empty one (missing-value, not unreadable)
+                elif read != value:
+                    printed[_FIELD_OF[cls][key]] = value
+                out[key] = read
+            else:
+                out[key] = value
+        model = handler(out)
+        if printed:
+            model._as_printed = printed
+        return model
+
+    def printed(self, field: str) -> str:
+        """The text of ``field`` as the form printed it (traditional script kept); ``""`` when
+        the field is empty."""
+        if self._as_printed and field in self._as_printed:
+            return self._as_printed[field]
+        value = getattr(self, field)
+        return "" if value is None else str(value)
 
 
 class Budget(_Model):
@@ -213,8 +249,23 @@ def _plain_types(annotation: Any) -> set[Any]:
 
 
 _CONVERTERS: dict[type[BaseModel], dict[str, Any]] = {}
+# Every key a model accepts (field names and aliases) → the field's name.
+_FIELD_OF: dict[type[BaseModel], dict[str, str]] = {}
+# Keys of fields that must be present (a blank one is kept as printed).
+_REQUIRED: dict[type[BaseModel], frozenset[str]] = {}
 for _model in (Budget, Indicator, PlanPoint, Form):
     table: dict[str, Any] = {}
+    fields: dict[str, str] = {}
+    required: set[str] = set()
+    for _name, _field in _model.model_fields.items():
+        _accepted = [_name]
+        if isinstance(_field.validation_alias, AliasChoices):
+            _accepted += [str(c) for c in _field.validation_alias.choices]
+        fields.update(dict.fromkeys(_accepted, _name))
+        if _field.is_required():
+            required.update(_accepted)
+    _FIELD_OF[_model] = fields
+    _REQUIRED[_model] = frozenset(required)
     for _name, _field in _model.model_fields.items():
         kinds = {Decimal: _to_decimal, str: _to_text}
         types = _plain_types(_field.annotation)
@@ -237,6 +288,177 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
         if isinstance(alias, AliasChoices):
             names.extend(str(c) for c in alias.choices)
     _KNOWN_KEYS[_where] = sorted(set(names))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the cells: keys in any script, amounts with their units, points with 分.  Runs once on
+# the raw mapping, before validation, because converting an amount needs the form's money unit.
+
+_MONEY_FIELDS = frozenset({"initial", "adjusted", "fiscal", "other", "executed"})
+_POINT_FIELDS = frozenset({"weight", "score", "total"})
+_NoteData = dict[str, str]
+
+
+def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The mapping with its keys in simplified script (``權重`` → ``权重``), in a new dict."""
+    return {simplify(k).strip() if isinstance(k, str) else k: v for k, v in data.items()}
+
+
+def _cells(
+    data: dict[Any, Any], model: type[BaseModel], read: Callable[[str, Any], Any]
+) -> dict[Any, Any]:
+    """``data`` (owned) with ``read(field, value)`` applied to every known field."""
+    fields = _FIELD_OF[model]
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is not None:
+            data[key] = read(field, value)
+    return data
+
+
+def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
+    read, and a reading note (in ``notes``) for every amount converted."""
+    notes: list[_NoteData] = []
+    form = _keys(data)
+    fields = _FIELD_OF[Form]
+    unit_key = next((k for k in form if fields.get(k) == "money_unit"), None)
+    declared = money_unit(form[unit_key]) if unit_key is not None else "元"
+    unit = declared or "元"
+    if unit_key is not None and declared is not None:
+        if declared not in ("元", "万元"):
+            # 千元 and 百万元 forms are kept in 元, 亿元 forms in 万元: the units reports use.
+            unit = "万元" if declared == "亿元" else "元"
+            notes.append(
+                _note("money_unit", f"金额单位为{declared}，金额按{unit}计", severity="info")
+            )
+        form[unit_key] = unit
+
+    def amount(field: str, value: Any, where: str) -> Any:
+        if field in _MONEY_FIELDS:
+            value, note = read_amount(value, declared or "元", unit)
+            if note:
+                notes.append(_note(f"{where}.{field}", note, severity="info"))
+            return value
+        return read_points(value) if field in _POINT_FIELDS else value
+
+    for key, value in form.items():
+        field = fields.get(key)
+        if field == "total":
+            form[key] = read_points(value)
+        elif field == "budget" and isinstance(value, Mapping):
+            form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
+        elif field == "indicators" and isinstance(value, (list, tuple)):
+            form[key] = [
+                _cells(_keys(row), Indicator, _at(amount, f"indicators[{i}]"))
+                if isinstance(row, Mapping)
+                else row
+                for i, row in enumerate(value)
+            ]
+    if notes:
+        _add_notes(form, notes)
+    return form
+
+
+def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any], Any]:
+    """``read`` with the path of the mapping it reads in."""
+    return lambda field, value: read(field, value, where)
+
+
+def _note(path: str, message: str, *, severity: str = "warning") -> _NoteData:
+    return {"path": path, "message": message, "severity": severity}
+
+
+def _add_notes(form: dict[Any, Any], notes: list[_NoteData]) -> None:
+    key = next((k for k in form if _FIELD_OF[Form].get(k) == "notes"), "notes")
+    given = form.get(key)
+    form[key] = [*given, *notes] if isinstance(given, (list, tuple)) else notes
+
+
+# Errors that say a cell could not be read.  Others stay errors: a missing or unknown key, and a
+# number out of bounds (a typing accident such as 1e30, refused with its line).
+_UNREADABLE = frozenset(
+    {
+        "decimal_parsing",
+        "decimal_type",
+        "int_parsing",
+        "int_type",
+        "int_from_float",
+        "string_type",
+        "literal_error",
+        "model_type",
+    }
+)
+# What an unreadable field should have held, for its note.
+_EXPECTED_ZH = {
+    "decimal": "数字",
+    "int": "整数",
+    "string": "文本",
+    "literal_error": "元或万元",
+    "model_type": "字段映射",
+}
+# Fields whose loss leaves no form to score: their errors stay errors.
+_STRUCTURAL = frozenset({"kind", "indicators", "name", "notes", "spending_plan", "goals"})
+
+
+def _canonical(loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """``loc`` with aliases replaced by field names, or None when it is not one field's value
+    (a missing field, an unknown key, a row, or a structural field)."""
+    model: type[BaseModel] | None = Form
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int):
+            if not out or out[-1] != "indicators":
+                return None
+            model = Indicator
+            out.append(part)
+            continue
+        field = _FIELD_OF[model].get(part) if model is not None else None
+        if field is None:
+            return None
+        out.append(field)
+        model = Budget if field == "budget" else None
+    if not out or isinstance(out[-1], int) or out[-1] in _STRUCTURAL:
+        return None
+    return tuple(out)
+
+
+def _drop_unreadable(
+    data: dict[Any, Any], errors: list[Any]
+) -> tuple[dict[Any, Any], list[_NoteData]] | None:
+    """``data`` without the fields whose values cannot be read, with a note for each, or None
+    when some error is not about one field's value."""
+    notes: list[_NoteData] = []
+    drops: list[tuple[str | int, ...]] = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        where = _canonical(loc)
+        if where is None or error["type"] not in _UNREADABLE:
+            return None
+        kind = next((k for k in _EXPECTED_ZH if error["type"].startswith(k)), None)
+        expected = _EXPECTED_ZH.get(kind or "", "可读取的值")
+        notes.append(_note(_format_loc(where), f"无法读取“{error.get('input')}”，应为{expected}"))
+        drops.append(loc)
+    for loc in drops:
+        data = _without(data, loc)
+    return data, notes
+
+
+def _without(data: Any, loc: tuple[str | int, ...]) -> Any:
+    """A copy of ``data`` without the value at ``loc`` (only the containers on the way are
+    copied)."""
+    head, rest = loc[0], loc[1:]
+    if isinstance(data, Mapping):
+        copy = dict(data)
+        if rest:
+            copy[head] = _without(copy[head], rest)
+        else:
+            copy.pop(head, None)
+        return copy
+    items = list(data)
+    assert isinstance(head, int)
+    items[head] = _without(items[head], rest) if rest else None
+    return items
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,41 +579,57 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
             line=1 if source else None,
             expected="kind, project, budget, indicators, …",
         )
+    data = _read_cells(data)
     try:
         return Form.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        where = _format_loc(loc)
-        line = (lines or {}).get(loc)
-        if line is None and lines:
-            for cut in range(len(loc) - 1, 0, -1):
-                if loc[:cut] in lines:
-                    line = lines[loc[:cut]]
-                    break
-        if error["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
-            hint = did_you_mean(key, known)
-            more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-            raise FormError(
-                f"unknown key {key!r}{hint}{more}", source=source, path=where, line=line
-            ) from None
-        expected = {
-            "missing": "this field",
-            "literal_error": error.get("ctx", {}).get("expected"),
-            "decimal_parsing": "a number",
-            "decimal_type": "a number",
-            "int_parsing": "a whole number",
-            "string_type": "text",
-            "tuple_type": "a list",
-            "model_type": "a mapping of fields",
-        }.get(error["type"])
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing":
-            message = "required field is missing"
-        elif error["type"] in _OUT_OF_BOUNDS:
-            message, expected = f"not a usable number: {_shown(error['input'])}", _BOUNDS
-        elif expected in ("a number", "text", "a whole number") and "input" in error:
-            message, expected = f"expected {expected}, got {_shown(error['input'])}", None
-        raise FormError(message, source=source, path=where, line=line, expected=expected) from None
+    except ValidationError as first:
+        exc = first
+    # One unreadable cell must not cost the form: fields whose values cannot be read are left
+    # out, each with a note on its path, and the rest is validated again.
+    dropped = _drop_unreadable(data, exc.errors())
+    if dropped is not None:
+        data, notes = dropped
+        _add_notes(data, notes)
+        try:
+            return Form.model_validate(data)
+        except ValidationError as second:
+            exc = second
+    if lines:  # keys were read in simplified script
+        lines = {
+            tuple(simplify(p) if isinstance(p, str) else p for p in k): v for k, v in lines.items()
+        }
+    error = exc.errors()[0]
+    loc = tuple(error["loc"])
+    where = _format_loc(loc)
+    line = (lines or {}).get(loc)
+    if line is None and lines:
+        for cut in range(len(loc) - 1, 0, -1):
+            if loc[:cut] in lines:
+                line = lines[loc[:cut]]
+                break
+    if error["type"] == "extra_forbidden":
+        key = str(loc[-1])
+        known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
+        hint = did_you_mean(key, known)
+        more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+        raise FormError(
+            f"unknown key {key!r}{hint}{more}", source=source, path=where, line=line
+        ) from None
+    expected = {
+        "missing": "this field",
+        "literal_error": error.get("ctx", {}).get("expected"),
+        "decimal_parsing": "a number",
+        "decimal_type": "a number",
+        "int_parsing": "a whole number",
+        "string_type": "text",
+        "tuple_type": "a list",
+        "model_type": "a mapping of fields",
+    }.get(error["type"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "required field is missing"
+    elif error["type"] in _OUT_OF_BOUNDS:
+        message, expected = f"not a usable number: {_shown(error['input'])}", _BOUNDS
+    elif expected in ("a number", "text", "a whole number") and "input" in error:
+        message, expected = f"expected {expected}, got {_shown(error['input'])}", None
+    raise FormError(message, source=source, path=where, line=line, expected=expected) from None

@@ -129,11 +129,11 @@ def _by_cell(flags: Iterable[Flag]) -> dict[tuple[str | int, ...], list[Flag]]:
 def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
     cells = _by_cell(result.flags)
     form = result.form
-    meta = (form.year, form.unit, result.source)
+    meta = (form.year, form.printed("unit"), result.source)
     source = result.source or f"form {number}"
     out = [
         f'<section class="form" id="form-{number}" data-source="{escape(source)}">',
-        f"<h2>{escape(form.project or source)}</h2>",
+        f"<h2>{escape(form.printed('project') or source)}</h2>",
         f'<p class="meta">{escape(" · ".join(str(x) for x in meta if x))}'
         f" · {_t(lang, '规则', 'rules')} {escape(result.rules)}</p>",
     ]
@@ -183,16 +183,16 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
         out.append(
             f'<tr class="{classes}" data-index="{r.index}">'
             + _td(str(r.index), cells.get(key, []))
-            + _td(ind.level1 or "", cells.get((*key, "level1"), []))
-            + _td(ind.level2 or "", cells.get((*key, "level2"), []))
-            + _td(ind.name, cells.get((*key, "name"), []))
-            + _td(ind.target or "", cells.get((*key, "target"), []))
-            + _td(ind.actual or "", cells.get((*key, "actual"), []))
+            + _td(ind.printed("level1"), cells.get((*key, "level1"), []))
+            + _td(ind.printed("level2"), cells.get((*key, "level2"), []))
+            + _td(ind.printed("name"), cells.get((*key, "name"), []))
+            + _td(ind.printed("target"), cells.get((*key, "target"), []))
+            + _td(ind.printed("actual"), cells.get((*key, "actual"), []))
             + _td(status(r.status, lang), (), cls="status")
             + _td(_num(r.weight), cells.get((*key, "weight"), []), True)
             + _td(_num(r.reported_score), cells.get((*key, "score"), []), True)
             + _td(_num(r.score), (), True)
-            + _td(ind.reason or "", cells.get((*key, "reason"), []))
+            + _td(ind.printed("reason"), cells.get((*key, "reason"), []))
             + "</tr>"
         )
     total_flags = cells.get(("total",), [])

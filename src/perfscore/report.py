@@ -88,11 +88,11 @@ def indicator_cells(
     status = _t(lang, "目标", "target") if targets_only else _status(r.status, lang)
     return [
         f"{r.index}{mark}",
-        ind.level1 or "",
-        ind.level2 or "",
-        ind.name,
-        ind.target or "",
-        ind.actual or "",
+        ind.printed("level1"),
+        ind.printed("level2"),
+        ind.printed("name"),
+        ind.printed("target"),
+        ind.printed("actual"),
         status,
         _num(r.weight),
         _num(r.score),
@@ -139,7 +139,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int
 
 def _heading(result: EvaluationResult) -> str:
     form = result.form
-    parts = [form.project or "(未命名项目)", str(form.year or ""), form.unit or ""]
+    parts = [form.printed("project") or "(未命名项目)", str(form.year or ""), form.printed("unit")]
     return "  ".join(p for p in parts if p)
 
 
@@ -276,11 +276,11 @@ class CsvWriter:
                     result.form.project or "",
                     result.form.year or "",
                     r.index,
-                    r.indicator.level1 or "",
-                    r.indicator.level2 or "",
-                    r.indicator.name,
-                    r.indicator.target or "",
-                    r.indicator.actual or "",
+                    r.indicator.printed("level1"),
+                    r.indicator.printed("level2"),
+                    r.indicator.printed("name"),
+                    r.indicator.printed("target"),
+                    r.indicator.printed("actual"),
                     r.status,
                     _num(r.achievement),
                     _num(r.weight),
@@ -381,13 +381,15 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
 def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str) -> list[str]:
     ind = row.indicator
     out = [
-        f"[{row.index}] {' / '.join(p for p in (ind.level1, ind.level2) if p)} / {ind.name}",
+        f"[{row.index}] "
+        + " / ".join(p for p in (ind.printed("level1"), ind.printed("level2")) if p)
+        + f" / {ind.printed('name')}",
         "  "
         + _t(lang, "年度指标值", "target")
-        + f": {ind.target!r} → {describe_value(row.target, lang)}",
+        + f": {ind.printed('target')!r} → {describe_value(row.target, lang)}",
         "  "
         + _t(lang, "实际完成值", "actual")
-        + f": {ind.actual!r} → {describe_value(row.actual, lang)}",
+        + f": {ind.printed('actual')!r} → {describe_value(row.actual, lang)}",
     ]
     if row.direction is not None:
         out.append("  " + _t(lang, "方向", "direction") + f": {row.direction}")

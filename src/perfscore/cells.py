@@ -1,0 +1,151 @@
+"""The number cells of a form as people type them: amounts, points and money units.
+
+A budget cell is often typed with its unit or a multiplier — ``150万``, ``80万元``, ``1.2亿``,
+``3,500元``, ``￥2,025,000.00`` — and the form's unit (金额单位) in any script or wrapping —
+``萬元``, ``单位：万元``, ``（万元）``.  :func:`read_amount` turns such a cell into a number in the
+form's money unit and says, in words for a reading note, what was converted; :func:`read_points`
+reads a weight or score typed with ``分``; :func:`money_unit` reads a money unit.
+
+Everything here is pure and works on exact Decimals.  A cell that is not an amount comes back
+unchanged, for the form's validation to report on its field.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from perfscore.script import simplify
+from perfscore.values import plain
+
+__all__ = ["MONEY_UNITS", "money_unit", "read_amount", "read_points"]
+
+_ONE = Decimal(1)
+
+#: Money units a form may declare, with their size in 元.
+MONEY_UNITS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1_000),
+    "万元": Decimal(10_000),
+    "百万元": Decimal(1_000_000),
+    "亿元": Decimal(100_000_000),
+}
+
+# A multiplier written after the number (150万, 1.2亿, 5千元).
+_MULTIPLIERS = {
+    "": Decimal(1),
+    "千": Decimal(1_000),
+    "万": Decimal(10_000),
+    "百万": Decimal(1_000_000),
+    "千万": Decimal(10_000_000),
+    "亿": Decimal(100_000_000),
+}
+
+# Thousands are grouped with ASCII or full-width commas, or spaces; currency signs and 人民币
+# may lead; 元 (or 圆) may close.  Simplified and half-width already (see simplify).
+_AMOUNT = re.compile(
+    r"(?:人民币|RMB|CNY)?[¥￥]?"
+    r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    r"(?P<multiplier>百万|千万|千|万|亿)?"
+    r"(?P<yuan>元|圆)?",
+    re.IGNORECASE,
+)
+_GROUPING = re.compile(r"(?<=\d)[,，\s](?=\d)")
+_SPACE = re.compile(r"\s+")
+_BLANK = frozenset({"", "—", "——", "-", "--", "/", "－", "–"})
+_POINTS = re.compile(r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))分?")
+# Wrapping a printed money unit carries: 金额单位：万元, (万元), 单位:人民币万元.
+_UNIT_WRAPPING = re.compile(r"^(?:金额)?(?:单位)?[:：]?|[()（）\[\]【】\s]|人民币|币种")
+
+
+def money_unit(printed: Any) -> str | None:
+    """The money unit a form declares, as one of :data:`MONEY_UNITS`, or None if unreadable.
+
+    ``萬元``, ``万``, ``单位：万元``, ``（万元）``, ``人民币元`` are read; anything else is None.
+    """
+    if not isinstance(printed, str):
+        return None
+    text = _UNIT_WRAPPING.sub("", simplify(printed).strip())
+    text = text.replace("圆", "元")
+    if text in MONEY_UNITS:
+        return text
+    if text and text + "元" in MONEY_UNITS:  # 万, 亿: the unit named by its multiplier
+        return text + "元"
+    return None
+
+
+def _text(value: str) -> str:
+    return _SPACE.sub("", _GROUPING.sub("", simplify(value).strip()))
+
+
+def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, str | None]:
+    """A money cell in ``unit``, and a reading note when the printed amount was converted.
+
+    ``bare`` is the unit of a number printed without one (the form's declared unit).  A cell
+    that is not an amount (``—``, a number, text) comes back as it was with no note.
+
+    >>> read_amount("150万", "元", "元")
+    (Decimal('1500000'), '“150万”按 1500000元计')
+    >>> read_amount("80万元", "万元", "万元")
+    (Decimal('80'), None)
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return value, None
+    printed = repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        text = _text(value)
+        if text in _BLANK:
+            return None, None
+        match = _AMOUNT.fullmatch(text)
+        if match is None:
+            return value, None
+        number = Decimal(match["number"])
+        multiplier = match["multiplier"] or ""
+        printed_unit = bool(multiplier or match["yuan"])
+        said = multiplier + "元" if printed_unit else bare
+        folded = said not in MONEY_UNITS  # 1千万: a multiplier without a unit of its own
+        if folded:
+            said, number = "元", number * _MULTIPLIERS[multiplier]
+    else:
+        number, said, folded, printed_unit = Decimal(printed), bare, False, False
+    if said == unit and not folded:
+        return number, None
+    amount = number * MONEY_UNITS[said] / MONEY_UNITS[unit]
+    amount = amount.quantize(_ONE) if amount == amount.to_integral_value() else amount.normalize()
+    # A bare number in a form declared in 亿元 is converted with the form (one note there).
+    return amount, f"“{printed}”按 {plain(amount)}{unit}计" if printed_unit else None
+
+
+def read_points(value: Any) -> Any:
+    """A weight, score or total typed with ``分`` or in Chinese numerals (``5分``, ``９５．５分``,
+    ``五分``, ``二十分``) as its number; any other cell unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _text(value)
+    match = _POINTS.fullmatch(text)
+    if match:
+        return match["number"]
+    number = _chinese_whole(text.removesuffix("分"))
+    return value if number is None else Decimal(number)
+
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_WHOLE = re.compile(
+    r"(?:([一二两三四五六七八九])百)?(?:([一二三四五六七八九])?(十))?零?([一二两三四五六七八九])?"
+)
+
+
+def _chinese_whole(text: str) -> int | None:
+    """一 … 九百九十九 in Chinese numerals (五, 十五, 二十, 一百, 一百零五), or None."""
+    if text in ("零", "〇"):
+        return 0
+    match = _CHINESE_WHOLE.fullmatch(text)
+    if not text or match is None:
+        return None
+    hundreds, tens, ten, ones = match.groups()
+    value = _DIGITS[hundreds] * 100 if hundreds else 0
+    if ten:
+        value += _DIGITS[tens] * 10 if tens else 10
+    return value + (_DIGITS[ones] if ones else 0)

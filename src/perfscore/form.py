@@ -151,6 +151,12 @@ class _Model(BaseModel):
             model._as_printed = printed
         return model
 
+    def __eq__(self, other: object) -> bool:
+        # Two forms that read the same are equal, whatever script or width they were typed in.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
     def printed(self, field: str) -> str:
         """The text of ``field`` as the form printed it (traditional script kept); ``""`` when
         the field is empty."""

@@ -1,29 +1,42 @@
-"""Scoring many forms: a stream in, a stream out, in input order, on one core or several.
+"""Scoring many forms: a stream in, a stream out, in input order, on one core or many machines.
 
 :func:`evaluate_many` takes any iterable of forms (paths, mappings or :class:`Form` objects) and
 yields one item per input, in input order: an :class:`~perfscore.engine.EvaluationResult`, or a
 :class:`Failure` for an input that could not be read.  It never holds more than a small window of
 forms at once, so memory stays flat however long the stream.
+
+The work can go to processes of this machine (``jobs=N``) or to any
+:class:`concurrent.futures.Executor` (``executor=``): a process pool, ``loky``, or a Dask
+cluster's ``Client.get_executor()``.  Chunks of forms are sent out and results taken back in
+order; at most a few chunks per worker are in flight.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form import Form, form_from_data
 from perfscore.readers import load_forms
-from perfscore.rules import RuleSet, load_rules
+from perfscore.rules import RuleSet, load_rules, shipped_dir
 
-__all__ = ["Failure", "evaluate_many"]
+if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form should not pay
+    from concurrent.futures import Executor, Future
+
+__all__ = ["Failure", "cpu_count", "evaluate_many"]
 
 FormInput = Form | Mapping[str, Any] | str | Path
+
+# Chunks in flight per worker: enough that no worker waits for the next chunk while this
+# process takes results in, few enough that memory stays bounded.
+IN_FLIGHT_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +90,6 @@ def _one(
     return [_score(ready, rules, lang, index) for ready in read]
 
 
-# Each worker process loads the rule set once, on its first chunk.
-_worker_rules: dict[str, RuleSet] = {}
-
 Chunk = list[tuple[int, FormInput]]
 
 
@@ -90,10 +100,9 @@ def _work(
     transform: Callable[[EvaluationResult], Any] | None,
 ) -> list[Any]:
     """Read, score and transform a chunk where it lands, sending back only what ``transform``
-    makes of each result."""
-    rules = _worker_rules.get(rules_key)
-    if rules is None:
-        rules = _worker_rules[rules_key] = load_rules(rules_key)
+    makes of each result.  The rule set is loaded by name or path where the chunk runs (a
+    compiled rule set holds compiled code; its name travels instead), once per process."""
+    rules = load_rules(rules_key)
     items = [item for index, form in chunk for item in _one(form, rules, lang, index)]
     if transform is None:
         return items
@@ -101,7 +110,7 @@ def _work(
 
 
 def _read_chunk(chunk: Chunk) -> list[tuple[int, list[Ready] | Failure]]:
-    """Read and validate a chunk; the parent scores it."""
+    """Read and validate a chunk; the caller's process scores it."""
     return [(index, _read(form, index)) for index, form in chunk]
 
 
@@ -112,74 +121,135 @@ def _start_worker() -> None:
     gc.freeze()
 
 
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity where the platform tells), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _rules_key(ruleset: RuleSet) -> str:
+    """How a worker names the rule set: a shipped set by its name (which resolves wherever
+    perfscore is installed, a cluster's machines included), another by its file's path."""
+    if ruleset.source_file is None:
+        return ruleset.name
+    path = Path(ruleset.source_file)
+    if path.parent == shipped_dir() and path.suffix == ".yaml":
+        return path.stem
+    return str(path.resolve())
+
+
+def _workers_of(executor: Executor) -> int:
+    """How many tasks ``executor`` runs at once, where it tells: the standard pools and loky
+    keep ``_max_workers``; a Dask ``ClientExecutor`` reaches its cluster through ``_client``.
+    Otherwise the CPU count of this machine."""
+    count = getattr(executor, "_max_workers", None)
+    if isinstance(count, int) and count > 0:
+        return count
+    client = getattr(executor, "_client", None)
+    nthreads = getattr(client, "nthreads", None)
+    if callable(nthreads):
+        try:
+            return max(1, sum(int(n) for n in nthreads().values()))
+        except Exception:  # a cluster that cannot answer: size the window by this machine
+            pass
+    return cpu_count()
+
+
 def evaluate_many(
     forms: Iterable[FormInput],
     rules: str | Path | RuleSet = "national-2020",
     *,
     lang: Literal["zh", "en"] = "zh",
-    jobs: int = 1,
+    jobs: int | None = None,
     chunk_size: int = 32,
     transform: Callable[[EvaluationResult], Any] | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
 
-    ``jobs`` > 1 spreads reading and validating — most of the work — over that many processes
-    in chunks of ``chunk_size`` forms, and scores in this process; at most four chunks per
-    process are in flight, so a stream of any length runs in bounded memory.  ``transform`` (a
-    picklable, module-level function) is applied to each result where it is made: the workers
-    then score too and send back only what the caller needs — a report's text, say.
+    By default every form is scored in this process.  ``jobs`` > 1 spreads the work over that
+    many processes of this machine (at most one per CPU), started the platform's safe way
+    (``fork`` where it is the default, as on Linux up to Python 3.13; ``spawn`` on macOS and
+    Windows).  ``executor`` sends it to any
+    :class:`concurrent.futures.Executor` instead — a ``ProcessPoolExecutor``, a loky executor, a
+    Dask cluster's ``Client.get_executor()`` — which the caller owns and shuts down; ``jobs``
+    then says how many tasks it runs at once (asked of the executor when not given).
+
+    Forms go out in chunks of ``chunk_size``; at most four chunks per worker are in flight, so
+    a stream of any length runs in bounded memory.  Without ``transform`` the workers read and
+    validate — most of the cost — and this process scores: a validated form crosses processes
+    for a third of what a whole result costs.  ``transform`` (a picklable function) is applied
+    to each result where it is made: the workers then score too and send back only what the
+    caller needs — a report's text, say.  Paths are opened where the chunk runs: on a cluster
+    the forms (and a rule file given by path) must be at the same path on every machine.
 
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
     """
     ruleset = load_rules(rules)
+    if executor is not None:
+        workers = jobs if jobs is not None and jobs > 0 else _workers_of(executor)
+        yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform)
+        return
+    jobs = min(jobs or 1, cpu_count())
     if jobs <= 1:
         for index, form in enumerate(forms):
             for item in _one(form, ruleset, lang, index):
                 yield item if transform is None or isinstance(item, Failure) else transform(item)
         return
     # Imported here: process pools cost a start-up the single-core path should not pay.
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
-    # Workers receive the rule set's file, not the compiled object (it holds compiled code).
-    key = ruleset.source_file or ruleset.name
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # Without a transform the workers only read and validate, which is most of the cost, and
-    # the parent scores: a validated form crosses processes for a third of what a whole result
-    # costs to pickle and rebuild, and scoring from the parent's warm caches is quick.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
+        yield from _spread(pool, jobs, forms, ruleset, lang, chunk_size, transform)
+
+
+def _spread(
+    executor: Executor,
+    workers: int,
+    forms: Iterable[FormInput],
+    ruleset: RuleSet,
+    lang: Literal["zh", "en"],
+    chunk_size: int,
+    transform: Callable[[EvaluationResult], Any] | None,
+) -> Iterator[Any]:
+    """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
+    key = _rules_key(ruleset)
     pending: deque[Future[list[Any]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker
-    ) as pool:
 
-        def done(future: Future[list[Any]]) -> Iterator[Any]:
-            if transform is not None:
-                yield from future.result()
-                return
-            for index, read in future.result():
-                if isinstance(read, Failure):
-                    yield read
-                else:
-                    for ready in read:
-                        yield _score(ready, ruleset, lang, index)
+    def done(future: Future[list[Any]]) -> Iterator[Any]:
+        if transform is not None:
+            yield from future.result()
+            return
+        for index, read in future.result():
+            if isinstance(read, Failure):
+                yield read
+            else:
+                for ready in read:
+                    yield _score(ready, ruleset, lang, index)
 
+    try:
         for chunk in _chunks(forms, chunk_size):
             if transform is None:
-                pending.append(pool.submit(_read_chunk, chunk))
+                pending.append(executor.submit(_read_chunk, chunk))
             else:
-                pending.append(pool.submit(_work, chunk, key, lang, transform))
-            if len(pending) >= 4 * jobs:
+                pending.append(executor.submit(_work, chunk, key, lang, transform))
+            if len(pending) >= IN_FLIGHT_PER_WORKER * max(workers, 1):
                 yield from done(pending.popleft())
         while pending:
             yield from done(pending.popleft())
+    finally:
+        # A caller that stops early (or an error) leaves nothing running on its behalf.
+        for future in pending:
+            future.cancel()
 
 
 def _chunks(forms: Iterable[FormInput], size: int) -> Iterator[Chunk]:
     chunk: Chunk = []
     for index, form in enumerate(forms):
         chunk.append((index, form))
-        if len(chunk) >= size:
+        if len(chunk) >= max(size, 1):
             yield chunk
             chunk = []
     if chunk:

@@ -37,6 +37,8 @@ __all__ = ["main", "run"]
 
 _FORM_SUFFIXES = SUFFIXES
 _FORMATS = ["table", "json", "markdown", "csv", "html"]
+# Formats of `score` only: JSON Lines streams one object a form, for outputs too large to hold.
+_SCORE_FORMATS = [*_FORMATS, "jsonl"]
 
 
 class _Usage(Exception):
@@ -113,7 +115,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 def _score_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
     score = sub.add_parser("score", help="score forms and list their flags")
     score.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    score.add_argument("--format", choices=_FORMATS, default="table")
+    score.add_argument("--format", choices=_SCORE_FORMATS, default="table")
     _common(score)
     score.add_argument(
         "--fail-on",
@@ -121,7 +123,9 @@ def _score_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
         default="error",
         help="exit 1 when a flag of this severity or worse is found (default: error)",
     )
-    score.add_argument("--jobs", "-j", type=int, default=1, help="processes to score with")
+    score.add_argument(
+        "--jobs", "-j", type=int, default=1, help="processes to score with (at most one per CPU)"
+    )
     score.add_argument(
         "--annotate",
         metavar="OUT.xlsx",
@@ -233,6 +237,8 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if isinstance(item, Failure):
                 failed = True
                 print(f"perfscore: {item.message}", file=stderr)
+                if args.format == "jsonl":  # one line per input, a failed one included
+                    out.write(report.failure_line(item.source, item.error))
                 continue
             text, hit, _ = item
             flagged = flagged or hit
@@ -240,6 +246,8 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 out.write(("\n" if first else ",\n") + text)
             elif args.format == "table":
                 out.write(("" if first else "\n") + text)
+            elif args.format == "jsonl":
+                out.write(text + "\n")
             else:
                 out.write(text)
             first = False

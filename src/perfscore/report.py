@@ -623,12 +623,17 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
 def rendered(
     result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ...]
 ) -> tuple[str, bool, str | None]:
-    """One result as report text in ``fmt`` (table, markdown, csv rows or a JSON element),
-    whether it raised a flag of a severity in ``worst``, and its source."""
+    """One result as report text in ``fmt`` (table, markdown, csv rows, a JSON element, or a
+    JSON line without its newline), whether it raised a flag of a severity in ``worst``, and
+    its source."""
     if fmt == "json":
         import json
 
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    elif fmt == "jsonl":
+        import json
+
+        text = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
     elif fmt == "csv":
         buffer = io.StringIO()
         CsvWriter(buffer, header=False).write(result)
@@ -638,3 +643,14 @@ def rendered(
     else:
         text = to_table(result, lang)
     return text, any(f.severity in worst for f in result.flags), result.source
+
+
+def failure_line(source: str, error: Exception) -> str:
+    """The JSON line (newline included) of an input that could not be scored: its source and
+    the error, with the file, path and line where the error names them."""
+    import json
+
+    where = {k: getattr(error, k, None) for k in ("path", "line", "column", "expected")}
+    text = getattr(error, "message", str(error))
+    data = {"source": source, "error": {"message": text, **where}}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

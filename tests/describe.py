@@ -2,7 +2,9 @@
 
 ``>= 90 %`` is a comparison, ``? 120 家`` one printed without a comparator, ``~`` marks an
 approximate number, ``[label]`` text printed around it; ``grade``, ``grade:full``, ``na``,
-``nil``, ``deadline``, ``free:<reason>``, ``range 80 %..90 %`` and ``compound(a | b)``.
+``nil``, ``deadline``, ``free:<reason>``, ``range 80 %..90 %`` (``range >80 %..<90 %`` when
+an end is excluded), ``date <= 2024 06-end`` (a day; ``09-01..09-end`` a period, ``????`` no
+year printed) and ``compound(a | b)``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from perfscore.values import (
     Comparison,
     Compound,
+    Date,
     Deadline,
     FreeText,
     Grade,
@@ -18,8 +21,8 @@ from perfscore.values import (
     Quantity,
     Range,
     Value,
-    _plain,
 )
+from perfscore.values import plain as _plain
 
 
 def _q(q: Quantity) -> str:
@@ -38,7 +41,17 @@ def describe(value: Value) -> str:
         around = f" [{value.label}|{value.tail}]" if value.embedded else ""
         return f"{op} {approx}{_q(value.quantity)}{around}"
     if isinstance(value, Range):
-        return f"range {_q(value.low)}..{_q(value.high)}"
+        low = "" if value.low_op == ">=" else str(value.low_op)
+        high = "" if value.high_op == "<=" else str(value.high_op)
+        return f"range {low}{_q(value.low)}..{high}{_q(value.high)}"
+    if isinstance(value, Date):
+        op = str(value.op) if value.op else "?"
+        year = str(value.year) if value.year else "????"
+        first, last = (
+            f"{m:02d}-{d:02d}" if d else f"{m:02d}-end" for m, d in (value.first, value.last)
+        )
+        span = first if first == last else f"{first}..{last}"
+        return f"date {op} {year} {span}"
     if isinstance(value, Compound):
         return "compound(" + " | ".join(describe(c) for c in value.clauses) + ")"
     if isinstance(value, Grade):

@@ -58,6 +58,7 @@ __all__ = [
     "as_date",
     "parse_value",
     "plain",
+    "words",
 ]
 
 #: Texts longer than this (after normalisation) are descriptions, never one value; they are
@@ -69,6 +70,7 @@ MAX_CACHED_TEXT = 256
 MAX_EXPONENT = 18
 MIN_EXPONENT = -12
 MAX_DIGITS = 30
+
 
 class Op(StrEnum):
     """A comparison operator of a target (or of an actual printed as a bound)."""
@@ -257,7 +259,10 @@ _REASONS: dict[str, tuple[str, str]] = {
         "descriptive text without one measurable value",
         "描述性文字，没有单一可衡量的数值",
     ),
-    "too-long": ("longer than {detail} characters: not one value", "超过{detail}个字符，不是单一数值"),
+    "too-long": (
+        "longer than {detail} characters: not one value",
+        "超过{detail}个字符，不是单一数值",
+    ),
     "out-of-range": (
         "the number {detail} is beyond any magnitude a form prints",
         "数字{detail}超出表格数值的合理范围",
@@ -371,6 +376,15 @@ def _normalise(text: str) -> str:
     return text.rstrip(_TRAILING)
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def words(text: str) -> str:
+    """A cell's words as compared with another cell's: normalised (simplified script, half-width)
+    without white space or punctuation (``“明显改善。”`` → ``明显改善``)."""
+    return _PUNCTUATION.sub("", _normalise(text[:MAX_TEXT]))
+
+
 def _numeric_dates(text: str) -> str:
     if "-" not in text and "/" not in text and "." not in text:
         return text
@@ -417,7 +431,7 @@ _BAND_WORDS: tuple[tuple[Band, re.Pattern[str]], ...] = (
 _GRADE_WORDS = re.compile(
     r"显著|明显|有效|提升|提高|促进|较好|良好|优秀|优良|较高|满意|积极|改善|增强|加强|"
     r"健全|建立|规范|稳定|保障|长期|持续|逐步|降低|减少|增加|作用|成效|效果|达到预期|"
-    r"较为|完善|到位|好转|满足|合格|通过|验收|认可|好评|一般|较差|很差|良|优|好|差"
+    r"较为|完善|到位|好转|满足|合格|通过验收|认可|好评|一般|较差|很差|良|优|好|差"
 )
 # Single-character grades (中 差 好) only as the whole cell.
 _SHORT_GRADE = re.compile(r"^(?:非常|很|较|比较|十分|基本|一般)?(?:中|中等|差|好|高|低)$")
@@ -655,7 +669,8 @@ def _two_durations(m: re.Match[str]) -> str:
 # Frequencies and rates: 每季度1次 = 1次/季度, 人均500元 = 500元/人
 
 _PER_WORDS = (
-    r"个工作日|工作日|季度|半年|小时|星期|个月|周|年|月|天|日|季|人次|人|户|家|村|所|校|次|件|场|期|批"
+    r"个工作日|工作日|季度|半年|小时|星期|个月|周|年|月|天|日|季"
+    r"|人次|人|户|家|村|所|校|次|件|场|期|批"
 )
 _PER = re.compile(rf"每(\d*)(?:个)?({_PER_WORDS})|(?<![{_CN_DIGITS}\d])(年|月|日|周|季|人|户)均")
 
@@ -720,6 +735,7 @@ _COMPLETION = re.compile(
     r"交付|上线|验收|投入使用|投用|建成|拨付|支付|发放|兑现|下达|完毕|结项|结题|落实)?"
     r"(?:验收|建设|任务|工作|项目|资金|拨付|支付|发放|使用)?$"
 )
+_DATE_PRE = ("不晚于", "不迟于", "不早于", "早于", "晚于", "截至", "截止")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _DATE_HINT = re.compile(r"[月季]|半年|年[底末内初中]|^(?:19|20)\d\d年|(?:19|20)\d\d年(?:度)?$")
 
@@ -735,6 +751,10 @@ def _date(text: str, body: str) -> Date | None:
         return None
     if label and (_CJK.sub("", label) not in ("", ":") or len(label) > 12):
         return None
+    for word in _DATE_PRE:
+        if not pre and label.endswith(word):
+            label, pre = label[: -len(word)], word
+            break
     if pre in ("于", "在"):
         label, pre = label + pre, None
     if m["month"]:
@@ -847,6 +867,8 @@ def _clause(text: str) -> Clause:
     text_no_year = _CALENDAR_YEAR.sub("", text)
     if not text_no_year:
         return FreeText(text, "no-value")
+    if text_no_year != text and _NIL.match(text_no_year):
+        return Nil(text)
 
     each = False
     body = _compound_numbers(text_no_year)
@@ -958,7 +980,7 @@ def _two_sided(text: str, body: str) -> Range | None:
     if halves is None:
         for post in ("以上", "之上"):
             cut = body.find(post)
-            if 0 < cut and cut + len(post) < len(body):
+            if cut > 0 and cut + len(post) < len(body):
                 halves = (body[: cut + len(post)], body[cut + len(post) :].lstrip("且并,，、"))
                 break
     if halves is None:
@@ -979,7 +1001,8 @@ def _two_sided(text: str, body: str) -> Range | None:
         hq = Quantity(hq.magnitude, lq.unit)
     if lq.unit.dimension != hq.unit.dimension or lq.base > hq.base:
         return None
-    assert lo.op is not None and hi.op is not None  # checked above
+    assert lo.op is not None  # checked above
+    assert hi.op is not None
     return Range(text, lq, hq, first.label, lo.op, hi.op)
 
 

@@ -183,7 +183,13 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
     ),
     (
         "grade-read",
-        _set((*I5, "target", "效果显著"), (*I5, "actual", "达成预期指标")),
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "基本达成预期指标")),
+        "indicators[5].actual",
+        _same,
+    ),
+    (
+        "actual-restates-target",
+        _set((*I5, "target", "效果显著"), (*I5, "actual", "效果显著。")),
         "indicators[5].actual",
         _same,
     ),

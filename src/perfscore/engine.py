@@ -97,7 +97,8 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
     results = [
-        _row(i, ind, rules, flag, scored, targets_only) for i, ind in enumerate(form.indicators)
+        _row(i, ind, rules, flag, scored, targets_only, form.year)
+        for i, ind in enumerate(form.indicators)
     ]
 
     total: Decimal | None = None
@@ -155,10 +156,12 @@ class JudgeInput(NamedTuple):
     target: str | None
     actual: str | None
     targets_only: bool
+    # The form's year: the year of a date printed without one (6月底前).
+    year: int | None = None
 
     @classmethod
-    def of(cls, ind: Indicator, targets_only: bool) -> JudgeInput:
-        return cls(ind.name, ind.level1, ind.level2, ind.target, ind.actual, targets_only)
+    def of(cls, ind: Indicator, targets_only: bool, year: int | None = None) -> JudgeInput:
+        return cls(ind.name, ind.level1, ind.level2, ind.target, ind.actual, targets_only, year)
 
 
 class RowInput(NamedTuple):
@@ -171,10 +174,13 @@ class RowInput(NamedTuple):
     scored: bool
 
     @classmethod
-    def of(cls, ind: Indicator, scored: bool, targets_only: bool) -> RowInput:
+    def of(
+        cls, ind: Indicator, scored: bool, targets_only: bool, year: int | None = None
+    ) -> RowInput:
         # Only whether a reason was given matters, but the text is kept: it is what the
         # row's Indicator is rebuilt from below.
-        return cls(JudgeInput.of(ind, targets_only), ind.weight, ind.score, ind.reason, scored)
+        judged = JudgeInput.of(ind, targets_only, year)
+        return cls(judged, ind.weight, ind.score, ind.reason, scored)
 
     def indicator(self) -> Indicator:
         """The fields of the row the cached step may see, as an :class:`Indicator`."""
@@ -212,7 +218,8 @@ def _judge_fresh(inp: JudgeInput, rules: RuleSet, flag: Flagger) -> _Judged:
             if value is None:
                 flag("missing-value", (*path, name), field=name, field_zh=_FIELD_ZH[name])
         return target, actual, Judgement("not_judged")
-    return target, actual, Judge(rules, flag, path, inp.name).judge(target, actual)
+    judge = Judge(rules, flag, path, inp.name, level2=inp.level2, year=inp.year)
+    return target, actual, judge.judge(target, actual)
 
 
 def _judged(inp: JudgeInput, rules: RuleSet, flag: Flagger) -> tuple[_Judged, _Found]:
@@ -256,11 +263,17 @@ def _row_fresh(inp: RowInput, rules: RuleSet, flag: Flagger) -> IndicatorResult:
 
 
 def _row(
-    index: int, ind: Indicator, rules: RuleSet, flag: Flagger, scored: bool, targets_only: bool
+    index: int,
+    ind: Indicator,
+    rules: RuleSet,
+    flag: Flagger,
+    scored: bool,
+    targets_only: bool,
+    year: int | None = None,
 ) -> IndicatorResult:
     """One indicator judged and scored; a row seen before is taken from the memo and its
     flags re-addressed to this row."""
-    inp = RowInput.of(ind, scored, targets_only)
+    inp = RowInput.of(ind, scored, targets_only, year)
     memo = rules.memo.table(f"rows:{flag.lang}")
     hit = memo.get(inp)
     if hit is None:

@@ -228,6 +228,13 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "actual {text!r} is read as not applicable",
             "无 written against a qualitative target: nothing to assess, read as not applicable.",
         ),
+        "actual-restates-target": _spec(
+            "info",
+            "完成值“{text}”复述、肯定或回答了指标值（匹配“{matched}”），按达成计",
+            "completion {text!r} restates, affirms or answers the target"
+            " (matched {matched!r}): met",
+            "A completion that restates, affirms or answers a qualitative target is read as met.",
+        ),
         "grade-read": _spec(
             "info",
             "完成情况“{text}”按 {percent} 计",

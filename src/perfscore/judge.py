@@ -11,7 +11,9 @@ A new comparator goes into :data:`OPERATORS`: what it holds and which way is bet
 
 from __future__ import annotations
 
+import datetime
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +28,7 @@ from perfscore.values import (
     Band,
     Comparison,
     Compound,
+    Date,
     Deadline,
     FreeText,
     Grade,
@@ -35,7 +38,9 @@ from perfscore.values import (
     Quantity,
     Range,
     Value,
+    as_date,
     parse_value,
+    words,
 )
 
 __all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "tidy"]
@@ -64,6 +69,27 @@ OPERATORS: Mapping[Op, Sense] = {
 }
 _RULE_DIRECTION = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
 
+#: How a date target bounds the completion: the test on (completion start, completion end)
+#: against (target start, target end).  A date printed bare is a deadline (完成时间).
+_Days = Callable[[datetime.date, datetime.date, datetime.date, datetime.date], bool]
+DATE_TESTS: Mapping[Op, _Days] = {
+    Op.LE: lambda a0, a1, t0, t1: a1 <= t1,
+    Op.LT: lambda a0, a1, t0, t1: a1 < t0,
+    Op.GE: lambda a0, a1, t0, t1: a0 >= t0,
+    Op.GT: lambda a0, a1, t0, t1: a0 > t1,
+    Op.EQ: lambda a0, a1, t0, t1: t0 <= a0 and a1 <= t1,
+}
+_DATE_ZH = {Op.LE: "不晚于", Op.LT: "早于", Op.GE: "不早于", Op.GT: "晚于", Op.EQ: "在"}
+_DATE_EN = {Op.LE: "by", Op.LT: "before", Op.GE: "from", Op.GT: "after", Op.EQ: "within"}
+# A year no form prints, for dates compared where neither the cell nor the form gives one.
+_ANY_YEAR = 2000
+
+# A target asks (是否…) or names what is to be obtained (获得…): the completion answers it with
+# the rest of the phrase.
+_ASKS = re.compile(r"^(?:是否|能否|可否|有无|有没有|获得|得到|取得|受到|实现|达到)")
+# Words that deny or weaken a restated phrase (未明显改善, 群众认可度不高, 基本改善).
+_DENIES = re.compile(r"未|不|没|否|无|差|欠|低|尚|一般|基本|部分|较少")
+
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -90,11 +116,22 @@ class Judgement:
 class Judge:
     """Judges target against actual for one indicator, emitting flags under ``path``."""
 
-    def __init__(self, rules: RuleSet, flag: Flagger, path: Path_, name: str) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        flag: Flagger,
+        path: Path_,
+        name: str,
+        *,
+        level2: str | None = None,
+        year: int | None = None,
+    ) -> None:
         self.rules = rules
         self.flag = flag
         self.path = path
         self.name = name
+        self.level2 = level2
+        self.year = year
 
     # -- entry ------------------------------------------------------------------------------
 
@@ -121,6 +158,9 @@ class Judge:
                 "not_applicable",
                 trace=[self.say("完成值为不适用", "the completion says not applicable")],
             )
+        restated = self._restates(target, actual)
+        if restated is not None:
+            return restated
         if isinstance(actual, FreeText):
             self.flag(
                 "unreadable-value",
@@ -131,7 +171,12 @@ class Judge:
             return Judgement("not_judged")
         if isinstance(target, Compound):
             return self._compound(target, actual)
+        if isinstance(target, Date):
+            return self._date(target, actual)
         if isinstance(target, Comparison):
+            month = as_date(target) if isinstance(actual, Date) else None
+            if month is not None:
+                return self._date(month, actual)
             return self._quantitative(target, actual)
         if isinstance(target, Range):
             return self._range(target, actual)
@@ -172,6 +217,17 @@ class Judge:
                 else f"指标规则“{rule.spec.name}”",
             )
             return op
+        money = self._money_limit(target)
+        if money is not None:
+            self.flag(
+                "direction-inferred",
+                (*self.path, "target"),
+                text=target.text,
+                direction=str(Op.LE),
+                direction_zh=OPERATORS[Op.LE].zh,
+                why=f"a money target, {money!r}" if self.flag.en else f"金额指标，{money}",
+            )
+            return Op.LE
         hint = self.rules.lower_hint
         # A clause of a compound target is named by its own label (帮教率 90%以上).
         match = hint.search(target.label or self.name) if hint else None
@@ -195,9 +251,30 @@ class Judge:
         )
         return op
 
+    def _money_limit(self, target: Comparison) -> str | None:
+        """What makes a money target printed without a comparator a cost (lower is better):
+        the name (成本, 费用, 投资 …) or the group (成本指标), as the rule set's hints say."""
+        if not target.quantity.unit.is_money:
+            return None
+        by_name = self.rules.money_lower_hint
+        found = by_name.search(target.label or self.name) if by_name else None
+        if found:
+            return found.group(0)
+        by_group = self.rules.money_lower_group
+        found = by_group.search(self.level2 or "") if by_group else None
+        return found.group(0) if found else None
+
+    def _known(self, q: Quantity) -> Quantity:
+        """A quantity in a unit the rule set declares (担 = 50 kg) in that unit."""
+        if q.unit.is_known:
+            return q
+        local = self.rules.local_units.get(q.unit.label)
+        return q if local is None else Quantity(q.magnitude, local)
+
     def _actual_quantity(self, target: Quantity, actual: Comparison) -> Quantity | None:
         """The actual in comparable form, or None after flagging why it is not."""
-        q = actual.quantity
+        target = self._known(target)
+        q = self._known(actual.quantity)
         if actual.op is not None and not actual.each:
             self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
         if actual.approximate:
@@ -228,7 +305,9 @@ class Judge:
             return None
         return q
 
-    def _compare(self, op: Op, target: Quantity, actual: Quantity) -> Judgement:
+    def _compare(
+        self, op: Op, target: Quantity, actual: Quantity, *, over: bool = True
+    ) -> Judgement:
         t = target.base if not target.unit.is_number else target.magnitude
         a = actual.base if not target.unit.is_number else actual.magnitude
         t, a = tidy(t), tidy(a)
@@ -245,7 +324,8 @@ class Judge:
             # A percentage at or below 100% is never implausible (satisfaction 100% vs ≥80%).
             ceiling = target.unit.is_percent and a <= _ONE
             if (
-                factor is not None
+                over
+                and factor is not None
                 and sense.better == "higher"
                 and t > 0
                 and a >= t * factor
@@ -279,7 +359,7 @@ class Judge:
 
     def _quantitative(self, target: Comparison, actual: Value) -> Judgement:
         op = self._direction(target)
-        tq = target.quantity
+        tq = self._known(target.quantity)
         if isinstance(actual, Comparison):
             aq = self._actual_quantity(tq, actual)
             if aq is None:
@@ -301,6 +381,9 @@ class Judge:
             )
         if isinstance(actual, Grade):
             return self._grade_completion(actual, op)
+        if isinstance(actual, Date):
+            self._mismatch(str(tq), actual.text)
+            return Judgement("not_judged", direction=op)
         self.flag(
             "unreadable-value",
             (*self.path, "actual"),
@@ -309,16 +392,116 @@ class Judge:
         )
         return Judgement("not_judged", direction=op)
 
+    def _mismatch(self, target: str, actual: str) -> None:
+        self.flag(
+            "unit-mismatch",
+            self.path,
+            detail=(
+                f"指标值“{target}”与实际完成值“{actual}”量纲不同"
+                if self.flag.lang != "en"
+                else f"target {target} and actual {actual} have different dimensions"
+            ),
+        )
+
     def _range(self, target: Range, actual: Value) -> Judgement:
         if not isinstance(actual, Comparison):
-            return self._quantitative(Comparison(target.text, Op.GE, target.low), actual)
-        aq = self._actual_quantity(target.low, actual)
+            return self._quantitative(Comparison(target.text, target.low_op, target.low), actual)
+        low_q, high_q = self._known(target.low), self._known(target.high)
+        aq = self._actual_quantity(low_q, actual)
         if aq is None:
             return Judgement("not_judged")
-        low = self._compare(Op.GE, target.low, aq)
+        # Beating the low end of a range is no over-achievement: the high end bounds it.
+        low = self._compare(target.low_op, low_q, aq, over=False)
         if low.status != "met":
             return low
-        return self._compare(Op.LE, target.high, aq)
+        return self._compare(target.high_op, high_q, aq)
+
+    # -- dates ------------------------------------------------------------------------------
+
+    def _date(self, target: Date, actual: Value) -> Judgement:
+        """A deadline (2024年6月底前) against a completion date: late is missed, and earns the
+        rule set's ``deadline`` achievement; never a ratio of month numbers."""
+        done: Date | None
+        if isinstance(actual, Date):
+            done = actual
+        elif isinstance(actual, Comparison):
+            done = as_date(actual)
+        elif isinstance(actual, Grade):
+            return self._grade_completion(actual, target.op or Op.LE)
+        else:
+            done = None
+        if done is None:
+            self._mismatch(target.text, actual.text)
+            return Judgement("not_judged", direction=target.op)
+        year = self.year or target.year or done.year or _ANY_YEAR
+        op = target.op or Op.LE
+        t0, t1 = target.start(year), target.end(year)
+        a0, a1 = done.start(year), done.end(year)
+        met = DATE_TESTS[op](a0, a1, t0, t1)
+        bound = t1 if op in (Op.LE, Op.GT) else t0
+        when = f"{a0}" if a0 == a1 else f"{a0}–{a1}"
+        trace = [
+            self.say(
+                f"完成于 {when}，{'满足' if met else '未满足'}{_DATE_ZH[op]} {bound}",
+                f"completed {when}, {'meets' if met else 'misses'} {_DATE_EN[op]} {bound}",
+            )
+        ]
+        if met:
+            return Judgement("met", _ONE, "quantitative", op, trace=trace)
+        if op not in (Op.LE, Op.LT, Op.EQ) or a1 <= bound:
+            # Too early for a 不早于 target: there is no on-time share to speak of.
+            return Judgement("missed", _ZERO, "quantitative", op, trace=trace)
+        deadline = t1 if op is not Op.LT else t0 - datetime.timedelta(days=1)
+        origin = datetime.date(deadline.year, 1, 1)
+        allowed = Decimal((deadline - origin).days + 1)
+        taken = Decimal((a1 - origin).days + 1)
+        late = Decimal((a1 - deadline).days)
+        formula = self.rules.deadline
+        try:
+            achievement = formula(allowed=allowed, taken=taken, late=late)
+        except FormulaError as exc:
+            self.flag("formula-failed", self.path, detail=str(exc))
+            return Judgement("not_judged", direction=op)
+        achievement = min(max(achievement, _ZERO), _ONE)
+        shown = substitute(
+            formula.text, allowed=plain(allowed), taken=plain(taken), late=plain(late)
+        )
+        trace.append(
+            self.say(f"逾期 {late} 天，完成程度", f"{late} days late, achievement")
+            + f" = {formula.text} = {shown} = {plain(achievement)}"
+        )
+        status: Status = "missed" if achievement == 0 else "partly_met"
+        return Judgement(status, achievement, "quantitative", op, formula.text, trace)
+
+    # -- restated targets -------------------------------------------------------------------
+
+    def _restates(self, target: Value, actual: Value) -> Judgement | None:
+        """明显改善 → 明显改善, 是否有利于带动就业 → 有利于带动就业, 获得群众认可 →
+        群众认可度显著, 达成预期指标: a completion that restates, answers or affirms a
+        qualitative target is met."""
+        if not isinstance(target, (Grade, FreeText, Deadline)) or target.text.strip() == "":
+            return None
+        if not isinstance(actual, (Grade, FreeText, Deadline)):
+            return None
+        matched = _restated(words(target.text), words(actual.text))
+        if matched is None and isinstance(actual, Grade) and actual.band is Band.FULL:
+            matched = words(actual.text)
+        if not matched:
+            return None
+        self.flag(
+            "actual-restates-target", (*self.path, "actual"), text=actual.text, matched=matched
+        )
+        return Judgement(
+            "met",
+            _ONE,
+            "qualitative",
+            trace=[
+                self.say(
+                    f"完成值“{actual.text}”复述或肯定指标值（“{matched}”），按达成计",
+                    f"{actual.text!r} restates or affirms the target ({matched!r}): met",
+                )
+            ],
+        )
 
     def _compound(self, target: Compound, actual: Value) -> Judgement:
         clauses = target.clauses
@@ -373,10 +556,11 @@ class Judge:
     # -- qualitative ------------------------------------------------------------------------
 
     def _grade_completion(self, actual: Grade, op: Op | None = None) -> Judgement:
-        if actual.band is None:
+        verdict = self.rules.spec.qualitative.verdicts.get(words(actual.text))
+        band = Band(verdict) if verdict is not None else actual.band
+        if band is None:
             self.flag("unknown-grade", (*self.path, "actual"), text=actual.text)
             return Judgement("not_judged", direction=op)
-        band = actual.band
         completion = self.rules.spec.qualitative.words.get(band.value, _ONE)
         self.flag(
             "grade-read", (*self.path, "actual"), text=actual.text, percent=percent(completion)
@@ -483,6 +667,21 @@ class Judge:
             else "neither a completion percentage nor a completion word",
         )
         return Judgement("not_judged")
+
+
+def _restated(target: str, actual: str) -> str | None:
+    """The phrase of ``target`` that ``actual`` repeats without denying it, or None."""
+    if not target or not actual:
+        return None
+    if target == actual:
+        return target
+    asked = _ASKS.sub("", target) or target
+    if asked in actual:
+        rest = actual.replace(asked, "", 1)
+        return None if _DENIES.search(rest) and not _DENIES.search(asked) else asked
+    if len(actual) >= 2 and 2 * len(actual) >= len(asked) and actual in asked:
+        return None if _DENIES.search(actual) and not _DENIES.search(asked) else actual
+    return None
 
 
 def tidy(value: Decimal) -> Decimal:

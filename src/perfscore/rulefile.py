@@ -82,6 +82,9 @@ class Quantitative(_Strict):
     lower: str = "target / actual"
     equal: str = "min(actual, target) / max(actual, target)"
     score: str = "weight * min(achievement, 1)"
+    # A date target completed late: achievement over days counted from the start of the year
+    # (allowed: to the deadline, taken: to the completion, late: days past the deadline).
+    deadline: str = "0"
     source: str | None = None
 
 
@@ -102,6 +105,8 @@ class Qualitative(_Strict):
     score: str = "weight * min(completion, 1)"
     bands: tuple[Band, ...] = ()
     words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
+    # Grade and verdict words printed as a completion (好, 基本满意, 通过验收) and their band.
+    verdicts: dict[str, Literal["full", "basic", "partial", "none"]] = Field(default_factory=dict)
     source: str | None = None
 
 
@@ -116,6 +121,9 @@ class DirectionHints(_Strict):
     """Name patterns (regular expressions) for targets printed without a comparator."""
 
     lower: tuple[str, ...] = ()
+    # A money target (元, 万元) is a limit when its name or its second-level group matches.
+    money_lower: tuple[str, ...] = ()
+    money_lower_groups: tuple[str, ...] = ()
     source: str | None = None
 
 
@@ -258,6 +266,8 @@ class RuleFile(_Strict):
     structure: Structure = Structure()
     over_achievement: Decimal | None = Decimal(2)
     indicator_rules: tuple[IndicatorRule, ...] = ()
+    # Units of the rule set's own, in pint's definition syntax (担 = 50 kg).
+    units: tuple[str, ...] = ()
     targets: TargetTables = TargetTables()
     grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)

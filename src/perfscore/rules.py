@@ -32,7 +32,7 @@ from perfscore.flags import CATALOGUE, Severity
 from perfscore.memo import Memo
 from perfscore.rulefile import Band, RuleFile, Weights, check_coverage
 from perfscore.suggest import did_you_mean
-from perfscore.units import Unit, UnknownUnitError, resolve
+from perfscore.units import Unit, UnknownUnitError, local_units, resolve
 from perfscore.yamlfile import read_yaml
 
 __all__ = [
@@ -113,6 +113,10 @@ class RuleSet:
     indicator_rules: tuple[CompiledIndicatorRule, ...]
     lower_hint: re.Pattern[str] | None
     unit_name: dict[str, re.Pattern[str]]
+    deadline: Formula
+    money_lower_hint: re.Pattern[str] | None
+    money_lower_group: re.Pattern[str] | None
+    local_units: Mapping[str, Unit]
     quantum: Decimal
     rounding_mode: str
     memo: Memo = field(default_factory=Memo, compare=False, hash=False, repr=False)
@@ -292,6 +296,13 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
             )
         )
 
+    local: dict[str, Unit] = {}
+    if spec.units:
+        try:
+            local = local_units(spec.units)
+        except ValueError as exc:
+            raise fail(f"unit definition: {exc}", "units") from None
+
     quant, qual = spec.quantitative, spec.qualitative
     return RuleSet(
         name=spec.name,
@@ -313,6 +324,12 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
         },
         quantum=Decimal(1).scaleb(-spec.rounding.places),
         rounding_mode=_ROUNDING_MODES[spec.rounding.mode],
+        deadline=formula(quant.deadline, {"allowed", "taken", "late"}, "quantitative.deadline"),
+        money_lower_hint=pattern(spec.direction_hints.money_lower, "direction_hints.money_lower"),
+        money_lower_group=pattern(
+            spec.direction_hints.money_lower_groups, "direction_hints.money_lower_groups"
+        ),
+        local_units=local,
     )
 
 

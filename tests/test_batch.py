@@ -39,7 +39,7 @@ def _tree(root: Path) -> list[Path]:
         folder = root / f"dept-{number % 3}" / f"year-{2020 + number % 2}"
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(form, folder / form.name)
-    (root / "dept-1" / "broken.yaml").write_text("indicators: [{name: x, weight: heavy}]\n")
+    (root / "dept-1" / "broken.yaml").write_text("indicators: [{name: x, wieght: 5}]\n")
     return sorted(p for p in root.rglob("*.yaml"))
 
 
@@ -162,7 +162,7 @@ def test_pool_uses_the_platform_start_method(monkeypatch: pytest.MonkeyPatch) ->
 def test_failure_survives_the_trip_between_processes(tmp_path: Path) -> None:
     """A Failure made in a worker keeps its error's kind, file, path and line."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text("project: x\nindicators:\n  - name: a\n    weight: heavy\n", "utf-8")
+    bad.write_text("project: x\nindicators:\n  - name: a\n    wieght: 5\n", "utf-8")
     (here,) = evaluate_many([bad])
     with ProcessPoolExecutor(1) as pool:
         (there,) = evaluate_many([bad], executor=pool)
@@ -215,7 +215,7 @@ def test_score_jsonl_one_object_per_input(tmp_path: Path) -> None:
     assert [o["source"] for o in objects] == paths
     (broken,) = [o for o in objects if "error" in o]
     assert broken["source"].endswith("broken.yaml")
-    assert broken["error"]["path"] == "indicators[0].weight"
+    assert broken["error"]["path"] == "indicators[0].wieght"
     assert broken["error"]["line"] == 1
     assert "broken.yaml" in err.getvalue()
     whole = io.StringIO()

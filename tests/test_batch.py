@@ -184,7 +184,7 @@ def test_dask_cluster_gives_the_one_core_items(tmp_path: Path) -> None:
     serial = [_shown(i) for i in evaluate_many(inputs, "hubei", jobs=1)]
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -20,7 +20,7 @@ from perfscore.flags import Flagger, Severity
 from perfscore.form import Budget, Form, Indicator
 from perfscore.judge import OPERATORS, Judgement
 from perfscore.messages import num as fmt
-from perfscore.messages import percent
+from perfscore.messages import percent, shorten
 from perfscore.rules import RuleSet
 from perfscore.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.values import (
@@ -140,9 +140,9 @@ def check_target(name: str, target: Value, rules: RuleSet, flag: Flagger, path: 
                     "unit-mismatch",
                     (*path, "target"),
                     detail=(
-                        f"{name!r} measures a {measures}, but the target is in {unit}"
+                        f"{shorten(name)!r} measures a {measures}, but the target is in {unit}"
                         if flag.en
-                        else f"“{name}”应以{_MEASURE_ZH[measures]}衡量，指标值却以“{unit}”计"
+                        else f"“{shorten(name)}”应以{_MEASURE_ZH[measures]}衡量，指标值却以“{unit}”计"
                     ),
                 )
         if (
@@ -324,7 +324,8 @@ def check_totals(
     _check_block_scores(results, homes, points, rules, flag)
     if form.total is None:
         return
-    if total is not None and abs(form.total - total) > rules.tolerance:
+    off = total is not None and abs(form.total - total) > rules.tolerance
+    if off:
         flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
     if form.total > expected and not wrong_weights:
         flag("score-exceeds-weight", ("total",), score=form.total, weight=expected)
@@ -358,7 +359,10 @@ def check_totals(
             )
         return
     added += budget_score or _ZERO
-    if abs(form.total - added) > rules.tolerance:
+    # Printed parts that add up to the recomputed total leave the total alone wrong:
+    # total-mismatch has said so, and a second flag would count one slip twice.
+    parts_right = off and total is not None and abs(added - total) <= rules.tolerance
+    if abs(form.total - added) > rules.tolerance and not parts_right:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
 
 
@@ -465,11 +469,22 @@ def check_targets(form: Form, rules: RuleSet, flag: Flagger) -> None:
         for field, zh in (("description", "绩效指标描述"), ("basis", "指标值确定依据")):
             text = getattr(ind, field)
             # A basis that only repeats the name or the description says nothing of where the
-            # value comes from.
-            if _repeats(text, ind.name) or (
-                field == "basis" and ind.description and _repeats(text, ind.description)
-            ):
-                flag("uninformative-text", (*where, field), field=field, field_zh=zh, text=text)
+            # value comes from; the message names the text it repeats.
+            if _repeats(text, ind.name):
+                repeated, repeated_zh = "indicator's name", "指标名称"
+            elif field == "basis" and ind.description and _repeats(text, ind.description):
+                repeated, repeated_zh = "description", "绩效指标描述"
+            else:
+                continue
+            flag(
+                "uninformative-text",
+                (*where, field),
+                field=field,
+                field_zh=zh,
+                text=text,
+                repeats=repeated,
+                repeats_zh=repeated_zh,
+            )
         target = parse_value(ind.target) if ind.target else None
         if not isinstance(target, Comparison):
             continue

@@ -14,7 +14,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from perfscore.messages import num
+from perfscore.messages import num, shorten
 
 __all__ = [
     "CATALOGUE",
@@ -279,9 +279,10 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
         ),
         "uninformative-text": _spec(
             "warning",
-            "{field_zh}“{text}”只是重复了指标名称",
-            "the {field} {text!r} only repeats the indicator's name",
-            "A description or basis that only repeats the indicator's name.",
+            "{field_zh}“{text}”只是重复了{repeats_zh}",
+            "the {field} {text!r} only repeats the {repeats}",
+            "A description or basis that only repeats the indicator's name, or a basis that "
+            "only repeats the description.",
         ),
         "cost-direction": _spec(
             "warning",
@@ -412,6 +413,9 @@ def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str]
 
 Location = tuple[str | int, ...]
 
+#: Message fields that quote the form's own text rather than numbers or the engine's words.
+_QUOTED = frozenset({"text", "target", "actual", "name", "words", "level1", "level2"})
+
 
 class Flagger:
     """Collects the flags of one evaluation, with severities from ``severity`` (the rule set's
@@ -442,7 +446,10 @@ class Flagger:
         severity = self.severity(code)
         if at is not None and severity == spec.severity:
             severity = at
-        self.flags.append(Flag(code, severity, location, template.format(**values), values))
+        # Text quoted from the form is cut in the message (a descriptive target may run to a
+        # paragraph); ``data`` keeps it whole.
+        shown = {k: shorten(v) if k in _QUOTED else v for k, v in values.items()}
+        self.flags.append(Flag(code, severity, location, template.format(**shown), values))
 
     @property
     def en(self) -> bool:

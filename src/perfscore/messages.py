@@ -16,6 +16,7 @@ __all__ = [
     "plain",
     "rounding_note",
     "say",
+    "shorten",
     "status",
     "substitute",
 ]
@@ -46,6 +47,21 @@ def percent(fraction: Decimal | None) -> str:
     if fraction is None:
         return ""
     return f"{plain((fraction * 100).quantize(Decimal('0.01')))}%"
+
+
+#: How many characters of a form's text a message quotes before cutting it with an ellipsis:
+#: enough for any indicator name or numeric target, short of a descriptive sentence.
+QUOTE_LIMIT = 24
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A form's text as a message quotes it: whole up to ``limit`` characters, longer text with
+    its whitespace runs closed up and cut to ``limit`` characters ending in ``…`` (the full
+    text stays in the flag's data)."""
+    if len(text) <= limit:
+        return text
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def say(lang: str | bool, zh: str, en: str) -> str:

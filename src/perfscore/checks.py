@@ -142,7 +142,8 @@ def check_target(name: str, target: Value, rules: RuleSet, flag: Flagger, path: 
                     detail=(
                         f"{shorten(name)!r} measures a {measures}, but the target is in {unit}"
                         if flag.en
-                        else f"“{shorten(name)}”应以{_MEASURE_ZH[measures]}衡量，指标值却以“{unit}”计"
+                        else f"“{shorten(name)}”应以{_MEASURE_ZH[measures]}衡量，"
+                        f"指标值却以“{unit}”计"
                     ),
                 )
         if (

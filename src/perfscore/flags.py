@@ -414,7 +414,9 @@ def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str]
 Location = tuple[str | int, ...]
 
 #: Message fields that quote the form's own text rather than numbers or the engine's words.
-_QUOTED = frozenset({"text", "target", "actual", "name", "words", "level1", "level2"})
+_QUOTED = frozenset(
+    {"text", "target", "actual", "name", "words", "matched", "block", "level1", "level2"}
+)
 
 
 class Flagger:

@@ -43,7 +43,7 @@ from perfscore.values import (
     words,
 )
 
-__all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "tidy"]
+__all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "read_actual", "read_completion", "tidy"]
 
 Path_ = tuple[str | int, ...]
 _ONE = Decimal(1)
@@ -279,20 +279,15 @@ class Judge:
             self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
         if actual.approximate:
             self.flag("approximate-actual", (*self.path, "actual"), text=actual.text, value=str(q))
-        if q.unit.is_number and not q.unit.noun:
-            if target.unit.is_percent and _ZERO < q.magnitude <= _ONE < target.magnitude:
-                self.flag(
-                    "ratio-read-as-percent",
-                    (*self.path, "actual"),
-                    text=actual.text,
-                    percent=percent(q.magnitude),
-                )
-                return Quantity(q.magnitude * _HUNDRED, target.unit)
-            # A bare number takes the target's unit (147 against ≧50人).
-            return Quantity(q.magnitude, target.unit)
-        if target.unit.is_number:
-            return q
-        if q.unit.dimension != target.unit.dimension:
+        read, ratio = read_actual(target, q)
+        if ratio:
+            self.flag(
+                "ratio-read-as-percent",
+                (*self.path, "actual"),
+                text=actual.text,
+                percent=percent(q.magnitude),
+            )
+        if read is None:
             self.flag(
                 "unit-mismatch",
                 self.path,
@@ -303,7 +298,7 @@ class Judge:
                 ),
             )
             return None
-        return q
+        return read
 
     def _compare(
         self, op: Op, target: Quantity, actual: Quantity, *, over: bool = True
@@ -633,11 +628,10 @@ class Judge:
             q = actual.quantity
             if actual.op is not None:
                 self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
-            if q.unit.is_percent:
-                completion = q.base
+            completion, ratio = read_completion(q)
+            if completion is not None and not ratio:
                 self._check_band(actual, completion)
-            elif q.unit.is_number and not q.unit.noun and _ZERO <= q.magnitude <= _ONE:
-                completion = q.magnitude
+            elif completion is not None:
                 self.flag(
                     "ratio-read-as-percent",
                     (*self.path, "actual"),
@@ -682,6 +676,32 @@ def _restated(target: str, actual: str) -> str | None:
     if len(actual) >= 2 and 2 * len(actual) >= len(asked) and actual in asked:
         return None if _DENIES.search(actual) and not _DENIES.search(asked) else actual
     return None
+
+
+def read_actual(target: Quantity, actual: Quantity) -> tuple[Quantity | None, bool]:
+    """``actual`` as it is compared with ``target``, and whether a ratio was read as a
+    percentage: the one reading the engine, the roll-up and the reports share.
+
+    A bare number takes the target's unit (147 against ≧50人); a ratio against a percentage
+    target is a percentage (0.9 against ≥90% is 90%); None when the dimensions differ.
+    """
+    if actual.unit.is_number and not actual.unit.noun:
+        if target.unit.is_percent and _ZERO < actual.magnitude <= _ONE < target.magnitude:
+            return Quantity(actual.magnitude * _HUNDRED, target.unit), True
+        return Quantity(actual.magnitude, target.unit), False
+    if target.unit.is_number or actual.unit.dimension == target.unit.dimension:
+        return actual, False
+    return None, False
+
+
+def read_completion(actual: Quantity) -> tuple[Decimal | None, bool]:
+    """A completion against a qualitative target as a fraction (``95%`` → 0.95, a bare ratio
+    ``0.9`` → 0.9), and whether it was a bare ratio; None when it is neither."""
+    if actual.unit.is_percent:
+        return actual.base, False
+    if actual.unit.is_number and not actual.unit.noun and _ZERO <= actual.magnitude <= _ONE:
+        return actual.magnitude, True
+    return None, False
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -18,7 +18,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
-from perfscore.values import Comparison, Quantity, plain
+from perfscore.judge import read_actual, read_completion
+from perfscore.units import PERCENT
+from perfscore.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
 
@@ -124,21 +126,34 @@ class _Acc:
 
 
 def _value(result: EvaluationResult, index: int) -> tuple[Quantity, bool] | None:
-    """The actual of indicator ``index`` as a quantity, and whether it is a percentage reading
-    (a rate, or a qualitative completion)."""
+    """The actual of indicator ``index`` as the engine read it, and whether it is a percentage
+    reading (a rate, or a qualitative completion)."""
     row = result.indicators[index]
     actual = row.actual
     if not isinstance(actual, Comparison) or row.status in ("not_judged", "not_applicable"):
         return None
     q = actual.quantity
-    if q.unit.is_percent:
-        return q, True
     rate_name = bool(_RATE_NAME.search(row.name))
-    if q.unit.is_number and isinstance(row.target, Comparison):
-        # A bare number takes the target's unit (147 against ≧50人).
-        target_unit = row.target.quantity.unit
-        return Quantity(q.magnitude, target_unit), target_unit.is_percent or rate_name
-    return q, rate_name and q.unit.is_number
+    target = row.target
+    bound = (
+        target.quantity
+        if isinstance(target, Comparison)
+        else target.low
+        if isinstance(target, Range)
+        else None
+    )
+    if bound is not None:
+        read, _ = read_actual(bound, q)
+        if read is None:
+            return None  # not comparable with its target: the engine did not compare it
+        return read, read.unit.is_percent or (rate_name and q.unit.is_number)
+    if isinstance(target, Compound):
+        return q, rate_name and q.unit.is_number
+    # A qualitative target: the actual is a completion percentage (0.9 is 90%).
+    completion, _ = read_completion(q)
+    if completion is None:
+        return q, rate_name and q.unit.is_number
+    return Quantity(completion / PERCENT.factor, PERCENT), True
 
 
 def aggregate(results: Iterable[EvaluationResult]) -> Rollup:

@@ -183,13 +183,16 @@ class Judge:
         if isinstance(target, Deadline):
             return self._deadline(target, actual)
         if isinstance(target, FreeText):
-            self.flag(
-                "unmeasurable-target",
-                (*self.path, "target"),
-                text=target.text,
-                reason=self._why(target),
-            )
+            self._unmeasurable(target)
         return self._qualitative(target, actual)
+
+    def _unmeasurable(self, target: FreeText | Deadline) -> None:
+        """A target nobody could measure: free text, or a time limit without a date."""
+        if isinstance(target, FreeText):
+            reason = self._why(target)
+        else:
+            reason = "未给出具体时限" if self.flag.lang != "en" else "no time limit is given"
+        self.flag("unmeasurable-target", (*self.path, "target"), text=target.text, reason=reason)
 
     def say(self, zh: str, en: str) -> str:
         """A trace line in the evaluation's language."""
@@ -483,6 +486,8 @@ class Judge:
             matched = words(actual.text)
         if not matched:
             return None
+        if isinstance(target, (FreeText, Deadline)):
+            self._unmeasurable(target)
         self.flag(
             "actual-restates-target", (*self.path, "actual"), text=actual.text, matched=matched
         )
@@ -532,12 +537,7 @@ class Judge:
         return Judgement(status, achievement, kind, trace=trace)
 
     def _deadline(self, target: Deadline, actual: Value) -> Judgement:
-        self.flag(
-            "unmeasurable-target",
-            (*self.path, "target"),
-            text=target.text,
-            reason="未给出具体时限" if self.flag.lang != "en" else "no time limit is given",
-        )
+        self._unmeasurable(target)
         if isinstance(actual, Nil):
             self.flag("vacuous-met", (*self.path, "actual"), text=actual.text)
             return Judgement(

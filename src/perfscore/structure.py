@@ -127,7 +127,10 @@ def _block(label: str | None, tpl: Template) -> tuple[str | None, tuple[tuple[st
         return tpl.blocks[key], ()
     named = tpl.synonyms.get(key)
     if named is not None:
-        name = tpl.blocks.get(label_key(named)) or named
+        named_key = label_key(named)
+        name = tpl.blocks.get(named_key) or (
+            tpl.groups[named_key][1] if named_key in tpl.groups else named
+        )
         return name, (((label or "").strip(), name),)
     if key in tpl.groups:  # a group printed as the block (服务对象满意度指标 as 一级指标)
         return tpl.groups[key][1], ()
@@ -250,7 +253,7 @@ def read_layout(
                 )
             )
         homes = {p.home for p in places}
-        absent = tuple(b for b in tpl.blocks.values() if b not in homes and b not in points)
+        absent = tuple(b for b in tpl.blocks.values() if b not in homes)
         if absent:
             differences.append(
                 (

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from perfscore.script import simplify
 from perfscore.values import plain
 
 __all__ = ["GridForm", "forms_from_grid"]
@@ -159,14 +160,36 @@ def _split(grid: Grid) -> list[tuple[int, int]]:
 
 
 def forms_from_grid(grid: Grid) -> list[GridForm]:
-    """Every self-evaluation form in ``grid``; an empty list when none is found."""
-    rows = [[str(c) if c is not None else "" for c in row] for row in grid]
+    """Every self-evaluation form in ``grid``; an empty list when none is found.
+
+    Cells in traditional script are read as simplified (``產出指標``, ``年度指標值``); a value
+    taken whole from one cell keeps the text as printed, for the form to read and the reports
+    to show.
+    """
+    printed = [[str(c) if c is not None else "" for c in row] for row in grid]
+    rows = [[simplify(c) for c in row] for row in printed]
     out = []
     for start, end in _split(rows):
         form = _read_form(rows, start, end)
         if form is not None:
+            _restore_printed(form, rows, printed)
             out.append(form)
     return out
+
+
+def _restore_printed(form: GridForm, rows: list[list[str]], printed: list[list[str]]) -> None:
+    """Values read whole from a cell printed in traditional script get that text back."""
+    for path, (r, c) in form.positions.items():
+        if r >= len(rows) or c >= len(rows[r]) or rows[r][c] == printed[r][c]:
+            continue
+        holder: Any = form.data
+        try:
+            for part in path[:-1]:
+                holder = holder[part]
+            if holder[path[-1]] == rows[r][c].strip():
+                holder[path[-1]] = printed[r][c].strip()
+        except (KeyError, IndexError, TypeError):
+            continue
 
 
 def _read_form(grid: list[list[str]], start: int, end: int) -> GridForm | None:

@@ -18,6 +18,7 @@ from perfscore.readers.goals import has_goal_tables, read_goal_tables, read_unit
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.spaced import forms_from_spaced_text, looks_spaced
 from perfscore.readers.targets import looks_like_targets, targets_from_text
+from perfscore.script import simplify
 
 __all__ = ["forms_from_text"]
 
@@ -37,7 +38,9 @@ _PERCENT = re.compile(r"^\d+(?:\.\d+)?%$")
 
 
 def forms_from_text(text: str) -> list[GridForm]:
-    """Every form in a published text; an empty list when it holds none."""
+    """Every form in a published text; an empty list when it holds none.  Text in traditional
+    script is read as simplified (the tab-separated table keeps its cells as printed)."""
+    printed, text = text, simplify(text)
     if looks_like_targets(text):
         return targets_from_text(text)
     if looks_spaced(text):
@@ -45,7 +48,9 @@ def forms_from_text(text: str) -> list[GridForm]:
     grid = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
     if any("年度指标内容" in cell for row in grid for cell in row):
         return _wide_table(grid, text)
-    forms = forms_from_grid(grid)
+    forms = forms_from_grid(
+        [line.split("\t") for line in printed.replace("\r\n", "\n").split("\n")]
+    )
     for form in forms:
         if form.data.get("kind") == "department":
             read_unit_name(grid, form)

@@ -39,7 +39,11 @@ def test_chinese_aliases_and_printed_numbers() -> None:
 def test_yaml_floats_are_exact(tmp_path: Path) -> None:
     """217461.64 in YAML is the Decimal 217461.64, not a binary float."""
     path = tmp_path / "f.yaml"
-    path.write_text("project: x\nbudget: {adjusted: 224500.00, executed: 217461.64}\n", "utf-8")
+    path.write_text(
+        "project: x\nbudget: {adjusted: 224500.00, executed: 217461.64}\n"
+        "indicators: [{name: a, target: 1, actual: 1}]\n",
+        "utf-8",
+    )
     form = load_form(path)
     assert form.budget is not None
     assert form.budget.executed == Decimal("217461.64")

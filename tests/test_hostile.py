@@ -349,7 +349,7 @@ def test_absurd_numbers_are_form_errors(
 def test_printed_rate_precision(tmp_path: Path, rate: str) -> None:
     """A rate printed with absurd precision is refused at budget.rate; an ordinary one reads."""
     text = f"project: x\nbudget: {{adjusted: 100, executed: 90, weight: 10, rate: {rate}}}\n"
-    path = _write(tmp_path, text)
+    path = _write(tmp_path, text + "indicators: [{name: a, target: 1, actual: 1}]\n")
     if len(rate) > 10:
         error = _form_error(path)
         assert (error.path, error.line) == ("budget.rate", 2)

@@ -29,7 +29,7 @@ from perfscore.engine import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path, refuse_overwrite, same_file
 from perfscore.form import Form
-from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, load_forms
+from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, form_files, load_forms
 from perfscore.rulefile import RuleFile
 from perfscore.rules import list_rules, load_rules
 
@@ -140,17 +140,13 @@ def _score_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
     built.append(score)
 
 
-def _files(paths: Sequence[str], suffixes: set[str] = _FORM_SUFFIXES) -> list[Path]:
-    out: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes))
-        elif path.exists():
-            out.append(path)
-        else:
-            raise PerfscoreError("no such file or directory", source=text)
-    return out
+def _files(
+    paths: Sequence[str], suffixes: set[str] = _FORM_SUFFIXES, stderr: TextIO | None = None
+) -> list[Path]:
+    files, notes = form_files(paths, suffixes, forms_only=suffixes is _FORM_SUFFIXES)
+    for note in notes:
+        print(f"perfscore: {note}", file=stderr or sys.stderr)
+    return files
 
 
 @contextmanager
@@ -186,7 +182,7 @@ class _Progress:
 
 
 def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    files = _files(args.paths)
+    files = _files(args.paths, stderr=stderr)
     if args.output:
         refuse_overwrite(args.output, files, what="--output")
     if args.annotate:
@@ -288,7 +284,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
 def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     results: list[EvaluationResult] = []
     failed = False
-    files = _files(args.paths)
+    files = _files(args.paths, stderr=stderr)
     if args.output:
         refuse_overwrite(args.output, files, what="--output")
     for item in evaluate_many(files, args.rules, lang=args.lang):

@@ -243,6 +243,13 @@ class Form(_Model):
     goals: tuple[Text, ...] = Field(default=(), validation_alias=AliasChoices("goals", "绩效目标"))
     notes: tuple[Note, ...] = Field(default=(), validation_alias=AliasChoices("notes", "读取说明"))
 
+    @model_validator(mode="after")
+    def _not_empty(self) -> Form:
+        # An empty mapping scored as a clean form would pass an auditor's check unseen.
+        if not self.indicators and self.budget is None:
+            raise ValueError("the form is empty: it has neither indicators nor a budget")
+        return self
+
 
 def _plain_types(annotation: Any) -> set[Any]:
     """The types inside ``X | None`` and ``Annotated[X, …]``."""

@@ -1,4 +1,4 @@
-"""Reading forms from files: YAML and JSON in the form format, Excel workbooks, published text.
+"""Reading forms from files: YAML and JSON in the form format, spreadsheets, Word, PDF, text.
 
 :func:`load_forms` returns every form a file holds; :func:`load_form` the one form of a file.
 Workbooks and texts are read by their labels (:mod:`perfscore.readers.grid`); what a reader
@@ -7,25 +7,34 @@ could not read becomes a note on the form, which the engine reports as a flag.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import warnings
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from pydantic import AliasChoices
 
-from perfscore.errors import FormError
+from perfscore.errors import FormError, PerfscoreError
 from perfscore.files import atomic_path
-from perfscore.form import Form, form_from_data, read_data
+from perfscore.form import MAX_FORM_BYTES, Form, form_from_data, read_data
+from perfscore.readers.source import describe, read_bytes, sniff
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
 
-__all__ = ["MultipleFormsWarning", "dump_forms", "load_form", "load_forms"]
+__all__ = ["MultipleFormsWarning", "dump_forms", "form_files", "load_form", "load_forms"]
 
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+#: Spreadsheets openpyxl can annotate and write.
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+DOCUMENT_SUFFIXES = {".docx", ".pdf"}
 TEXT_SUFFIXES = {".txt", ".tsv", ".text"}
 DATA_SUFFIXES = {".yaml", ".yml", ".json"}
-SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES
+SUFFIXES = SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES
 
 _LOOKED_FOR = "a table headed 三级指标 and 年度指标值 (or a wide table with 年度指标内容)"
 
@@ -41,46 +50,230 @@ def _from_grid(found: GridForm, source: str, where: str) -> Form:
             {"path": path, "message": message, "severity": severity}
             for path, message, severity in found.notes
         ]
+    if not data.get("indicators"):
+        raise FormError(
+            f"a form{where} with no indicator rows (found {_found(data)})",
+            source=source,
+            expected="rows under the header 三级指标 / 年度指标值",
+        )
     return form_from_data(data, source=f"{source}{where}")
+
+
+def _found(data: Mapping[str, Any]) -> str:
+    """What a form without indicators holds, in words: ``项目名称 “X”, a budget``."""
+    parts = []
+    for key, label in (("project", "项目名称"), ("unit", "实施单位"), ("year", "年度")):
+        if data.get(key):
+            parts.append(f"{label} “{data[key]}”")
+    if data.get("budget"):
+        parts.append("a budget")
+    return ", ".join(parts) if parts else "nothing but the title"
+
+
+def _grid_forms(found: list[GridForm], source: str, where: list[str]) -> list[Form]:
+    if not found:
+        raise FormError("no self-evaluation form found", source=source, expected=_LOOKED_FOR)
+    return [_from_grid(f, source, w) for f, w in zip(found, where, strict=True)]
 
 
 def load_forms(path: str | Path) -> list[Form]:
     """Every form in the file at ``path``: one for YAML/JSON (or several for a list), one per
-    form found in a workbook (all sheets) or a published text.
+    form found in a spreadsheet (all sheets), a Word document, a PDF or a published text.
+
+    The suffix says what the file should be and its first bytes what it is: a renamed workbook
+    is read as a workbook, a Word document named ``.pdf`` as a Word document.  Whatever goes
+    wrong while reading — a damaged zip, an encrypted workbook, a sheet too large, a form
+    without indicators — is a :class:`FormError`; a file never reads as an empty form.
 
     :raises FormError: naming the file and what it could not find or read.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        if not p.exists():
-            raise FormError("no such file", source=str(p))
-        from perfscore.readers.xlsx import forms_from_workbook  # layout readers: on demand
+    source = str(p)
+    try:
+        return _load(p, source)
+    except PerfscoreError:
+        raise
+    except MemoryError:
+        raise FormError("the file is too large to read", source=source) from None
+    except RecursionError:
+        raise FormError("the file is nested too deeply to read", source=source) from None
+    except Exception as exc:  # a reader library's own error: reported, never a traceback
+        text = str(exc).strip()
+        reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        raise FormError(f"cannot read the file ({reason})", source=source) from None
 
-        found = forms_from_workbook(p)
-        if not found:
-            raise FormError("no self-evaluation form found", source=str(p), expected=_LOOKED_FOR)
-        return [_from_grid(f.form, str(p), f" [{f.sheet}]") for f in found]
+
+def _load(p: Path, source: str) -> list[Form]:
+    suffix = p.suffix.lower()
+    if suffix in DATA_SUFFIXES:
+        # Checked here before the YAML reader opens it: a FIFO would block, a device never end.
+        info = _stat(p, source)
+        if info.st_size == 0:
+            raise FormError("the file is empty", source=source, expected="a YAML or JSON form")
+        return _data_forms(p, source)
+    from perfscore.readers.grid import forms_from_grid  # layout readers: on demand
+
+    data = read_bytes(p)
+    kind = sniff(data)
+    if kind in ("xlsx", "ods", "xls", "encrypted"):
+        from perfscore.readers.spreadsheet import workbook_grids
+
+        sheets = [
+            (name, form)
+            for name, grid in workbook_grids(data, source)
+            for form in forms_from_grid(grid)
+        ]
+        return _grid_forms([f for _, f in sheets], source, [f" [{n}]" for n, _ in sheets])
+    if kind == "docx":
+        from perfscore.readers.docx import forms_from_docx
+
+        found = forms_from_docx(data, source)
+        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    if kind == "pdf":
+        from perfscore.readers.pdf import forms_from_pdf
+
+        found = forms_from_pdf(data, source)
+        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    if kind == "damaged":
+        raise FormError(f"the file is {describe(kind)}", source=source, expected=f"a {suffix} file")
+    if kind != "text" or suffix in SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES:
+        raise FormError(
+            f"the file is {describe(kind)}, not what its name says",
+            source=source,
+            expected=f"a {suffix or 'form'} file" if suffix in SUFFIXES else "a form file",
+        )
     if suffix in TEXT_SUFFIXES:
         try:
-            text = p.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise FormError("no such file", source=str(p)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FormError(f"cannot read the text: {exc}", source=str(p)) from None
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FormError("the text is not UTF-8", source=source, expected="UTF-8 text") from None
         from perfscore.readers.text import forms_from_text
 
-        forms = forms_from_text(text)
-        if not forms:
-            raise FormError("no self-evaluation form found", source=str(p), expected=_LOOKED_FOR)
-        return [_from_grid(f, str(p), f" #{i + 1}") for i, f in enumerate(forms)]
-    data, lines = read_data(p)
-    if isinstance(data, list):
-        return [
-            form_from_data(item, source=f"{p} #{i + 1}", lines=_sublines(lines, i))
-            for i, item in enumerate(data)
-        ]
-    return [form_from_data(data, source=str(p), lines=lines)]
+        found = forms_from_text(text)
+        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    return _data_forms(p, source)
+
+
+def _stat(p: Path, source: str) -> os.stat_result:
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise FormError("no such file", source=source) from None
+    except OSError as exc:
+        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FormError("not a regular file", source=source, expected="a form file")
+    return info
+
+
+def _data_forms(p: Path, source: str) -> list[Form]:
+    try:
+        data, lines = read_data(p)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, PerfscoreError):
+            raise
+        # YAML reads 2024-02-30 as a date and fails on it: not a form's mistake to hide.
+        raise FormError(
+            f"a value cannot be read: {exc}",
+            source=source,
+            expected="valid dates (or dates quoted as text)",
+        ) from None
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise FormError("the file holds an empty list", source=source, expected="a form")
+    forms = []
+    for i, item in enumerate(items):
+        several = isinstance(data, list)
+        where = f"{source} #{i + 1}" if several else source
+        form = form_from_data(item, source=where, lines=_sublines(lines, i) if several else lines)
+        if not form.indicators:
+            found = _found(item) if isinstance(item, Mapping) else "nothing"
+            raise FormError(
+                f"the form has no indicators (found {found})",
+                source=where,
+                path="indicators",
+                expected="a list of indicators (绩效指标)",
+            )
+        forms.append(form)
+    return forms
+
+
+def form_files(
+    paths: Sequence[str | Path],
+    suffixes: Collection[str] = frozenset(SUFFIXES),
+    *,
+    forms_only: bool = True,
+) -> tuple[list[Path], list[str]]:
+    """The files named by ``paths``, folders searched recursively, and a note for every file
+    of a folder that was passed over.
+
+    A file named directly is always taken (reading it reports what is wrong with it).  In a
+    folder, files are chosen by suffix; passed over with a note are links leading out of the
+    folder, what is not a regular file (a FIFO, a device), and a ``.json``/``.yaml`` file that
+    names none of a form's fields (a ``package.json``, a CI configuration) — unless
+    ``forms_only`` is false (a folder of rule files).
+
+    :raises FormError: a path that does not exist.
+    """
+    files: list[Path] = []
+    notes: list[str] = []
+    wanted = {s.lower() for s in suffixes}
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            root = path.resolve()
+            for found in sorted(path.rglob("*")):
+                if found.suffix.lower() not in wanted:
+                    continue
+                note = _passed_over(found, root, forms_only)
+                if note == "":
+                    files.append(found)
+                elif note is not None:
+                    notes.append(f"{found}: skipped, {note}")
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            raise FormError("no such file or directory", source=str(text))
+    return files, notes
+
+
+def _passed_over(path: Path, root: Path, forms_only: bool) -> str | None:
+    """Why a file found in a folder is passed over ("" to take it, None to ignore it quietly)."""
+    try:
+        real = path.resolve(strict=True)
+        info = real.stat()
+    except (OSError, RuntimeError):
+        return "a broken link" if path.is_symlink() else "cannot be read"
+    if path.is_symlink() and not real.is_relative_to(root):
+        return f"a link out of the folder (to {real})"
+    if stat.S_ISDIR(info.st_mode):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if forms_only and path.suffix.lower() in DATA_SUFFIXES and 0 < info.st_size <= MAX_FORM_BYTES:
+        try:
+            head = real.read_bytes()
+        except OSError:
+            return ""  # reading it again reports why
+        if head.strip() and not _FORM_KEY.search(head.decode("utf-8", "replace")):
+            return "not a form (it names none of a form's fields: indicators, project, budget …)"
+    return ""
+
+
+def _form_keys() -> re.Pattern[str]:
+    """A key of a form written as YAML or JSON: ``indicators:``, ``"项目名称":``."""
+    names: set[str] = set()
+    for name, info in Form.model_fields.items():
+        names.add(name)
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(c) for c in alias.choices)
+    names -= {"kind", "notes", "year", "code", "unit"}  # too common in other files
+    spelled = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"""(?m)(?:^|[{{,\s])["']?(?:{spelled})["']?\s*:""")
+
+
+_FORM_KEY = _form_keys()
 
 
 def _sublines(

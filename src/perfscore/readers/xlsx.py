@@ -1,76 +1,21 @@
-"""Forms in Excel workbooks (.xlsx): every sheet read as a grid, merged cells filled in.
+"""Writing forms to Excel workbooks (.xlsx) in the standard layout.
 
-A merged range carries its value into every cell it covers, so 一级指标 printed once for a
-block reads on every row of the block, and a header spanning three columns names all three.
-Percent-formatted numbers read as printed (``96.86%``); other numbers as their shortest text.
+Reading spreadsheets is :mod:`perfscore.readers.spreadsheet` (python-calamine); its
+:func:`forms_from_workbook` and :class:`SheetForm` are re-exported here for existing callers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfscore.errors import FormError
 from perfscore.files import atomic_path
-from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.spreadsheet import SheetForm, forms_from_workbook
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["SheetForm", "forms_from_workbook", "sheet_grid"]
-
-
-@dataclass
-class SheetForm:
-    """A form found in a workbook, and the sheet it came from (positions are 0-based)."""
-
-    sheet: str
-    form: GridForm
-
-
-def _text(cell: Any) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if "%" in (cell.number_format or ""):
-            shown = format((exact * 100).normalize(), "f")
-            return f"{shown}%"
-        return format(exact.normalize(), "f") if isinstance(value, float) else str(value)
-    return str(value)
-
-
-def sheet_grid(sheet: Worksheet) -> list[list[str]]:
-    """The sheet's cells as text, merged ranges filled with their top-left value."""
-    grid = [[_text(cell) for cell in row] for row in sheet.iter_rows()]
-    for merged in sheet.merged_cells.ranges:
-        top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
-        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
-                grid[r][c] = top
-    return grid
-
-
-def forms_from_workbook(path: Path) -> list[SheetForm]:
-    """Every form on every sheet of the workbook at ``path``."""
-    from openpyxl import load_workbook  # imported on first use: most runs read no workbook
-
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise FormError(f"not a readable .xlsx workbook ({exc})", source=str(path)) from None
-    out: list[SheetForm] = []
-    try:
-        for sheet in workbook.worksheets:
-            out += [SheetForm(sheet.title, form) for form in forms_from_grid(sheet_grid(sheet))]
-    finally:
-        workbook.close()
-    return out
+__all__ = ["SheetForm", "forms_from_workbook", "write_workbook"]
 
 
 _INDICATOR_HEADER = [

@@ -1,0 +1,96 @@
+"""Forms in Word documents (.docx), read through python-docx.
+
+The document's body is read in order as one grid: a paragraph becomes a row (``项目名称：X``
+split into a label cell and a value cell, so a title or heading paragraph names the form as it
+would in a sheet), a table its rows.  Merged cells — across (``gridSpan``) and down
+(``vMerge``) — carry their text into every cell they cover, as merged ranges do in a workbook.
+Several tables in one document are several forms where a title starts each, or one form whose
+heading and indicators are printed as separate tables.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from typing import Any
+
+from perfscore.errors import FormError
+from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.spreadsheet import MAX_CELLS, MAX_PART_BYTES
+
+__all__ = ["docx_grid", "forms_from_docx", "paragraph_cells"]
+
+# A label and its value in running text: 项目名称：X, 实施单位: Y (the label short, no digits).
+_LABELLED = re.compile(r"^([^\d:：]{2,12})[:：]\s*(.*)$")
+
+
+def paragraph_cells(text: str) -> list[str]:
+    """A paragraph as the cells a person reads in it: runs separated by wide spaces, and each
+    ``label：value`` run as two cells (the label keeping its colon)."""
+    cells: list[str] = []
+    for part in re.split(r"\s{2,}|\t|\u3000+", text.strip()):
+        labelled = _LABELLED.match(part)
+        if labelled and labelled.group(2):
+            cells += [f"{labelled.group(1)}：", labelled.group(2)]
+        elif part:
+            cells.append(part)
+    return cells
+
+
+def _check_parts(data: bytes, source: str) -> None:
+    """Refuse a document whose parts unpack to more than the limit, before python-docx does."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.file_size > MAX_PART_BYTES:
+                    raise FormError(
+                        f"part {info.filename} unpacks to {info.file_size:,} bytes",
+                        source=source,
+                        expected=f"at most {MAX_PART_BYTES:,} bytes per part",
+                    )
+    except zipfile.BadZipFile as exc:
+        raise FormError(f"not a readable Word document: {exc}", source=source) from None
+
+
+def docx_grid(data: bytes, source: str) -> list[list[str]]:
+    """The body of the Word document held in ``data`` as one grid of cell texts.
+
+    :raises FormError: the document cannot be opened, or a table is larger than the limits.
+    """
+    _check_parts(data, source)
+    from docx import Document  # on first use: most runs read no Word document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(BytesIO(data))
+    grid: list[list[str]] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            cells = paragraph_cells(block.text)
+            if cells:
+                grid.append(cells)
+        elif isinstance(block, Table):
+            grid += _table_rows(block, source)
+    return grid
+
+
+def _table_rows(table: Any, source: str) -> list[list[str]]:
+    rows, columns = len(table.rows), len(table.columns)
+    if rows * max(columns, 1) > MAX_CELLS:
+        raise FormError(
+            f"a table of {rows:,} rows × {columns:,} columns, more than perfscore reads",
+            source=source,
+            expected=f"at most {MAX_CELLS:,} cells",
+        )
+    out: list[list[str]] = []
+    # python-docx's row cells repeat a cell merged across (gridSpan) and give the top cell of
+    # one merged down (vMerge), so every position reads its merged text.
+    for row in table.rows:
+        out.append([cell.text.strip() for cell in row.cells])
+    return out
+
+
+def forms_from_docx(data: bytes, source: str) -> list[GridForm]:
+    """Every self-evaluation form in the Word document held in ``data``."""
+    return forms_from_grid(docx_grid(data, source))

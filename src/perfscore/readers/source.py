@@ -1,0 +1,114 @@
+"""Opening a form file: regular files only, sizes checked before reading, kinds sniffed.
+
+A file is chosen by its suffix and then sniffed by its first bytes, so a renamed file is read
+for what it is (an ``.xls`` that is really an ``.xlsx``) and a file that is something else
+entirely (a Word document named ``.xlsx``, an empty file) is refused saying what it is.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from io import BytesIO
+from pathlib import Path
+
+from perfscore.errors import FormError
+
+__all__ = ["MAX_FILE_BYTES", "describe", "read_bytes", "sniff"]
+
+#: Largest spreadsheet, Word or PDF file read (a form is tens of KiB; a department's whole
+#: budget document a few MiB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, refusing anything larger than ``limit``.
+
+    FIFOs, devices and directories are refused before they are opened for reading (opening a
+    FIFO would wait for a writer).
+
+    :raises FormError: no such file, not a regular file, too large, unreadable, or empty.
+    """
+    source = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise FormError("no such file", source=source) from None
+    except OSError as exc:
+        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FormError("not a regular file", source=source, expected="a form file")
+    if info.st_size > limit:
+        raise FormError(
+            f"the file has {info.st_size:,} bytes",
+            source=source,
+            expected=f"at most {limit:,} bytes",
+        )
+    try:
+        with open(path, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped since the stat
+                raise FormError("not a regular file", source=source)
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
+    if len(data) > limit:
+        raise FormError(f"the file has more than {limit:,} bytes", source=source)
+    if not data.strip():
+        raise FormError("the file is empty", source=source, expected="a form")
+    return data
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes hold: ``xlsx``, ``ods``, ``docx``, ``zip``, ``damaged`` (a zip archive
+    cut short or corrupted), ``xls``, ``encrypted``
+    (an Office file protected by a password), ``ole`` (another Office 97 file), ``pdf``,
+    ``html`` or ``text``."""
+    if data.startswith(b"PK"):
+        import zipfile  # here: reading YAML forms never needs it
+
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return "damaged"
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        if "content.xml" in names:
+            return "ods"
+        return "zip"
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        return "ole"
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    head = data[:512].lstrip().lstrip(b"\xef\xbb\xbf").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "html"
+    return "text"
+
+
+_DESCRIPTIONS = {
+    "xlsx": "an Excel workbook",
+    "ods": "an OpenDocument spreadsheet",
+    "xls": "an Excel 97 workbook",
+    "docx": "a Word document",
+    "zip": "a zip archive that is no Office document",
+    "damaged": "a damaged zip archive (an Office file cut short or corrupted)",
+    "encrypted": "an Office file protected by a password",
+    "ole": "an Office 97 file that is no workbook",
+    "pdf": "a PDF document",
+    "html": "an HTML or XML page",
+    "text": "text",
+}
+
+
+def describe(kind: str) -> str:
+    """A kind from :func:`sniff` as words: ``a Word document``."""
+    return _DESCRIPTIONS.get(kind, kind)

@@ -1,0 +1,391 @@
+"""Every file an auditor has: spreadsheets, Word, PDF — each scores as its YAML twin, and a file
+that cannot be read is a FormError naming it, never a traceback or an empty form."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perfscore
+from perfscore import FormError
+from perfscore.batch import Failure, evaluate_many
+from perfscore.cli import run
+from perfscore.readers import form_files, load_forms
+from perfscore.readers.pdf import normalise
+from perfscore.readers.spreadsheet import MAX_ROWS, workbook_grids
+from tests import formats
+from tests.conftest import EXAMPLES
+
+LUOHU = [EXAMPLES / "luohu-2024-social-workers.yaml", EXAMPLES / "luohu-2024-notary-lawyers.yaml"]
+
+
+def _twins() -> list[dict[str, Any]]:
+    return [yaml.safe_load(p.read_text("utf-8")) for p in LUOHU]
+
+
+def _outcome(result: perfscore.EvaluationResult) -> dict[str, Any]:
+    """What must agree between a file and its YAML twin."""
+    return {
+        "total": result.total,
+        "execution": result.execution.score if result.execution else None,
+        "rows": [(r.name, r.status, r.score, r.reported_score) for r in result.indicators],
+        "flags": sorted((f.code, f.path) for f in result.flags if f.code != "reading-note"),
+    }
+
+
+def _want() -> list[dict[str, Any]]:
+    return [_outcome(perfscore.evaluate(p)) for p in LUOHU]
+
+
+def _pdf(tmp_path: Path, lay: formats.Layout, name: str = "forms.pdf", padding: int = 6) -> Path:
+    if formats.chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI (.ci/run installs it)")
+        pytest.skip("no Chromium on this machine to print the PDF (apt-get install chromium)")
+    return formats.html_to_pdf(formats.to_html(lay, padding=padding), tmp_path / name)
+
+
+WRITERS = {
+    ".xlsx": formats.to_xlsx,
+    ".xls": formats.to_xls,
+    ".ods": formats.to_ods,
+    ".docx": formats.to_docx,
+}
+
+
+# --- each format scores as the YAML twin ------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", list(WRITERS))
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "blank-below"])
+def test_spreadsheets_and_word_score_as_the_twins(
+    tmp_path: Path, suffix: str, merged: bool
+) -> None:
+    """Both Luohu forms in one file — 一级/二级 merged down their blocks, or printed once with
+    blanks below — score exactly as the YAML fixtures (percent-formatted actuals included)."""
+    path = WRITERS[suffix](formats.layout(_twins(), merge_down=merged), tmp_path / f"f{suffix}")
+    forms = load_forms(path)
+    assert [_outcome(perfscore.evaluate(f)) for f in forms] == _want()
+
+
+def test_pdf_scores_as_the_twins(tmp_path: Path) -> None:
+    """A form printed to PDF by a browser: radical forms (⽬, ⽀, ⻛) read as 目/支/风, wrapped
+    cells joined, the second form's table continued over the page break."""
+    path = _pdf(tmp_path, formats.layout(_twins()))
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+        raw = "".join(p.extract_text() for p in pdf.pages)
+    assert pages >= 2  # the page break falls inside a table
+    assert "⽬" in raw  # the browser did draw the radical forms this reader must undo
+    forms = load_forms(path)
+    assert [f.project for f in forms] == ["购买社工岗位服务", "公证律师管理经费"]
+    assert [_outcome(perfscore.evaluate(f)) for f in forms] == _want()
+
+
+def test_pdf_without_tables_is_not_an_empty_form(tmp_path: Path) -> None:
+    """A PDF of prose: no form found, said as such."""
+    path = _pdf(tmp_path, formats.Layout(rows=[["会议纪要"] + [None] * 9]), "notes.pdf")
+    with pytest.raises(FormError, match="no self-evaluation form found"):
+        load_forms(path)
+
+
+def test_docx_title_paragraph_names_the_form(tmp_path: Path) -> None:
+    """The title and heading are paragraphs above the table: they still name the form."""
+    path = formats.to_docx(formats.layout(_twins()[:1]), tmp_path / "f.docx")
+    (form,) = load_forms(path)
+    assert (form.project, form.code, form.unit, form.year) == (
+        "购买社工岗位服务",
+        "440303210301500004718",
+        "深圳市罗湖区司法局(本级)",
+        2024,
+    )
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        ("项⽬⽀出", "项目支出"),
+        ("社区矫正⻛险", "社区矫正风险"),
+        ("线上法律服务时\n⻓", "线上法律服务时长"),
+        ("≥1000⼩\n时", "≥1000小时"),
+        ("Total\nscore", "Total score"),
+        ("面积 50㎡", "面积 50㎡"),
+        ("（万元）：", "（万元）："),
+    ],
+)
+def test_pdf_text_normalised(printed: str, read: str) -> None:
+    """Radical forms read as the ordinary characters; wrapped lines joined; the rest as printed."""
+    assert normalise(printed) == read
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_normalise_is_stable(text: str) -> None:
+    """Normalising twice changes nothing more, and text without line breaks or lookalike
+    characters is only trimmed."""
+    once = normalise(text)
+    assert normalise(once) == once
+    lookalike = any(
+        "\u2e80" <= ch <= "\u2fdf" or "\uf900" <= ch <= "\ufaff" or ch >= "\U0002f800"
+        for ch in text
+    )
+    if "\n" not in text and not lookalike:
+        assert once == text.strip()
+
+
+# --- bounded reading -------------------------------------------------------------------------
+
+
+def _rewrite(source: Path, target: Path, part: str, change: Any) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info, change(data) if info.filename == part else data)
+    return target
+
+
+def _small_book(tmp_path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "项目名称"
+    book.active["B2"] = 1
+    path = tmp_path / "small.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far", ['r="XFD1048576"', 'r="A1048576"', 'r="XFD1"'])
+def test_a_cell_far_away_fails_fast(tmp_path: Path, far: str) -> None:
+    """A 6 KB workbook claiming a cell at the sheet's end is refused before the library would
+    allocate the whole range (it aborts the process)."""
+    path = _rewrite(
+        _small_book(tmp_path),
+        tmp_path / "far.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b'r="B2"', far.encode()).replace(b'<row r="2"', b'<row r="1048576"'),
+    )
+    assert path.stat().st_size < 10_000
+    start = time.perf_counter()
+    with pytest.raises(FormError, match="more than perfscore reads"):
+        load_forms(path)
+    assert time.perf_counter() - start < 5
+
+
+def test_a_merge_to_the_sheet_end_is_clipped(tmp_path: Path) -> None:
+    """A merged range to XFD1048576 fills only the cells that exist."""
+    path = _rewrite(
+        _small_book(tmp_path),
+        tmp_path / "merge.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+        ),
+    )
+    ((_, grid),) = list(workbook_grids(path.read_bytes(), str(path)))
+    assert grid == [["项目名称", "项目名称"], ["项目名称", "项目名称"]]
+
+
+def test_ods_repeated_cells_are_measured(tmp_path: Path) -> None:
+    """A few hundred bytes of .ods repeating a filled cell a hundred million times are refused;
+    the empty rows LibreOffice repeats to the sheet's end are not cells."""
+    bomb = formats.ods_file(
+        tmp_path / "bomb.ods",
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>",
+    )
+    with pytest.raises(FormError, match="100,000 rows"):
+        load_forms(bomb)
+    fine = formats.to_ods(formats.layout(_twins()[:1]), tmp_path / "fine.ods")
+    ((_, grid),) = list(workbook_grids(fine.read_bytes(), str(fine)))
+    assert len(grid) < 40
+    assert len(grid[0]) == formats.WIDTH
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 300), st.integers(1, 60)), min_size=1, max_size=12, unique=True
+    )
+)
+def test_xlsx_extent_is_the_last_cell(cells: list[tuple[int, int]]) -> None:
+    """The pre-scan's extent is the grid calamine then reads: the last row and column used."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for r, c in cells:
+        book.active.cell(r, c, f"{r},{c}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "b.xlsx"
+        book.save(path)
+        ((_, grid),) = list(workbook_grids(path.read_bytes(), str(path)))
+    assert len(grid) == max(r for r, _ in cells)
+    assert len(grid[0]) == max(c for _, c in cells)
+    for r, c in cells:
+        assert grid[r - 1][c - 1] == f"{r},{c}"
+
+
+def test_limits_are_sane() -> None:
+    """A department's list of projects fits; a sheet of a million rows does not."""
+    assert 100_000 <= MAX_ROWS < 1_048_576
+
+
+# --- files that cannot be read ---------------------------------------------------------------
+
+
+def _broken(folder: Path) -> dict[str, str]:
+    """Broken files of every kind, and a word of what the error must say about each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    book = formats.to_xlsx(formats.layout(_twins()[:1]), folder / "good-source.xlsx")
+    data = book.read_bytes()
+    book.unlink()
+    (folder / "empty.xlsx").write_bytes(b"")
+    (folder / "renamed.xlsx").write_text("项目名称\t测试\n", "utf-8")
+    (folder / "truncated.xlsx").write_bytes(data[: len(data) // 2])
+    corrupt = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    body = info.header_offset + 30 + len(info.filename) + 4
+    corrupt[body : body + 40] = b"\xff" * 40
+    (folder / "corrupt.xlsx").write_bytes(bytes(corrupt))
+    _rewrite(
+        book_from(data, folder / "x.xlsx"),
+        folder / "badxml.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b"</sheetData>", b"</sheetDat>"),
+    )
+    (folder / "x.xlsx").unlink()
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    (folder / "encrypted.xlsx").write_bytes(ole + b"\x00" * 1024)
+    (folder / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(300))
+    (folder / "bad-date.yaml").write_text("project: x\nyear: 2024-02-30\n", "utf-8")
+    (folder / "no-indicators.yaml").write_text("project: x\nbudget: {adjusted: 1}\n", "utf-8")
+    (folder / "empty.json").write_text("", "utf-8")
+    return {
+        "empty.xlsx": "empty",
+        "renamed.xlsx": "text",
+        "truncated.xlsx": "damaged",
+        "corrupt.xlsx": "",
+        "badxml.xlsx": "",
+        "encrypted.xlsx": "password",
+        "garbage.pdf": "PDF",
+        "bad-date.yaml": "",
+        "no-indicators.yaml": "no indicators",
+        "empty.json": "empty",
+    }
+
+
+def book_from(data: bytes, path: Path) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_every_broken_file_is_a_form_error(tmp_path: Path) -> None:
+    """Damaged zips, corrupt deflate streams, bad XML, encrypted workbooks, impossible dates,
+    empty files: each one FormError naming the file."""
+    expected = _broken(tmp_path)
+    for name, words in expected.items():
+        with pytest.raises(FormError) as info:
+            load_forms(tmp_path / name)
+        assert name in str(info.value)
+        assert words.lower() in str(info.value).lower(), str(info.value)
+
+
+def _folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """One good file of each kind, broken ones, and files that are not forms."""
+    folder = tmp_path / "forms"
+    expected = _broken(folder / "broken")
+    lay = formats.layout(_twins()[:1])
+    for suffix, write in WRITERS.items():
+        write(lay, folder / f"good{suffix}")
+    (folder / "good.yaml").write_text(LUOHU[0].read_text("utf-8"), "utf-8")
+    (folder / "package.json").write_text('{"name": "site", "version": "1.0.0"}', "utf-8")
+    (folder / "other.json").write_text("{}", "utf-8")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(LUOHU[1].read_text("utf-8"), "utf-8")
+    (folder / "link.yaml").symlink_to(outside)
+    os.mkfifo(folder / "pipe.yaml")
+    return folder, expected
+
+
+def test_score_folder_reports_each_broken_file(tmp_path: Path) -> None:
+    """One `perfscore score DIR`: every good file scored, every broken one on stderr, files
+    that are not forms passed over with a note, exit 1."""
+    folder, broken = _folder(tmp_path)
+    lay = formats.layout(_twins()[:1])
+    _pdf(folder, lay, "good.pdf")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["score", "--format", "json", str(folder)], out, err)
+    assert code == 1
+    import json
+
+    results = json.loads(out.getvalue())
+    assert sorted(Path(r["source"]).name for r in results) == sorted(
+        ["good.xlsx", "good.xls", "good.ods", "good.docx", "good.pdf", "good.yaml"]
+    )
+    assert {r["total"] for r in results} == {"99.90"}
+    lines = err.getvalue().splitlines()
+    for name in broken:
+        assert any(name in line for line in lines), name
+    for name, why in (
+        ("package.json", "not a form"),
+        ("other.json", "not a form"),
+        ("link.yaml", "out of the folder"),
+        ("pipe.yaml", "not a regular file"),
+    ):
+        assert any(name in line and why in line for line in lines), name
+    assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_evaluate_many_yields_a_failure_in_place(tmp_path: Path, jobs: int) -> None:
+    """A broken file among many: a Failure in its place, every other input scored."""
+    expected = _broken(tmp_path)
+    good = formats.to_xlsx(formats.layout(_twins()[:1]), tmp_path / "good.xlsx")
+    inputs: list[Path] = []
+    for name in expected:
+        inputs += [good, tmp_path / name]
+    items = list(evaluate_many(inputs, jobs=jobs, chunk_size=3))
+    assert len(items) == len(inputs)
+    for i, item in enumerate(items):
+        assert isinstance(item, Failure) == (i % 2 == 1), (i, item)
+
+
+def test_a_form_without_indicators_is_an_error(tmp_path: Path) -> None:
+    """A heading and a budget but no indicator rows: an error saying what was found."""
+    lay = formats.layout(_twins()[:1])
+    header = next(i for i, row in enumerate(lay.rows) if row[1] == "一级指标")
+    lay.rows = lay.rows[: header + 1]
+    lay.merges = [m for m in lay.merges if m[2] <= header]
+    path = formats.to_xlsx(lay, tmp_path / "heading-only.xlsx")
+    with pytest.raises(FormError, match="no indicator rows") as info:
+        load_forms(path)
+    assert "购买社工岗位服务" in str(info.value)
+    with pytest.raises(FormError, match="empty"):
+        perfscore.evaluate({})
+
+
+def test_form_files_names_what_it_passes_over(tmp_path: Path) -> None:
+    """A file named directly is taken whatever it holds; in a folder, non-forms get a note."""
+    folder, _ = _folder(tmp_path)
+    files, notes = form_files([str(folder), str(folder / "package.json")])
+    names = [f.name for f in files]
+    assert names.count("package.json") == 1  # named directly
+    assert "pipe.yaml" not in names
+    assert "link.yaml" not in names
+    assert len(notes) == 4

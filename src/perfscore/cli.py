@@ -89,7 +89,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         check = rules_sub.add_parser(
             "check", help="validate rule files: schema, expressions, bands, weights, properties"
         )
-        check.add_argument("paths", nargs="+", metavar="FILE|DIR")
+        check.add_argument(
+            "paths", nargs="*", metavar="FILE|DIR|NAME", help="default: every shipped set"
+        )
         check.add_argument("--format", choices=["text", "json", "github"], default="text")
         test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
         test.add_argument(
@@ -318,8 +320,20 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
-    from perfscore.rulecheck import check_file
+    import os
 
+    from perfscore.rulecheck import check_file, shown_path
+    from perfscore.rules import shipped_dir
+
+    # Like `rules test`: no path means the shipped sets, and a shipped set's name names it.
+    shipped = set(list_rules())
+    if not paths:
+        paths = [shown_path(shipped_dir() / f"{name}.yaml") for name in sorted(shipped)]
+    else:
+        paths = [
+            shown_path(shipped_dir() / f"{p}.yaml") if p in shipped and not Path(p).exists() else p
+            for p in paths
+        ]
     files = _files(paths, {".yaml", ".yml"})
     findings = [finding for path in files for finding in check_file(path)]
     if fmt == "json":
@@ -328,9 +342,15 @@ def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO)
         json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
     else:
+        # Annotations land on files named relative to the repository's checkout.
+        root = os.environ.get("GITHUB_WORKSPACE") or None
         for finding in findings:
-            print(finding.github() if fmt == "github" else finding.text(), file=stdout)
-    print(f"{len(files)} rule files checked, {len(findings)} findings", file=stderr)
+            print(finding.github(root) if fmt == "github" else finding.text(), file=stdout)
+    print(
+        f"{len(files)} rule file{'s' * (len(files) != 1)} checked, "
+        f"{len(findings)} finding{'s' * (len(findings) != 1)}",
+        file=stderr,
+    )
     return 1 if findings else 0
 
 

@@ -10,6 +10,7 @@ rule set carries, each a form fragment and the scores its sources give.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ from perfscore.expressions import Formula
 from perfscore.rulefile import RuleTest
 from perfscore.rules import RuleSet, load_rules
 
-__all__ = ["Finding", "TestOutcome", "check_file", "run_tests"]
+__all__ = ["Finding", "TestOutcome", "check_file", "shown_path", "run_tests"]
 
 _WEIGHTS = (Decimal(1), Decimal(5), Decimal(10), Decimal(100))
 # Achievement, completion and rate from 0 to 150% in steps of 2.5 points.
@@ -50,7 +51,8 @@ class Finding:
         }
 
     def text(self) -> str:
-        """``file:line:column: path: message``."""
+        """``file:line:column: path: message (expected …)`` — the shape compilers print, which
+        editors and terminals turn into links."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
@@ -58,22 +60,53 @@ class Finding:
                 where += f":{self.column}"
         return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
 
-    def github(self) -> str:
-        """A GitHub Actions workflow command that annotates the line."""
-        place = f"file={self.file}"
+    def github(self, root: str | Path | None = None) -> str:
+        """A GitHub Actions workflow command that annotates the line: the file relative to
+        ``root`` (the repository checkout, ``$GITHUB_WORKSPACE``; the working directory by
+        default), as the annotation needs to land on the file."""
+        place = f"file={_escape(_relative_to(self.file, root), in_property=True)}"
         if self.line is not None:
             place += f",line={self.line}"
         if self.column is not None:
             place += f",col={self.column}"
-        return f"::error {place}::{self.path + ': ' if self.path else ''}{self.message}"
+        message = f"{self.path + ': ' if self.path else ''}{self.message}"
+        return f"::error {place}::{_escape(message)}"
+
+
+def _escape(text: str, in_property: bool = False) -> str:
+    """Workflow-command escaping: ``%``, CR and LF everywhere, ``:`` and ``,`` in properties."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+
+def _relative_to(path: str, root: str | Path | None) -> str:
+    """``path`` relative to ``root`` with ``/`` separators, or as it is when outside ``root``."""
+    base = Path(root) if root is not None else Path.cwd()
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def shown_path(path: str | Path, given: str | Path | None = None) -> str:
+    """A file as a finding names it: as the user typed it (``given``) when it is that file,
+    otherwise relative to the working directory when inside it (a file an ``extends:``
+    reached), otherwise as it is."""
+    if given is not None and Path(path).resolve() == Path(given).resolve():
+        return str(given)
+    relative = os.path.relpath(Path(path).resolve(), Path.cwd())
+    return str(path) if relative.startswith("..") else relative
 
 
 def check_file(path: str | Path) -> list[Finding]:
-    """Load ``path`` and run the property checks; every problem is a :class:`Finding`."""
+    """Load ``path`` and run the property checks; every problem is a :class:`Finding`, naming
+    the file as ``path`` names it."""
     try:
         rules = load_rules(Path(path))
     except PerfscoreError as exc:
-        return [Finding(exc.source or str(path), exc.message, exc.path, exc.line, exc.column)]
+        message = exc.message + (f" (expected {exc.expected})" if exc.expected else "")
+        source = shown_path(exc.source, path) if exc.source else str(path)
+        return [Finding(source, message, exc.path, exc.line, exc.column)]
     return [Finding(str(path), message, where) for where, message in _properties(rules)]
 
 

@@ -227,7 +227,8 @@ def test_targets_through_the_cli(tmp_path: Path) -> None:
         assert "人民调解经费" in out.getvalue()
     out = io.StringIO()
     run(["score", str(SEED_004)], out, io.StringIO())
-    assert "目标" in out.getvalue()
+    assert "年度指标值" in out.getvalue()
+    assert "≥95百分比" in out.getvalue()
 
 
 def test_targets_round_trip_yaml_and_xlsx(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from html import escape
 from perfscore.engine import EvaluationResult
 from perfscore.flags import Flag
 from perfscore.messages import num, percent, say, status
-from perfscore.report import INDICATOR_HEADER
+from perfscore.report import INDICATOR_HEADER, scored, shown_columns
 from perfscore.rollup import Rollup
 from perfscore.values import plain
 
@@ -138,70 +138,95 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
         f" · {_t(lang, '规则', 'rules')} {escape(result.rules)}</p>",
     ]
     ex = result.execution
-    if ex is not None:
-        out.append(
-            "<table><tr>"
-            + "".join(
-                f"<th>{h}</th>"
-                for h in (
-                    _t(lang, "全年预算数", "budget"),
-                    _t(lang, "全年执行数", "executed"),
-                    _t(lang, "执行率", "rate"),
-                    _t(lang, "分值", "weight"),
-                    _t(lang, "填报得分", "printed score"),
-                    _t(lang, "重算得分", "recomputed score"),
+    if form.kind == "targets":
+        if form.budget is not None:
+            plan = [(p.when, p.share) for p in form.spending_plan]
+            heads = [_t(lang, "预算数", "budget")] + [when for when, _ in plan]
+            out.append(
+                "<table>"
+                + _heads(heads)
+                + "<tr>"
+                + _td(_num(form.budget.adjusted), cells.get(("budget", "adjusted"), []), True)
+                + "".join(
+                    _td(share, cells.get(("spending_plan", i, "share"), []), True)
+                    for i, (_, share) in enumerate(plan)
                 )
+                + "</tr></table>"
             )
-            + "</tr><tr>"
-            + _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True)
-            + _td(_num(ex.executed), cells.get(("budget", "executed"), []), True)
-            + _td(
-                f"{plain((ex.rate * 100).quantize(Decimal('0.01')))}%"
-                if ex.rate is not None
-                else "",
-                cells.get(("budget", "rate"), []),
-                True,
-            )
-            + _td(_num(ex.weight), cells.get(("budget", "weight"), []), True)
-            + _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True)
-            + _td(_num(ex.score), (), True)
-            + "</tr></table>"
-        )
-    # The text reports' first eight columns, then printed and recomputed side by side.
-    header = [
-        *INDICATOR_HEADER["en" if lang == "en" else "zh"][:8],
-        _t(lang, "填报得分", "Printed"),
-        _t(lang, "重算得分", "Recomputed"),
-        _t(lang, "偏差原因", "Reason"),
-    ]
+    elif ex is not None:
+        rate = f"{plain((ex.rate * 100).quantize(Decimal('0.01')))}%" if ex.rate is not None else ""
+        heads = [
+            _t(lang, "全年预算数", "budget"),
+            _t(lang, "全年执行数", "executed"),
+            _t(lang, "执行率", "rate"),
+        ]
+        values = [
+            _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True),
+            _td(_num(ex.executed), cells.get(("budget", "executed"), []), True),
+            _td(rate, cells.get(("budget", "rate"), []), True),
+        ]
+        if scored(result):  # an unscored form's execution has a rate, not a score
+            heads += [
+                _t(lang, "分值", "weight"),
+                _t(lang, "填报得分", "printed score"),
+                _t(lang, "重算得分", "recomputed score"),
+            ]
+            values += [
+                _td(_num(ex.weight), cells.get(("budget", "weight"), []), True),
+                _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True),
+                _td(_num(ex.score), (), True),
+            ]
+        out.append("<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>")
+    # The text reports' columns worth printing (no status on a target table, no empty score
+    # columns), then printed and recomputed side by side.
+    columns = shown_columns(result)
+    first = [i for i in columns if i < 8]
+    names = INDICATOR_HEADER["en" if lang == "en" else "zh"]
+    header = [names[i] for i in first]
+    if 9 in columns:
+        header.append(_t(lang, "填报得分", "Printed"))
+    if 8 in columns:
+        header.append(_t(lang, "重算得分", "Recomputed"))
+    if form.kind != "targets":
+        header.append(_t(lang, "偏差原因", "Reason"))
     out.append('<table class="indicators">' + _heads(header))
     for r in result.indicators:
         key = ("indicators", r.index)
         row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
         classes = f"indicator status-{r.status}" + (" has-flags" if row_flags else "")
         ind = r.indicator
+        row = {
+            0: _td(str(r.index), cells.get(key, [])),
+            1: _td(ind.printed("level1"), cells.get((*key, "level1"), [])),
+            2: _td(ind.printed("level2"), cells.get((*key, "level2"), [])),
+            3: _td(ind.printed("name"), cells.get((*key, "name"), [])),
+            4: _td(ind.printed("target"), cells.get((*key, "target"), [])),
+            5: _td(ind.printed("actual"), cells.get((*key, "actual"), [])),
+            6: _td(status(r.status, lang), (), cls="status"),
+            7: _td(_num(r.weight), cells.get((*key, "weight"), []), True),
+        }
+        tail = []
+        if 9 in columns:
+            tail.append(_td(_num(r.reported_score), cells.get((*key, "score"), []), True))
+        if 8 in columns:
+            tail.append(_td(_num(r.score), (), True))
+        if form.kind != "targets":
+            tail.append(_td(ind.printed("reason"), cells.get((*key, "reason"), [])))
         out.append(
             f'<tr class="{classes}" data-index="{r.index}">'
-            + _td(str(r.index), cells.get(key, []))
-            + _td(ind.printed("level1"), cells.get((*key, "level1"), []))
-            + _td(ind.printed("level2"), cells.get((*key, "level2"), []))
-            + _td(ind.printed("name"), cells.get((*key, "name"), []))
-            + _td(ind.printed("target"), cells.get((*key, "target"), []))
-            + _td(ind.printed("actual"), cells.get((*key, "actual"), []))
-            + _td(status(r.status, lang), (), cls="status")
-            + _td(_num(r.weight), cells.get((*key, "weight"), []), True)
-            + _td(_num(r.reported_score), cells.get((*key, "score"), []), True)
-            + _td(_num(r.score), (), True)
-            + _td(ind.printed("reason"), cells.get((*key, "reason"), []))
+            + "".join(row[i] for i in first)
+            + "".join(tail)
             + "</tr>"
         )
-    total_flags = cells.get(("total",), [])
-    out.append(
-        f'<tr class="total"><th colspan="8">{_t(lang, "总分", "Total")}</th>'
-        + _td(_num(result.reported_total), total_flags, True)
-        + _td(_num(result.total), (), True)
-        + f"<td>{escape(result.grade or '')}</td></tr></table>"
-    )
+    if result.total is not None or result.reported_total is not None:
+        total_flags = cells.get(("total",), [])
+        out.append(
+            f'<tr class="total"><th colspan="{len(first)}">{_t(lang, "总分", "Total")}</th>'
+            + _td(_num(result.reported_total), total_flags, True)
+            + _td(_num(result.total), (), True)
+            + f"<td>{escape(result.grade or '')}</td></tr>"
+        )
+    out.append("</table>")
     if result.flags:
         out.append('<ul class="flags">')
         out += [

@@ -40,6 +40,7 @@ __all__ = [
     "rollup_csv",
     "rollup_markdown",
     "rollup_table",
+    "shown_columns",
     "to_json",
     "to_markdown",
     "to_table",
@@ -80,12 +81,10 @@ INDICATOR_HEADER = {
 _NUMERIC = {0, 7, 8, 9}
 
 
-def indicator_cells(
-    r: IndicatorResult, lang: str, mark: str = "", targets_only: bool = False
-) -> list[str]:
-    """One indicator as text cells: number, groups, name, target, actual, status, numbers."""
+def indicator_cells(r: IndicatorResult, lang: str, mark: str = "") -> list[str]:
+    """One indicator as text cells: number, groups, name, target, actual, status, numbers
+    (all ten columns of :data:`INDICATOR_HEADER`; :func:`shown_columns` says which to print)."""
     ind = r.indicator
-    status = _t(lang, "目标", "target") if targets_only else _status(r.status, lang)
     return [
         f"{r.index}{mark}",
         ind.printed("level1"),
@@ -93,11 +92,84 @@ def indicator_cells(
         ind.printed("name"),
         ind.printed("target"),
         ind.printed("actual"),
-        status,
+        _status(r.status, lang),
         _num(r.weight),
         _num(r.score),
         _num(r.reported_score),
     ]
+
+
+def shown_columns(result: EvaluationResult) -> list[int]:
+    """The columns of :data:`INDICATOR_HEADER` worth printing for ``result``.
+
+    A target table (绩效目标表) is not completed, judged or scored: its rows show what was
+    targeted, not a status nobody judged.  Weight, score and printed-score columns appear only
+    where some row has one (an unscored form has none).
+    """
+    rows = result.indicators
+    columns = [0, 1, 2, 3, 4]
+    if result.form.kind != "targets":
+        columns += [5, 6]
+    columns += [
+        i
+        for i, value in ((7, "weight"), (8, "score"), (9, "reported_score"))
+        if any(getattr(r, value) is not None for r in rows)
+    ]
+    return columns
+
+
+def scored(result: EvaluationResult) -> bool:
+    """Whether the form carries scores at all: a weight or score on a row or the budget row, or
+    a total.  An unscored form's execution rate is shown without a score it never had."""
+    budget = result.form.budget
+    return (
+        any(r.weight is not None or r.reported_score is not None for r in result.indicators)
+        or (budget is not None and (budget.weight is not None or budget.score is not None))
+        or result.reported_total is not None
+    )
+
+
+def execution_line(result: EvaluationResult, lang: str) -> str | None:
+    """``预算执行率 96.86%  得分 9.69 / 10  (填报 -)``; the rate alone on an unscored form; what
+    is missing where no rate can be worked out; ``None`` without a budget row."""
+    ex = result.execution
+    if ex is None or result.form.kind == "targets":
+        return None
+    line = _t(lang, "预算执行率", "execution rate") + " "
+    if ex.rate is None:
+        missing = (
+            _t(lang, "未填写全年预算数", "no budget")
+            if ex.budget is None
+            else _t(lang, "全年预算数为 0", "the budget is 0")
+            if ex.budget <= 0
+            else _t(lang, "未填写全年执行数", "no executed amount")
+        )
+        line += f"-  ({missing})"
+    else:
+        line += _percent(ex.rate)
+    if ex.score is not None and scored(result):
+        line += (
+            "  "
+            + _t(lang, "得分", "score")
+            + f" {_num(ex.score)} / {_num(ex.weight)}  ("
+            + _t(lang, "填报", "printed")
+            + f" {_num(ex.reported_score) or '-'})"
+        )
+    elif ex.reported_score is not None:
+        line += "  " + _t(lang, "填报得分", "printed score") + f" {_num(ex.reported_score)}"
+    return line
+
+
+def total_line(result: EvaluationResult, lang: str) -> str | None:
+    """``总分 93.69  (填报 93.69)  等级 优``, or ``None`` where there is no total to speak of
+    (a target table, an unscored form)."""
+    if result.total is None and result.reported_total is None:
+        return None
+    total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
+    total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
+    if result.grade:
+        total += "  " + _t(lang, "等级", "grade") + f" {result.grade}"
+    return total
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,38 +224,33 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     out = [_heading(result)]
     if result.source:
         out.append(result.source)
-    ex = result.execution
-    targets_only = result.form.kind == "targets"
-    if targets_only and result.form.budget is not None:
+    if result.form.kind == "targets" and result.form.budget is not None:
         out.append(_t(lang, "预算数", "budget") + f" {_num(result.form.budget.adjusted)}")
         plan = "  ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
         if plan:
             out.append(_t(lang, "资金支出计划", "spending plan") + f"  {plan}")
-    elif ex is not None:
-        out.append(
-            _t(lang, "预算执行率", "execution rate")
-            + f" {_percent(ex.rate) or '-'}  "
-            + _t(lang, "得分", "score")
-            + f" {_num(ex.score)} / {_num(ex.weight)}  ("
-            + _t(lang, "填报", "printed")
-            + f" {_num(ex.reported_score) or '-'})"
-        )
+    execution = execution_line(result, lang)
+    if execution is not None:
+        out.append(execution)
     flagged = {
         f.location[1]
         for f in result.flags
         if len(f.location) > 1 and f.location[0] == "indicators" and f.severity != "info"
     }
+    columns = shown_columns(result)
     header = INDICATOR_HEADER["en" if lang == "en" else "zh"]
-    rows = [
-        indicator_cells(r, lang, "*" if r.index in flagged else "", targets_only)
-        for r in result.indicators
+    rows = [indicator_cells(r, lang, "*" if r.index in flagged else "") for r in result.indicators]
+    out += [
+        "",
+        table(
+            [header[i] for i in columns],
+            [[row[i] for i in columns] for row in rows],
+            {n for n, i in enumerate(columns) if i in _NUMERIC},
+        ),
     ]
-    out += ["", table(header, rows, _NUMERIC), ""]
-    total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
-    total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
-    if result.grade:
-        total += "  " + _t(lang, "等级", "grade") + f" {result.grade}"
-    out.append(total)
+    total = total_line(result, lang)
+    if total is not None:
+        out += ["", total]
     if result.flags:
         out += ["", *_flag_lines(result.flags)]
     return "\n".join(out) + "\n"
@@ -202,24 +269,22 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
     out = [f"## {_md(_heading(result))}", ""]
     if result.source:
         out += [f"`{result.source}`", ""]
-    ex = result.execution
-    if ex is not None:
-        out += [
-            f"- {_t(lang, '预算执行率', 'Execution rate')}: {_percent(ex.rate) or '-'}, "
-            f"{_t(lang, '得分', 'score')} {_num(ex.score)} / {_num(ex.weight)}",
-        ]
-    out += [
-        f"- {_t(lang, '总分', 'Total')}: {_num(result.total) or '-'} "
-        f"({_t(lang, '填报', 'printed')} {_num(result.reported_total) or '-'})"
-        + (f", {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else ""),
-        "",
-    ]
+    if result.form.kind == "targets" and result.form.budget is not None:
+        out.append(f"- {_t(lang, '预算数', 'Budget')}: {_num(result.form.budget.adjusted)}")
+        plan = ", ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
+        if plan:
+            out.append(f"- {_t(lang, '资金支出计划', 'Spending plan')}: {plan}")
+    for line in (execution_line(result, lang), total_line(result, lang)):
+        if line is not None:
+            out.append(f"- {_md(line)}")
+    out.append("")
+    columns = shown_columns(result)
     header = INDICATOR_HEADER["en" if lang == "en" else "zh"]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "|".join("---:" if i in _NUMERIC else "---" for i in range(10)) + "|")
+    out.append("| " + " | ".join(header[i] for i in columns) + " |")
+    out.append("|" + "|".join("---:" if i in _NUMERIC else "---" for i in columns) + "|")
     for r in result.indicators:
-        cells = indicator_cells(r, lang, targets_only=result.form.kind == "targets")
-        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        cells = indicator_cells(r, lang)
+        out.append("| " + " | ".join(_md(cells[i]) for i in columns) + " |")
     if result.flags:
         out += [
             "",

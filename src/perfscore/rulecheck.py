@@ -23,7 +23,7 @@ from perfscore.expressions import Formula
 from perfscore.rulefile import RuleTest
 from perfscore.rules import RuleSet, load_rules
 
-__all__ = ["Finding", "TestOutcome", "check_file", "shown_path", "run_tests"]
+__all__ = ["Finding", "TestOutcome", "check_file", "run_tests", "shown_path"]
 
 _WEIGHTS = (Decimal(1), Decimal(5), Decimal(10), Decimal(100))
 # Achievement, completion and rate from 0 to 150% in steps of 2.5 points.

@@ -2,33 +2,76 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import threading
+import time
+from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
+from hypothesis import strategies as st
 
-from perfscore import parse_value
+import perfscore
+from perfscore import parse_value, values
 from perfscore.errors import PerfscoreError, ValueTextError
-from perfscore.values import Band, Comparison, Compound, FreeText, Grade, Op
+from perfscore.values import Band, Comparison, Compound, Date, FreeText, Grade, Op, Range
 from tests.describe import describe
 from tests.strategies import value_text
 
-CASES = yaml.safe_load((Path(__file__).parent / "cases" / "values.yaml").read_text("utf-8"))
+ALL_CASES = yaml.safe_load((Path(__file__).parent / "cases" / "values.yaml").read_text("utf-8"))
+CASES = [c for c in ALL_CASES if "text" in c]
+PAIRS = [c for c in ALL_CASES if "target" in c]
 
 
 def test_case_file_covers_all_five_seeds() -> None:
-    """The case file draws on every seed document."""
-    seeds = {s for case in CASES for s in case["seeds"]}
+    """The case file draws on every seed document and holds 200 invented cells and pairs."""
+    seeds = {s for case in CASES for s in case.get("seeds", [])}
     assert seeds == {"000", "001", "002", "003", "004"}
-    assert len(CASES) > 200
+    assert len([c for c in CASES if "seeds" in c]) > 200
+    assert len([c for c in CASES if c.get("invented")]) + len(PAIRS) >= 200
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:24].replace("\n", " ") for c in CASES])
-def test_seed_value_reads_as_a_reader_would(case: dict[str, str]) -> None:
-    """Each target/actual in the seeds is read into the structure the case file gives."""
+def test_value_reads_as_a_reader_would(case: dict[str, str]) -> None:
+    """Each target/actual (seed or invented) is read into the structure the case file gives."""
     assert describe(parse_value(case["text"])) == case["reads"]
+
+
+def _row(target: str, actual: str, **extra: Any) -> perfscore.IndicatorResult:
+    form = {
+        "project": "p",
+        "year": extra.get("year", 2024),
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "level2": extra.get("level2", "质量指标"),
+                "name": extra.get("name", "指标"),
+                "target": target,
+                "actual": actual,
+                "weight": extra.get("weight", 10),
+                "reason": "说明",
+            }
+        ],
+    }
+    rules = extra.get("rules", "national-2020")
+    return perfscore.evaluate(form, rules).indicators[0]
+
+
+@pytest.mark.parametrize(
+    "case", PAIRS, ids=[f"{c['target']}|{c['actual']}|{c.get('name', '')}" for c in PAIRS]
+)
+def test_pair_reads_and_scores(case: dict[str, Any]) -> None:
+    """Each invented pair reads as given and scores as a careful auditor scores it."""
+    assert [describe(parse_value(case["target"])), describe(parse_value(case["actual"]))] == case[
+        "reads"
+    ]
+    extra = {k: case[k] for k in ("name", "level2", "year") if k in case}
+    row = _row(case["target"], case["actual"], **extra)
+    assert row.status == case["status"]
+    expected = None if case["score"] is None else Decimal(case["score"])
+    assert row.score == expected
 
 
 @pytest.mark.parametrize(
@@ -139,3 +182,193 @@ def test_parser_never_raises(text: str) -> None:
 def test_parser_is_deterministic(text: str) -> None:
     """Reading the same text twice gives the same value (the cache is transparent)."""
     assert parse_value(text) == parse_value(str(text))
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile text: linear time, never an exception, bounded magnitudes and cache
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "." * 100_000,
+        "。" * 100_000,
+        "。" * 100_000 + "x",
+        "1." * 50_000,
+        "≥" * 50_000 + "1",
+        "9" * 1_000_000,
+        "1" * 30 + "." + "1" * 30 + "%",
+        "1e999999999",
+        "第一季度" * 20_000,
+        "每" * 60_000 + "1次",
+        "且≤1" * 20_000,
+    ],
+    ids=lambda t: f"{t[:6]}…{len(t)}",
+)
+def test_long_and_huge_text_is_read_at_once(text: str) -> None:
+    """Long repeated text and huge numbers come back as values (never an exception) at once."""
+    start = time.perf_counter()
+    value = parse_value(text)
+    assert value.text == text
+    describe(value)
+    # A guard against quadratic reading (seconds at this length), not a speed measurement.
+    assert time.perf_counter() - start < 2
+
+
+@given(st.text(alphabet=".。1%≥万年月日前且-~每", min_size=1, max_size=8), st.integers(1, 3000))
+def test_repeated_text_never_raises(unit: str, times: int) -> None:
+    """Any short pattern repeated thousands of times reads without an exception."""
+    text = unit * times
+    value = parse_value(text)
+    assert value.text == text
+
+
+def test_magnitudes_are_bounded() -> None:
+    """Numbers beyond any magnitude a form prints are free text, named as such."""
+    for text in ("9" * 40 + "人", "1e25元", "1E-20%"):
+        value = parse_value(text)
+        assert isinstance(value, FreeText), text
+        assert value.code == "out-of-range"
+
+
+def test_long_cells_are_not_cached() -> None:
+    """A 100 KB cell is read but not kept; short cells are cached in a bounded cache."""
+    big = "无" + "。" * 100_000 + "x"
+    before = values._cached.cache_info().currsize
+    parse_value(big)
+    assert values._cached.cache_info().currsize == before
+    assert values._cached.cache_info().maxsize is not None
+
+
+def test_host_decimal_context_does_not_change_readings() -> None:
+    """A host program's low Decimal precision does not round magnitudes or conversions."""
+    with localcontext() as ctx:
+        ctx.prec = 4
+        value = parse_value("≥12345.678万元")
+        assert isinstance(value, Comparison)
+        assert value.quantity.base == Decimal("123456780")
+        km = parse_value("123456.789公里")
+        assert isinstance(km, Comparison)
+        assert km.quantity.base == Decimal("123456789")
+
+
+def test_reading_from_threads_gives_the_same_values() -> None:
+    """Eight threads reading the case file get what one thread gets."""
+    texts = [c["text"] for c in CASES] + [p["target"] for p in PAIRS]
+    expected = [describe(parse_value(t)) for t in texts]
+    results: list[list[str]] = []
+
+    def work() -> None:
+        results.append([describe(parse_value(t)) for t in reversed(texts)][::-1])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected for r in results)
+
+
+# --------------------------------------------------------------------------------------------
+# Kinds of value
+
+
+def test_dates_hold_their_period() -> None:
+    """A date keeps its year (or none), its period and how it bounds a completion."""
+    value = parse_value("2024年6月底前完成")
+    assert isinstance(value, Date)
+    assert (value.op, value.year) == (Op.LE, 2024)
+    assert str(value.end(2000)) == "2024-06-30"
+    quarter = parse_value("第一季度")
+    assert isinstance(quarter, Date)
+    assert quarter.year is None
+    assert (str(quarter.start(2023)), str(quarter.end(2023))) == ("2023-01-01", "2023-03-31")
+    february = parse_value("2月底前")
+    assert isinstance(february, Date)
+    assert str(february.end(2024)) == "2024-02-29"
+
+
+def test_wei_is_not_equals() -> None:
+    """为 joins a label to its value: 完成时间为… is a date, 合格率为95% has no comparator."""
+    assert isinstance(parse_value("完成时间为2022年12月30日"), Date)
+    rate = parse_value("合格率为95%")
+    assert isinstance(rate, Comparison)
+    assert rate.op is None
+
+
+def test_range_ends() -> None:
+    """A two-sided bound keeps which ends it includes."""
+    value = parse_value(">1且<5天")
+    assert isinstance(value, Range)
+    assert (value.low_op, value.high_op) == (Op.GT, Op.LT)
+
+
+# Units of one dimension and the factor between them.
+SAME_DIMENSION = [
+    ("公里", "米", Decimal(1000)),
+    ("千米", "米", Decimal(1000)),
+    ("吨", "公斤", Decimal(1000)),
+    ("千克", "克", Decimal(1000)),
+    ("公顷", "平方米", Decimal(10000)),
+    ("万元", "元", Decimal(10000)),
+    ("亿元", "万元", Decimal(10000)),
+    ("小时", "分钟", Decimal(60)),
+    ("天", "小时", Decimal(24)),
+    ("年", "个月", Decimal(12)),
+    ("千瓦时", "度", Decimal(1)),
+    ("千瓦", "瓦", Decimal(1000)),
+    ("立方米", "升", Decimal(1000)),
+    ("次/季度", "次/年", Decimal(4)),
+]
+_magnitude = st.decimals(min_value=Decimal("0.1"), max_value=Decimal("5000"), places=1)
+
+
+@given(
+    st.sampled_from(SAME_DIMENSION),
+    _magnitude,
+    _magnitude,
+    st.sampled_from(["≥", "≤", ">", "<", ""]),
+    st.booleans(),
+)
+def test_a_value_in_another_unit_scores_the_same(
+    pair: tuple[str, str, Decimal], target: Decimal, actual: Decimal, op: str, swap: bool
+) -> None:
+    """An actual (or target) printed in another unit of the same dimension scores the same."""
+    big, small, factor = pair
+    t = f"{op}{values.plain(target)}{big}"
+    same = _row(t, f"{values.plain(actual)}{big}")
+    converted = f"{values.plain(actual * factor)}{small}"
+    other = (
+        _row(f"{op}{values.plain(target * factor)}{small}", f"{values.plain(actual)}{big}")
+        if swap
+        else _row(t, converted)
+    )
+    assert (other.status, other.score) == (same.status, same.score)
+
+
+def test_rule_set_units(tmp_path: Path) -> None:
+    """A rule set's own units (担 = 50 kg) convert like the table's."""
+    rules = tmp_path / "local.yaml"
+    rules.write_text(
+        "name: local\ntitle: 本地单位\nextends: national-2020\nunits: ['担 = 50 kg']\n",
+        encoding="utf-8",
+    )
+    assert _row("≥10担", "600公斤", rules=rules).status == "met"
+    short = _row("≥10担", "0.4吨", rules=rules)
+    assert (short.status, short.score) == ("partly_met", Decimal("8.00"))
+    assert _row("≥10担", "600公斤").status == "not_judged"  # national-2020 has no 担
+
+
+def test_deadline_formula_from_the_rule_set(tmp_path: Path) -> None:
+    """A late date scores 0 under national-2020, or the on-time share where a rule set says."""
+    late = ("6月底前", "2024年9月完成")
+    assert (_row(*late).status, _row(*late).score) == ("missed", Decimal("0.00"))
+    rules = tmp_path / "share.yaml"
+    rules.write_text(
+        "name: share\ntitle: 按时占比\nextends: national-2020\n"
+        "quantitative: {deadline: allowed / taken}\n",
+        encoding="utf-8",
+    )
+    row = _row(*late, rules=rules)
+    # 1 January to 30 June 2024 is 182 days, to 30 September 274: 182 / 274 = 0.6642.
+    assert (row.status, row.score) == ("partly_met", Decimal("6.64"))

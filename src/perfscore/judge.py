@@ -481,10 +481,30 @@ class Judge:
             return None
         if not isinstance(actual, (Grade, FreeText, Deadline)):
             return None
-        matched = _restated(words(target.text), words(actual.text))
-        if matched is None and isinstance(actual, Grade) and actual.band is Band.FULL:
-            matched = words(actual.text)
+        target_words, actual_words = words(target.text), words(actual.text)
+        matched = _restated(target_words, actual_words)
+        verdicts = self.rules.spec.qualitative.verdicts
+        if (
+            matched is None
+            and isinstance(actual, Grade)
+            and actual.band is Band.FULL
+            and actual_words not in verdicts
+        ):
+            matched = actual_words  # 达成预期指标, 已完成, 是: an affirmation
         if not matched:
+            if _denied(target_words, actual_words):
+                # 明显改善 completed 未明显改善: the target's own words, denied.
+                none = self.rules.spec.qualitative.words.get(Band.NONE.value, _ZERO)
+                self.flag(
+                    "grade-read", (*self.path, "actual"), text=actual.text, percent=percent(none)
+                )
+                trace = [
+                    self.say(
+                        f"“{actual.text}”否定了指标值，按 {percent(none)} 计",
+                        f"{actual.text!r} denies the target: {percent(none)}",
+                    )
+                ]
+                return self._by_band(none, trace)
             return None
         if isinstance(target, (FreeText, Deadline)):
             self._unmeasurable(target)
@@ -702,6 +722,18 @@ def read_completion(actual: Quantity) -> tuple[Decimal | None, bool]:
     if actual.unit.is_number and not actual.unit.noun and _ZERO <= actual.magnitude <= _ONE:
         return actual.magnitude, True
     return None, False
+
+
+_DENIAL = re.compile(r"^(?:未能|未|不|没有|没|尚未|无)")
+
+
+def _denied(target: str, actual: str) -> bool:
+    """True when ``actual`` is the target's phrase with a denial before it (未明显改善)."""
+    asked = _ASKS.sub("", target) or target
+    if len(asked) < 2 or _DENIAL.match(asked):
+        return False
+    head, found, _ = actual.partition(asked)
+    return bool(found) and bool(_DENIAL.match(head)) and len(head) <= 3
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -365,7 +365,10 @@ _NUMERIC_DATE = re.compile(
 )
 _NUMERIC_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/](1[0-2]|0?[1-9])(?![\d.%])")
 # (含) / (含本数) beside 以上 and 以下 only repeats that the bound is included.
-_INCLUDED = re.compile(r"\(含(?:本数)?\)(?=以上|以下|以内)|(?<=以上|以下|以内)\(含(?:本数)?\)")
+_INCLUDED = re.compile(
+    r"\(含(?:本数)?\)(?=以上|以下|以内|-|~|至|到)|(?<=以上|以下|以内)\(含(?:本数)?\)"
+)
+# 80分(不含)以上 is a strict bound.
 _EXCLUDED = re.compile(r"\(不含(?:本数)?\)(以上|以下)|(以上|以下)\(不含(?:本数)?\)")
 
 
@@ -396,8 +399,7 @@ def _bounds_words(text: str) -> str:
     if "含" not in text:
         return text
     text = _INCLUDED.sub("", text)
-    # 80分(不含)以上 is a strict bound: written with the strict symbol.
-    return _EXCLUDED.sub(lambda m: "超" if (m[1] or m[2]) == "以上" else "不足", text)
+    return _EXCLUDED.sub(lambda m: "不含" + (m[1] or m[2]), text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,6 +488,8 @@ _CMP_WORDS: dict[str, Op] = {
     "等于": Op.EQ,
 }
 _POST_WORDS: dict[str, Op | None] = {
+    "不含以上": Op.GT,
+    "不含以下": Op.LT,
     "及以上": Op.GE,
     "或以上": Op.GE,
     "以上": Op.GE,
@@ -544,7 +548,7 @@ _SECOND_BOUND = re.compile(rf"(?:且|并且|而且|同时|并|和|与|,|，|、)
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
 _CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
 
-_CHINESE_DIGITS = {ch: i for i, ch in enumerate(_CN_DIGITS)} | {"两": 2}
+_CHINESE_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CHINESE_NUMERALS = frozenset(_CN_DIGITS + "十百千万")
 
@@ -624,7 +628,9 @@ _TWO_DURATIONS = re.compile(
 _AND_A_HALF = re.compile(
     r"(?<![\d.])(\d+|[一二两三四五六七八九十]+)(个小时|小时|个工作日|工作日|天|个月|年|周)半"
 )
-_A_HALF = re.compile(r"(?<![\d.零一二两三四五六七八九十])半(个小时|小时|个工作日|工作日|天|个月)")
+_A_HALF = re.compile(
+    r"(?<![\d.零一二两三四五六七八九十上下前后每])半(个小时|小时|个工作日|工作日|天|个月|年)"
+)
 
 
 def _magnitude(text: str) -> Decimal:
@@ -944,8 +950,8 @@ def _comparison(text: str, body: str, each: bool) -> Clause:
                 post_op = _POST_WORDS[m["post"]]
                 if post_op is None:
                     approximate = True
-                elif op is None or op is Op.LE:  # 控制在0.5%以内
-                    op = post_op
+                elif op is None or op is Op.LE or m["post"].startswith("不含"):
+                    op = post_op  # 控制在0.5%以内; 80分(不含)以上
             if label and _SYMBOLS_ONLY.match(label) and not each:
                 return FreeText(text, "stray-before", label)
             if unit is not None:
@@ -972,19 +978,28 @@ def _two_sided(text: str, body: str) -> Range | None:
     """≥80%且≤100%, 不低于60分并不高于80分, 80%以上100%以下: one range."""
     if len(body) > 60:
         return None
-    halves: tuple[str, str] | None = None
-    for m in _SECOND_BOUND.finditer(body):
-        if m.start() > 0 and m.end() < len(body):
-            halves = (body[: m.start()], body[m.end() :])
-            break
-    if halves is None:
-        for post in ("以上", "之上"):
-            cut = body.find(post)
-            if cut > 0 and cut + len(post) < len(body):
-                halves = (body[: cut + len(post)], body[cut + len(post) :].lstrip("且并,，、"))
-                break
-    if halves is None:
-        return None
+    candidates = [
+        (body[: m.start()], body[m.end() :])
+        for m in _SECOND_BOUND.finditer(body)
+        if m.end() < len(body) and _DIGIT.search(body[: m.start()])
+    ]
+    for post in ("以上", "之上"):
+        cut = body.find(post)
+        if cut > 0 and cut + len(post) < len(body):
+            candidates.append(
+                (body[: cut + len(post)], body[cut + len(post) :].lstrip("且并,，、"))
+            )
+    for halves in candidates[:4]:
+        found = _range_of(text, *halves)
+        if found is not None:
+            return found
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _range_of(text: str, *halves: str) -> Range | None:
     first, second = (_comparison(h, h, False) for h in halves)
     if not (isinstance(first, Comparison) and isinstance(second, Comparison)):
         return None

@@ -244,3 +244,18 @@ def test_budget_points_on_a_block_header() -> None:
     assert result.execution.weight == 20
     arithmetic = [f.code for f in result.flags if f.severity == "error"]
     assert arithmetic == []
+
+
+def test_block_points_read_from_headers_broken_over_lines() -> None:
+    """Published text without tabs (seed 001) with points on the block headers, broken over
+    lines as the extraction leaves them: the points fill ``blocks``; the rows read as before."""
+    from perfscore.readers.spaced import forms_from_spaced_text
+    from tests.conftest import DATA
+
+    text = (DATA / "seeds" / "001_aa12b68a981f2731.txt").read_text(encoding="utf-8")
+    printed = text.replace("产\n\n出\n指\n\n标", "产\n\n出\n指\n\n标(50分)", 1).replace(
+        "效益\n\n指标\n", "效益\n\n指标（30分）\n", 1
+    )
+    plain, pointed = forms_from_spaced_text(text)[0], forms_from_spaced_text(printed)[0]
+    assert pointed.data["blocks"] == {"产出指标": "50", "效益指标": "30"}
+    assert pointed.data["indicators"] == plain.data["indicators"]

@@ -12,6 +12,7 @@ __all__ = [
     "BUDGET_COLUMNS",
     "INDICATOR_COLUMNS",
     "LEVEL1",
+    "POINTS",
     "column_key",
     "is_group_label",
     "squeeze",
@@ -71,7 +72,12 @@ def column_key(text: str, labels: tuple[tuple[str, str], ...] = INDICATOR_COLUMN
     return next((key for label, key in labels if base == label), None)
 
 
+# Points printed on a block header: 产出指标(50分), 效益指标（30 分）.
+POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
 def is_group_label(text: str) -> bool:
-    """True for a first- or second-level group label (产出指标, 可持续影响指标 …)."""
-    label = squeeze(text)
+    """True for a first- or second-level group label (产出指标, 可持续影响指标 …), with or
+    without its points (产出指标(50分))."""
+    label = POINTS.sub("", squeeze(text))
     return bool(_GROUP.match(label)) and column_key(label) is None

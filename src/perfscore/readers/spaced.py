@@ -34,6 +34,7 @@ from perfscore.readers.labels import (
     BUDGET_COLUMNS,
     INDICATOR_COLUMNS,
     LEVEL1,
+    POINTS,
     column_key,
     is_group_label,
     squeeze,
@@ -65,7 +66,8 @@ _HEADING: dict[str, str | None] = {
 }
 
 _VALUE_COLUMNS = ("target", "actual", "weight", "score", "reason")
-_LABEL_PIECE = re.compile(r"^[\u4e00-\u9fff]{1,12}$")
+# A piece of a label broken over lines; the last may carry the block's points (指标(30分)).
+_LABEL_PIECE = re.compile(r"^(?=.)[\u4e00-\u9fff]{0,12}(?:[(（]\d+(?:\.\d+)?分[)）])?$")
 
 # Where an indicator table ends.
 _TABLE_END = re.compile(r"^(?:说明|填表人|备注|注[:：]|联系电话|审核人)")
@@ -283,6 +285,10 @@ class _Reader:
                 return
 
     def _group(self, table: _Table, label: str) -> None:
+        points = POINTS.search(squeeze(label))
+        if points:  # 产出指标(50分): the block's points, as the form format states them
+            label = squeeze(label)[: points.start()]
+            self.form.data.setdefault("blocks", {})[label] = points.group(1)
         if label in LEVEL1:
             table.level1, table.level2 = label, ""
             return

@@ -70,7 +70,7 @@ def test_seed_001_first_form_scores() -> None:
 def test_seed_001_row_without_spaces_is_split_and_noted() -> None:
     """A row whose cells all wrapped is split by content, with a note for the auditor."""
     form = load_forms(SEED_001)[5]
-    assert form.indicators[1].target == "群众≥\n5000人；公司\n≥200家"
+    assert form.indicators[1].target == "群众≥5000人；公司≥200家"
     assert [n.path for n in form.notes] == ["indicators[1]"]
     result = perfscore.evaluate(form)
     assert any(f.code == "reading-note" and f.path == "indicators[1]" for f in result.flags)

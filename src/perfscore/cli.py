@@ -260,7 +260,7 @@ def _convert(args: argparse.Namespace) -> int:
     forms = load_forms(args.source)
     suffix = target.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        from perfscore.readers.xlsx import write_workbook
+        from perfscore.readers.writer import write_workbook
 
         write_workbook(forms, target)
     elif suffix in {".yaml", ".yml", ".json"}:

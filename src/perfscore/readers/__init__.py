@@ -15,11 +15,9 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import AliasChoices
 
 from perfscore.errors import FormError, PerfscoreError
-from perfscore.files import atomic_path
 from perfscore.form import MAX_FORM_BYTES, Form, form_from_data, read_data
 from perfscore.readers.source import describe, read_bytes, sniff
 
@@ -302,24 +300,10 @@ def load_form(path: str | Path) -> Form:
     return forms[0]
 
 
-def _plain_data(form: Form) -> dict[str, Any]:
-    data = form.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    if form.kind == "project":
-        data.pop("kind", None)
-    return data
-
-
 def dump_forms(forms: list[Form], path: str | Path) -> None:
     """Write forms to a ``.yaml`` or ``.json`` file in the form format: one form as a mapping,
-    several as a list (which :func:`load_forms` reads back)."""
-    items = [_plain_data(f) for f in forms]
-    data: Any = items[0] if len(items) == 1 else items
-    p = Path(path)
-    if p.suffix.lower() == ".json":
-        import json
+    several as a list (which :func:`load_forms` reads back); see
+    :mod:`perfscore.readers.writer`."""
+    from perfscore.readers.writer import dump_forms as dump
 
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    with atomic_path(p) as temporary:
-        temporary.write_text(text, encoding="utf-8")
+    dump(forms, path)

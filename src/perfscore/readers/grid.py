@@ -70,6 +70,7 @@ _INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("偏差原因分析及改进措施", "reason"),
     ("未完成原因和改进措施", "reason"),
     ("偏差原因", "reason"),
+    ("年度目标", "goal"),
 )
 
 _BUDGET_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -79,6 +80,9 @@ _BUDGET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("预算数", "adjusted"),
     ("全年执行数", "executed"),
     ("执行数", "executed"),
+    ("其中财政资金", "fiscal"),
+    ("财政资金", "fiscal"),
+    ("其他资金", "other"),
     ("分值", "weight"),
     ("执行率", "rate"),
     ("得分", "score"),
@@ -210,7 +214,38 @@ def _read_form(grid: list[list[str]], start: int, end: int) -> GridForm | None:
     else:
         _read_budget(grid, start, header_row, form)
     _read_indicators(grid, header_row, end, form)
+    _read_extras(grid, start, header_row, form)
     return form
+
+
+# Heading labels of the other fields (as :mod:`perfscore.readers.writer` writes them).  The
+# 年度总体目标 block of a self-evaluation (预期目标 beside 实际完成情况) is not read as goals.
+_GOALS = {"绩效目标"}
+
+
+def _read_extras(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
+    """资金用途, 绩效目标, 资金支出计划 and the budget's 说明 above the indicator table."""
+    data = form.data
+    for r in range(start, stop):
+        row = grid[r]
+        filled = [(c, v.strip()) for c, v in enumerate(row) if v.strip()]
+        if len(filled) < 2:
+            continue
+        (_, label), (vc, value) = filled[0], filled[1]
+        label = _norm(label)
+        if label == "资金用途" and "purpose" not in data:
+            data["purpose"] = value
+            form.positions[("purpose",)] = (r, vc)
+        elif label in _GOALS and "goals" not in data:
+            data["goals"] = [g.strip() for g in value.split("\n") if g.strip()]
+        elif label == "说明" and isinstance(data.get("budget"), dict):
+            data["budget"].setdefault("reason", value)
+        elif label.startswith("资金支出计划") and "spending_plan" not in data:
+            dates = [v for _, v in filled[1:]]
+            below = [v.strip() for v in grid[r + 1] if v.strip()] if r + 1 < stop else []
+            data["spending_plan"] = [
+                {"when": d, "share": s} for d, s in zip(dates, below, strict=False)
+            ]
 
 
 def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
@@ -234,8 +269,8 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
             if key is None or key in data:
                 continue
             value = next((v.strip() for v in row[c + 1 :] if v.strip()), "")
-            if not value:
-                continue
+            if not value or _norm(value) in _HEADING:
+                continue  # no value, or the next label (项目编码: | 项目名称: …)
             if key == "year":
                 year = _YEAR.search(value) or re.match(r"((?:19|20)\d{2})", value)
                 if year:
@@ -402,6 +437,9 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
         for key in ("description", "basis"):
             if cell(row, key):
                 item[key] = cell(row, key)
+        goal = cell(row, "goal")
+        if goal.isdigit():
+            item["goal"] = int(goal)
         for key in ("level1", "level2", "name"):
             if key in columns:
                 form.positions[("indicators", index, key)] = (r, columns[key])

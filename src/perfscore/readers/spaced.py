@@ -342,7 +342,7 @@ class _Reader:
             and _width(last[tail]) >= 8
             and re.search(r"[\u4e00-\u9fff]", last[tail])
         ):
-            last[tail] += "\n" + "\n".join(pending)
+            last[tail] += "".join(pending)  # a wrapped cell: the breaks were the PDF's
         elif "reason" in table.columns and "reason" not in last:
             last["reason"] = "".join(pending)
         elif "reason" in last:
@@ -368,7 +368,7 @@ class _Reader:
             ),
             len(rest),
         )
-        cells = ["\n".join(rest[:split]), "\n".join(rest[split:])]
+        cells = ["".join(rest[:split]), "".join(rest[split:])]
         index = len(table.indicators)
         self._add(table, "".join(name_lines), [c for c in cells if c], 0)
         self.form.notes.append(

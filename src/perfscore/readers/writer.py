@@ -1,0 +1,290 @@
+"""Writing forms: a workbook in the standard layout (one sheet per form), and YAML or JSON in
+the form format.
+
+Every field of every kind of form is written where a person would look for it and where
+:mod:`perfscore.readers.grid` reads it back: the heading pairs (项目编码, 项目名称, 绩效自评年度,
+实施单位, 资金用途, 绩效目标), the budget (a 预算执行情况 table for self-evaluations, 预算数 /
+财政资金 / 其他资金 pairs and the 资金支出计划 for target tables, 说明 under it), the indicator
+table (with 年度目标, 绩效指标描述 and 指标值确定依据 columns when the form has them) and 总分.
+Nothing is written for a field the form does not have, so reading back invents nothing.
+
+Amounts, weights, scores, the total, the year and goal numbers are numeric cells (Excel sums
+them); printed values stay text.  Text that a spreadsheet would run as a formula (starting
+``=``, ``+``, ``-`` or ``@``) is stored as text and marked so (quote prefix).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from perfscore.files import atomic_path
+from perfscore.form import Form
+from perfscore.values import plain
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["FORMULA_START", "dump_forms", "form_data", "write_workbook"]
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_TITLES = {
+    "project": "项目支出绩效自评表",
+    "department": "部门整体支出绩效自评表",
+    "targets": "项目绩效目标表",
+}
+_BUDGET_LABELS = (
+    ("initial", "年初预算数"),
+    ("adjusted", "全年预算数"),
+    ("fiscal", "其中：财政资金"),
+    ("other", "其他资金"),
+    ("executed", "全年执行数"),
+    ("weight", "分值"),
+    ("rate", "执行率"),
+    ("score", "得分"),
+)
+_INDICATOR_LABELS = (
+    ("goal", "年度目标"),
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("name", "三级指标"),
+    ("description", "绩效指标描述"),
+    ("target", "年度指标值"),
+    ("basis", "指标值确定依据"),
+    ("actual", "实际完成值"),
+    ("weight", "权重"),
+    ("score", "得分"),
+    ("reason", "偏差原因分析及改进措施"),
+)
+# Columns every indicator table has, whether or not a form fills them.
+_ALWAYS = {"level1", "level2", "name", "target", "actual", "weight", "score", "reason"}
+_WIDTHS = {"name": 30, "description": 30, "basis": 24, "reason": 40, "target": 18, "actual": 18}
+
+
+def _cell_value(value: Any) -> Any:
+    """What a cell holds: numbers as numbers (exact Decimals), the rest as text."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return value
+    return str(value)
+
+
+class _Sheet:
+    """Rows appended to a worksheet, text guarded against formula injection."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+
+    def row(self, values: list[Any]) -> int:
+        self.sheet.append([_cell_value(v) for v in values])
+        number: int = self.sheet.max_row
+        for cell in self.sheet[number]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"  # text, not a formula
+                cell.quotePrefix = True  # and kept text when edited
+        return number
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> None:
+        """Label/value pairs on one row, leaving out pairs without a value."""
+        cells: list[Any] = []
+        for label, value in pairs:
+            if value is not None and value != "":
+                cells += [label, value]
+        if cells:
+            self.row(cells)
+
+
+def _sheet_title(form: Form, number: int, taken: list[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "_", form.project or "")[:28].strip("'") or f"表{number}"
+    return title if title not in taken else f"{title[:24]} {number}"
+
+
+def write_workbook(forms: list[Form], path: str | Path) -> None:
+    """Write forms to a workbook in the standard layout, one sheet per form; it reads back
+    (:func:`perfscore.load_forms`) as the same forms."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for number, form in enumerate(forms, start=1):
+        sheet = workbook.create_sheet(_sheet_title(form, number, workbook.sheetnames))
+        _write_form(_Sheet(sheet), form)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+
+
+def _write_form(out: _Sheet, form: Form) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    out.row([_TITLES[form.kind]])
+    out.sheet.cell(1, 1).font = Font(bold=True, size=14)
+    out.pairs([("项目编码:", form.code), ("项目名称:", form.project), ("绩效自评年度:", form.year)])
+    out.pairs([("实施单位:", form.unit)])
+    out.row([f"金额单位：{form.money_unit}"])
+    out.pairs([("资金用途:", form.purpose)])
+    if form.goals:
+        out.row(["绩效目标", "\n".join(form.goals)])
+    if form.kind == "targets":
+        _target_budget(out, form)
+    else:
+        _budget(out, form)
+    _plan(out, form)
+    keys = [
+        key
+        for key, _ in _INDICATOR_LABELS
+        if key in _ALWAYS or any(getattr(i, key) is not None for i in form.indicators)
+    ]
+    labels = dict(_INDICATOR_LABELS)
+    header = out.row([labels[k] for k in keys])
+    for cell in out.sheet[header]:
+        cell.font = Font(bold=True)
+    first = header + 1
+    for ind in form.indicators:
+        out.row([getattr(ind, key) for key in keys])
+    last = out.sheet.max_row
+    for key in ("level1", "level2"):
+        _merge_runs(out.sheet, keys.index(key) + 1, first, last)
+    if form.total is not None:
+        out.row(["总分", *[None] * (keys.index("score") - 1), form.total])
+    for col, key in enumerate(keys, start=1):
+        letter = out.sheet.cell(1, col).column_letter
+        out.sheet.column_dimensions[letter].width = _WIDTHS.get(key, 12)
+    for row in out.sheet.iter_rows(min_row=first, max_row=last):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _budget(out: _Sheet, form: Form) -> None:
+    budget = form.budget
+    if budget is None:
+        return
+    keys = [k for k, _ in _BUDGET_LABELS if getattr(budget, k) is not None]
+    if not {"adjusted", "executed"} <= set(keys):
+        # The table is found by these two labels: written even when empty.
+        keys = [k for k, _ in _BUDGET_LABELS if k in keys or k in ("adjusted", "executed")]
+    labels = dict(_BUDGET_LABELS)
+    out.row(["预算执行情况"])
+    out.row([f"项目资金({form.money_unit})", *(labels[k] for k in keys)])
+    out.row(["年度资金总额", *(getattr(budget, k) for k in keys)])
+    out.pairs([("说明", budget.reason)])
+
+
+def _target_budget(out: _Sheet, form: Form) -> None:
+    budget = form.budget
+    if budget is None:
+        return
+    out.pairs([("预算数", budget.adjusted)])
+    out.pairs([("其中：财政资金", budget.fiscal)])
+    out.pairs([("其他资金", budget.other)])
+    out.pairs([("说明", budget.reason)])
+
+
+def _plan(out: _Sheet, form: Form) -> None:
+    if form.spending_plan:
+        out.row(["资金支出计划", *(p.when for p in form.spending_plan)])
+        out.row(["", *(p.share for p in form.spending_plan)])
+
+
+def _merge_runs(sheet: Worksheet, col: int, first: int, last: int) -> None:
+    """Merge runs of equal values down a column, as printed forms do for 一级/二级指标."""
+    start = first
+    for row in range(first + 1, last + 2):
+        same = row <= last and sheet.cell(row, col).value == sheet.cell(start, col).value
+        if not same:
+            if row - 1 > start and sheet.cell(start, col).value:
+                sheet.merge_cells(
+                    start_row=start, start_column=col, end_row=row - 1, end_column=col
+                )
+            start = row
+
+
+# --------------------------------------------------------------------------------------------
+# YAML and JSON
+
+
+def form_data(form: Form) -> dict[str, Any]:
+    """A form as plain data in the form format: the fields it has, numbers as Decimals."""
+    data = form.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    if form.kind == "project":
+        data.pop("kind", None)
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML with Decimals written as exact numbers."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = _number_text(value)
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+# Text a YAML 1.1 or 1.2 reader would take for a number, a boolean or null: written quoted.
+_AMBIGUOUS = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|nan)"
+    r"|0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|y|n|yes|no|on|off|true|false|null|~|)$",
+    re.IGNORECASE,
+)
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if _AMBIGUOUS.match(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(tuple, yaml.SafeDumper.represent_list)
+
+
+def _json_text(data: Any) -> str:
+    """JSON with Decimals written as numbers with their exact digits (``json`` alone would
+    either refuse them or round them through floats)."""
+    token = uuid.uuid4().hex
+    marked: dict[str, str] = {}
+
+    def mark(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: mark(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [mark(v) for v in value]
+        if isinstance(value, Decimal):
+            key = f"{token}{len(marked)}"
+            marked[key] = _number_text(value)
+            return key
+        return value
+
+    text = json.dumps(mark(data), ensure_ascii=False, indent=2)
+    return re.sub(f'"({token}\\d+)"', lambda m: marked[m.group(1)], text)
+
+
+def _number_text(value: Decimal) -> str:
+    return plain(value) if value == value.to_integral_value() else format(value, "f")
+
+
+def dump_forms(forms: list[Form], path: str | Path) -> None:
+    """Write forms to a ``.yaml`` or ``.json`` file in the form format: one form as a mapping,
+    several as a list (which :func:`perfscore.load_forms` reads back).  Numbers are written as
+    numbers, with their exact digits."""
+    items = [form_data(f) for f in forms]
+    data: Any = items[0] if len(items) == 1 else items
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        text = _json_text(data) + "\n"
+    else:
+        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    with atomic_path(p) as temporary:
+        temporary.write_text(text, encoding="utf-8")

@@ -102,7 +102,11 @@ def forms(draw: st.DrawFn) -> Form:
         budget["reason"] = draw(_TEXT)
     data["budget"] = budget
     goals = kind == "department" and draw(st.booleans())
-    data["indicators"] = draw(st.lists(_indicator(kind, goals), min_size=1, max_size=6))
+    indicators = draw(st.lists(_indicator(kind, goals), min_size=1, max_size=6))
+    data["indicators"] = indicators
+    if all("weight" in i for i in indicators) and draw(st.booleans()):
+        # Points of the blocks the form has (without weights they would be shared out).
+        data["blocks"] = {i["level1"]: draw(_POINTS) for i in indicators}
     return form_from_data(data)
 
 

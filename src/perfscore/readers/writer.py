@@ -151,7 +151,12 @@ def _write_form(out: _Sheet, form: Form) -> None:
         cell.font = Font(bold=True)
     first = header + 1
     for ind in form.indicators:
-        out.row([getattr(ind, key) for key in keys])
+        cells = {key: getattr(ind, key) for key in keys}
+        # Points printed on the block header (产出指标 (50分)) read back as ``blocks``.
+        points = form.blocks.get(ind.level1) if ind.level1 else None
+        if points is not None:
+            cells["level1"] = f"{ind.level1} ({plain(points)}分)"
+        out.row(list(cells.values()))
     last = out.sheet.max_row
     for key in ("level1", "level2"):
         _merge_runs(out.sheet, keys.index(key) + 1, first, last)

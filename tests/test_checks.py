@@ -25,7 +25,7 @@ BASE: Form = yaml.safe_load(
 )
 
 
-def _set(*steps: tuple[str | int, ...]) -> Callable[[Form], None]:
+def _set(*steps: tuple[Any, ...]) -> Callable[[Form], None]:
     """A mutation: each step is a path to a key and the value to put there (None deletes)."""
 
     def apply(form: Form) -> None:
@@ -312,7 +312,7 @@ def test_equal_target_missed_scores_in_proportion() -> None:
         ],
     }
     result = perfscore.evaluate(form)
-    assert result.indicators[0].score == perfscore.engine.Decimal("9.80")
+    assert result.indicators[0].score == Decimal("9.80")
     assert [f.data["recomputed"] for f in result.flags if f.code == "score-mismatch"] == ["9.8"]
 
 

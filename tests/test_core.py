@@ -313,7 +313,7 @@ def test_formulas_agree_with_simpleeval() -> None:
             tree = ast.parse(text, mode="eval")
             for node in ast.walk(tree):
                 if isinstance(node, ast.Constant):
-                    node.value = Decimal(str(node.value))
+                    node.value = Decimal(str(node.value))  # type: ignore[assignment]
             theirs = reference.eval(text, previously_parsed=tree.body)
             assert ours == Decimal(theirs), text
 

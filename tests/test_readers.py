@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,8 @@ def test_seed_003_text_scores_as_printed() -> None:
     """Scoring the text reproduces 99.9 and 93.69 with no error."""
     results = [perfscore.evaluate(f) for f in load_forms(SEED_003)]
     assert [r.total for r in results] == [
-        perfscore.engine.Decimal("99.9"),
-        perfscore.engine.Decimal("93.69"),
+        Decimal("99.9"),
+        Decimal("93.69"),
     ]
     assert all(r.ok for r in results)
 
@@ -67,6 +68,8 @@ def test_seed_000_wide_table() -> None:
         f.budget and f.budget.adjusted and f.budget.executed and f.budget.rate for f in forms
     )
     first, last = forms[0], forms[-1]
+    assert first.budget is not None
+    assert last.budget is not None
     assert (
         first.project,
         str(first.budget.adjusted),
@@ -85,7 +88,9 @@ def test_seed_000_wide_table() -> None:
         "服务对象满意度指标",
     ]
     business = next(f for f in forms if f.project == "业务办案")
-    assert perfscore.evaluate(business).execution.rate == perfscore.engine.Decimal("0.9710")
+    execution = perfscore.evaluate(business).execution
+    assert execution is not None
+    assert execution.rate == Decimal("0.9710")
 
 
 def test_load_form_says_when_a_file_holds_more() -> None:
@@ -127,7 +132,7 @@ def test_split_target_workbook(tmp_path: Path) -> None:
     assert form.money_unit == "万元"
     assert form.year == 2023
     assert _outcome(perfscore.evaluate(form)) == _outcome(perfscore.evaluate(twin))
-    assert perfscore.evaluate(form).total == perfscore.engine.Decimal("95.58")
+    assert perfscore.evaluate(form).total == Decimal("95.58")
 
 
 def test_block_weights_are_shared(tmp_path: Path) -> None:

@@ -341,7 +341,7 @@ def test_evaluate_many_keeps_order_and_reports_failures(tmp_path: Path) -> None:
     """Results come back in input order; a bad input is a Failure, not an exception."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("nonsense: 1\n", "utf-8")
-    inputs = [FORMS[0], bad, FORMS[1], {"indicators": [{"name": "x"}]}]
+    inputs: list[Any] = [FORMS[0], bad, FORMS[1], {"indicators": [{"name": "x"}]}]
     for jobs in (1, 2):
         items = list(evaluate_many(inputs, jobs=jobs))
         assert [type(i).__name__ for i in items] == [

@@ -8,6 +8,7 @@ import json
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -315,11 +316,8 @@ def test_rules_test_command() -> None:
 
 
 def _shape(schema: dict[str, object]) -> dict[str, list[str]]:
-    definitions = {"": schema, **schema.get("$defs", {})}  # type: ignore[dict-item]
-    return {
-        name: sorted(d.get("properties", {}))  # type: ignore[union-attr]
-        for name, d in definitions.items()
-    }
+    definitions: dict[str, Any] = {"": schema, **schema.get("$defs", {})}  # type: ignore[dict-item]
+    return {name: sorted(d.get("properties", {})) for name, d in definitions.items()}
 
 
 def test_schemas_are_current() -> None:

@@ -30,7 +30,7 @@ from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path, refuse_overwrite, same_file
 from perfscore.form import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, form_files, load_forms
-from perfscore.rulefile import RuleFile
+from perfscore.rulefile import rules_json_schema
 from perfscore.rules import list_rules, load_rules
 
 __all__ = ["main", "run"]
@@ -62,6 +62,8 @@ _COMMANDS = ("score", "explain", "aggregate", "rules", "convert", "schema")
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that command's (start-up is faster)."""
     parser = _Parser(prog="perfscore", description="Score and check 预算绩效自评表.")
+    # Answered in run() before parsing (a command is otherwise required); listed for --help.
+    parser.add_argument("--version", "-V", action="store_true", help="print the version")
     sub = parser.add_subparsers(dest="command", required=True)
     built: list[argparse.ArgumentParser] = []
 
@@ -375,8 +377,8 @@ def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
 def _schema(which: str, stdout: TextIO) -> int:
     import json
 
-    model = RuleFile if which == "rules" else Form
-    json.dump(model.model_json_schema(by_alias=True), stdout, ensure_ascii=False, indent=2)
+    schema = rules_json_schema() if which == "rules" else Form.model_json_schema(by_alias=True)
+    json.dump(schema, stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return 0
 
@@ -385,6 +387,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line: 0 clean, 1 findings (flags at ``--fail-on``, bad files), 2 usage."""
     try:
         argv = list(argv)
+        if argv in (["--version"], ["-V"]):
+            from perfscore import __version__
+
+            print(f"perfscore {__version__}", file=stdout)
+            return 0
         only = argv[0] if argv and argv[0] in _COMMANDS else None
         args = _parser(only).parse_args(argv)
     except _Usage as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,6 +29,7 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from perfscore.cells import money_unit, read_amount, read_points
 from perfscore.errors import FormError
@@ -100,12 +101,22 @@ def _to_blocks(value: Any) -> Any:
     }
 
 
+def _bounded(value: Decimal) -> Decimal:
+    """A number a form can hold: finite, below 10^15, at most 12 decimal places."""
+    if value.is_finite() and value.adjusted() < 15:
+        with localcontext(_BOUNDS_CONTEXT):
+            if value == value.quantize(_SMALLEST):
+                return value
+    raise PydanticCustomError("number_bounds", "not a usable number")
+
+
+_SMALLEST = Decimal(1).scaleb(-MAX_PLACES)
+# Exact for every number below 10^15 at 12 places, whatever the host program's context.
+_BOUNDS_CONTEXT = Context(prec=40, Emax=999_999, Emin=-999_999)
+
 # Plain field types with one conversion pass per model (below) build and validate faster than
-# a validator on every field; the bounds on numbers are checked inside pydantic's core.
-Number = Annotated[
-    Decimal,
-    Field(allow_inf_nan=False, gt=-MAX_MAGNITUDE, lt=MAX_MAGNITUDE, decimal_places=MAX_PLACES),
-]
+# a validator on every field; numbers are the exception, bounded one by one.
+Number = Annotated[Decimal, AfterValidator(_bounded)]
 Text = str
 RateText = Annotated[str, AfterValidator(_rate_text)]
 Year = Annotated[int, Field(ge=1000, le=9999)]
@@ -568,7 +579,7 @@ def _section(loc: tuple[str | int, ...]) -> str:
     return ""
 
 
-_OUT_OF_BOUNDS = frozenset({"less_than", "greater_than", "finite_number", "decimal_max_places"})
+_OUT_OF_BOUNDS = frozenset({"number_bounds", "finite_number"})
 _BOUNDS = f"a number between -10^15 and 10^15 with at most {MAX_PLACES} decimal places"
 
 

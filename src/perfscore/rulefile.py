@@ -38,6 +38,7 @@ __all__ = [
     "UnitNames",
     "Weights",
     "check_coverage",
+    "rules_json_schema",
 ]
 
 
@@ -324,3 +325,20 @@ def check_coverage(
         if last_high[0] == end and not last_high[1]:
             return f"nothing covers {end} itself"
     return None
+
+
+def rules_json_schema() -> dict[str, Any]:
+    """The JSON Schema of rule files (``perfscore schema rules``, ``schemas/``).
+
+    In a mapping of names one level down (``weights.level1``, ``structure.level1``) ``null``
+    removes a name the parent set (see ``rules._merge``); the model validates the merged
+    file, where those nulls are gone, so the schema an editor checks single files with allows
+    them here.
+    """
+    schema = RuleFile.model_json_schema(by_alias=True)
+    for definition in schema.get("$defs", {}).values():
+        for prop in definition.get("properties", {}).values():
+            values = prop.get("additionalProperties")
+            if isinstance(values, dict):
+                prop["additionalProperties"] = {"anyOf": [values, {"type": "null"}]}
+    return schema

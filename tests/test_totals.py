@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
+from perfscore.flags import Flag
 from tests.conftest import EXAMPLES
 
 #: Seed 003, form 1: printed scores add up to 89.9; the execution score (10) is not printed.
@@ -33,7 +34,9 @@ rounding: {places: 0}
 """
 
 
-def _total_codes(form: dict[str, Any], rules: Any = "national-2020", lang: str = "zh") -> list:
+def _total_codes(
+    form: dict[str, Any], rules: Any = "national-2020", lang: Literal["zh", "en"] = "zh"
+) -> list[Flag]:
     result = perfscore.evaluate(form, rules, lang=lang)
     return [f for f in result.flags if f.path == "total"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -49,7 +49,7 @@ FORMATS = ["table", "markdown", "html"]
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_target_table_shows_targets_not_judgements(fmt: str, lang: str) -> None:
+def test_target_table_shows_targets_not_judgements(fmt: str, lang: Literal["zh", "en"]) -> None:
     """Seed 004: no status, actual, weight or score column and no total; the API's status is
     not_judged and no report says otherwise."""
     result = perfscore.evaluate(load_forms(SEED_004)[0], lang=lang)

@@ -217,8 +217,8 @@ def test_explain_cost_control_step_by_step() -> None:
     )
     assert code == 0
     lines = out.splitlines()
-    assert "年度指标值: '≤98%' → 数量 <= 98 [%; percentage]" in out
-    assert any("target / actual = 98% / 100% = 0.98" in line for line in lines)
+    assert "年度指标值: “≤98%” → 数量 ≤ 98 [%; 百分比]" in out
+    assert any("指标值 / 实际完成值 = 98% / 100% = 0.98" in line for line in lines)
     assert any("5 × min(0.98, 1) = 4.9" in line for line in lines)
     assert any("4.9 → 4.90" in line for line in lines)
     assert "得分 4.9 / 5 (填报 4.9)" in out

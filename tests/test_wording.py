@@ -4,6 +4,8 @@ kept whole in data, Chinese traces without identifiers."""
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.messages import QUOTE_LIMIT, shorten
+from perfscore.messages import QUOTE_LIMIT, formula_text, shorten
 from perfscore.readers import load_forms
-from tests.conftest import DATA
+from tests.conftest import DATA, EXAMPLES
 
 SEED_004 = DATA / "seeds" / "004_f2f3303566fa8c39.txt"
 
@@ -133,3 +135,86 @@ def test_flag_message_cuts_long_form_text_and_data_keeps_it() -> None:
                 assert "…" in found.message
                 assert set(long) <= set(found.to_dict()["data"].values())
     assert seen >= 3
+
+
+# --------------------------------------------------------------------------------------------
+# explain in Chinese: no identifiers
+
+
+def _explained(form: Any, rules: Any = "national-2020", lang: str = "zh") -> str:
+    from perfscore.report import explain
+
+    return explain(perfscore.evaluate(form, rules, lang=lang), lang=lang)
+
+
+#: Words of the engine's code that must not show through a Chinese explanation.
+_IDENTIFIERS = re.compile(
+    r"\b(full|zero|rescale|weight|rate|achievement|completion|actual|target|percentage|number"
+    r"|count|time|currency|basic|partial|none)\b|>=|<=|==|\[[a-z]+\]|'"
+)
+
+
+@pytest.mark.parametrize(
+    "form", [*sorted(p.name for p in EXAMPLES.glob("*.yaml")), "pingshan-2020-training.yaml"]
+)
+def test_chinese_explanation_has_no_identifiers(form: str) -> None:
+    """Every line of a Chinese explain says names, operators and policies in Chinese
+    (no 按规则（full）, no weight * min(rate, 1), no >=, no [count])."""
+    path = EXAMPLES / form if (EXAMPLES / form).exists() else DATA / "forms" / form
+    text = _explained(path)
+    for line in text.splitlines():
+        if line.lstrip().startswith("!"):
+            continue  # flag lines lead with the stable code and severity
+        assert not _IDENTIFIERS.search(line), line
+
+
+@pytest.mark.parametrize(
+    ("policy", "zh", "en"),
+    [
+        ("full", "不适用：按规则计满分 10.00", "not applicable: full marks under the rules, 10.00"),
+        ("zero", "不适用：按规则计 0 分", "not applicable: no marks under the rules"),
+        ("rescale", "不适用：不计分，总分按适用指标折算为百分制", "the total is scaled up"),
+    ],
+)
+def test_not_applicable_policy_in_words(tmp_path: Path, policy: str, zh: str, en: str) -> None:
+    """The not-applicable step names the rule set's policy in words, not its key."""
+    rules = tmp_path / "na.yaml"
+    rules.write_text(
+        f"name: na\ntitle: t\nextends: national-2020\nnot_applicable: {policy}\n", "utf-8"
+    )
+    form = EXAMPLES / "luohu-2024-social-workers.yaml"
+    assert zh in _explained(form, rules)
+    assert en in _explained(form, rules, "en")
+    assert "按规则（" not in _explained(form, rules)
+
+
+def test_formula_names_said_in_chinese() -> None:
+    """weight * min(rate, 1) reads 权重 × min(执行率, 1); English keeps the formula as written."""
+    assert formula_text("weight * min(rate, 1)", en=False) == "权重 × min(执行率, 1)"
+    assert formula_text("target / actual", en=False) == "指标值 / 实际完成值"
+    assert formula_text("weight * min(rate, 1)", en=True) == "weight * min(rate, 1)"
+    text = _explained(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    assert "得分 = 权重 × min(执行率, 1) = 10 × min(0.9686, 1) = 9.686" in text
+
+
+def test_explanation_cuts_a_long_target() -> None:
+    """A paragraph of a target is quoted cut short in explain, whole in the result."""
+    form = {
+        "project": "社区矫正",
+        "indicators": [
+            {
+                "level1": "效益指标",
+                "level2": "社会效益指标",
+                "name": "社会稳定",
+                "target": _LONG_TARGET,
+                "actual": "完成",
+                "weight": 10,
+                "score": 10,
+            }
+        ],
+    }
+    for lang in ("zh", "en"):
+        text = _explained(form, lang=lang)
+        assert _LONG_TARGET not in text
+        assert shorten(_LONG_TARGET) in text
+    assert perfscore.evaluate(form).indicators[0].indicator.target == _LONG_TARGET

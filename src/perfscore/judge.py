@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 
 from perfscore.errors import FormulaError
 from perfscore.flags import Flagger
-from perfscore.messages import percent, plain, substitute
+from perfscore.messages import formula_text, percent, plain, shorten, substitute, symbol
 from perfscore.results import Status
 from perfscore.rules import RuleSet
 from perfscore.values import (
@@ -313,8 +313,8 @@ class Judge:
         met = sense.holds(a, t)
         trace = [
             self.say(
-                f"{actual} {'满足' if met else '未满足'} {op!s} {target}",
-                f"{actual} {'meets' if met else 'misses'} {op!s} {target}",
+                f"{actual} {'满足' if met else '未满足'} {symbol(op)} {target}",
+                f"{actual} {'meets' if met else 'misses'} {symbol(op)} {target}",
             )
         ]
         if met:
@@ -350,7 +350,7 @@ class Judge:
         shown = substitute(formula.text, actual=str(actual), target=str(target))
         trace.append(
             self.say("完成程度", "achievement")
-            + f" = {formula.text} = {shown} = {plain(achievement)}"
+            + f" = {formula_text(formula.text, self.flag.en)} = {shown} = {plain(achievement)}"
         )
         status: Status = "missed" if achievement == 0 else "partly_met"
         return Judgement(status, achievement, "quantitative", op, formula.text, trace, (a, t))
@@ -466,7 +466,7 @@ class Judge:
         )
         trace.append(
             self.say(f"逾期 {late} 天，完成程度", f"{late} days late, achievement")
-            + f" = {formula.text} = {shown} = {plain(achievement)}"
+            + f" = {formula_text(formula.text, self.flag.en)} = {shown} = {plain(achievement)}"
         )
         status: Status = "missed" if achievement == 0 else "partly_met"
         return Judgement(status, achievement, "quantitative", op, formula.text, trace)
@@ -517,8 +517,10 @@ class Judge:
             "qualitative",
             trace=[
                 self.say(
-                    f"完成值“{actual.text}”复述或肯定指标值（“{matched}”），按达成计",
-                    f"{actual.text!r} restates or affirms the target ({matched!r}): met",
+                    f"完成值“{shorten(actual.text)}”复述或肯定指标值（“{shorten(matched)}”），"
+                    "按达成计",
+                    f"{shorten(actual.text)!r} restates or affirms the target "
+                    f"({shorten(matched)!r}): met",
                 )
             ],
         )
@@ -584,8 +586,8 @@ class Judge:
             completion,
             [
                 self.say(
-                    f"“{actual.text}”按 {percent(completion)} 计",
-                    f"{actual.text!r} counts as {percent(completion)}",
+                    f"“{shorten(actual.text)}”按 {percent(completion)} 计",
+                    f"{shorten(actual.text)!r} counts as {percent(completion)}",
                 )
             ],
             op,
@@ -640,7 +642,8 @@ class Judge:
                 "not_applicable",
                 trace=[
                     self.say(
-                        f"“{actual.text}”按不适用处理", f"{actual.text!r} read as not applicable"
+                        f"“{shorten(actual.text)}”按不适用处理",
+                        f"{shorten(actual.text)!r} read as not applicable",
                     )
                 ],
             )

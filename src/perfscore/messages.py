@@ -11,6 +11,7 @@ from perfscore.values import plain
 __all__ = [
     "STATUS_EN",
     "STATUS_ZH",
+    "formula_text",
     "num",
     "percent",
     "plain",
@@ -19,6 +20,7 @@ __all__ = [
     "shorten",
     "status",
     "substitute",
+    "symbol",
 ]
 
 STATUS_EN = {
@@ -77,6 +79,37 @@ def substitute(text: str, **values: str) -> str:
     ``98% / 100%``; ``*`` is printed as ``×``."""
     shown = _NAME.sub(lambda m: values.get(m.group(0), m.group(0)), text)
     return shown.replace(" * ", " × ")
+
+
+#: The names a rule formula may use, as a Chinese trace says them.
+NAMES_ZH = {
+    "weight": "权重",
+    "rate": "执行率",
+    "achievement": "完成程度",
+    "completion": "完成比例",
+    "actual": "实际完成值",
+    "target": "指标值",
+    "allowed": "规定天数",
+    "taken": "实际天数",
+    "late": "逾期天数",
+}
+
+
+def formula_text(text: str, en: bool) -> str:
+    """A rule formula as a trace shows it: as written in English; in Chinese with its names
+    said in Chinese and ``*`` as ``×`` (``weight * min(rate, 1)`` → ``权重 × min(执行率, 1)``);
+    functions (min, max, floor…) keep their names."""
+    if en:
+        return text
+    return substitute(text, **NAMES_ZH)
+
+
+_SYMBOLS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
+
+
+def symbol(op: str) -> str:
+    """A comparison as a form prints it: ``>=`` → ``≥``, ``<=`` → ``≤``, ``==`` → ``=``."""
+    return _SYMBOLS.get(str(op), str(op))
 
 
 def status(value: str, lang: str) -> str:

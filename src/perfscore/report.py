@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from perfscore.engine import EvaluationResult, IndicatorResult
 from perfscore.flags import Flag
-from perfscore.messages import num, percent, say, status
+from perfscore.judge import OPERATORS
+from perfscore.messages import num, percent, say, shorten, status, symbol
 from perfscore.values import (
     Comparison,
     Compound,
@@ -389,6 +391,29 @@ def to_json(results: Sequence[EvaluationResult]) -> str:
 # Explanation
 
 
+#: Dimensions as a Chinese explanation names them (``[count] / [time]`` → ``计数 / 时间``).
+_DIMENSION = re.compile(r"\[?([a-z_]+)\]?")
+_DIMENSION_ZH = {
+    "count": "计数",
+    "time": "时间",
+    "currency": "金额",
+    "length": "长度",
+    "area": "面积",
+    "mass": "质量",
+    "volume": "体积",
+    "power": "功率",
+    "energy": "能量",
+    "percentage": "百分比",
+    "number": "纯数",
+}
+_BAND_ZH = {"full": "达成", "basic": "基本达成", "partial": "部分达成", "none": "未达成"}
+
+
+def _quoted(text: str, lang: str) -> str:
+    """A cell quoted in an explanation: cut when long, in the language's quotation marks."""
+    return f"{shorten(text)!r}" if lang == "en" else f"“{shorten(text)}”"
+
+
 def describe_value(value: Value | None, lang: str = "zh") -> str:
     """How a printed value was read, in words."""
     if value is None:
@@ -397,7 +422,9 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
         q = value.quantity
         unit = q.unit.label or _t(lang, "无单位", "no unit")
         dim = q.unit.dimension or ("percentage" if q.unit.is_percent else "number")
-        op = str(value.op) if value.op else _t(lang, "未写比较符", "no comparator")
+        if lang != "en":
+            dim = _DIMENSION.sub(lambda m: _DIMENSION_ZH.get(m.group(1), m.group(1)), dim)
+        op = symbol(value.op) if value.op else _t(lang, "未写比较符", "no comparator")
         extra = []
         if value.approximate:
             extra.append(_t(lang, "约数", "approximate"))
@@ -429,7 +456,9 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
             + parts
         )
     if isinstance(value, Grade):
-        band = f" ({value.band})" if value.band else ""
+        band = ""
+        if value.band:
+            band = f" ({value.band if lang == 'en' else _BAND_ZH.get(value.band, value.band)})"
         return _t(lang, "等级词", "grade word") + band
     if isinstance(value, Deadline):
         return _t(lang, "未量化的时限", "an unquantified time limit")
@@ -451,13 +480,14 @@ def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str
         + f" / {ind.printed('name')}",
         "  "
         + _t(lang, "年度指标值", "target")
-        + f": {ind.printed('target')!r} → {describe_value(row.target, lang)}",
+        + f": {_quoted(ind.printed('target'), lang)} → {describe_value(row.target, lang)}",
         "  "
         + _t(lang, "实际完成值", "actual")
-        + f": {ind.printed('actual')!r} → {describe_value(row.actual, lang)}",
+        + f": {_quoted(ind.printed('actual'), lang)} → {describe_value(row.actual, lang)}",
     ]
     if row.direction is not None:
-        out.append("  " + _t(lang, "方向", "direction") + f": {row.direction}")
+        direction = OPERATORS[row.direction].zh if lang != "en" else symbol(row.direction)
+        out.append("  " + _t(lang, "方向", "direction") + f": {direction}")
     here = [f for f in result.flags if f.location[:2] == ("indicators", row.index)]
     for f in here:
         if f.code == "direction-inferred":

@@ -11,7 +11,7 @@ from typing import Any, Literal, NamedTuple
 
 from perfscore.flags import Flag
 from perfscore.form import Form, Indicator
-from perfscore.messages import num, percent, plain, rounding_note, say, substitute
+from perfscore.messages import formula_text, num, percent, plain, rounding_note, say, substitute
 from perfscore.values import Comparison, Compound, FreeText, Grade, Op, Quantity, Range, Value
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
@@ -89,7 +89,7 @@ class ExecutionResult:
             say(en, "执行率", "execution rate")
             + f" = {num(self.executed)} / {num(self.budget)} = {quotient}"
             + say(en, f"，取 {percent(self.rate)}", f", taken as {percent(self.rate)}"),
-            say(en, "得分", "score") + f" = {formula} = {shown} = {plain(raw)}",
+            say(en, "得分", "score") + f" = {formula_text(formula, en)} = {shown} = {plain(raw)}",
             rounding_note(en, raw, self.score, rounding.mode, rounding.places),
         )
 

@@ -15,7 +15,7 @@ from perfscore.errors import FormulaError
 from perfscore.flags import Flagger
 from perfscore.form import Budget
 from perfscore.judge import Judgement
-from perfscore.messages import percent, plain, rounding_note, say, substitute
+from perfscore.messages import formula_text, percent, plain, rounding_note, say, substitute
 from perfscore.results import ExecutionResult, IndicatorResult
 from perfscore.rules import RuleSet
 from perfscore.values import Comparison, parse_value
@@ -25,6 +25,18 @@ __all__ = ["execution", "rescale", "score"]
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
+
+
+#: The not-applicable policy of a rule set (``not_applicable: full|zero|rescale``) as a trace
+#: says it, Chinese and English.
+_NOT_APPLICABLE = {
+    "full": ("不适用：按规则计满分 {score}", "not applicable: full marks under the rules, {score}"),
+    "zero": ("不适用：按规则计 0 分", "not applicable: no marks under the rules"),
+    "rescale": (
+        "不适用：不计分，总分按适用指标折算为百分制",
+        "not applicable: not scored; the total is scaled up over the applicable indicators",
+    ),
+}
 
 
 def _how(rules: RuleSet) -> tuple[str, int]:
@@ -177,13 +189,7 @@ def _score_fresh(
 ) -> Decimal | None:
     if judgement.status == "not_applicable":
         score = rules.round(weight) if rules.spec.not_applicable == "full" else rules.round(_ZERO)
-        trace.append(
-            say(
-                en,
-                f"不适用：按规则（{rules.spec.not_applicable}）计 {score} 分",
-                f"not applicable: scored {score} (rule: {rules.spec.not_applicable})",
-            )
-        )
+        trace.append(_NOT_APPLICABLE[rules.spec.not_applicable][en].format(score=score))
         return score
     rule = rules.rule_for(name) if judgement.values is not None else None
     if rule is not None and judgement.values is not None:
@@ -192,7 +198,9 @@ def _score_fresh(
             weight, actual=actual, target=target, achievement=judgement.achievement or _ZERO
         )
         score = rules.round(min(max(raw, _ZERO), weight))
-        trace.append(say(en, "指标规则 ", "indicator rule ") + f"{how} → {plain(raw)}")
+        trace.append(
+            say(en, "指标规则 ", "indicator rule ") + f"{formula_text(how, en)} → {plain(raw)}"
+        )
         trace.append(rounding_note(en, min(max(raw, _ZERO), weight), score, *_how(rules)))
         return score
     if judgement.status == "met" and judgement.kind != "qualitative":
@@ -214,6 +222,8 @@ def _score_fresh(
             formula.text, weight=plain(weight), achievement=plain(judgement.achievement)
         )
     score = rules.round(min(max(raw, _ZERO), weight))
-    trace.append(say(en, "得分", "score") + f" = {formula.text} = {shown} = {plain(raw)}")
+    trace.append(
+        say(en, "得分", "score") + f" = {formula_text(formula.text, en)} = {shown} = {plain(raw)}"
+    )
     trace.append(rounding_note(en, min(max(raw, _ZERO), weight), score, *_how(rules)))
     return score

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -89,13 +90,20 @@ _BUDGET_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+_LABEL_NOISE = re.compile(r"[\s*＊:：]")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_BRACKETED = re.compile(r"[(（].*?[)）]")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[\s*＊:：]", "", text)
+    return _LABEL_NOISE.sub("", text)
 
 
 def _clean(text: str) -> str:
     """A cell's text with PDF line breaks folded (Chinese has no spaces between words)."""
-    return re.sub(r"\s*\n\s*", "", text).strip()
+    if "\n" not in text:
+        return text.strip()
+    return _LINE_BREAK.sub("", text).strip()
 
 
 def _is_number(text: str) -> bool:
@@ -125,23 +133,30 @@ def _label_columns(row: Sequence[str], labels: tuple[tuple[str, str], ...]) -> d
     (``*实际完成值 *权重 *得分 偏差原因…``) names consecutive columns."""
     found: dict[str, list[int]] = {}
     for col, cell in enumerate(row):
-        parts = [p for p in re.split(r"\s+", cell.strip()) if p] if cell.strip() else []
-        if len(parts) > 1 and all(_match(_norm(p), labels) for p in parts):
-            for offset, part in enumerate(parts):
-                key = _match(_norm(part), labels)
-                if key:
-                    found.setdefault(key, []).append(col + offset)
+        if not cell:
             continue
-        key = _match(_norm(cell), labels)
-        if key:
-            found.setdefault(key, []).append(col)
+        for offset, key in _cell_labels(cell, labels):
+            found.setdefault(key, []).append(col + offset)
     return found
+
+
+@lru_cache(maxsize=8192)
+def _cell_labels(cell: str, labels: tuple[tuple[str, str], ...]) -> tuple[tuple[int, str], ...]:
+    """The (column offset, key) pairs one cell's text names.  Remembered per text: the same
+    header and block labels recur on every form, and every row is tried as a header."""
+    parts = [p for p in re.split(r"\s+", cell.strip()) if p] if cell.strip() else []
+    if len(parts) > 1:
+        keys = [_match(_norm(p), labels) for p in parts]
+        if all(keys):
+            return tuple((offset, key) for offset, key in enumerate(keys) if key)
+    key = _match(_norm(cell), labels)
+    return ((0, key),) if key else ()
 
 
 def _match(label: str, labels: tuple[tuple[str, str], ...]) -> str | None:
     if not label:
         return None
-    base = re.sub(r"[(（].*?[)）]", "", label)
+    base = _BRACKETED.sub("", label) if "(" in label or "（" in label else label
     for text, key in labels:
         if base == text or (len(text) > 2 and base.startswith(text)):
             return key
@@ -385,7 +400,7 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
 
     for r in range(first, end):
         row = grid[r]
-        if any(_norm(c) in {"总分", "合计"} for c in row):
+        if any(("总" in c or "合" in c) and _norm(c) in {"总分", "合计"} for c in row):
             _read_total(row, r, columns, form)
             break
         if not any(c.strip() for c in row):

@@ -262,7 +262,8 @@ def read_layout(
                 )
             )
 
-    off = _off_convention(places, weights, points, tpl) if labelled else []
+    # The first-level convention (50/30/10) is a project form's; a department form has its own.
+    off = _off_convention(places, weights, points, tpl) if labelled and kind_checks else []
     if off:
         differences.append(
             (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given
@@ -141,7 +141,7 @@ def test_flag_message_cuts_long_form_text_and_data_keeps_it() -> None:
 # explain in Chinese: no identifiers
 
 
-def _explained(form: Any, rules: Any = "national-2020", lang: str = "zh") -> str:
+def _explained(form: Any, rules: Any = "national-2020", lang: Literal["zh", "en"] = "zh") -> str:
     from perfscore.report import explain
 
     return explain(perfscore.evaluate(form, rules, lang=lang), lang=lang)

@@ -49,14 +49,25 @@ def test_score_markdown() -> None:
 
 
 def test_score_csv_one_row_per_indicator() -> None:
-    """CSV: a header, then one row per indicator with its status, scores and flag codes."""
+    """CSV: a header, then one row per indicator with its status, scores and flag codes, and
+    one per form-level flag."""
     code, out, _ = _run("score", "--format", "csv", *map(str, FORMS))
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     results = [perfscore.evaluate(p) for p in FORMS]
-    assert len(rows) == sum(len(r.indicators) for r in results)
+    indicator_rows = [r for r in rows if r["index"]]
+    assert len(indicator_rows) == sum(len(r.indicators) for r in results)
+    form_level = [
+        f
+        for r in results
+        for f in r.flags
+        if not (f.location[0] == "indicators" and len(f.location) > 1)
+    ]
+    assert sorted(r["flags"] for r in rows if not r["index"]) == sorted(f.code for f in form_level)
     cost = next(r for r in rows if r["name"] == "成本控制率" and r["project"] == "购买社工岗位服务")
-    assert (cost["status"], cost["score"], cost["reported_score"]) == ("partly_met", "4.9", "4.9")
+    printed = (cost["status_code"], cost["score"], cost["reported_score"])
+    assert printed == ("partly_met", "4.9", "4.9")
+    assert cost["status"] == "部分达成"
     typo = next(r for r in rows if r["actual"] == "80&")
     assert "unreadable-value" in typo["flags"].split()
 

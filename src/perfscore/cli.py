@@ -76,6 +76,13 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         explain = sub.add_parser("explain", help="show how every number of a form was reached")
         explain.add_argument("path", metavar="FILE")
         explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
+        explain.add_argument(
+            "--form",
+            "-f",
+            type=int,
+            metavar="N",
+            help="the N-th form of a file holding several (also written FILE#N)",
+        )
         _common(explain)
         built.append(explain)
     if wanted("aggregate"):
@@ -228,7 +235,7 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
     with _output(args.output, stdout, files) as out:
         if args.format == "csv":
-            report.CsvWriter(out)  # the header row
+            report.CsvWriter(out, lang=args.lang)  # the header row
         elif args.format == "json":
             out.write("[")
         first = True
@@ -274,13 +281,40 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
-    result = evaluate(args.path, args.rules, lang=args.lang)
+def _form_choice(path: str, number: int | None) -> tuple[str, int | None]:
+    """``FILE#N`` (when FILE#N is not itself a file) split into FILE and N, reconciled with
+    ``--form N``."""
+    chosen = number
+    base, mark, digits = path.rpartition("#")
+    if mark and digits.isdigit() and not Path(path).exists():
+        if chosen is not None and chosen != int(digits):
+            raise _Usage(f"perfscore explain: {path} and --form {chosen} name different forms")
+        path, chosen = base, int(digits)
+    if chosen is not None and chosen < 1:
+        raise _Usage("perfscore explain: forms are numbered from 1")
+    return path, chosen
+
+
+def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    path, number = _form_choice(args.path, args.form)
+    forms = load_forms(path)
+    if number is not None and number > len(forms):
+        raise PerfscoreError(
+            f"no form #{number}: the file holds {len(forms)} form{'s' if len(forms) > 1 else ''}",
+            source=path,
+        )
+    if number is None and len(forms) > 1:
+        print(
+            f"perfscore: {path} holds {len(forms)} forms; explaining the first "
+            f"(choose one with {path}#N or --form N)",
+            file=stderr,
+        )
+    result = evaluate(forms[(number or 1) - 1], args.rules, lang=args.lang)
     try:
         text = report.explain(result, args.indicator, args.lang)
     except LookupError as exc:
         raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
-    with _output(args.output, stdout, [args.path]) as out:
+    with _output(args.output, stdout, [path]) as out:
         out.write(text)
     return 0
 
@@ -403,7 +437,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "score":
             return _score(args, stdout, stderr)
         if args.command == "explain":
-            return _explain(args, stdout)
+            return _explain(args, stdout, stderr)
         if args.command == "aggregate":
             return _aggregate(args, stdout, stderr)
         if args.command == "convert":

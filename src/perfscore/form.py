@@ -622,7 +622,21 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         lines = {
             tuple(simplify(p) if isinstance(p, str) else p for p in k): v for k, v in lines.items()
         }
-    error = exc.errors()[0]
+    # Every problem of the form at once: a person fixes them in one pass, not one per run.
+    problems = [_problem(error, lines) for error in exc.errors()]
+    message, where, line, expected = problems[0]
+    if len(problems) > 1:
+        if expected:
+            message, expected = f"{message} (expected {expected})", None
+        message += f"; {len(problems) - 1} more:"
+        for other, at, at_line, wanted in problems[1:]:
+            place = f"line {at_line} {at}" if at_line is not None else at
+            message += f"\n  {place}: {other}" + (f" (expected {wanted})" if wanted else "")
+    raise FormError(message, source=source, path=where, line=line, expected=expected) from None
+
+
+def _problem(error: Any, lines: Lines | None) -> tuple[str, str, int | None, str | None]:
+    """One validation error as (message, field path, line, what was expected)."""
     loc = tuple(error["loc"])
     where = _format_loc(loc)
     line = (lines or {}).get(loc)
@@ -634,11 +648,7 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
     if error["type"] == "extra_forbidden":
         key = str(loc[-1])
         known = _KNOWN_KEYS[_section(loc) if len(loc) > 1 else ""]
-        hint = did_you_mean(key, known)
-        more = f" ({exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise FormError(
-            f"unknown key {key!r}{hint}{more}", source=source, path=where, line=line
-        ) from None
+        return f"unknown key {key!r}{did_you_mean(key, known)}", where, line, None
     expected = {
         "missing": "this field",
         "literal_error": error.get("ctx", {}).get("expected"),
@@ -656,4 +666,4 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         message, expected = f"not a usable number: {_shown(error['input'])}", _BOUNDS
     elif expected in ("a number", "text", "a whole number") and "input" in error:
         message, expected = f"expected {expected}, got {_shown(error['input'])}", None
-    raise FormError(message, source=source, path=where, line=line, expected=expected) from None
+    return message, where, line, expected

@@ -256,7 +256,8 @@ def page(
     severity = {f.code: f.severity for r in results for f in r.flags}
     body = [
         f"<h1>{title}</h1>",
-        f'<p class="meta">{len(results)} {_t(lang, "张表", "forms")}</p>',
+        f'<p class="meta">{len(results)} '
+        f"{_t(lang, '张表', 'form' if len(results) == 1 else 'forms')}</p>",
         _filter(lang),
         f"<h2>{_t(lang, '汇总', 'Summary')}</h2>",
         '<table class="summary">'

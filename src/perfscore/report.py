@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from perfscore.rollup import Rollup
 
 __all__ = [
+    "CSV_BOM",
     "CsvWriter",
     "JsonWriter",
     "explain",
@@ -211,9 +212,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _heading(result: EvaluationResult) -> str:
+def _heading(result: EvaluationResult, lang: str = "zh") -> str:
     form = result.form
-    parts = [form.printed("project") or "(未命名项目)", str(form.year or ""), form.printed("unit")]
+    unnamed = _t(lang, "(未命名项目)", "(unnamed project)")
+    parts = [form.printed("project") or unnamed, str(form.year or ""), form.printed("unit")]
     return "  ".join(p for p in parts if p)
 
 
@@ -223,7 +225,7 @@ def _flag_lines(flags: Sequence[Flag]) -> list[str]:
 
 def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     """A plain-text report of one result: heading, execution, indicators, total, flags."""
-    out = [_heading(result)]
+    out = [_heading(result, lang)]
     if result.source:
         out.append(result.source)
     if result.form.kind == "targets" and result.form.budget is not None:
@@ -268,7 +270,7 @@ def _md(text: str) -> str:
 
 def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
     """One result as a Markdown section: a table of indicators, then the flags."""
-    out = [f"## {_md(_heading(result))}", ""]
+    out = [f"## {_md(_heading(result, lang))}", ""]
     if result.source:
         out += [f"`{result.source}`", ""]
     if result.form.kind == "targets" and result.form.budget is not None:
@@ -319,42 +321,79 @@ CSV_COLUMNS = [
     "score",
     "reported_score",
     "flags",
+    "status_code",
+    "path",
+    "severity",
+    "message",
 ]
+
+#: A byte-order mark: spreadsheet programs then read the file as UTF-8, not the local code page.
+CSV_BOM = "\ufeff"
+
+# First characters that make a spreadsheet run a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    """A text cell for CSV: text a spreadsheet would run as a formula is quoted with ``'``."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class CsvWriter:
-    """One CSV row per indicator, written as results arrive."""
+    """One CSV row per indicator, then one per form-level flag (``sum-mismatch``,
+    ``total-mismatch``, ``low-execution`` …), written as results arrive.
 
-    def __init__(self, stream: TextIO, header: bool = True) -> None:
+    ``status`` is in the report's language, ``status_code`` the stable code; the header row
+    starts with a byte-order mark.  Text cells never start a formula (see :func:`csv_text`).
+    """
+
+    def __init__(self, stream: TextIO, header: bool = True, lang: str = "zh") -> None:
         self._writer = csv.writer(stream, lineterminator="\n")
+        self._lang = lang
         if header:
+            stream.write(CSV_BOM)
             self._writer.writerow(CSV_COLUMNS)
 
     def write(self, result: EvaluationResult) -> None:
         """Write the rows of one result."""
         codes: dict[int, list[str]] = {}
+        form_flags: list[Flag] = []
         for f in result.flags:
-            if len(f.location) > 1 and f.location[0] == "indicators":
+            if (
+                len(f.location) > 1
+                and f.location[0] == "indicators"
+                and isinstance(f.location[1], int)
+            ):
                 codes.setdefault(int(f.location[1]), []).append(f.code)
+            else:
+                form_flags.append(f)
+        lead = [csv_text(result.source), csv_text(result.form.project), result.form.year or ""]
         for r in result.indicators:
             self._writer.writerow(
                 [
-                    result.source or "",
-                    result.form.project or "",
-                    result.form.year or "",
+                    *lead,
                     r.index,
-                    r.indicator.printed("level1"),
-                    r.indicator.printed("level2"),
-                    r.indicator.printed("name"),
-                    r.indicator.printed("target"),
-                    r.indicator.printed("actual"),
-                    r.status,
+                    csv_text(r.indicator.printed("level1")),
+                    csv_text(r.indicator.printed("level2")),
+                    csv_text(r.indicator.printed("name")),
+                    csv_text(r.indicator.printed("target")),
+                    csv_text(r.indicator.printed("actual")),
+                    _status(r.status, self._lang),
                     _num(r.achievement),
                     _num(r.weight),
                     _num(r.score),
                     _num(r.reported_score),
                     " ".join(codes.get(r.index, [])),
+                    r.status,
+                    f"indicators[{r.index}]",
+                    "",
+                    "",
                 ]
+            )
+        for f in form_flags:
+            self._writer.writerow(
+                [*lead, *[""] * 11, f.code, "", f.path, f.severity, csv_text(f.message)]
             )
 
 
@@ -534,7 +573,7 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
         if not rows:
             names = ", ".join(r.name for r in result.indicators)
             raise LookupError(f"no indicator {indicator!r}; the form has: {names}")
-    out = [_heading(result)]
+    out = [_heading(result, lang)]
     if indicator is None and result.execution is not None:
         ex = result.execution
         out += ["", _t(lang, "预算执行", "budget execution")]
@@ -661,6 +700,7 @@ def rollup_markdown(rollup: Rollup, lang: str = "zh") -> str:
 
 def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
     """The roll-up as CSV: one row per project, then one per indicator."""
+    stream.write(CSV_BOM)
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(
         [
@@ -680,7 +720,7 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
         writer.writerow(
             [
                 "project",
-                p.project,
+                csv_text(p.project),
                 _num(p.budget),
                 _num(p.executed),
                 _num(p.rate),
@@ -707,7 +747,15 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
     )
     for i in rollup.indicators:
         writer.writerow(
-            ["indicator", i.name, "", "", "", "", i.method, str(i.value), i.unit, i.projects]
+            [
+                "indicator",
+                csv_text(i.name),
+                *[""] * 4,
+                i.method,
+                str(i.value),
+                i.unit,
+                i.projects,
+            ]
         )
 
 
@@ -731,7 +779,7 @@ def rendered(
         text = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
     elif fmt == "csv":
         buffer = io.StringIO()
-        CsvWriter(buffer, header=False).write(result)
+        CsvWriter(buffer, header=False, lang=lang).write(result)
         text = buffer.getvalue()
     elif fmt == "markdown":
         text = to_markdown(result, lang)

@@ -180,19 +180,43 @@ def _data_forms(p: Path, source: str) -> list[Form]:
     if not items:
         raise FormError("the file holds an empty list", source=source, expected="a form")
     forms = []
+    errors: list[FormError] = []
     for i, item in enumerate(items):
         several = isinstance(data, list)
         where = f"{source} #{i + 1}" if several else source
-        form = form_from_data(item, source=where, lines=_sublines(lines, i) if several else lines)
+        try:
+            form = form_from_data(
+                item, source=where, lines=_sublines(lines, i) if several else lines
+            )
+        except FormError as exc:
+            errors.append(exc)  # every broken form of the file is reported, not the first
+            continue
         if not form.indicators:
             found = _found(item) if isinstance(item, Mapping) else "nothing"
-            raise FormError(
-                f"the form has no indicators (found {found})",
-                source=where,
-                path="indicators",
-                expected="a list of indicators (绩效指标)",
+            errors.append(
+                FormError(
+                    f"the form has no indicators (found {found})",
+                    source=where,
+                    path="indicators",
+                    expected="a list of indicators (绩效指标)",
+                )
             )
+            continue
         forms.append(form)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        first = errors[0]
+        rest = "".join(f"\n  {e}" for e in errors[1:])
+        expected = f" (expected {first.expected})" if first.expected else ""
+        raise FormError(
+            f"{first.message}{expected}; {len(errors) - 1} more broken "
+            + ("forms" if len(errors) > 2 else "form")
+            + f":{rest}",
+            source=first.source,
+            path=first.path,
+            line=first.line,
+        )
     return forms
 
 

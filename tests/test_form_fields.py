@@ -381,3 +381,16 @@ def test_reading_cells_never_raises(cell: str) -> None:
     read_amount(cell, "元", "万元")
     read_points(cell)
     money_unit(cell)
+
+
+def test_block_points_in_traditional_script_and_words() -> None:
+    """一級指標分值 with traditional labels and points in words reads as the simplified form;
+    a block's points that cannot be read are flagged on that block."""
+    form = form_from_data(
+        {
+            "一級指標分值": {"產出指標": "五十分", "效益指標": "30分", "滿意度指標": "很多"},
+            "indicators": [dict(ROW)],
+        }
+    )
+    assert form.blocks == {"产出指标": Decimal(50), "效益指标": Decimal(30)}
+    assert [(n.path, n.severity) for n in form.notes] == [("blocks.满意度指标", "warning")]

@@ -60,7 +60,8 @@ def _to_decimal(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(value))  # the shortest repr is what the user wrote
     if isinstance(value, str):
-        text = simplify(value).strip().replace(",", "").replace("，", "")
+        text = (value if value.isascii() else simplify(value)).strip()
+        text = text.replace(",", "").replace("，", "")
         if text in {"", "—", "-", "/"}:
             return None
         try:
@@ -92,11 +93,12 @@ def _rate_text(text: str) -> str:
 
 
 def _to_blocks(value: Any) -> Any:
-    """``{产出指标: 60, 效益指标: "40分"}``: each block's points as a Decimal."""
+    """``{产出指标: 60, 效益指标: "40分", 產出指標: 四十}``: each block's points as a Decimal, its
+    label in simplified script."""
     if not isinstance(value, Mapping):
         return value
     return {
-        key: _to_decimal(points.strip().removesuffix("分") if isinstance(points, str) else points)
+        simplify(key).strip() if isinstance(key, str) else key: _to_decimal(read_points(points))
         for key, points in value.items()
     }
 
@@ -141,7 +143,7 @@ class _Model(BaseModel):
         if not isinstance(data, Mapping) or not converters:
             return handler(data)
         out: dict[str, Any] = {}
-        printed: dict[str, str] = {}
+        printed: dict[str, str] | None = None
         for key, value in data.items():
             convert = converters.get(key)
             if convert is None:
@@ -149,10 +151,11 @@ class _Model(BaseModel):
                 continue
             value = convert(value)
             if convert is _to_text and isinstance(value, str):
-                read: str | None = simplify(value)
+                read: str | None = value if value.isascii() else simplify(value)
                 if not value.strip() and key not in _REQUIRED[cls]:
                     read = None  # a blank cell is an empty one (missing-value, not unreadable)
                 elif read != value:
+                    printed = printed or {}
                     printed[_FIELD_OF[cls][key]] = value
                 out[key] = read
             else:
@@ -323,9 +326,24 @@ _POINT_FIELDS = frozenset({"weight", "score", "total"})
 _NoteData = dict[str, str]
 
 
+# Keys repeat on every row of every form: each is simplified once (bounded, for hostile input).
+_KEY_CACHE: dict[str, str] = {}
+
+
+def _key(key: Any) -> Any:
+    if not isinstance(key, str):
+        return key
+    read = _KEY_CACHE.get(key)
+    if read is None:
+        read = simplify(key).strip()
+        if len(_KEY_CACHE) < 4096:
+            _KEY_CACHE[key] = read
+    return read
+
+
 def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
     """The mapping with its keys in simplified script (``權重`` → ``权重``), in a new dict."""
-    return {simplify(k).strip() if isinstance(k, str) else k: v for k, v in data.items()}
+    return {_key(k): v for k, v in data.items()}
 
 
 def _cells(
@@ -370,18 +388,28 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         field = fields.get(key)
         if field == "total":
             form[key] = read_points(value)
+        elif field == "blocks" and isinstance(value, Mapping):
+            form[key] = _keys(value)
         elif field == "budget" and isinstance(value, Mapping):
             form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
         elif field == "indicators" and isinstance(value, (list, tuple)):
             form[key] = [
-                _cells(_keys(row), Indicator, _at(amount, f"indicators[{i}]"))
-                if isinstance(row, Mapping)
-                else row
-                for i, row in enumerate(value)
+                _row_points(_keys(row)) if isinstance(row, Mapping) else row for row in value
             ]
     if notes:
         _add_notes(form, notes)
     return form
+
+
+# The keys of a row's weight and score: the only number cells of a row.
+_ROW_POINTS = tuple(k for k, f in _FIELD_OF[Indicator].items() if f in _POINT_FIELDS)
+
+
+def _row_points(row: dict[Any, Any]) -> dict[Any, Any]:
+    for key in _ROW_POINTS:
+        if key in row:
+            row[key] = read_points(row[key])
+    return row
 
 
 def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any], Any]:
@@ -436,6 +464,9 @@ def _canonical(loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
                 return None
             model = Indicator
             out.append(part)
+            continue
+        if out and out[-1] == "blocks" and model is None:
+            out.append(part)  # one block's points: {产出指标: 很多}
             continue
         field = _FIELD_OF[model].get(part) if model is not None else None
         if field is None:

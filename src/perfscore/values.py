@@ -574,8 +574,8 @@ def _number(text: str) -> Decimal | None:
     """A printed number, or None when it is no magnitude a form prints (1e999, 10**10**6)."""
     if text[0] in _CHINESE_NUMERALS:
         return _chinese_number(text)
-    digits = text.replace(",", "")
-    mantissa = re.split("[eE]", digits, maxsplit=1)[0]
+    digits = text.replace(",", "") if "," in text else text
+    mantissa = re.split("[eE]", digits, maxsplit=1)[0] if "e" in digits.lower() else digits
     if len(mantissa) > MAX_DIGITS:
         return None
     try:
@@ -976,7 +976,7 @@ _UPPER_OPS = (Op.LE, Op.LT)
 
 def _two_sided(text: str, body: str) -> Range | None:
     """≥80%且≤100%, 不低于60分并不高于80分, 80%以上100%以下: one range."""
-    if len(body) > 60:
+    if len(body) > 60 or not _could_be_two_sided(body):
         return None
     candidates = [
         (body[: m.start()], body[m.end() :])
@@ -997,6 +997,16 @@ def _two_sided(text: str, body: str) -> Range | None:
 
 
 _DIGIT = re.compile(r"\d")
+_TWO_SIDED_WORDS = (
+    *("且", "并", "以上", "之上", "高于", "超过"),
+    *("小于", "低于", "大于", "至多", "最多"),
+)
+
+
+def _could_be_two_sided(body: str) -> bool:
+    """A cheap test before the halves are tried: two symbols, or a joining or bounding word."""
+    symbols = body.count("≥") + body.count("≤") + body.count(">") + body.count("<")
+    return symbols >= 2 or (symbols + len(body) > 3 and any(w in body for w in _TWO_SIDED_WORDS))
 
 
 def _range_of(text: str, *halves: str) -> Range | None:
@@ -1058,7 +1068,7 @@ def _parse(text: str) -> Value:
     return _retext(single, text)
 
 
-_cached = lru_cache(maxsize=32_768)(_parse)
+_cached = lru_cache(maxsize=65_536)(_parse)
 
 
 def _retext(value: Value, text: str) -> Value:

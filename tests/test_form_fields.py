@@ -394,3 +394,34 @@ def test_block_points_in_traditional_script_and_words() -> None:
     )
     assert form.blocks == {"产出指标": Decimal(50), "效益指标": Decimal(30)}
     assert [(n.path, n.severity) for n in form.notes] == [("blocks.满意度指标", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("printed", "year"),
+    [
+        ("2024年", 2024),
+        ("2024年度", 2024),
+        ("二〇二四年", 2024),
+        (" 2024 ", 2024),
+        ("２０２４年", 2024),
+    ],
+)
+def test_year_as_printed(printed: str, year: int) -> None:
+    """绩效自评年度 typed as a heading prints it."""
+    assert form_from_data(_form(绩效自评年度=printed)).year == year
+
+
+@pytest.mark.parametrize(
+    ("printed", "kind"),
+    [
+        ("项目支出", "project"),
+        ("項目支出", "project"),
+        ("部门整体", "department"),
+        ("部門整體", "department"),
+        ("绩效目标表", "targets"),
+        ("項目績效目標表", "targets"),
+    ],
+)
+def test_kind_in_chinese(printed: str, kind: str) -> None:
+    """类型 written in Chinese, in either script."""
+    assert form_from_data(_form(類型=printed)).kind == kind

@@ -19,7 +19,7 @@ from typing import Any
 from perfscore.script import simplify
 from perfscore.values import plain
 
-__all__ = ["MONEY_UNITS", "money_unit", "read_amount", "read_points"]
+__all__ = ["MONEY_UNITS", "money_unit", "read_amount", "read_kind", "read_points", "read_year"]
 
 _ONE = Decimal(1)
 
@@ -149,3 +149,32 @@ def _chinese_whole(text: str) -> int | None:
     if ten:
         value += _DIGITS[tens] * 10 if tens else 10
     return value + (_DIGITS[ones] if ones else 0)
+
+
+_YEAR = re.compile(r"(\d{4})年?度?")
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def read_year(value: Any) -> Any:
+    """A year typed as text (``2024年``, ``2024年度``, ``二〇二四年``) as a whole number; any other
+    cell unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _text(value).translate(_CHINESE_DIGITS)
+    match = _YEAR.fullmatch(text)
+    return int(match[1]) if match else value
+
+
+def read_kind(value: Any) -> Any:
+    """The kind of form named in Chinese (``项目支出``, ``部门整体``, ``绩效目标表``, in either
+    script) as ``project``, ``department`` or ``targets``; any other cell unchanged."""
+    if not isinstance(value, str) or value in ("project", "department", "targets"):
+        return value
+    text = _text(value)
+    if "目标" in text:
+        return "targets"
+    if "部门" in text:
+        return "department"
+    if "项目" in text:
+        return "project"
+    return value

@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from perfscore.cells import money_unit, read_amount, read_points
+from perfscore.cells import money_unit, read_amount, read_kind, read_points, read_year
 from perfscore.errors import FormError
 from perfscore.files import read_regular_file
 from perfscore.script import simplify
@@ -388,6 +388,10 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         field = fields.get(key)
         if field == "total":
             form[key] = read_points(value)
+        elif field == "year":
+            form[key] = read_year(value)
+        elif field == "kind":
+            form[key] = read_kind(value)
         elif field == "blocks" and isinstance(value, Mapping):
             form[key] = _keys(value)
         elif field == "budget" and isinstance(value, Mapping):

@@ -146,6 +146,16 @@ def test_spaced_layout_reads_back_whatever_the_breaks(
     assert read == form
 
 
+def test_spaced_layout_with_stray_tabs() -> None:
+    """A tab here and there (a PDF's wide gap) does not make the page a tab-separated table."""
+    text = SEED_001.read_text("utf-8").replace("项目名称 社区矫正 ", "项目名称\t社区矫正 ", 1)
+    assert "\t" in text
+    forms = forms_from_text(text)
+    assert len(forms) == 6
+    assert len(forms[0].data["indicators"]) == 16
+    assert forms[0].data["project"] == "社区矫正"
+
+
 def test_spaced_layout_glues_values_printed_with_spaces() -> None:
     """``不少于 1 次`` and ``550 件以上`` are one cell each, not three."""
     text = "\n".join(

@@ -88,8 +88,12 @@ _VALUE_START = re.compile(r"^[\d≥≤≧≦>＜<＞=＝.,，、；;。%％]")
 
 
 def looks_spaced(text: str) -> bool:
-    """True for a text with a self-evaluation title and no tab-separated table."""
-    return "\t" not in text and any(_is_title(line) for line in text.splitlines())
+    """True for a text with a self-evaluation title and no tab-separated table (no line has
+    three cells between tabs; a stray tab or two is a PDF's wide gap, not a table)."""
+    lines = text.splitlines()
+    if any(sum(1 for c in line.split("\t") if c.strip()) >= 3 for line in lines):
+        return False
+    return any(_is_title(line) for line in lines)
 
 
 def _is_title(line: str) -> bool:

@@ -18,7 +18,6 @@ from perfscore.flags import Flag
 from perfscore.messages import num, percent, say, status
 from perfscore.report import INDICATOR_HEADER, scored, shown_columns
 from perfscore.rollup import Rollup
-from perfscore.values import plain
 
 __all__ = ["page", "rollup_page"]
 
@@ -154,7 +153,7 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
                 + "</tr></table>"
             )
     elif ex is not None:
-        rate = f"{plain((ex.rate * 100).quantize(Decimal('0.01')))}%" if ex.rate is not None else ""
+        rate = _percent(ex.rate)
         heads = [
             _t(lang, "全年预算数", "budget"),
             _t(lang, "全年执行数", "executed"),
@@ -264,6 +263,7 @@ def page(
         + _heads(
             (
                 _t(lang, "表", "Form"),
+                _t(lang, "来源", "Source"),
                 _t(lang, "填报总分", "Printed total"),
                 _t(lang, "重算总分", "Recomputed total"),
                 _t(lang, "错误", "Errors"),
@@ -277,6 +277,7 @@ def page(
         name = result.form.project or result.source or str(number)
         body.append(
             f'<tr><td><a href="#form-{number}">{escape(name)}</a></td>'
+            f'<td class="source">{escape(result.source or "")}</td>'
             f'<td class="num">{_num(result.reported_total)}</td>'
             f'<td class="num">{_num(result.total)}</td>'
             f'<td class="num {mark}">{errors}</td><td class="num">{len(result.warnings)}</td></tr>'
@@ -315,11 +316,12 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
         f"{_num(rollup.executed)} / {_num(rollup.budget)} = "
         f"{_percent(rate) or '-'}; "
         f"{_t(lang, '按资金加权的部门得分', 'fund-weighted score')} "
-        f"{_num(rollup.score.quantize(Decimal('0.01'))) if rollup.score is not None else '-'}</p>",
+        f"{_num(rollup.printed_score) or '-'}</p>",
         '<table class="projects">'
         + _heads(
             (
                 _t(lang, "项目", "Project"),
+                _t(lang, "来源", "Source"),
                 _t(lang, "预算数", "Budget"),
                 _t(lang, "执行数", "Executed"),
                 _t(lang, "执行率", "Rate"),
@@ -328,7 +330,8 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
         ),
     ]
     body += [
-        f'<tr><td>{escape(p.project)}</td><td class="num">{_num(p.budget)}</td>'
+        f'<tr><td>{escape(p.project)}</td><td class="source">{escape(p.source or "")}</td>'
+        f'<td class="num">{_num(p.budget)}</td>'
         f'<td class="num">{_num(p.executed)}</td>'
         f'<td class="num">{_percent(p.rate)}</td>'
         f'<td class="num">{_num(p.total)}</td></tr>'

@@ -4,7 +4,7 @@ the choice between Chinese and English — the one place a message picks its lan
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from perfscore.values import plain
 
@@ -45,10 +45,10 @@ def num(value: Decimal | None) -> str:
 
 
 def percent(fraction: Decimal | None) -> str:
-    """0.9686 → ``96.86%``; ``""`` for None."""
+    """0.9686 → ``96.86%`` (half-up: 0.96865 → ``96.87%``); ``""`` for None."""
     if fraction is None:
         return ""
-    return f"{plain((fraction * 100).quantize(Decimal('0.01')))}%"
+    return f"{plain((fraction * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}%"
 
 
 #: How many characters of a form's text a message quotes before cutting it with an ellipsis:

@@ -12,7 +12,6 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from perfscore.engine import EvaluationResult, IndicatorResult
@@ -608,10 +607,25 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
 # Roll-up
 
 
-def _rollup_rows(rollup: Rollup) -> list[list[str]]:
+def source_cell(source: str | None, width: int = 28) -> str:
+    """A form's source for a narrow column: its end, which tells files apart
+    (``…/pingshan-2020-training.yaml``), rather than the directories they share."""
+    text = source or ""
+    if _width(text) <= width:
+        return text
+    kept = ""
+    for ch in reversed(text):
+        if _width(kept) + _width(ch) > width - 1:
+            break
+        kept = ch + kept
+    return "…" + kept
+
+
+def _rollup_rows(rollup: Rollup, cut: bool = True) -> list[list[str]]:
     return [
         [
             p.project,
+            source_cell(p.source) if cut else p.source or "",
             _num(p.budget),
             _num(p.executed),
             _percent(p.rate),
@@ -628,6 +642,7 @@ def _rollup_header(lang: str, money: str) -> list[str]:
     return (
         [
             "项目",
+            "来源",
             f"预算数({money})",
             f"执行数({money})",
             "执行率",
@@ -639,6 +654,7 @@ def _rollup_header(lang: str, money: str) -> list[str]:
         if lang != "en"
         else [
             "project",
+            "source",
             f"budget ({money})",
             f"executed ({money})",
             "rate",
@@ -656,7 +672,7 @@ def _rollup_summary(rollup: Rollup, lang: str) -> list[str]:
         + f" = Σ{_t(lang, '执行数', 'executed')} / Σ{_t(lang, '预算数', 'budget')}"
         f" = {_num(rollup.executed)} / {_num(rollup.budget)} = {_percent(rollup.execution_rate)}",
         _t(lang, "按资金加权的部门得分", "fund-weighted department score")
-        + f": {_num(rollup.score.quantize(Decimal('0.01'))) if rollup.score is not None else '-'}",
+        + f": {_num(rollup.printed_score) or '-'}",
     ]
 
 
@@ -664,7 +680,7 @@ def rollup_table(rollup: Rollup, lang: str = "zh") -> str:
     """The roll-up as terminal tables: projects, then indicators."""
     out = [*_rollup_summary(rollup, lang), ""]
     out.append(
-        table(_rollup_header(lang, rollup.money_unit), _rollup_rows(rollup), {1, 2, 3, 4, 5, 6, 7})
+        table(_rollup_header(lang, rollup.money_unit), _rollup_rows(rollup), {2, 3, 4, 5, 6, 7, 8})
     )
     header = (
         ["指标", "汇总方式", "汇总值", "项目数"]
@@ -686,7 +702,9 @@ def rollup_markdown(rollup: Rollup, lang: str = "zh") -> str:
     out += [f"- {line}" for line in _rollup_summary(rollup, lang)] + [""]
     header = _rollup_header(lang, rollup.money_unit)
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _rollup_rows(rollup)]
+    out += [
+        "| " + " | ".join(_md(c) for c in row) + " |" for row in _rollup_rows(rollup, cut=False)
+    ]
     out += [
         "",
         "| "
@@ -714,6 +732,7 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
             "value",
             "unit",
             "projects",
+            "source",
         ]
     )
     for p in rollup.projects:
@@ -729,6 +748,7 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
                 "",
                 "",
                 "",
+                csv_text(p.source or ""),
             ]
         )
     writer.writerow(
@@ -737,12 +757,13 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
             "",
             _num(rollup.budget),
             _num(rollup.executed),
-            _num(rollup.execution_rate),
-            _num(rollup.score),
+            _num(rollup.printed_rate),
+            _num(rollup.printed_score),
             "",
             "",
             "",
             len(rollup.projects),
+            "",
         ]
     )
     for i in rollup.indicators:
@@ -752,9 +773,10 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
                 csv_text(i.name),
                 *[""] * 4,
                 i.method,
-                str(i.value),
+                _num(i.printed),
                 i.unit,
                 i.projects,
+                "",
             ]
         )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
@@ -34,6 +34,28 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _money(value: Decimal | None) -> str | None:
+    """An amount exactly, to the fen (3585.90) or as many places as it has (21.746164 万元),
+    without the zeros a unit conversion pads it with (8073.260000)."""
+    if value is None:
+        return None
+    fen = value.quantize(Decimal("0.01"))
+    return str(fen) if fen == value else plain(value)
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals, without trailing zeros or an exponent
+    (a roll-up prints what a person writes: 96.5%, 4305次, never 28 digits of a quotient)."""
+    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    whole = exact.to_integral_value()
+    return whole if exact == whole else exact.normalize()
+
+
+#: Decimals kept: fractions (rates, percentages) to 0.01%, everything else to 0.01.
+FRACTION_PLACES = 4
+PLACES = 2
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
     """One project in the roll-up; money in the roll-up's unit."""
@@ -46,13 +68,16 @@ class ProjectRow:
     reported_total: Decimal | None
     errors: int
     warnings: int
+    #: The file (and form number) it came from: two forms may share a project name.
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""
         return {
             "project": self.project,
-            "budget": _s(self.budget),
-            "executed": _s(self.executed),
+            "source": self.source,
+            "budget": _money(self.budget),
+            "executed": _money(self.executed),
             "rate": _s(self.rate),
             "total": _s(self.total),
             "reported_total": _s(self.reported_total),
@@ -72,18 +97,24 @@ class IndicatorRollup:
     projects: int
 
     @property
+    def printed(self) -> Decimal:
+        """The value as reports print it: a fraction to 0.01%, anything else to 0.01, half-up;
+        ``value`` keeps the exact quotient."""
+        return rounded(self.value, FRACTION_PLACES if self.unit == "%" else PLACES)
+
+    @property
     def shown(self) -> str:
         """The value as a person writes it: ``96.5%``, ``4305次``."""
         if self.unit == "%":
-            return f"{plain((self.value * 100).quantize(Decimal('0.01')))}%"
-        return f"{plain(self.value.quantize(Decimal('0.01')).normalize())}{self.unit}"
+            return f"{plain(rounded(self.value * 100, PLACES))}%"
+        return f"{plain(rounded(self.value, PLACES))}{self.unit}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""
         return {
             "name": self.name,
             "method": self.method,
-            "value": str(self.value),
+            "value": str(self.printed),
             "unit": self.unit,
             "shown": self.shown,
             "projects": self.projects,
@@ -102,14 +133,27 @@ class Rollup:
     score: Decimal | None
     indicators: tuple[IndicatorRollup, ...]
 
+    @property
+    def printed_rate(self) -> Decimal | None:
+        """Σ executed / Σ budget as reports print it: to 0.01%, half-up."""
+        return (
+            None if self.execution_rate is None else rounded(self.execution_rate, FRACTION_PLACES)
+        )
+
+    @property
+    def printed_score(self) -> Decimal | None:
+        """The fund-weighted score as reports print it: to 0.01, half-up."""
+        return None if self.score is None else rounded(self.score, PLACES)
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping; Decimals as strings."""
+        """A JSON-ready mapping; Decimals as strings, rates, scores and averages rounded as
+        printed (the attributes keep the exact quotients)."""
         return {
             "money_unit": self.money_unit,
-            "budget": str(self.budget),
-            "executed": str(self.executed),
-            "execution_rate": _s(self.execution_rate),
-            "score": _s(self.score),
+            "budget": _money(self.budget),
+            "executed": _money(self.executed),
+            "execution_rate": _s(self.printed_rate),
+            "score": _s(self.printed_score),
             "projects": [p.to_dict() for p in self.projects],
             "indicators": [i.to_dict() for i in self.indicators],
         }
@@ -156,6 +200,12 @@ def _value(result: EvaluationResult, index: int) -> tuple[Quantity, bool] | None
     return Quantity(completion / PERCENT.factor, PERCENT), True
 
 
+def _indicator_value(acc: _Acc) -> Decimal:
+    """The summed or fund-weighted value in the indicator's unit (a fraction for %)."""
+    value = acc.total / acc.weight if acc.method == "weighted_mean" else acc.total
+    return value if acc.unit == "%" else value / acc.factor
+
+
 def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
     """Roll several project results up to the department.
 
@@ -183,6 +233,7 @@ def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
                 result.reported_total,
                 len(result.errors),
                 len(result.warnings),
+                result.source,
             )
         )
         funds = budget or _ZERO
@@ -198,7 +249,13 @@ def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
                 continue
             q, relative = reading
             name = "".join(row.name.split())
-            averaged = relative or q.unit.dimension not in ("[count]", "[currency]", "")
+            # Percentages are relative whatever the target (a compound's clause, say): never
+            # summed.
+            averaged = (
+                relative
+                or q.unit.is_percent
+                or q.unit.dimension not in ("[count]", "[currency]", "")
+            )
             method: Literal["sum", "weighted_mean"] = "weighted_mean" if averaged else "sum"
             acc = accs.get(name)
             if acc is None:
@@ -215,15 +272,7 @@ def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
                 acc.weight += funds
             acc.projects += 1
     indicators = tuple(
-        IndicatorRollup(
-            name,
-            acc.method,
-            (acc.total / acc.weight if acc.method == "weighted_mean" else acc.total) / acc.factor
-            if acc.unit != "%"
-            else acc.total / acc.weight,
-            acc.unit,
-            acc.projects,
-        )
+        IndicatorRollup(name, acc.method, _indicator_value(acc), acc.unit, acc.projects)
         for name, acc in accs.items()
         if acc.projects and (acc.method == "sum" or acc.weight > 0)
     )

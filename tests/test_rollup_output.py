@@ -78,7 +78,7 @@ def test_two_forms_of_one_project_are_told_apart(tmp_path: Path) -> None:
     assert [p["source"] for p in data["projects"]] == [str(p) for p in paths]
     results = [perfscore.evaluate(p) for p in paths]
     rollup = aggregate(results)
-    rows = list(csv.DictReader(io.StringIO(_csv(rollup))))
+    rows = list(csv.DictReader(io.StringIO(_csv(rollup).removeprefix("\ufeff"))))
     assert [r["source"] for r in rows if r["kind"] == "project"] == [str(p) for p in paths]
     table = report.rollup_table(rollup)
     assert "…/dept-a/form.yaml" in table or "dept-a/form.yaml" in table

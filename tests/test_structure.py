@@ -259,3 +259,33 @@ def test_block_points_read_from_headers_broken_over_lines() -> None:
     plain, pointed = forms_from_spaced_text(text)[0], forms_from_spaced_text(printed)[0]
     assert pointed.data["blocks"] == {"产出指标": "50", "效益指标": "30"}
     assert pointed.data["indicators"] == plain.data["indicators"]
+
+
+def _block_only(name: str) -> dict[str, Any]:
+    """A seed 003 form as a template printing weights on the block headers only."""
+    form: dict[str, Any] = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+    for ind in form["indicators"]:
+        del ind["weight"]
+    return form
+
+
+@pytest.mark.parametrize(
+    "name", ["luohu-2024-social-workers.yaml", "luohu-2024-notary-lawyers.yaml"]
+)
+def test_seed_003_with_block_points_only_is_clean(name: str) -> None:
+    """Seed 003 with its weights on the block headers only: every block adds up (shifted rows
+    counted where they belong, not-applicable rows in full), so nothing is wrong."""
+    result = perfscore.evaluate(_block_only(name))
+    assert [f.code for f in result.flags if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(("row", "block"), [(9, "效益指标"), (10, "效益指标"), (13, "满意度指标")])
+def test_met_row_printed_short_inside_its_block(row: int, block: str) -> None:
+    """Without row weights, a row printed 0.4 short inside a block whose rows all earn their
+    weight (met, or not applicable and scored in full) shows in the block's sum."""
+    form = _block_only("luohu-2024-notary-lawyers.yaml")
+    short = Decimal(str(form["indicators"][row]["score"])) - Decimal("0.4")
+    form["indicators"][row]["score"] = short
+    form["total"] = Decimal(str(form["total"])) - Decimal("0.4")
+    found = [(f.code, f.path) for f in perfscore.evaluate(form).flags if f.severity == "error"]
+    assert found == [("block-score", f"blocks.{block}")]

@@ -376,6 +376,9 @@ def _check_block_scores(
 ) -> None:
     """Printed scores of rows without weights against their block's points: none above them,
     the block's sum not above them, and a block met throughout scoring them in full."""
+    # Rows that earn their whole weight: met ones, and not-applicable ones where the rule set
+    # scores those in full (seed 003's 不涉及面向社会公众, 10 of 10).
+    full = {"met", "not_applicable"} if rules.spec.not_applicable == "full" else {"met"}
     for block, header in points.items():
         rows = [r for r, home in zip(results, homes, strict=True) if home == block]
         if not rows or any(r.indicator.weight is not None for r in rows):
@@ -407,7 +410,7 @@ def _check_block_scores(
             )
         elif (
             len(scores) == len(rows)
-            and all(r.status == "met" for r in rows)
+            and all(r.status in full for r in rows)
             and added < header - rules.tolerance
         ):
             flag(
@@ -415,8 +418,8 @@ def _check_block_scores(
                 ("blocks", block),
                 block=block,
                 sum=added,
-                how=f"但各项均已达成，应为 {fmt(header)}",
-                how_en=f"though every row was met: {fmt(header)} expected",
+                how=f"但各项均已达成或不适用，应为 {fmt(header)}",
+                how_en=f"though every row was met or does not apply: {fmt(header)} expected",
             )
 
 

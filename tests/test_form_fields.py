@@ -425,3 +425,15 @@ def test_year_as_printed(printed: str, year: int) -> None:
 def test_kind_in_chinese(printed: str, kind: str) -> None:
     """类型 written in Chinese, in either script."""
     assert form_from_data(_form(類型=printed)).kind == kind
+
+
+def test_notes_speak_english_in_english_reports() -> None:
+    """Reading notes and unreadable cells are worded in the report's language."""
+    form = _form(budget={"adjusted": "150万", "executed": "很多"})
+    en = perfscore.evaluate(form, lang="en")
+    messages = {f.code: f.message for f in en.flags}
+    assert "'150万' read as 1500000 元" in messages["reading-note"]
+    assert "cannot read '很多': expected a number" in messages["unreadable-cell"]
+    zh = {f.code: f.message for f in perfscore.evaluate(form).flags}
+    assert "“150万”按 1500000元计" in zh["reading-note"]
+    assert "无法读取“很多”，应为数字" in zh["unreadable-cell"]

@@ -79,14 +79,15 @@ def _text(value: str) -> str:
     return _SPACE.sub("", _GROUPING.sub("", simplify(value).strip()))
 
 
-def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, str | None]:
-    """A money cell in ``unit``, and a reading note when the printed amount was converted.
+def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] | None]:
+    """A money cell in ``unit``, and a reading note (Chinese, English) when the printed amount
+    was converted.
 
     ``bare`` is the unit of a number printed without one (the form's declared unit).  A cell
     that is not an amount (``—``, a number, text) comes back as it was with no note.
 
     >>> read_amount("150万", "元", "元")
-    (Decimal('1500000'), '“150万”按 1500000元计')
+    (Decimal('1500000'), ('“150万”按 1500000元计', "'150万' read as 1500000 元"))
     >>> read_amount("80万元", "万元", "万元")
     (Decimal('80'), None)
     """
@@ -114,7 +115,12 @@ def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, str | None]:
     amount = number * MONEY_UNITS[said] / MONEY_UNITS[unit]
     amount = amount.quantize(_ONE) if amount == amount.to_integral_value() else amount.normalize()
     # A bare number in a form declared in 亿元 is converted with the form (one note there).
-    return amount, f"“{printed}”按 {plain(amount)}{unit}计" if printed_unit else None
+    if not printed_unit:
+        return amount, None
+    return amount, (
+        f"“{printed}”按 {plain(amount)}{unit}计",
+        f"{printed!r} read as {plain(amount)} {unit}",
+    )
 
 
 def read_points(value: Any) -> Any:

@@ -84,7 +84,8 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     flag = Flagger(rules.severity, lang)
     for note in form.notes:
         code = "unreadable-cell" if note.severity == "warning" else "reading-note"
-        flag(code, parse_path(note.path), message=note.message)
+        message = note.message_en if flag.en and note.message_en else note.message
+        flag(code, parse_path(note.path), message=message)
     execution = None
     if form.budget is not None:
         budget = form.budget

@@ -218,6 +218,7 @@ class Note(_Model):
     path: str
     message: str
     severity: Literal["warning", "info"] = "warning"
+    message_en: str | None = None  # the message in English, where the reader wrote one
 
 
 class PlanPoint(_Model):
@@ -372,7 +373,12 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
             # 千元 and 百万元 forms are kept in 元, 亿元 forms in 万元: the units reports use.
             unit = "万元" if declared == "亿元" else "元"
             notes.append(
-                _note("money_unit", f"金额单位为{declared}，金额按{unit}计", severity="info")
+                _note(
+                    "money_unit",
+                    f"金额单位为{declared}，金额按{unit}计",
+                    f"the money unit is {declared}: amounts are read in {unit}",
+                    severity="info",
+                )
             )
         form[unit_key] = unit
 
@@ -380,7 +386,7 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         if field in _MONEY_FIELDS:
             value, note = read_amount(value, declared or "元", unit)
             if note:
-                notes.append(_note(f"{where}.{field}", note, severity="info"))
+                notes.append(_note(f"{where}.{field}", *note, severity="info"))
             return value
         return read_points(value) if field in _POINT_FIELDS else value
 
@@ -421,8 +427,8 @@ def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any]
     return lambda field, value: read(field, value, where)
 
 
-def _note(path: str, message: str, *, severity: str = "warning") -> _NoteData:
-    return {"path": path, "message": message, "severity": severity}
+def _note(path: str, message: str, message_en: str, *, severity: str = "warning") -> _NoteData:
+    return {"path": path, "message": message, "message_en": message_en, "severity": severity}
 
 
 def _add_notes(form: dict[Any, Any], notes: list[_NoteData]) -> None:
@@ -452,6 +458,13 @@ _EXPECTED_ZH = {
     "string": "文本",
     "literal_error": "元或万元",
     "model_type": "字段映射",
+}
+_EXPECTED_EN = {
+    "decimal": "a number",
+    "int": "a whole number",
+    "string": "text",
+    "literal_error": "元 or 万元",
+    "model_type": "a mapping of fields",
 }
 # Fields whose loss leaves no form to score: their errors stay errors.
 _STRUCTURAL = frozenset({"kind", "indicators", "name", "notes", "spending_plan", "goals"})
@@ -495,8 +508,17 @@ def _drop_unreadable(
         if where is None or error["type"] not in _UNREADABLE:
             return None
         kind = next((k for k in _EXPECTED_ZH if error["type"].startswith(k)), None)
-        expected = _EXPECTED_ZH.get(kind or "", "可读取的值")
-        notes.append(_note(_format_loc(where), f"无法读取“{error.get('input')}”，应为{expected}"))
+        expected = _EXPECTED_ZH.get(kind or "", "可读的值")
+        value = error.get("input")
+        cell = value if isinstance(value, str) else str(value)
+        cell = cell if len(cell) <= 60 else f"{cell[:40]}…"  # a 100 KB cell is not quoted whole
+        notes.append(
+            _note(
+                _format_loc(where),
+                f"无法读取“{cell}”，应为{expected}",
+                f"cannot read {cell!r}: expected {_EXPECTED_EN.get(kind or '', 'a value')}",
+            )
+        )
         drops.append(loc)
     for loc in drops:
         data = _without(data, loc)

@@ -14,7 +14,9 @@ Figures:
   * memory growth and time per 10,000 forms while streaming 100,000 forms;
   * wall time of ``perfscore rules check rules/``;
   * loading YAML forms (``load_forms``: read, check, validate) against parsing them with
-    libyaml's ``CSafeLoader`` alone, CPU time.
+    libyaml's ``CSafeLoader`` alone, CPU time;
+  * scoring one-form .xlsx workbooks (``load_forms`` + ``evaluate``) against reading their
+    cells with python-calamine alone, CPU time.
 
 zen-engine is in the ``bench`` extra (``pip install -e '.[bench]'``).  The machine is shared and
 noisy: throughput is the best of several rounds, and perfscore and its comparisons alternate
@@ -295,6 +297,45 @@ def yaml_forms_seconds(paths: list[Path], rounds: int) -> tuple[float, float]:
     return ours, base
 
 
+def workbook_seconds(forms: list[Any], folder: Path, rounds: int) -> tuple[float, float]:
+    """Best CPU seconds to score one-form workbooks (``load_forms`` then ``evaluate``) and to
+    read the same workbooks' cells with python-calamine alone (open, every sheet as values),
+    alternating within each round so that both see the same machine."""
+    from python_calamine import CalamineWorkbook
+
+    from perfscore.readers.xlsx import write_workbook
+
+    paths = []
+    for number, form in enumerate(forms):
+        path = folder / f"form-{number:05d}.xlsx"
+        write_workbook([form], path)
+        paths.append(path)
+
+    def score() -> None:
+        for path in paths:
+            for form in perfscore.load_forms(path):
+                perfscore.evaluate(form)
+
+    def calamine() -> None:
+        for path in paths:
+            with CalamineWorkbook.from_path(str(path)) as book:
+                for name in book.sheet_names:
+                    book.get_sheet_by_name(name).to_python()
+
+    def timed(work: Callable[[], None]) -> float:
+        gc.collect()
+        start = time.process_time()
+        work()
+        return time.process_time() - start
+
+    score()  # first use imports the readers: not part of the figure
+    ours = base = 9e9
+    for _ in range(rounds):
+        ours = min(ours, timed(score))
+        base = min(base, timed(calamine))
+    return ours, base
+
+
 def rules_check_seconds(repeat: int) -> float:
     """Best wall time of ``perfscore rules check rules/`` as a command."""
     best = 9e9
@@ -367,6 +408,7 @@ def main() -> int:
     text_one = best_of(max(1, rounds // 2), files(1, as_text))
     text_two = best_of(max(1, rounds // 2), files(2, as_text))
     yaml_ours, yaml_base = yaml_forms_seconds(paths, max(3, rounds))
+    book_ours, book_base = workbook_seconds(forms[: 20 if args.smoke else 400], folder, rounds)
     scaling = machine_scaling(rounds)
     shutil.rmtree(folder, ignore_errors=True)
     naive = naive_rate(dicts[: max(5, n_forms // 10)], 1)
@@ -450,6 +492,15 @@ def main() -> int:
             f"{yaml_ratio:.2f}x",
             "<= 1.25x",
             yaml_ratio <= 1.25,
+        )
+    )
+    book_ratio = book_ours / book_base
+    print(
+        line(
+            "workbooks: score / calamine reading alone",
+            f"{book_ratio:.1f}x",
+            "<= 2.0x",
+            book_ratio <= 2.0,
         )
     )
     return 0

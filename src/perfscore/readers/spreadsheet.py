@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from typing import Any
 from perfscore.errors import FormError
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.source import describe, read_bytes, sniff
+from perfscore.readers.ziparchive import PartTooLarge, ZipParts
 
 __all__ = [
     "MAX_CELLS",
@@ -91,23 +93,28 @@ def _check_extent(source: str, sheet: str, rows: int, columns: int) -> None:
 
 # What a damaged or hostile zip raises while read: a bad directory, a corrupt deflate stream,
 # a truncated member, an unsupported compression method, an encrypted member.
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    UnicodeDecodeError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
 
 
-def _read_part(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+def _read_part(archive: ZipParts, name: str, source: str) -> bytes:
     """A zip member's bytes, its declared size checked first and the actual size while read."""
-    info = archive.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
+    try:
+        return archive.read(name, MAX_PART_BYTES)
+    except PartTooLarge as exc:
         raise FormError(
-            f"part {name} unpacks to {info.file_size:,} bytes",
+            f"part {name} unpacks to {exc.args[1]:,} bytes or more",
             source=source,
             expected=f"at most {MAX_PART_BYTES:,} bytes per part",
-        )
-    with archive.open(info) as stream:
-        data = stream.read(MAX_PART_BYTES + 1)
-    if len(data) > MAX_PART_BYTES:
-        raise FormError(f"part {name} unpacks to more than {MAX_PART_BYTES:,} bytes", source=source)
-    return data
+        ) from None
 
 
 # --- .xlsx / .xlsm ---------------------------------------------------------------------------
@@ -157,7 +164,7 @@ def _xml_unescape(raw: bytes) -> str:
     return text.replace("&amp;", "&")
 
 
-def _xlsx_sheet_parts(archive: zipfile.ZipFile, source: str) -> dict[str, str]:
+def _xlsx_sheet_parts(archive: ZipParts, source: str) -> dict[str, str]:
     """Sheet name → worksheet part, from the workbook and its relationships."""
     workbook = _read_part(archive, "xl/workbook.xml", source)
     try:
@@ -224,27 +231,25 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
 
 def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                found = "a Word document" if "word/document.xml" in names else "a zip archive"
-                raise FormError(
-                    f"not a workbook: the file is {found}",
-                    source=source,
-                    expected="an .xlsx workbook (xl/workbook.xml)",
-                )
-            styles = (
-                _read_part(archive, "xl/styles.xml", source) if "xl/styles.xml" in names else b""
+        archive = ZipParts(data)
+        names = archive.names
+        if "xl/workbook.xml" not in names:
+            found = "a Word document" if "word/document.xml" in names else "a zip archive"
+            raise FormError(
+                f"not a workbook: the file is {found}",
+                source=source,
+                expected="an .xlsx workbook (xl/workbook.xml)",
             )
-            percent = _percent_styles(styles) if styles else set()
-            out: dict[str, _Sheet] = {}
-            for name, part in _xlsx_sheet_parts(archive, source).items():
-                if part not in names:
-                    continue
-                sheet = _xlsx_sheet(_read_part(archive, part, source), percent)
-                _check_extent(source, name, sheet.rows, sheet.columns)
-                out[name] = sheet
-            return out
+        styles = _read_part(archive, "xl/styles.xml", source) if "xl/styles.xml" in names else b""
+        percent = _percent_styles(styles) if styles else set()
+        out: dict[str, _Sheet] = {}
+        for name, part in _xlsx_sheet_parts(archive, source).items():
+            if part not in names:
+                continue
+            sheet = _xlsx_sheet(_read_part(archive, part, source), percent)
+            _check_extent(source, name, sheet.rows, sheet.columns)
+            out[name] = sheet
+        return out
     except _ZIP_ERRORS as exc:
         raise FormError(f"a damaged workbook: {_reason(exc)}", source=source) from None
 
@@ -264,14 +269,14 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
     the last row and column with content, counted with the repeats.
     """
     try:
-        with zipfile.ZipFile(BytesIO(raw)) as archive:
-            if "content.xml" not in archive.namelist():
-                raise FormError(
-                    "not a spreadsheet: no content.xml",
-                    source=source,
-                    expected="an OpenDocument spreadsheet (.ods)",
-                )
-            data = _read_part(archive, "content.xml", source)
+        archive = ZipParts(raw)
+        if "content.xml" not in archive.names:
+            raise FormError(
+                "not a spreadsheet: no content.xml",
+                source=source,
+                expected="an OpenDocument spreadsheet (.ods)",
+            )
+        data = _read_part(archive, "content.xml", source)
     except _ZIP_ERRORS as exc:
         raise FormError(f"a damaged spreadsheet: {_reason(exc)}", source=source) from None
     out: dict[str, _Sheet] = {}

@@ -121,6 +121,7 @@ def _read_part(archive: ZipParts, name: str, source: str) -> bytes:
 
 # Attribute patterns start with the literal ` r="` so the scan runs at memchr speed.
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*? r=\"(\d+)\"")
+_PLAIN_ROW_REF = re.compile(rb"<row r=\"(\d+)\"")
 _CELL_REF = re.compile(rb" r=\"([A-Z]{1,4})(\d+)\"")
 _WIDE_REF = re.compile(rb" r=\"([A-Z]{2,})\d+\"")
 _NARROW_REF = re.compile(rb" r=\"([A-Z])\d")
@@ -193,7 +194,12 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     without one after the previous cell, so where some lack it the bound grows by their count.
     """
     sheet = _Sheet()
-    rows = [int(r) for r in _ROW_REF.findall(data)]
+    # Rows as Excel and openpyxl write them (`<row r="7"`, found at memchr speed); any other
+    # spelling (a namespace prefix, r not first) through the general pattern.
+    found = _PLAIN_ROW_REF.findall(data)
+    if len(found) != data.count(b"<row ") + data.count(b":row "):
+        found = _ROW_REF.findall(data)
+    rows = [int(r) for r in found]
     sheet.rows = max(rows, default=0)
     # Column letters beyond Z are rare in a form: find them only where they occur.
     wide = _WIDE_REF.findall(data)

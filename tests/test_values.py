@@ -372,3 +372,31 @@ def test_deadline_formula_from_the_rule_set(tmp_path: Path) -> None:
     row = _row(*late, rules=rules)
     # 1 January to 30 June 2024 is 182 days, to 30 September 274: 182 / 274 = 0.6642.
     assert (row.status, row.score) == ("partly_met", Decimal("6.64"))
+
+
+def test_dates_and_ranges_in_reports() -> None:
+    """explain and JSON describe dates and strict ranges (a date once ended explain in an
+    AssertionError)."""
+    from perfscore import report
+
+    form = {
+        "project": "p",
+        "year": 2024,
+        "indicators": [
+            {
+                "name": "完成时间",
+                "target": "2024年6月底前完成",
+                "actual": "2024年9月完成",
+                "weight": 10,
+            },
+            {"name": "办理时长", "target": ">1且<5天", "actual": "3天", "weight": 10},
+        ],
+    }
+    result = perfscore.evaluate(form)
+    text = report.explain(result, None, "zh")
+    assert "日期 不晚于 2024-06-月末" in text
+    assert "（不含）" in text
+    english = report.explain(perfscore.evaluate(form, lang="en"), None, "en")
+    assert "date by the end of 2024-06-end" in english
+    target = result.to_dict()["indicators"][0]["target"]
+    assert (target["kind"], target["op"], target["first"]) == ("date", "<=", [6, 0])

@@ -21,6 +21,7 @@ from perfscore.messages import num, percent, say, shorten, status, symbol
 from perfscore.values import (
     Comparison,
     Compound,
+    Date,
     Deadline,
     FreeText,
     Grade,
@@ -452,6 +453,31 @@ def _quoted(text: str, lang: str) -> str:
     return f"{shorten(text)!r}" if lang == "en" else f"“{shorten(text)}”"
 
 
+_DATE_BOUND = {
+    "<=": ("不晚于", "by the end of"),
+    "<": ("早于", "before the start of"),
+    ">=": ("不早于", "from the start of"),
+    ">": ("晚于", "after the end of"),
+}
+
+
+def _describe_date(value: Date, lang: str) -> str:
+    """日期 <= 2024-06-30: the period as days, with ``????`` for a year the cell does not print."""
+
+    def day(month_day: tuple[int, int]) -> str:
+        month, d = month_day
+        return f"{month:02d}-{d:02d}" if d else f"{month:02d}-" + _t(lang, "月末", "end")
+
+    year = str(value.year) if value.year else "????"
+    first, last = day(value.first), day(value.last)
+    span = first if first == last else f"{first}..{last}"
+    bound = ""
+    if value.op is not None:
+        zh, en = _DATE_BOUND.get(str(value.op), ("", ""))
+        bound = _t(lang, zh, en) + " "
+    return _t(lang, "日期 ", "date ") + f"{bound}{year}-{span}"
+
+
 def describe_value(value: Value | None, lang: str = "zh") -> str:
     """How a printed value was read, in words."""
     if value is None:
@@ -482,7 +508,11 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
             _t(lang, "数量", "quantity") + f" {op} {plain(q.magnitude)} [{unit}{noun}; {dim}]{more}"
         )
     if isinstance(value, Range):
-        return _t(lang, "区间", "range") + f" {value.low} – {value.high}"
+        low = "" if value.low_op == ">=" else _t(lang, "（不含）", " (excluded)")
+        high = "" if value.high_op == "<=" else _t(lang, "（不含）", " (excluded)")
+        return _t(lang, "区间", "range") + f" {value.low}{low} – {value.high}{high}"
+    if isinstance(value, Date):
+        return _describe_date(value, lang)
     if isinstance(value, Compound):
         parts = "; ".join(describe_value(c, lang) for c in value.clauses)
         return (

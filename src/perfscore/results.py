@@ -12,7 +12,17 @@ from typing import Any, Literal, NamedTuple
 from perfscore.flags import Flag
 from perfscore.form import Form, Indicator
 from perfscore.messages import formula_text, num, percent, plain, rounding_note, say, substitute
-from perfscore.values import Comparison, Compound, FreeText, Grade, Op, Quantity, Range, Value
+from perfscore.values import (
+    Comparison,
+    Compound,
+    Date,
+    FreeText,
+    Grade,
+    Op,
+    Quantity,
+    Range,
+    Value,
+)
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
 
@@ -178,6 +188,14 @@ def value_dict(value: Value | None) -> dict[str, Any] | None:
             out["each"] = True
     elif isinstance(value, Range):
         out.update(low=_quantity_dict(value.low), high=_quantity_dict(value.high))
+        out.update(low_op=str(value.low_op), high_op=str(value.high_op))
+    elif isinstance(value, Date):
+        out.update(
+            op=str(value.op) if value.op else None,
+            year=value.year,
+            first=list(value.first),
+            last=list(value.last),
+        )
     elif isinstance(value, Grade):
         out["band"] = str(value.band) if value.band else None
     elif isinstance(value, Compound):

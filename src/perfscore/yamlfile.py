@@ -76,6 +76,8 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _NUMBER_START = frozenset("0123456789+-.")
+# Plain scalars that are not text although they do not start like a number.
+_WORDS = _NULL | _TRUE | _FALSE
 # Python's int() refuses more than 4,300 digits; longer integers are kept as Decimals for the
 # caller's range checks to refuse with a field path.
 _INT_DIGITS = 4000
@@ -136,91 +138,98 @@ def _tagged(tag: str, value: str, mark: Any) -> Any:
 
 
 def _build(parser: Any, max_depth: int) -> YamlDocument:
-    """Data and positions from the parser's events, without recursion."""
+    """Data and positions from the parser's events, without recursion.
+
+    The open collection is kept in locals (``container``, its ``path``, the pending ``key`` of
+    a mapping) and saved on ``stack`` while a nested one is read: per event that is a few
+    local operations, which is what makes this cheaper than libyaml's own node tree.
+    """
     get = parser.get_event
-    event = get()  # StreamStartEvent
-    event = get()
-    if isinstance(event, yaml.StreamEndEvent):
+    get()  # StreamStartEvent
+    if isinstance(get(), yaml.StreamEndEvent):  # else the DocumentStartEvent
         return YamlDocument(None, {})
-    # event is the DocumentStartEvent: the root follows.
     positions: Positions = {}
-    # Each open collection: [container, its path, the pending key (mappings), is_mapping].
-    stack: list[list[Any]] = []
-    root: Any = None
-    done = False
-    scalar, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
-    collection_end = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    stack: list[tuple[Any, tuple[str | int, ...], Any, bool]] = []
     missing = _MISSING
-    while not done:
+    container: Any = None  # None: the root is next
+    path: tuple[str | int, ...] = ()
+    key: Any = missing
+    is_map = False
+    root: Any = None
+    scalar, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+    while True:
         event = get()
         cls = event.__class__
         if cls is scalar:
             tag = event.tag
-            if tag is None and event.implicit[0]:
-                value = _plain(event.value, event.start_mark)
-            elif tag is None or tag == "!":
-                value = event.value
+            value = event.value
+            if tag is None:
+                if event.implicit[0] and (value[:1] in _NUMBER_START or value in _WORDS):
+                    value = _plain(value, event.start_mark)
             elif tag in _SCALAR_TAGS:
-                value = _tagged(tag, event.value, event.start_mark)
-            else:
+                value = _tagged(tag, value, event.start_mark)
+            elif tag != "!":
                 raise _Refused(f"unknown tag {tag}", event.start_mark, "plain values")
-        elif cls is seq_start or cls is map_start:
+            if is_map:
+                if key is missing:
+                    mark = event.start_mark
+                    if value in container:
+                        line = positions[(*path, value)][0]
+                        raise _Refused(
+                            f"duplicate key {value!r} (first on line {line})",
+                            mark,
+                            "each key once per mapping",
+                        )
+                    positions[(*path, value)] = (mark.line + 1, mark.column + 1)
+                    key = value
+                else:
+                    container[key] = value
+                    key = missing
+            elif container is not None:
+                mark = event.start_mark
+                positions[(*path, len(container))] = (mark.line + 1, mark.column + 1)
+                container.append(value)
+            else:
+                mark = event.start_mark
+                positions[()] = (mark.line + 1, mark.column + 1)
+                root = value
+                break
+        elif cls is map_end or cls is seq_end:
+            container, path, key, is_map = stack.pop()
+            if container is None:
+                break
+        elif cls is map_start or cls is seq_start:
+            mark = event.start_mark
             tag = event.tag
             if tag is not None and tag != "!" and tag != _COLLECTION_TAG[cls]:
-                raise _Refused(f"unknown tag {tag}", event.start_mark, "plain values")
+                raise _Refused(f"unknown tag {tag}", mark, "plain values")
             if len(stack) >= max_depth:
-                raise _Refused(
-                    f"nesting deeper than {max_depth} levels", event.start_mark, "a shallower file"
-                )
-            value = {} if cls is map_start else []
-        elif cls in collection_end:
-            stack.pop()
-            if not stack:
-                done = True
-            continue
+                raise _Refused(f"nesting deeper than {max_depth} levels", mark, "a shallower file")
+            new: Any = {} if cls is map_start else []
+            if is_map:
+                if key is missing:
+                    raise _Refused("a key must be a plain value", mark, "text")
+                container[key] = new
+                inner = (*path, key)
+            elif container is not None:
+                inner = (*path, len(container))
+                positions[inner] = (mark.line + 1, mark.column + 1)
+                container.append(new)
+            else:
+                inner = ()
+                positions[()] = (mark.line + 1, mark.column + 1)
+                root = new
+            stack.append((container, path, missing, is_map))
+            container, path, key, is_map = new, inner, missing, cls is map_start
         elif cls is yaml.AliasEvent:
             raise _Refused(
                 f"anchors and aliases (*{event.anchor}) are not allowed",
                 event.start_mark,
                 "each value written out where it is used",
             )
-        else:  # DocumentEndEvent with no content cannot happen: the root is always one node
+        else:  # the root is always one node: nothing else can come here
             raise _Refused("unexpected YAML structure", event.start_mark)
-
-        mark = event.start_mark
-        if not stack:
-            root = value
-            positions[()] = (mark.line + 1, mark.column + 1)
-            if cls is scalar:
-                break
-            stack.append([value, (), missing, cls is map_start])
-            continue
-        top = stack[-1]
-        if top[3]:  # a mapping
-            key = top[2]
-            if key is missing:
-                if cls is not scalar:
-                    raise _Refused("a key must be a plain value", mark, "text")
-                path = (*top[1], value)
-                if value in top[0]:
-                    line = positions[path][0]
-                    raise _Refused(
-                        f"duplicate key {value!r} (first on line {line})",
-                        mark,
-                        "each key once per mapping",
-                    )
-                positions[path] = (mark.line + 1, mark.column + 1)
-                top[2] = value
-                continue
-            top[0][key] = value
-            top[2] = missing
-            path = (*top[1], key)
-        else:
-            path = (*top[1], len(top[0]))
-            top[0].append(value)
-            positions[path] = (mark.line + 1, mark.column + 1)
-        if cls is not scalar:
-            stack.append([value, path, missing, cls is map_start])
 
     event = get()  # DocumentEndEvent
     if not isinstance(event, yaml.StreamEndEvent):

@@ -174,6 +174,28 @@ def test_spaced_layout_glues_values_printed_with_spaces() -> None:
     assert rows == [("召开会议次数", "不少于1次", "3次"), ("办理案件数", "550件以上", "660件")]
 
 
+def test_spaced_layout_name_with_a_space_and_a_reason_column() -> None:
+    text = "\n".join(
+        [
+            "测试项目支出绩效自评表",
+            "项目名称 测试 实施单位 某局",
+            "二级指标 三级指标 年度指标值 全年完成值 偏差原因分析及改进措施",
+            "数量指标",
+            "51 个社区实际配备律师数 51人 51人",
+            "培训次数 ≥4次 3次 受疫情影响停办一次",
+        ]
+    )
+    (form,) = forms_from_text(text)
+    first, second = form.data["indicators"]
+    assert (first["name"], first["target"], first["actual"]) == (
+        "51 个社区实际配备律师数",
+        "51人",
+        "51人",
+    )
+    assert "reason" not in first
+    assert second["reason"] == "受疫情影响停办一次"
+
+
 def test_spaced_layout_reads_weights_scores_and_total() -> None:
     text = "\n".join(
         [

@@ -249,8 +249,16 @@ class _Reader:
         if len(tokens) >= table.needed:
             self._settle(table)
             cells = tokens
-            extra = len(cells) - 1 - len(table.values)
-            if extra > 0:  # a name printed with spaces
+            # The cells a row can fill; a last cell that reads as a value (a number, a short
+            # word) is the completion, not a 未完成原因 — the extra cells then belong to a name
+            # printed with spaces (``51 个社区实际配备律师数 51人 51人``).
+            room = len(table.values)
+            if table.values[-1:] == ["reason"] and (
+                re.search(r"\d", cells[-1]) or len(cells[-1]) < 4
+            ):
+                room -= 1
+            extra = len(cells) - 1 - room
+            if extra > 0:
                 cells = [" ".join(cells[: extra + 1]), *cells[extra + 1 :]]
             self._add(table, cells[0], cells[1:], number)
         elif table.pending:

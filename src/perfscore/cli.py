@@ -273,7 +273,16 @@ def _convert(args: argparse.Namespace) -> int:
 
         write_workbook(forms, target)
     elif suffix in {".yaml", ".yml", ".json"}:
-        dump_forms(forms, target)
+        comments = None
+        if suffix != ".json" and Path(args.source).suffix.lower() in {".yaml", ".yml"}:
+            # A YAML form's comments (its source, a note on a figure) go with it.
+            from perfscore.files import read_regular_file
+            from perfscore.readers.writer import yaml_comments
+            from perfscore.yamlfile import MAX_YAML_BYTES
+
+            raw = read_regular_file(args.source, max_bytes=MAX_YAML_BYTES)
+            comments = yaml_comments(raw.decode("utf-8-sig", errors="replace"))
+        dump_forms(forms, target, comments)
     else:
         raise _Usage(
             f"perfscore convert: cannot write {target.suffix or 'that'}; use .yaml, .json or .xlsx"

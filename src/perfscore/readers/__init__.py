@@ -324,10 +324,12 @@ def load_form(path: str | Path) -> Form:
     return forms[0]
 
 
-def dump_forms(forms: list[Form], path: str | Path) -> None:
+def dump_forms(
+    forms: list[Form], path: str | Path, comments: Mapping[str, Sequence[str]] | None = None
+) -> None:
     """Write forms to a ``.yaml`` or ``.json`` file in the form format: one form as a mapping,
-    several as a list (which :func:`load_forms` reads back); see
-    :mod:`perfscore.readers.writer`."""
+    several as a list (which :func:`load_forms` reads back), with ``comments`` above their
+    keys; see :mod:`perfscore.readers.writer`."""
     from perfscore.readers.writer import dump_forms as dump
 
-    dump(forms, path)
+    dump(forms, path, comments)

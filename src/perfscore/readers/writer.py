@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from perfscore.values import plain
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["FORMULA_START", "dump_forms", "form_data", "write_workbook"]
+__all__ = ["FORMULA_START", "dump_forms", "form_data", "write_workbook", "yaml_comments"]
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -245,7 +246,16 @@ _AMBIGUOUS = re.compile(
 )
 
 
+# Text that reads back as itself when written as a YAML number (30, 0.90): no sign, no leading
+# zero, within the digits a form accepts for a number.  It is written unquoted, as a person
+# types it; 007, 1e3 or a 21-digit code stay quoted text.
+_NUMBER_TEXT = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,12})?")
+
+
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _NUMBER_TEXT.fullmatch(value):
+        tag = "tag:yaml.org,2002:float" if "." in value else "tag:yaml.org,2002:int"
+        return dumper.represent_scalar(tag, value)
     style = "'" if _AMBIGUOUS.match(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -280,15 +290,59 @@ def _number_text(value: Decimal) -> str:
     return plain(value) if value == value.to_integral_value() else format(value, "f")
 
 
-def dump_forms(forms: list[Form], path: str | Path) -> None:
+_TOP_KEY = re.compile(r"([^\s#:'\"{}\[\],&*!|>%@`-][^:#]*?)\s*:(?:\s|$)")
+
+
+def yaml_comments(text: str) -> dict[str, list[str]]:
+    """The whole-line comments of a one-form YAML file, by the top-level key they stand above
+    (``""``: after the last key).  Comments at the end of a line, or inside a block, have no
+    place of their own in a rewritten form and are not kept."""
+    found: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") and line.startswith("#"):
+            pending.append(stripped)
+            continue
+        if not stripped:
+            continue
+        key = _TOP_KEY.match(line)
+        if key and pending:
+            found.setdefault(key.group(1).strip(), []).extend(pending)
+        pending = []  # above a key, or inside a block: no place of its own
+    if pending:
+        found.setdefault("", []).extend(pending)
+    return found
+
+
+def _yaml_text(data: dict[str, Any], comments: Mapping[str, Sequence[str]]) -> str:
+    """One form's YAML with the source's comments above the keys they stood above; comments of
+    keys the form no longer has (an alias renamed) go to the top."""
+    lost = [c for key, lines in comments.items() if key and key not in data for c in lines]
+    out = [f"{c}\n" for c in lost]
+    for key, value in data.items():
+        out += [f"{c}\n" for c in comments.get(key, ())]
+        out.append(
+            yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        )
+    out += [f"{c}\n" for c in comments.get("", ())]
+    return "".join(out)
+
+
+def dump_forms(
+    forms: list[Form], path: str | Path, comments: Mapping[str, Sequence[str]] | None = None
+) -> None:
     """Write forms to a ``.yaml`` or ``.json`` file in the form format: one form as a mapping,
     several as a list (which :func:`perfscore.load_forms` reads back).  Numbers are written as
-    numbers, with their exact digits."""
+    numbers, with their exact digits.  ``comments`` (see :func:`yaml_comments`) are written
+    above their keys in a one-form YAML file."""
     items = [form_data(f) for f in forms]
     data: Any = items[0] if len(items) == 1 else items
     p = Path(path)
     if p.suffix.lower() == ".json":
         text = _json_text(data) + "\n"
+    elif comments and isinstance(data, dict):
+        text = _yaml_text(data, comments)
     else:
         text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     with atomic_path(p) as temporary:

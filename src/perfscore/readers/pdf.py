@@ -80,9 +80,9 @@ def _quiet() -> None:
         logger.setLevel(logging.ERROR)
 
 
-def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], bool]:
-    """The PDF held in ``data`` as one grid of cell texts, and whether any ruled table was
-    found on its pages.
+def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
+    """The PDF held in ``data`` as one grid of cell texts, and — where no page has a ruled
+    table — its text as lines (empty when there are tables).
 
     :raises FormError: the PDF cannot be opened (damaged, encrypted) or is too long.
     """
@@ -97,6 +97,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], bool]:
             reason = f"it is protected by a password ({reason})"
         raise FormError(f"not a readable PDF: {reason}", source=source) from None
     grid: list[list[str]] = []
+    lines: list[str] = []
     tables_found = False
     cells = 0
     with document:
@@ -107,9 +108,10 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], bool]:
                 expected=f"at most {MAX_PAGES:,} pages",
             )
         for page in document.pages:
-            rows = _page_rows(page)
-            tables_found = tables_found or rows[1]
-            for row in rows[0]:
+            rows, page_lines, has_tables = _page_rows(page)
+            tables_found = tables_found or has_tables
+            lines += page_lines
+            for row in rows:
                 cells += len(row)
                 grid.append(row)
             if cells > MAX_CELLS:
@@ -119,11 +121,13 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], bool]:
                     expected=f"at most {MAX_CELLS:,} cells",
                 )
             page.close()
-    return grid, tables_found
+    return grid, [] if tables_found else lines
 
 
-def _page_rows(page: Any) -> tuple[list[list[str]], bool]:
-    """A page's rows in reading order: table rows and the text lines around the tables."""
+def _page_rows(page: Any) -> tuple[list[list[str]], list[str], bool]:
+    """A page's rows in reading order (table rows and the text lines around the tables), its
+    text lines as printed (look-alike characters mapped, nothing joined), and whether it has
+    a ruled table."""
     tables = page.find_tables()
     placed: list[tuple[float, int, list[str]]] = []
     for number, table in enumerate(tables):
@@ -138,12 +142,14 @@ def _page_rows(page: Any) -> tuple[list[list[str]], bool]:
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
     text = page.filter(outside) if boxes else page
+    printed: list[str] = []
     for line in text.extract_text_lines():
+        printed.append(_LOOKALIKE.sub(_ordinary, line["text"]))
         cells = _line_cells(normalise(line["text"]))
         if cells:
             placed.append((line["top"], -1, cells))
     placed.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in placed], bool(tables)
+    return [row for _, _, row in placed], printed, bool(tables)
 
 
 # A label and its value on one printed line: 项目名称： X, 实施单位: Y.
@@ -195,10 +201,10 @@ def _table_rows(table: Any) -> list[list[str]]:
 
 def forms_from_pdf(data: bytes, source: str) -> list[GridForm]:
     """Every self-evaluation form in the PDF held in ``data``: its ruled tables, or where it
-    has none, its text read as a published text."""
-    grid, tables_found = pdf_grid(data, source)
-    if tables_found:
+    has none, its text read as a published text (:mod:`perfscore.readers.text`)."""
+    grid, lines = pdf_grid(data, source)
+    if not lines:
         return forms_from_grid(grid)
     from perfscore.readers.text import forms_from_text
 
-    return forms_from_text("\n".join("\t".join(row) for row in grid))
+    return forms_from_text("\n".join(lines))

@@ -258,6 +258,47 @@ def test_xlsx_extent_is_the_last_cell(cells: list[tuple[int, int]]) -> None:
         assert grid[r - 1][c - 1] == f"{r},{c}"
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 60), st.sampled_from(["n", "p", "t", "i"])),
+        min_size=1,
+        max_size=15,
+        unique_by=lambda cell: cell[:2],
+    )
+)
+def test_xls_scan_finds_extents_and_percents(cells: list[tuple[int, int, str]]) -> None:
+    """The Excel 97 record scan agrees with the workbook written: the last row and column
+    holding a value, and exactly the cells formatted as percentages read as ``N%``."""
+    import tempfile
+
+    import xlwt
+
+    from perfscore.readers.biff import scan_xls
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("表")
+    percent = xlwt.easyxf(num_format_str="0.00%")
+    for r, c, kind in cells:
+        if kind == "t":
+            sheet.write(r, c, f"{r},{c}")
+        elif kind == "i":
+            sheet.write(r, c, r * 100 + c)  # written as an RK record
+        else:
+            sheet.write(r, c, r + c / 8, percent if kind == "p" else xlwt.Style.default_style)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "b.xls"
+        book.save(str(path))
+        data = path.read_bytes()
+    found = scan_xls(data)
+    assert found is not None
+    assert found["表"].rows == max(r for r, _, _ in cells) + 1
+    assert found["表"].columns == max(c for _, c, _ in cells) + 1
+    assert found["表"].percent == {(r, c) for r, c, kind in cells if kind == "p"}
+    ((_, grid),) = list(workbook_grids(data, "b.xls"))
+    for r, c, kind in cells:
+        assert grid[r][c].endswith("%") == (kind == "p")
+
+
 def test_limits_are_sane() -> None:
     """A department's list of projects fits; a sheet of a million rows does not."""
     assert 100_000 <= MAX_ROWS < 1_048_576

@@ -24,7 +24,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     ValidationError,
     ValidatorFunctionWrapHandler,
     model_validator,
@@ -131,9 +130,6 @@ def _alias(*names: str) -> Any:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    # Text fields whose printed text differs from what is read (traditional script), as printed.
-    _as_printed: dict[str, str] | None = PrivateAttr(default=None)
-
     @model_validator(mode="wrap")
     @classmethod
     def _printed(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -151,7 +147,7 @@ class _Model(BaseModel):
                 continue
             value = convert(value)
             if convert is _to_text and isinstance(value, str):
-                read: str | None = value if value.isascii() else simplify(value)
+                read: str | None = _simple(value)
                 if not value.strip() and key not in _REQUIRED[cls]:
                     read = None  # a blank cell is an empty one (missing-value, not unreadable)
                 elif read != value:
@@ -162,7 +158,9 @@ class _Model(BaseModel):
                 out[key] = value
         model = handler(out)
         if printed:
-            model._as_printed = printed
+            # Kept beside the fields, only on the rare model that needs it: a declared private
+            # attribute would cost every model of every form its initialisation.
+            object.__setattr__(model, "__pydantic_private__", {"printed": printed})
         return model
 
     def __eq__(self, other: object) -> bool:
@@ -174,8 +172,9 @@ class _Model(BaseModel):
     def printed(self, field: str) -> str:
         """The text of ``field`` as the form printed it (traditional script kept); ``""`` when
         the field is empty."""
-        if self._as_printed and field in self._as_printed:
-            return self._as_printed[field]
+        private = self.__pydantic_private__
+        if private and field in private.get("printed", ()):
+            return str(private["printed"][field])
         value = getattr(self, field)
         return "" if value is None else str(value)
 
@@ -317,6 +316,9 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
             names.extend(str(c) for c in alias.choices)
     _KNOWN_KEYS[_where] = sorted(set(names))
 
+# Every key any model accepts, as typed in the contract (field names and simplified aliases).
+_EVERY_KEY = frozenset(k for fields in _FIELD_OF.values() for k in fields)
+
 
 # --------------------------------------------------------------------------------------------
 # Reading the cells: keys in any script, amounts with their units, points with 分.  Runs once on
@@ -344,7 +346,26 @@ def _key(key: Any) -> Any:
 
 def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
     """The mapping with its keys in simplified script (``權重`` → ``权重``), in a new dict."""
+    if data.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
+        return dict(data)
     return {_key(k): v for k, v in data.items()}
+
+
+def _simple(text: str) -> str:
+    """``text`` in simplified script; texts repeat across rows and forms, so each distinct one
+    is translated once (the table is bounded)."""
+    if text.isascii():
+        return text
+    read = _TEXT_CACHE.get(text)
+    if read is None:
+        read = simplify(text)
+        if len(_TEXT_CACHE) >= 8192:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[text] = read
+    return read
+
+
+_TEXT_CACHE: dict[str, str] = {}
 
 
 def _cells(

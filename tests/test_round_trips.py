@@ -102,6 +102,11 @@ def forms(draw: st.DrawFn) -> Form:
         budget["reason"] = draw(_TEXT)
     data["budget"] = budget
     goals = kind == "department" and draw(st.booleans())
+    if draw(st.booleans()):
+        data["notes"] = [
+            {"path": f"indicators[{n}].weight", "message": draw(_TEXT), "severity": severity}
+            for n, severity in enumerate(draw(st.lists(st.sampled_from(["warning", "info"]))))
+        ]
     indicators = draw(st.lists(_indicator(kind, goals), min_size=1, max_size=6))
     data["indicators"] = indicators
     if all("weight" in i for i in indicators) and draw(st.booleans()):
@@ -115,7 +120,7 @@ def _written(forms: list[Form], path: Path) -> list[Form]:
         write_workbook(forms, path)
     else:
         dump_forms(forms, path)
-    return [f.model_copy(update={"notes": ()}) for f in load_forms(path)]
+    return load_forms(path)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -132,7 +137,7 @@ def test_every_field_survives_yaml_json_xlsx(form: Form, tmp_path: Path) -> None
 @pytest.mark.parametrize("suffix", [".xlsx", ".yaml", ".json"])
 def test_seed_forms_round_trip(seed: Path, suffix: str, tmp_path: Path) -> None:
     """Every seed's forms written and read back are the same forms."""
-    forms = [f.model_copy(update={"notes": ()}) for f in load_forms(seed)]
+    forms = load_forms(seed)
     assert _written(forms, tmp_path / f"forms{suffix}") == forms
 
 

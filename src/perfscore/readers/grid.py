@@ -254,6 +254,11 @@ def _read_extras(grid: list[list[str]], start: int, stop: int, form: GridForm) -
             form.positions[("purpose",)] = (r, vc)
         elif label in _GOALS and "goals" not in data:
             data["goals"] = [g.strip() for g in value.split("\n") if g.strip()]
+        elif label == "读取说明" and len(filled) >= 3:
+            severity = filled[3][1] if len(filled) > 3 else "warning"
+            note = (value, filled[2][1], severity)
+            if note not in form.notes:  # a note this reading made again is kept once
+                form.notes.append(note)
         elif label == "说明" and isinstance(data.get("budget"), dict):
             data["budget"].setdefault("reason", value)
         elif label.startswith("资金支出计划") and "spending_plan" not in data:

@@ -6,6 +6,7 @@ Every field of every kind of form is written where a person would look for it an
 实施单位, 资金用途, 绩效目标), the budget (a 预算执行情况 table for self-evaluations, 预算数 /
 财政资金 / 其他资金 pairs and the 资金支出计划 for target tables, 说明 under it), the indicator
 table (with 年度目标, 绩效指标描述 and 指标值确定依据 columns when the form has them) and 总分.
+The reading notes of a form read from text or a workbook are 读取说明 rows in the heading.
 Nothing is written for a field the form does not have, so reading back invents nothing.
 
 Amounts, weights, scores, the total, the year and goal numbers are numeric cells (Excel sums
@@ -136,6 +137,8 @@ def _write_form(out: _Sheet, form: Form) -> None:
     out.pairs([("资金用途:", form.purpose)])
     if form.goals:
         out.row(["绩效目标", "\n".join(form.goals)])
+    for note in form.notes:  # how the source was read, kept with the form
+        out.row(["读取说明", note.path, note.message, note.severity])
     if form.kind == "targets":
         _target_budget(out, form)
     else:

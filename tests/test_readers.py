@@ -135,13 +135,31 @@ def test_split_target_workbook(tmp_path: Path) -> None:
     assert perfscore.evaluate(form).total == Decimal("95.58")
 
 
-def test_block_weights_are_shared(tmp_path: Path) -> None:
-    """Weights printed on the blocks only are shared within each block, and said so."""
-    book, twin = workbooks.hubei_blocks(tmp_path / "hubei.xlsx")
+def test_block_points_check_printed_scores(tmp_path: Path) -> None:
+    """Weights printed on the blocks only, scores on the rows: the points fill ``blocks`` and
+    no weight is guessed (an equal share could contradict correct scores); the scores are
+    checked against their blocks."""
+    book, _ = workbooks.hubei_blocks(tmp_path / "hubei.xlsx")
+    (form,) = load_forms(book)
+    assert [i.weight for i in form.indicators] == [None] * 4
+    assert form.blocks == {"产出指标": 40, "效益指标": 30, "满意度指标": 10}
+    result = perfscore.evaluate(form, rules="hubei")
+    assert [f.code for f in result.flags if f.severity == "error"] == []
+    assert "reading-note" not in [f.code for f in result.flags]
+
+
+def test_block_weights_are_shared_when_no_score_is_printed(tmp_path: Path) -> None:
+    """Weights on the blocks only and no scores printed: the points are shared within each
+    block so the rows can be scored, and said so."""
+    book, _ = workbooks.hubei_blocks(tmp_path / "hubei.xlsx")
+    sheet_book = openpyxl.load_workbook(book)
+    sheet = sheet_book.active
+    for row in range(7, 11):  # the rows' 得分 cells; the total stays
+        sheet.cell(row, 6).value = None
+    sheet_book.save(book)
     (form,) = load_forms(book)
     assert [str(i.weight) for i in form.indicators] == ["20", "20", "30", "10"]
     result = perfscore.evaluate(form, rules="hubei")
-    assert _outcome(result) == _outcome(perfscore.evaluate(twin, rules="hubei"))
     assert result.total == 95
     assert [f.path for f in result.flags if f.code == "reading-note"] == [
         "indicators[0].weight",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ import perfscore
 from perfscore.rules import load_rules
 from perfscore.structure import has_execution_row, label_key, place
 from tests.conftest import EXAMPLES
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
 
 NATIONAL = load_rules("national-2020")
 BASE: dict[str, Any] = yaml.safe_load(
@@ -289,3 +292,21 @@ def test_met_row_printed_short_inside_its_block(row: int, block: str) -> None:
     form["total"] = Decimal(str(form["total"])) - Decimal("0.4")
     found = [(f.code, f.path) for f in perfscore.evaluate(form).flags if f.severity == "error"]
     assert found == [("block-score", f"blocks.{block}")]
+
+
+def test_block_findings_marked_on_the_block_header(tmp_path: Path) -> None:
+    """In an annotated workbook, block-score is marked on the 产出指标 (50分) header cell."""
+    import openpyxl
+
+    from perfscore.annotate import annotate_workbook
+    from perfscore.readers.xlsx import write_workbook
+
+    form = perfscore.load_form(CORPUS / "04-block-met-short.yaml")
+    book, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    write_workbook([form], book)
+    annotate_workbook(book, out)
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    marked = [c for row in sheet.iter_rows() for c in row if c.comment]
+    header = [c for c in marked if str(c.value).startswith("产出指标")]
+    assert header
+    assert "block-score" in header[0].comment.text

@@ -64,6 +64,8 @@ class Scored(Protocol):
     def score(self) -> Decimal | None: ...
     @property
     def weight(self) -> Decimal | None: ...
+    @property
+    def achievement(self) -> Decimal | None: ...
 
 
 _BUDGET_FIELDS_ZH = {
@@ -376,9 +378,16 @@ def _check_block_scores(
 ) -> None:
     """Printed scores of rows without weights against their block's points: none above them,
     the block's sum not above them, and a block met throughout scoring them in full."""
-    # Rows that earn their whole weight: met ones, and not-applicable ones where the rule set
-    # scores those in full (seed 003's 不涉及面向社会公众, 10 of 10).
-    full = {"met", "not_applicable"} if rules.spec.not_applicable == "full" else {"met"}
+    na_full = rules.spec.not_applicable == "full"
+
+    def earns_weight(r: Scored) -> bool:
+        # Met in full (a qualitative 90% is met yet scores 90%; an indicator rule scores as it
+        # says), or not applicable where the rule set scores those in full (seed 003's
+        # 不涉及面向社会公众, 10 of 10).
+        if r.status == "not_applicable":
+            return na_full
+        return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
+
     for block, header in points.items():
         rows = [r for r, home in zip(results, homes, strict=True) if home == block]
         if not rows or any(r.indicator.weight is not None for r in rows):
@@ -410,7 +419,7 @@ def _check_block_scores(
             )
         elif (
             len(scores) == len(rows)
-            and all(r.status in full for r in rows)
+            and all(earns_weight(r) for r in rows)
             and added < header - rules.tolerance
         ):
             flag(

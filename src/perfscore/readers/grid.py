@@ -421,6 +421,8 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
                 blocks.append((len(indicators), Decimal(points.group(1))))
                 # Every reader states the block's points as the form format does (``blocks``).
                 form.data.setdefault("blocks", {})[new_level1] = points.group(1)
+                if "level1" in columns:  # block-score and block-weights point at the header
+                    form.positions[("blocks", new_level1)] = (r, columns["level1"])
             level1 = new_level1
             level2 = ""
         level2 = cell(row, "level2") or level2
@@ -465,7 +467,9 @@ def _read_indicators(grid: list[list[str]], header: int, end: int, form: GridFor
             if key in columns:
                 form.positions[("indicators", index, key)] = (r, columns[key])
         indicators.append({k: v for k, v in item.items() if v is not None})
-    if blocks and not any("weight" in i for i in indicators):
+    # Rows that print their scores keep them unweighted: an equal share is a guess their scores
+    # may contradict, and the blocks' points (``blocks``) check them instead.
+    if blocks and not any("weight" in i or "score" in i for i in indicators):
         _spread_block_points(indicators, blocks, form)
     form.data["indicators"] = indicators
 

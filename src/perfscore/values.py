@@ -546,7 +546,8 @@ def _range() -> re.Pattern[str]:
 _SECOND_BOUND = re.compile(rf"(?:且|并且|而且|同时|并|和|与|,|，|、)?(?=(?:{_CMP})\d)")
 
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
-_CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。](?!\d)|[;；。](?=\d)")
+# Commas between digits are thousands separators (4,262.41), never between clauses.
+_CLAUSE_SPLIT = re.compile(r"(?<!\d)[;；,，。]|[;；。](?=\d)")
 
 _CHINESE_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -736,10 +737,12 @@ _DATE = re.compile(
     r"(?P<post>之前|以前|前|止|以内|之内|内|之后|以后|后|起|开始)?"
     rf"(?P<tail>{_HAN}{{0,10}})$"
 )
+# What a date may be followed by: nothing, or what was (to be) done then (前完成招标, 已完成).
 _COMPLETION = re.compile(
-    r"^(?:前|内)?(?:全部|全面|已|如期|按期|基本)?(?:完成|完工|竣工|办结|结束|实施|开工|启动|到位|"
-    r"交付|上线|验收|投入使用|投用|建成|拨付|支付|发放|兑现|下达|完毕|结项|结题|落实)?"
-    r"(?:验收|建设|任务|工作|项目|资金|拨付|支付|发放|使用)?$"
+    r"^(?:前|内|之前|以前)?(?:全部|全面|已|已经|如期|按期|按时|基本|顺利)?"
+    r"(?:(?:完成|完工|竣工|办结|结束|实施|开工|启动|到位|交付|上线|验收|投入使用|投用|建成|拨付|"
+    r"支付|发放|兑现|下达|完毕|结项|结题|落实|开展|召开|举办|印发|出台|制定|组织|提交|上报|报送)"
+    rf"{_HAN}{{0,8}})?$"
 )
 _DATE_PRE = ("不晚于", "不迟于", "不早于", "早于", "晚于", "截至", "截止")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}

@@ -103,3 +103,19 @@ def test_scored_form_keeps_every_column_and_its_total() -> None:
     assert "预算执行率 100%  得分 10 / 10  (填报 -)" in text
     assert report.shown_columns(result) == list(range(10))
     assert "总分 99.9  (填报 99.9)  等级 优" in text
+
+
+def test_explain_target_table_shows_targets_only() -> None:
+    """explain of a target table: targets and flags, no empty 预算执行, 实际完成值 or 结果."""
+    text = report.explain(perfscore.evaluate(load_forms(SEED_004)[0]))
+    assert "年度指标值: “≤2人”" in text
+    for absent in ("预算执行", "实际完成值", "结果", "无法判断", "（空）"):
+        assert absent not in text, absent
+
+
+def test_explain_unscored_form_gives_the_rate_without_a_score() -> None:
+    """An unscored form's execution is its rate: no 得分 = 权重 × … line."""
+    text = report.explain(perfscore.evaluate(_unscored()))
+    section = text.split("预算执行", 1)[1].split("\n\n", 1)[0]
+    assert "执行率 = 2025000 / 2025000" in section
+    assert "得分" not in section

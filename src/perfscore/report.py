@@ -549,10 +549,14 @@ def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str
         "  "
         + _t(lang, "年度指标值", "target")
         + f": {_quoted(ind.printed('target'), lang)} → {describe_value(row.target, lang)}",
-        "  "
-        + _t(lang, "实际完成值", "actual")
-        + f": {_quoted(ind.printed('actual'), lang)} → {describe_value(row.actual, lang)}",
     ]
+    targets = result.form.kind == "targets"
+    if not targets:  # a target table is not completed, and not judged
+        out.append(
+            "  "
+            + _t(lang, "实际完成值", "actual")
+            + f": {_quoted(ind.printed('actual'), lang)} → {describe_value(row.actual, lang)}"
+        )
     if row.direction is not None:
         direction = OPERATORS[row.direction].zh if lang != "en" else symbol(row.direction)
         out.append("  " + _t(lang, "方向", "direction") + f": {direction}")
@@ -562,26 +566,27 @@ def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str
             out[-1] += f"  ({f.message})"
     for step in row.trace:
         out.append(f"  · {step}")
-    out.append(
-        "  "
-        + _t(lang, "结果", "result")
-        + f": {_status(row.status, lang)}"
-        + (
-            f", {_t(lang, '完成程度', 'achievement')} {_percent(row.achievement)}"
-            if row.achievement is not None
-            else ""
+    if not targets:
+        out.append(
+            "  "
+            + _t(lang, "结果", "result")
+            + f": {_status(row.status, lang)}"
+            + (
+                f", {_t(lang, '完成程度', 'achievement')} {_percent(row.achievement)}"
+                if row.achievement is not None
+                else ""
+            )
+            + (
+                f", {_t(lang, '得分', 'score')} {_num(row.score)} / {_num(row.weight)}"
+                if row.score is not None
+                else ""
+            )
+            + (
+                f" ({_t(lang, '填报', 'printed')} {_num(row.reported_score)})"
+                if row.reported_score is not None
+                else ""
+            )
         )
-        + (
-            f", {_t(lang, '得分', 'score')} {_num(row.score)} / {_num(row.weight)}"
-            if row.score is not None
-            else ""
-        )
-        + (
-            f" ({_t(lang, '填报', 'printed')} {_num(row.reported_score)})"
-            if row.reported_score is not None
-            else ""
-        )
-    )
     for f in here:
         if f.code != "direction-inferred":
             out.append(f"  ! {f.severity} {f.code}: {f.message}")
@@ -603,10 +608,11 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
             names = ", ".join(r.name for r in result.indicators)
             raise LookupError(f"no indicator {indicator!r}; the form has: {names}")
     out = [_heading(result, lang)]
-    if indicator is None and result.execution is not None:
-        ex = result.execution
+    ex = result.execution
+    if indicator is None and ex is not None and (ex.trace or ex.reported_score is not None):
         out += ["", _t(lang, "预算执行", "budget execution")]
-        out += [f"  · {step}" for step in ex.trace]
+        # An unscored form's execution is its rate: the score line is the rules' guess.
+        out += [f"  · {step}" for step in (ex.trace if scored(result) else ex.trace[:1])]
         if ex.reported_score is not None:
             out.append(
                 "  " + _t(lang, "填报得分", "printed score") + f": {_num(ex.reported_score)}"

@@ -187,7 +187,8 @@ def forms_from_grid(grid: Grid) -> list[GridForm]:
     """
     printed = [[str(c) if c is not None else "" for c in row] for row in grid]
     # The printed cell itself where simplifying changes nothing: no second copy of the grid.
-    rows = [[c if (s := simplify(c)) == c else s for c in row] for row in printed]
+    # ASCII (numbers, empty cells) has nothing to simplify.
+    rows = [[c if c.isascii() or (s := simplify(c)) == c else s for c in row] for row in printed]
     out = []
     for start, end in _split(rows):
         form = _read_form(rows, start, end)

@@ -320,7 +320,10 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
             sheet.rows = max(sheet.rows, last_row)
             sheet.columns = max(sheet.columns, last_col)
             _check_extent(source, _sheet_name(out, sheet), sheet.rows, sheet.columns)
-            if attrs.get(b"office:value-type") == b"percentage":
+            # A percentage repeated over a block (bounded: a form's cells are not repeated
+            # thousands of times; beyond that the cells read as their plain numbers).
+            typed = attrs.get(b"office:value-type")
+            if typed == b"percentage" and row_repeat * repeat <= 10_000:
                 for r in range(row, last_row):
                     for c in range(col, last_col):
                         sheet.percent.add((r, c))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -35,7 +35,7 @@ from perfscore.errors import FormError
 from perfscore.files import read_regular_file
 from perfscore.script import simplify
 from perfscore.suggest import did_you_mean
-from perfscore.yamlfile import MAX_YAML_BYTES, decode_text, parse_yaml
+from perfscore.yamlfile import MAX_YAML_BYTES, Positions, decode_text, parse_yaml
 
 __all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]
 
@@ -567,7 +567,28 @@ def _without(data: Any, loc: tuple[str | int, ...]) -> Any:
 # Reading files
 
 
-Lines = dict[tuple[str | int, ...], int]
+Lines = Mapping[tuple[str | int, ...], int]
+
+
+class _LineIndex(Mapping[tuple[str | int, ...], int]):
+    """The line of each key, taken from the reader's (line, column) positions when asked:
+    only a form with an error is ever asked, so no copy is made for the others."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, positions: Positions) -> None:
+        self._positions = positions
+
+    def __getitem__(self, key: tuple[str | int, ...]) -> int:
+        return self._positions[key][0]
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
 # JSON forms are as deep as YAML ones: deeper is refused before pydantic sees it.
 _MAX_JSON_DEPTH = 64
 
@@ -639,7 +660,7 @@ def read_data(path: Path) -> tuple[Any, Lines]:
     if path.suffix.lower() == ".json":
         return _read_json(text, source), {}
     data, positions = parse_yaml(text, source=source, error=FormError)
-    return data, {key: line for key, (line, _) in positions.items()}
+    return data, _LineIndex(positions)
 
 
 def _format_loc(loc: tuple[str | int, ...]) -> str:

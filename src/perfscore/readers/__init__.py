@@ -299,7 +299,7 @@ _FORM_KEY = _form_keys()
 
 
 def _sublines(
-    lines: dict[tuple[str | int, ...], int], index: int
+    lines: Mapping[tuple[str | int, ...], int], index: int
 ) -> dict[tuple[str | int, ...], int]:
     return {k[1:]: v for k, v in lines.items() if k[:1] == (index,)}
 

@@ -517,3 +517,44 @@ def test_output_into_a_missing_folder_is_an_error(form_copy: Path, tmp_path: Pat
     code, _, err = _cli("score", str(form_copy), "-o", str(tmp_path / "no" / "r.txt"))
     assert code == 2
     assert "cannot write" in err
+
+
+# --- the host program's Decimal context -------------------------------------------------------
+
+_EXTREME = {
+    "project": "x",
+    "budget": {
+        "adjusted": "999999999999999.999999999999",
+        "executed": "0.000000000001",
+        "weight": 10,
+        "rate": "0.000000000000%",
+    },
+    "indicators": [
+        {"name": "a", "target": "≥3人", "actual": "2人", "weight": "33.333333333333", "score": 1},
+        {"name": "b", "target": "≤7天", "actual": "9天", "weight": "56.666666666667"},
+    ],
+    "total": "12.345678901234",
+}
+
+
+@pytest.mark.parametrize("form", [_EXTREME, EXAMPLES / "luohu-2024-notary-lawyers.yaml"])
+def test_host_decimal_context_changes_nothing(form: object) -> None:
+    """A host program with 4-digit precision, rounding down and every signal trapped reads and
+    scores forms — at the edges of the bounds too — exactly as a fresh process does."""
+    import decimal
+
+    expected = perfscore.evaluate(form).to_dict()  # type: ignore[arg-type]
+    signals = [
+        decimal.Clamped,
+        decimal.DivisionByZero,
+        decimal.Inexact,
+        decimal.InvalidOperation,
+        decimal.Overflow,
+        decimal.Rounded,
+        decimal.Subnormal,
+        decimal.Underflow,
+    ]
+    host = decimal.Context(prec=4, rounding=decimal.ROUND_DOWN, traps=signals)
+    with decimal.localcontext(host):
+        read = perfscore.evaluate(form).to_dict()  # type: ignore[arg-type]
+    assert read == expected

@@ -6,9 +6,10 @@ total and the flags.  Every result converts to JSON-ready data with ``to_dict``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Literal, NamedTuple
 
+from perfscore.expressions import SCORING_CONTEXT
 from perfscore.flags import Flag
 from perfscore.form import Form, Indicator
 from perfscore.messages import formula_text, num, percent, plain, rounding_note, say, substitute
@@ -92,16 +93,19 @@ class ExecutionResult:
         """The steps behind the rate and the score, in plain words."""
         if self._steps is None or self.rate is None or self.score is None:
             return ()
-        exact, raw, formula, rounding, en = self._steps
-        quotient = plain(exact.quantize(Decimal("1e-6")))
-        shown = substitute(formula, weight=plain(self.weight), rate=plain(self.rate))
-        return (
-            say(en, "执行率", "execution rate")
-            + f" = {num(self.executed)} / {num(self.budget)} = {quotient}"
-            + say(en, f"，取 {percent(self.rate)}", f", taken as {percent(self.rate)}"),
-            say(en, "得分", "score") + f" = {formula_text(formula, en)} = {shown} = {plain(raw)}",
-            rounding_note(en, raw, self.score, rounding.mode, rounding.places),
-        )
+        # Written when read, after evaluate has left its context: the host's must not count.
+        with localcontext(SCORING_CONTEXT):
+            exact, raw, formula, rounding, en = self._steps
+            quotient = plain(exact.quantize(Decimal("1e-6")))
+            shown = substitute(formula, weight=plain(self.weight), rate=plain(self.rate))
+            return (
+                say(en, "执行率", "execution rate")
+                + f" = {num(self.executed)} / {num(self.budget)} = {quotient}"
+                + say(en, f"，取 {percent(self.rate)}", f", taken as {percent(self.rate)}"),
+                say(en, "得分", "score")
+                + f" = {formula_text(formula, en)} = {shown} = {plain(raw)}",
+                rounding_note(en, raw, self.score, rounding.mode, rounding.places),
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""

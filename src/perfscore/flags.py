@@ -243,15 +243,15 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
         ),
         "unreadable-cell": _spec(
             "warning",
-            "读取表格时：{message}",
-            "while reading the table: {message}",
-            "A cell of a workbook or text the reader could not read; the rest of the form loads.",
+            "读取时：{message}",
+            "while reading: {message}",
+            "A cell or form field that could not be read; the rest of the form loads.",
         ),
         "reading-note": _spec(
             "info",
-            "读取表格时：{message}",
-            "while reading the table: {message}",
-            "A decision the reader took (weights printed on blocks only were shared out).",
+            "读取时：{message}",
+            "while reading: {message}",
+            "A decision taken while reading (block weights shared out, 150万 converted to 元).",
         ),
         "spending-plan-decreasing": _spec(
             "error",

@@ -291,3 +291,23 @@ def test_goal_tables_read_back_whatever_the_drift(drift: list[int], extra: list[
         (i.goal, i.level1, i.level2, i.name, i.target, i.actual) for i in form.indicators
     ]
     assert read.unit == "某局"
+
+
+def test_goal_tables_in_a_workbook_read_as_in_text(tmp_path: Path) -> None:
+    """The same rows in a workbook (as a department's own spreadsheet holds them) read as the
+    text does: the goal tables are the grid reader's, whatever the file."""
+    from openpyxl import Workbook
+
+    lines = SEED_002.read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith("部门整体绩效自评表"))
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for line in lines[start:]:
+        sheet.append(line.split("\t"))
+    workbook.save(tmp_path / "dept.xlsx")
+    (from_workbook,) = load_forms(tmp_path / "dept.xlsx")
+    (from_text,) = load_forms(SEED_002)
+    assert from_workbook.indicators == from_text.indicators
+    assert from_workbook.goals == from_text.goals
+    assert from_workbook.unit == "蔡甸区司法局"

@@ -100,9 +100,9 @@ def read_goal_tables(grid: Sequence[Sequence[str]], form: GridForm) -> None:
                 anchors.append((col, "level2"))
         index = len(indicators)
         item: dict[str, Any] = {"goal": goal, "level1": level1 or None, "level2": level2 or None}
-        for key, value in _assign(cells, header, anchors):
+        for key, (col, value) in _assign(cells, header, anchors):
             item[key] = value
-            form.positions[("indicators", index, key)] = (r, 0)
+            form.positions[("indicators", index, key)] = (r, col)
         if "name" not in item:
             form.notes.append((f"indicators[{index}].name", "三级指标名称为空", "warning"))
             item["name"] = level2 or f"第{index + 1}项"
@@ -114,7 +114,7 @@ def read_goal_tables(grid: Sequence[Sequence[str]], form: GridForm) -> None:
 
 def _assign(
     cells: list[tuple[int, str]], header: dict[str, int], anchors: list[tuple[int, str]]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, tuple[int, str]]]:
     """The cells after a row's group labels, matched to the header's value columns: in order
     when all are there; else the assignment (in order) nearest the header's columns, shifted by
     where the row's labels sit relative to theirs."""
@@ -122,10 +122,10 @@ def _assign(
     keys = [k for k in keys if header[k] >= header.get("name", 0)]
     if len(cells) >= len(keys):
         extra = len(cells) - len(keys)
-        values = [v for _, v in cells]
         if extra:
-            values = [" ".join(values[: extra + 1]), *values[extra + 1 :]]
-        return list(zip(keys, values, strict=False))
+            joined = " ".join(v for _, v in cells[: extra + 1])
+            cells = [(cells[extra][0], joined), *cells[extra + 1 :]]
+        return list(zip(keys, cells, strict=False))
     shifts = [col - header[key] for col, key in anchors if key in header]
     shift = shifts[0] if shifts else 0
     best: tuple[int, ...] = tuple(range(len(cells)))
@@ -136,7 +136,7 @@ def _assign(
         )
         if cost < best_cost:
             best, best_cost = chosen, cost
-    return [(keys[k], value) for (_, value), k in zip(cells, best, strict=True)]
+    return [(keys[k], cell) for cell, k in zip(cells, best, strict=True)]
 
 
 def read_unit_name(grid: Sequence[Sequence[str]], form: GridForm) -> None:

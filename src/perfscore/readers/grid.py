@@ -193,9 +193,20 @@ def forms_from_grid(grid: Grid) -> list[GridForm]:
     for start, end in _split(rows):
         form = _read_form(rows, start, end)
         if form is not None:
+            if form.data["kind"] == "department":
+                _read_department(rows, form)
             _restore_printed(form, rows, printed)
             out.append(form)
     return out
+
+
+def _read_department(rows: list[list[str]], form: GridForm) -> None:
+    """单位名称, and the indicator tables of the annual goals (:mod:`perfscore.readers.goals`)."""
+    from perfscore.readers.goals import has_goal_tables, read_goal_tables, read_unit_name
+
+    read_unit_name(rows, form)
+    if has_goal_tables(rows, *form.rows):
+        read_goal_tables(rows, form)
 
 
 def _restore_printed(form: GridForm, rows: list[list[str]], printed: list[list[str]]) -> None:

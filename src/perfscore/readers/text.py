@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from perfscore.readers.goals import has_goal_tables, read_goal_tables, read_unit_name
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.spaced import forms_from_spaced_text, looks_spaced
 from perfscore.readers.targets import looks_like_targets, targets_from_text
@@ -48,15 +47,8 @@ def forms_from_text(text: str) -> list[GridForm]:
     grid = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
     if any("年度指标内容" in cell for row in grid for cell in row):
         return _wide_table(grid, text)
-    forms = forms_from_grid(
-        [line.split("\t") for line in printed.replace("\r\n", "\n").split("\n")]
-    )
-    for form in forms:
-        if form.data.get("kind") == "department":
-            read_unit_name(grid, form)
-            if has_goal_tables(grid, *form.rows):
-                read_goal_tables(grid, form)
-    return forms
+    # Department forms' goal tables are read by the grid reader (perfscore.readers.goals).
+    return forms_from_grid([line.split("\t") for line in printed.replace("\r\n", "\n").split("\n")])
 
 
 def _level1(group: str) -> str | None:

@@ -218,3 +218,9 @@ def test_explanation_cuts_a_long_target() -> None:
         assert _LONG_TARGET not in text
         assert shorten(_LONG_TARGET) in text
     assert perfscore.evaluate(form).indicators[0].indicator.target == _LONG_TARGET
+
+
+def test_indicator_rule_band_line_prints_the_value_as_written() -> None:
+    """jiangxi-2017's cost bands: 0.02, not 0.020000000000, and no English words in Chinese."""
+    text = _explained(EXAMPLES / "luohu-2024-social-workers.yaml", "jiangxi-2017")
+    assert "指标规则 成本控制率分档: abs(实际完成值 - 指标值) = 0.02 ∈ [0, 0.1] → 5" in text

@@ -33,6 +33,7 @@ from perfscore.memo import Memo
 from perfscore.rulefile import Band, RuleFile, Weights, check_coverage
 from perfscore.suggest import did_you_mean
 from perfscore.units import Unit, UnknownUnitError, local_units, resolve
+from perfscore.values import plain
 from perfscore.yamlfile import read_yaml
 
 __all__ = [
@@ -81,11 +82,13 @@ class CompiledIndicatorRule:
             raw = self.score(weight=weight, **values)
             return raw, f"{self.spec.name}: {self.score.text}"
         value = self.measure(weight=weight, **values)
+        # Written in symbols, not words: the line serves Chinese and English traces alike.
+        shown = f"{self.spec.name}: {self.measure.text} = {plain(value)}"
         for band in self.spec.bands:
             if band.holds(value):
                 raw = band.points if band.points is not None else weight * (band.share or 0)
-                return raw, f"{self.spec.name}: {self.measure.text} = {value} ∈ {band.describe()}"
-        return Decimal(0), f"{self.spec.name}: {self.measure.text} = {value} outside every band"
+                return raw, f"{shown} ∈ {band.describe()}"
+        return Decimal(0), f"{shown} ∉ {' ∪ '.join(b.describe() for b in self.spec.bands)}"
 
 
 _RULE_NAMES = frozenset({"weight", "actual", "target", "achievement"})

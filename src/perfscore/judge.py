@@ -87,6 +87,8 @@ _ANY_YEAR = 2000
 # A target asks (是否…) or names what is to be obtained (获得…): the completion answers it with
 # the rest of the phrase.
 _ASKS = re.compile(r"^(?:是否|能否|可否|有无|有没有|获得|得到|取得|受到|实现|达到)")
+# Words of degree a target asks for (明显改善, 显著提升): a completion without them says less.
+_DEGREE = re.compile(r"显著|明显|大幅|较大|全面|持续|有效|进一步|稳步|逐步|充分|极大|很大|高度")
 # Words that deny or weaken a restated phrase (未明显改善, 群众认可度不高, 基本改善).
 _DENIES = re.compile(r"未|不|没|否|无|差|欠|低|尚|一般|基本|部分|较少")
 
@@ -697,7 +699,11 @@ def _restated(target: str, actual: str) -> str | None:
         rest = actual.replace(asked, "", 1)
         return None if _DENIES.search(rest) and not _DENIES.search(asked) else asked
     if len(actual) >= 2 and 2 * len(actual) >= len(asked) and actual in asked:
-        return None if _DENIES.search(actual) and not _DENIES.search(asked) else actual
+        # 质量合格 → 合格 repeats the verdict; 明显改善 → 改善 drops the degree asked for.
+        dropped = asked.replace(actual, "", 1)
+        if _DEGREE.search(dropped) or (_DENIES.search(actual) and not _DENIES.search(asked)):
+            return None
+        return actual
     return None
 
 

@@ -773,8 +773,10 @@ def _date(text: str, body: str) -> Date | None:
         label, pre = label + pre, None
     if m["month"]:
         month = _CN_MONTHS.get(m["month"]) or int(m["month"])
-        if not (year or m["day"] or m["part"] or pre or post or tail or label):
-            return None  # 6月 alone is six months as often as June: the engine decides
+        if not (year or m["day"] or m["part"] or pre or post or tail) and not (
+            label and label[-1] in "为是于在:"
+        ):
+            return None  # 6月 (周期6月) is six months as often as June: the engine decides
         part = m["part"]
         if m["day"]:
             first = last = (month, int(m["day"]))

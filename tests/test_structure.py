@@ -310,3 +310,65 @@ def test_block_findings_marked_on_the_block_header(tmp_path: Path) -> None:
     header = [c for c in marked if str(c.value).startswith("产出指标")]
     assert header
     assert "block-score" in header[0].comment.text
+
+
+_GROUPS = {
+    "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
+    "效益指标": ["社会效益指标", "可持续影响指标"],
+    "满意度指标": ["服务对象满意度指标"],
+}
+
+
+@st.composite
+def _block_only_forms(draw: st.DrawFn) -> dict[str, Any]:
+    """A form whose rows all meet their targets, weights printed on the block headers only
+    (blocks adding up to 90 beside a 10-point budget row), scores printed in full."""
+    points = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    rows: list[dict[str, Any]] = []
+    for block, total in points.items():
+        count = draw(st.integers(min_value=1, max_value=len(_GROUPS[block])))
+        cuts = sorted(
+            draw(
+                st.lists(
+                    st.integers(1, total - 1), min_size=count - 1, max_size=count - 1, unique=True
+                )
+            )
+        )
+        weights = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+        for group, weight in zip(_GROUPS[block], weights, strict=False):
+            need = draw(st.integers(min_value=1, max_value=500))
+            done = need + draw(st.integers(min_value=0, max_value=need))
+            rows.append(
+                {
+                    "level1": block,
+                    "level2": group,
+                    "name": f"{group}完成数",
+                    "target": f"≥{need}件",
+                    "actual": f"{done}件",
+                    "score": weight,
+                }
+            )
+    return {
+        "blocks": points,
+        "budget": {"adjusted": 1000, "executed": 1000, "weight": 10, "score": 10},
+        "indicators": rows,
+        "total": 100,
+    }
+
+
+@given(
+    form=_block_only_forms(),
+    pick=st.integers(min_value=0),
+    delta=st.sampled_from(["-0.4", "-1", "0.5", "2"]),
+)
+def test_block_only_forms_right_and_wrong(form: dict[str, Any], pick: int, delta: str) -> None:
+    """A block-only form met throughout carries no error; one printed score moved (with the
+    total moved along, so the addition still holds) is always caught at its block."""
+    assert [f.code for f in perfscore.evaluate(form).flags if f.severity == "error"] == []
+    row = form["indicators"][pick % len(form["indicators"])]
+    row["score"] = Decimal(row["score"]) + Decimal(delta)
+    form["total"] = Decimal(100) + Decimal(delta)
+    errors = {
+        (f.code, f.location[0]) for f in perfscore.evaluate(form).flags if f.severity == "error"
+    }
+    assert errors & {("block-score", "blocks"), ("score-exceeds-weight", "indicators")}

@@ -133,6 +133,39 @@ def test_docx_title_paragraph_names_the_form(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "cells"),
+    [
+        ("项目名称：测试项目    实施单位：某局", ["项目名称：", "测试项目", "实施单位：", "某局"]),
+        ("项目名称： 社工服务 实施单位： 某局", ["项目名称：", "社工服务", "实施单位：", "某局"]),
+        ("填报单位：某局  单位：元", ["填报单位：", "某局", "单位：元"]),
+        ("单位：万元", ["单位：万元"]),
+        ("项目资金（单位：万元）", ["项目资金（单位：万元）"]),
+        ("2024年度 项目支出绩效自评表", ["2024年度 项目支出绩效自评表"]),
+        ("一级指标  二级指标\t三级指标", ["一级指标", "二级指标", "三级指标"]),
+    ],
+)
+def test_paragraph_cells(line: str, cells: list[str]) -> None:
+    """A line of a Word paragraph or of PDF text outside a table, as the cells a person reads:
+    labels and their values apart, a money-unit statement whole."""
+    from perfscore.readers.docx import paragraph_cells
+
+    assert paragraph_cells(line) == cells
+
+
+def test_docx_money_unit_paragraph(tmp_path: Path) -> None:
+    """单位：万元 printed as a paragraph above the table sets the form's money unit."""
+    import docx
+
+    source = formats.to_docx(formats.layout(_twins()[:1]), tmp_path / "a.docx")
+    document = docx.Document(str(source))
+    document.paragraphs[1].insert_paragraph_before("单位：万元")
+    document.save(str(tmp_path / "b.docx"))
+    (form,) = load_forms(tmp_path / "b.docx")
+    assert form.money_unit == "万元"
+    assert form.project == "购买社工岗位服务"
+
+
+@pytest.mark.parametrize(
     ("printed", "read"),
     [
         ("项⽬⽀出", "项目支出"),

@@ -21,20 +21,33 @@ from perfscore.readers.spreadsheet import MAX_CELLS, MAX_PART_BYTES
 
 __all__ = ["docx_grid", "forms_from_docx", "paragraph_cells"]
 
-# A label and its value in running text: 项目名称：X, 实施单位: Y (the label short, no digits).
-_LABELLED = re.compile(r"^([^\d:：]{2,12})[:：]\s*(.*)$")
+# A label in running text: 项目名称：X, 实施单位: Y — short, no digits, at the start of the line or
+# after a space (so the 单位 inside 项目资金（单位：万元） is not taken for one).
+_LABELLED = re.compile(r"(?:^|(?<=\s))([^\s:：\d()（）]{2,12})[:：]")
+_RUNS = re.compile(r"\s{2,}|\t|\u3000+")
+_MONEY_UNIT = re.compile(r"^(?:人民币)?(?:亿元|万元|千元|元)[)）]?$")
 
 
 def paragraph_cells(text: str) -> list[str]:
-    """A paragraph as the cells a person reads in it: runs separated by wide spaces, and each
-    ``label：value`` run as two cells (the label keeping its colon)."""
-    cells: list[str] = []
-    for part in re.split(r"\s{2,}|\t|\u3000+", text.strip()):
-        labelled = _LABELLED.match(part)
-        if labelled and labelled.group(2):
-            cells += [f"{labelled.group(1)}：", labelled.group(2)]
-        elif part:
-            cells.append(part)
+    """A line of running text as the cells a person reads in it: each ``label：value`` as two
+    cells (the label keeping its colon), else runs separated by wide spaces.
+
+    ``单位：万元`` stays one cell: it states the money unit, which is read from the whole text.
+    """
+    text = text.strip()
+    labels = list(_LABELLED.finditer(text))
+    if not labels:
+        return [p for p in _RUNS.split(text) if p]
+    cells = [p for p in _RUNS.split(text[: labels[0].start()]) if p]
+    for i, label in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        value = text[label.end() : end].strip()
+        if label.group(1).endswith("单位") and _MONEY_UNIT.match(value):
+            cells.append(f"{label.group(1)}：{value}")
+        elif value:
+            cells += [f"{label.group(1)}：", value]
+        else:
+            cells.append(f"{label.group(1)}：")
     return cells
 
 

@@ -25,6 +25,7 @@ from io import BytesIO
 from typing import Any
 
 from perfscore.errors import FormError
+from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.spreadsheet import MAX_CELLS
 
@@ -145,25 +146,11 @@ def _page_rows(page: Any) -> tuple[list[list[str]], list[str], bool]:
     printed: list[str] = []
     for line in text.extract_text_lines():
         printed.append(_LOOKALIKE.sub(_ordinary, line["text"]))
-        cells = _line_cells(normalise(line["text"]))
+        cells = paragraph_cells(normalise(line["text"]))
         if cells:
             placed.append((line["top"], -1, cells))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [row for _, _, row in placed], printed, bool(tables)
-
-
-# A label and its value on one printed line: 项目名称： X, 实施单位: Y.
-_LABEL = re.compile(r"([^\s:：\d]{2,12}[:：])\s*")
-
-
-def _line_cells(text: str) -> list[str]:
-    """A line of text as cells: its ``label：value`` pairs, else its runs of words."""
-    if not text:
-        return []
-    if _LABEL.search(text):
-        parts = [p.strip() for p in _LABEL.split(text) if p.strip()]
-        return parts
-    return [p for p in re.split(r"\s{2,}|\u3000+", text) if p]
 
 
 def _table_rows(table: Any) -> list[list[str]]:

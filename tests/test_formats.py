@@ -367,6 +367,9 @@ def _broken(folder: Path) -> dict[str, str]:
     )
     (folder / "encrypted.xlsx").write_bytes(ole + b"\x00" * 1024)
     (folder / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(300))
+    document = formats.to_docx(formats.layout(_twins()[:1]), folder / "x.docx")
+    _rewrite(document, folder / "badxml.docx", "word/document.xml", lambda d: d[: len(d) // 2])
+    document.unlink()
     (folder / "bad-date.yaml").write_text("project: x\nyear: 2024-02-30\n", "utf-8")
     (folder / "no-indicators.yaml").write_text("project: x\nbudget: {adjusted: 1}\n", "utf-8")
     (folder / "empty.json").write_text("", "utf-8")
@@ -378,6 +381,7 @@ def _broken(folder: Path) -> dict[str, str]:
         "badxml.xlsx": "",
         "encrypted.xlsx": "password",
         "garbage.pdf": "PDF",
+        "badxml.docx": "XML is damaged",
         "bad-date.yaml": "",
         "no-indicators.yaml": "no indicators",
         "empty.json": "empty",

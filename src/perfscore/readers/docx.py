@@ -76,7 +76,12 @@ def docx_grid(data: bytes, source: str) -> list[list[str]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = Document(BytesIO(data))
+    try:
+        document = Document(BytesIO(data))
+    except Exception as exc:  # lxml, zipfile and python-docx each raise their own kinds
+        kind = type(exc).__name__
+        reason = f"its XML is damaged ({exc})" if "XML" in kind else f"{kind}: {exc}"
+        raise FormError(f"not a readable Word document: {reason}", source=source) from None
     grid: list[list[str]] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):

@@ -455,11 +455,15 @@ def _reason(exc: Exception) -> str:
 def _grid(sheet: Any, rows: int, columns: int, info: _Sheet | None) -> list[list[str]]:
     percent = info.percent if info else set()
     grid: list[list[str]] = []
-    for r, values in enumerate(sheet.to_python(skip_empty_area=False)):
+    # Row by row (the library's values for one row alive at a time), from row 1; a row starts
+    # at the sheet's first used column, so the columns before it are put back.
+    first = sheet.start[1] if sheet.start else 0
+    pad = [""] * first
+    for r, values in enumerate(sheet.iter_rows()):
         if percent:
-            row = [_text(v, (r, c) in percent) for c, v in enumerate(values)]
+            row = pad + [_text(v, (r, first + c) in percent) for c, v in enumerate(values)]
         else:
-            row = [v if v.__class__ is str else _text(v) for v in values]
+            row = pad + [v if v.__class__ is str else _text(v) for v in values]
         grid.append(row)
     merges = sheet.merged_cell_ranges
     if merges is None and info is not None:

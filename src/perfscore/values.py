@@ -548,7 +548,11 @@ def _range() -> re.Pattern[str]:
 
 
 # The second half of a two-sided bound: 且≤100%, 并不高于5天, ，≤100%.
-_SECOND_BOUND = re.compile(rf"(?:且|并且|而且|同时|并|和|与|,|，|、)?(?=(?:{_CMP})\d)")
+@cache
+def _second_bound() -> re.Pattern[str]:
+    """Compiled the first time a cell could need it."""
+    return re.compile(rf"(?:且|并且|而且|同时|并|和|与|,|，|、)?(?=(?:{_CMP})\d)")
+
 
 _EACH = re.compile(r"^(?:均为|均达到|均达|均是|全部为|全部达到|都为|都达到|皆为)")
 # Commas between digits are thousands separators (4,262.41), never between clauses.
@@ -627,10 +631,17 @@ _SYMBOLS_ONLY = re.compile(r"^[\W\d_]+$")
 _MIXED = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?(?:千万|百万|十万|亿|万|千|百)){2,}")
 _MIXED_PART = re.compile(r"(\d+(?:\.\d+)?)(千万|百万|十万|亿|万|千|百)")
 _DURATION = r"个小时|小时|个工作日|工作日|天|个月|月|周|年|分钟|分|秒"
-_TWO_DURATIONS = re.compile(
-    rf"(?<![\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)({_DURATION})零?"
-    rf"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)({_DURATION})(?!\d)"
-)
+
+
+@cache
+def _two_durations_pattern() -> re.Pattern[str]:
+    """Compiled the first time a cell could need it."""
+    return re.compile(
+        rf"(?<![\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)({_DURATION})零?"
+        rf"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)({_DURATION})(?!\d)"
+    )
+
+
 _AND_A_HALF = re.compile(
     r"(?<![\d.])(\d+|[一二两三四五六七八九十]+)(个小时|小时|个工作日|工作日|天|个月|年|周)半"
 )
@@ -663,8 +674,8 @@ def _compound_numbers(text: str) -> str:
     if "半" in text:
         text = _AND_A_HALF.sub(lambda m: f"{plain(_magnitude(m[1]) + Decimal('0.5'))}{m[2]}", text)
         text = _A_HALF.sub(lambda m: f"0.5{m[1]}", text)
-    if _TWO_DURATIONS.search(text):
-        text = _TWO_DURATIONS.sub(_two_durations, text)
+    if _two_durations_pattern().search(text):
+        text = _two_durations_pattern().sub(_two_durations, text)
     return text
 
 
@@ -684,7 +695,14 @@ _PER_WORDS = (
     r"个工作日|工作日|季度|半年|小时|星期|个月|周|年|月|天|日|季"
     r"|人次|人|户|家|村|所|校|次|件|场|期|批"
 )
-_PER = re.compile(rf"每(\d*)(?:个)?({_PER_WORDS})|(?<![{_CN_DIGITS}\d])(年|月|日|周|季|人|户)均")
+
+
+@cache
+def _per_pattern() -> re.Pattern[str]:
+    """Compiled the first time a cell could need it."""
+    return re.compile(
+        rf"每(\d*)(?:个)?({_PER_WORDS})|(?<![{_CN_DIGITS}\d])(年|月|日|周|季|人|户)均"
+    )
 
 
 def _per(body: str) -> tuple[str, list[tuple[Decimal, str]]] | None:
@@ -700,7 +718,7 @@ def _per(body: str) -> tuple[str, list[tuple[Decimal, str]]] | None:
             pers.append((Decimal(m[1] or 1), m[2]))
         return ""
 
-    rest = _PER.sub(take, body)
+    rest = _per_pattern().sub(take, body)
     return (rest, pers) if pers and rest != body else None
 
 
@@ -728,40 +746,52 @@ _CN_MONTHS = {w: i for i, w in enumerate("一二三四五六七八九十", start
     "十一": 11,
     "十二": 12,
 }
-_DATE = re.compile(
-    rf"^(?P<label>(?:{_HAN}{{0,10}}?(?:为|是|于|在|:))?|{_HAN}{{0,10}}?)"
-    r"(?P<pre>不晚于|不迟于|不早于|早于|晚于|截至|截止到|截止至|截止|最迟|最晚|于|在)?"
-    r"(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
-    r"(?:"
-    rf"(?P<month>1[0-2]|0?[1-9]|{_CN_MONTH})月(?:份)?"
-    r"(?:(?P<day>[12]\d|3[01]|0?[1-9])[日号])?(?P<part>底|末|初|上旬|中旬|下旬)?"
-    r"|第?(?P<quarter>[1-4一二三四])季度(?P<qpart>末|底|初)?"
-    r"|(?P<half>上|下)半年(?P<hpart>末|底|初)?"
-    r"|(?P<yearpart>年底|年末|年内|年度内|年初|年中|底|末|内)"
-    r")?"
-    r"(?P<post>之前|以前|前|止|以内|之内|内|之后|以后|后|起|开始)?"
-    rf"(?P<tail>{_HAN}{{0,10}})$"
-)
+
+
+@cache
+def _date_pattern() -> re.Pattern[str]:
+    """Compiled the first time a cell could need it."""
+    return re.compile(
+        rf"^(?P<label>(?:{_HAN}{{0,10}}?(?:为|是|于|在|:))?|{_HAN}{{0,10}}?)"
+        r"(?P<pre>不晚于|不迟于|不早于|早于|晚于|截至|截止到|截止至|截止|最迟|最晚|于|在)?"
+        r"(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
+        r"(?:"
+        rf"(?P<month>1[0-2]|0?[1-9]|{_CN_MONTH})月(?:份)?"
+        r"(?:(?P<day>[12]\d|3[01]|0?[1-9])[日号])?(?P<part>底|末|初|上旬|中旬|下旬)?"
+        r"|第?(?P<quarter>[1-4一二三四])季度(?P<qpart>末|底|初)?"
+        r"|(?P<half>上|下)半年(?P<hpart>末|底|初)?"
+        r"|(?P<yearpart>年底|年末|年内|年度内|年初|年中|底|末|内)"
+        r")?"
+        r"(?P<post>之前|以前|前|止|以内|之内|内|之后|以后|后|起|开始)?"
+        rf"(?P<tail>{_HAN}{{0,10}})$"
+    )
+
+
 # What a date may be followed by: nothing, or what was (to be) done then (前完成招标, 已完成).
-_COMPLETION = re.compile(
-    r"^(?:前|内|之前|以前)?(?:全部|全面|已|已经|如期|按期|按时|基本|顺利)?"
-    r"(?:(?:完成|完工|竣工|办结|结束|实施|开工|启动|到位|交付|上线|验收|投入使用|投用|建成|拨付|"
-    r"支付|发放|兑现|下达|完毕|结项|结题|落实|开展|召开|举办|印发|出台|制定|组织|提交|上报|报送)"
-    rf"{_HAN}{{0,8}})?$"
-)
+@cache
+def _completion() -> re.Pattern[str]:
+    """Compiled the first time a cell could need it."""
+    return re.compile(
+        r"^(?:前|内|之前|以前)?(?:全部|全面|已|已经|如期|按期|按时|基本|顺利)?"
+        r"(?:(?:完成|完工|竣工|办结|结束|实施|开工|启动|到位|交付|上线|验收|投入使用|投用|建成|拨付|"
+        r"支付|发放|兑现|下达|完毕|结项|结题|落实|开展|召开|举办|印发|出台|制定|组织|提交|上报|报送)"
+        rf"{_HAN}{{0,8}})?$"
+    )
+
+
 _DATE_PRE = ("不晚于", "不迟于", "不早于", "早于", "晚于", "截至", "截止")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _DATE_HINT = re.compile(r"[月季]|半年|年[底末内初中]|^(?:19|20)\d\d年|(?:19|20)\d\d年(?:度)?$")
 
 
 def _date(text: str, body: str) -> Date | None:
-    m = _DATE.match(body)
+    m = _date_pattern().match(body)
     if m is None:
         return None
     year = int(m["year"]) if m["year"] else None
     period = m["month"] or m["quarter"] or m["half"] or m["yearpart"]
     pre, post, tail, label = m["pre"], m["post"], m["tail"], m["label"]
-    if not _COMPLETION.match(tail) or not (year or period):
+    if not _completion().match(tail) or not (year or period):
         return None
     if label and (_CJK.sub("", label) not in ("", ":") or len(label) > 12):
         return None
@@ -990,7 +1020,7 @@ def _two_sided(text: str, body: str) -> Range | None:
         return None
     candidates = [
         (body[: m.start()], body[m.end() :])
-        for m in _SECOND_BOUND.finditer(body)
+        for m in _second_bound().finditer(body)
         if m.end() < len(body) and _DIGIT.search(body[: m.start()])
     ]
     for post in ("以上", "之上"):

@@ -167,3 +167,21 @@ def test_all_broken_forms_of_a_file_at_once(tmp_path: Path) -> None:
     assert f"{bad} #1" in err
     assert "1 more broken form:" in err
     assert f"{bad} #3" in err
+
+
+def test_all_broken_sheets_of_a_workbook_at_once(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title in ("甲", "乙"):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["项目支出绩效自评表"])
+        sheet.append(["项目名称", f"项目{title}"])
+        sheet.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"])
+    workbook.save(tmp_path / "two.xlsx")
+    code, _, err = _run("score", str(tmp_path / "two.xlsx"))
+    assert code == 1
+    assert "[甲]" in err
+    assert "[乙]" in err
+    assert "1 more broken form" in err

@@ -71,7 +71,33 @@ def _found(data: Mapping[str, Any]) -> str:
 def _grid_forms(found: list[GridForm], source: str, where: list[str]) -> list[Form]:
     if not found:
         raise FormError("no self-evaluation form found", source=source, expected=_LOOKED_FOR)
-    return [_from_grid(f, source, w) for f, w in zip(found, where, strict=True)]
+    forms: list[Form] = []
+    errors: list[FormError] = []
+    for form, at in zip(found, where, strict=True):
+        try:
+            forms.append(_from_grid(form, source, at))
+        except FormError as exc:
+            errors.append(exc)  # every broken form of the file is reported, not the first
+    _raise_all(errors)
+    return forms
+
+
+def _raise_all(errors: list[FormError]) -> None:
+    """Raise the errors of a file's forms as one: the first, then a line for each other."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        first = errors[0]
+        rest = "".join(f"\n  {e}" for e in errors[1:])
+        expected = f" (expected {first.expected})" if first.expected else ""
+        raise FormError(
+            f"{first.message}{expected}; {len(errors) - 1} more broken "
+            + ("forms" if len(errors) > 2 else "form")
+            + f":{rest}",
+            source=first.source,
+            path=first.path,
+            line=first.line,
+        )
 
 
 def load_forms(path: str | Path) -> list[Form]:
@@ -203,20 +229,7 @@ def _data_forms(p: Path, source: str) -> list[Form]:
             )
             continue
         forms.append(form)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        first = errors[0]
-        rest = "".join(f"\n  {e}" for e in errors[1:])
-        expected = f" (expected {first.expected})" if first.expected else ""
-        raise FormError(
-            f"{first.message}{expected}; {len(errors) - 1} more broken "
-            + ("forms" if len(errors) > 2 else "form")
-            + f":{rest}",
-            source=first.source,
-            path=first.path,
-            line=first.line,
-        )
+    _raise_all(errors)
     return forms
 
 

@@ -59,6 +59,12 @@ def test_extends_states_only_differences(tmp_path: Path) -> None:
         ("name: x\ntitle: t\nweights:\n  level1: {a: 50, b: 30}\n", "add up to 90", None),
         ("a: &a [1]\nb: *a\n", "aliases (*a) are not allowed", 2),
         ("name: x\ntitle: t\nextends: nowhere\n", "no shipped rule set named 'nowhere'", None),
+        (
+            "name: x\ntitle: t\ntests:\n  - name: c\n    form: {}\n"
+            "    expect: {no_flags: [level1-weights]}\n",
+            "unknown flag code 'level1-weights'",
+            6,
+        ),
         ("name: x\ntitle: t\nseverity: {score-mismach: info}\n", "score-mismatch", 3),
     ],
 )

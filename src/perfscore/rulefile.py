@@ -237,6 +237,15 @@ class Expect(_Strict):
     flags: tuple[str, ...] | None = None
     no_flags: tuple[str, ...] | None = None
 
+    @field_validator("flags", "no_flags")
+    @classmethod
+    def _known_codes(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        # A retired or misspelt code would make a no_flags case pass whatever happens.
+        for code in value or ():
+            if code not in CATALOGUE:
+                raise ValueError(f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}")
+        return value
+
 
 class RuleTest(_Strict):
     """A case a rule set carries: a form fragment and what scoring it must give."""

@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 
 from perfscore.errors import FormulaError
 from perfscore.flags import Flagger
-from perfscore.messages import formula_text, percent, plain, shorten, substitute, symbol
+from perfscore.messages import formula_text, percent, plain, say, shorten, substitute, symbol
 from perfscore.results import Status
 from perfscore.rules import RuleSet
 from perfscore.values import (
@@ -150,9 +150,9 @@ class Judge:
                 "unmeasurable-target",
                 (*self.path, "target"),
                 text=target.text,
-                reason="指标值空缺，但填报了完成值"
-                if self.flag.lang != "en"
-                else "no target is given, yet a completion is reported",
+                reason=self.say(
+                    "指标值空缺，但填报了完成值", "no target is given, yet a completion is reported"
+                ),
             )
             return Judgement("not_judged")
         if isinstance(actual, NotApplicable):
@@ -193,15 +193,15 @@ class Judge:
         if isinstance(target, FreeText):
             reason = self._why(target)
         else:
-            reason = "未给出具体时限" if self.flag.lang != "en" else "no time limit is given"
+            reason = self.say("未给出具体时限", "no time limit is given")
         self.flag("unmeasurable-target", (*self.path, "target"), text=target.text, reason=reason)
 
     def say(self, zh: str, en: str) -> str:
         """A trace line in the evaluation's language."""
-        return en if self.flag.en else zh
+        return say(self.flag.en, zh, en)
 
     def _why(self, value: FreeText) -> str:
-        return value.reason if self.flag.lang == "en" else value.reason_zh
+        return self.say(value.reason_zh, value.reason)
 
     # -- quantitative -----------------------------------------------------------------------
 
@@ -297,9 +297,10 @@ class Judge:
                 "unit-mismatch",
                 self.path,
                 detail=(
-                    f"指标值“{target}”与实际完成值“{q}”量纲不同"
-                    if self.flag.lang != "en"
-                    else f"target {target} and actual {q} have different dimensions"
+                    self.say(
+                        f"指标值“{target}”与实际完成值“{q}”量纲不同",
+                        f"target {target} and actual {q} have different dimensions",
+                    )
                 ),
             )
             return None
@@ -388,7 +389,7 @@ class Judge:
             "unreadable-value",
             (*self.path, "actual"),
             text=actual.text,
-            reason="不是数量" if self.flag.lang != "en" else "not a quantity",
+            reason=self.say("不是数量", "not a quantity"),
         )
         return Judgement("not_judged", direction=op)
 
@@ -397,9 +398,10 @@ class Judge:
             "unit-mismatch",
             self.path,
             detail=(
-                f"指标值“{target}”与实际完成值“{actual}”量纲不同"
-                if self.flag.lang != "en"
-                else f"target {target} and actual {actual} have different dimensions"
+                self.say(
+                    f"指标值“{target}”与实际完成值“{actual}”量纲不同",
+                    f"target {target} and actual {actual} have different dimensions",
+                )
             ),
         )
 
@@ -668,9 +670,10 @@ class Judge:
                     "unit-mismatch",
                     self.path,
                     detail=(
-                        f"定性指标的完成值“{q}”不是百分比"
-                        if self.flag.lang != "en"
-                        else f"qualitative completion {q} is not a percentage"
+                        self.say(
+                            f"定性指标的完成值“{q}”不是百分比",
+                            f"qualitative completion {q} is not a percentage",
+                        )
                     ),
                 )
                 return Judgement("not_judged")
@@ -681,9 +684,9 @@ class Judge:
             "unreadable-value",
             (*self.path, "actual"),
             text=actual.text,
-            reason="不是完成比例或完成情况"
-            if self.flag.lang != "en"
-            else "neither a completion percentage nor a completion word",
+            reason=self.say(
+                "不是完成比例或完成情况", "neither a completion percentage nor a completion word"
+            ),
         )
         return Judgement("not_judged")
 

@@ -202,6 +202,8 @@ def test_rule_file_errors_are_rule_set_errors(tmp_path: Path) -> None:
         ("!!str 12", "12"),
         ("!!float 12", Decimal(12)),
         ("!!int 12", 12),
+        ("!!int 1e999999999", Decimal("1e999999999")),
+        ("!!float 1e999999999", Decimal("1e999999999")),
         ("96.86%", "96.86%"),
         ("≥90%", "≥90%"),
     ],
@@ -213,7 +215,9 @@ def test_yaml_1_2_scalars(written: str, read: object) -> None:
     assert type(value) is type(read)
 
 
-@pytest.mark.parametrize("written", [".inf", "-.Inf", ".nan", "!!int 1.5", "!!bool 1"])
+@pytest.mark.parametrize(
+    "written", [".inf", "-.Inf", ".nan", "!!int 1.5", "!!bool 1", "!!int 1e-999999999"]
+)
 def test_non_finite_and_mistagged_numbers_are_refused(written: str) -> None:
     with pytest.raises(FormError) as caught:
         parse_yaml(f"project: x\nv: {written}\n", source="f.yaml")
@@ -250,6 +254,22 @@ def test_quoted_text_is_text(text: str) -> None:
     import json
 
     assert parse_yaml(f"v: {json.dumps(text, ensure_ascii=False)}\n").data["v"] == text
+
+
+_YAML_PIECES = [*"ab01.-+:[]{},#&*!|>'\"?% \n\t~eEoxin", "!!int ", "!!float ", "---\n", "1e9999"]
+_YAML_SYNTAX = st.lists(st.sampled_from(_YAML_PIECES), max_size=60).map("".join)
+
+
+@given(st.one_of(st.text(max_size=200), _YAML_SYNTAX))
+def test_any_text_is_data_or_a_form_error(text: str) -> None:
+    """Whatever the text, the reader returns data or raises FormError naming the source:
+    never another exception (a parser error, InvalidOperation, RecursionError, KeyError)."""
+    outcome: object
+    try:
+        outcome = parse_yaml(text, source="f.yaml")
+    except FormError as exc:
+        outcome = exc.source
+    assert outcome == "f.yaml" or not isinstance(outcome, str)
 
 
 # --- JSON ------------------------------------------------------------------------------------

@@ -132,9 +132,12 @@ def _tagged(tag: str, value: str, mark: Any) -> Any:
         return resolved
     if kind == "float" and number:
         return Decimal(resolved)
-    if kind == "int" and number and (isinstance(resolved, int) or resolved % 1 == 0):
+    # to_integral_value is exact whatever the context (``% 1`` needs the precision: 1e999999999)
+    whole = isinstance(resolved, int) or (number and resolved == resolved.to_integral_value())
+    if kind == "int" and number and whole:
         return resolved
-    raise _Refused(f"{value!r} is not a valid !!{kind}", mark, f"a {kind} value")
+    wanted = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+    raise _Refused(f"{value!r} is not a valid !!{kind}", mark, wanted.get(kind, "null"))
 
 
 def _build(parser: Any, max_depth: int) -> YamlDocument:

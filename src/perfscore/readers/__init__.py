@@ -115,16 +115,20 @@ def load_forms(path: str | Path) -> list[Form]:
     source = str(p)
     try:
         return _load(p, source)
-    except PerfscoreError:
-        raise
+    except PerfscoreError as exc:
+        error = exc
     except MemoryError:
-        raise FormError("the file is too large to read", source=source) from None
+        error = FormError("the file is too large to read", source=source)
     except RecursionError:
-        raise FormError("the file is nested too deeply to read", source=source) from None
+        error = FormError("the file is nested too deeply to read", source=source)
     except Exception as exc:  # a reader library's own error: reported, never a traceback
         text = str(exc).strip()
         reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-        raise FormError(f"cannot read the file ({reason})", source=source) from None
+        error = FormError(f"cannot read the file ({reason})", source=source)
+    # Raised without the library's exception behind it: that one may hold what cannot cross
+    # to another process (lxml's error log) when exceptions are pickled with their chain.
+    error.__context__ = error.__cause__ = None
+    raise error
 
 
 def _load(p: Path, source: str) -> list[Form]:

@@ -4,6 +4,7 @@ that cannot be read is a FormError naming it, never a traceback or an empty form
 from __future__ import annotations
 
 import io
+import json
 import os
 import time
 import zipfile
@@ -416,6 +417,10 @@ def _folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     for suffix, write in WRITERS.items():
         write(lay, folder / f"good{suffix}")
     (folder / "good.yaml").write_text(LUOHU[0].read_text("utf-8"), "utf-8")
+    (folder / "good.json").write_text(json.dumps(_twins()[0], ensure_ascii=False), "utf-8")
+    (folder / "good.txt").write_text(
+        (DATA / "seeds" / "003_1f06280c6eec3f80.txt").read_text("utf-8"), "utf-8"
+    )
     (folder / "package.json").write_text('{"name": "site", "version": "1.0.0"}', "utf-8")
     (folder / "other.json").write_text("{}", "utf-8")
     outside = tmp_path / "outside.yaml"
@@ -434,13 +439,12 @@ def test_score_folder_reports_each_broken_file(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(["score", "--format", "json", str(folder)], out, err)
     assert code == 1
-    import json
-
     results = json.loads(out.getvalue())
+    good = "good.xlsx good.xls good.ods good.docx good.pdf good.yaml good.json".split()
     assert sorted(Path(r["source"]).name for r in results) == sorted(
-        ["good.xlsx", "good.xls", "good.ods", "good.docx", "good.pdf", "good.yaml"]
+        [*good, "good.txt #1", "good.txt #2"]
     )
-    assert {r["total"] for r in results} == {"99.90"}
+    assert sorted(r["total"] for r in results) == ["93.69"] + ["99.90"] * 8
     lines = err.getvalue().splitlines()
     for name in broken:
         assert any(name in line for line in lines), name

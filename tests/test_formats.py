@@ -78,6 +78,28 @@ def test_spreadsheets_and_word_score_as_the_twins(
     assert [_outcome(perfscore.evaluate(f)) for f in forms] == _want()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_html_saved_as_xls_scores_as_the_twins(tmp_path: Path, encoding: str) -> None:
+    """An "export to Excel" that is an HTML page named .xls (row and column spans, the title
+    as a heading, in UTF-8 or GB18030) scores as the YAML fixtures."""
+    page = formats.to_html(formats.layout(_twins()))
+    page = page.replace("<meta charset='utf-8'>", f"<meta charset='{encoding}'>")
+    path = tmp_path / "export.xls"
+    path.write_bytes(page.encode(encoding))
+    forms = load_forms(path)
+    assert [_outcome(perfscore.evaluate(f)) for f in forms] == _want()
+
+
+def test_html_spans_are_bounded(tmp_path: Path) -> None:
+    """A page claiming a cell a million rows tall is refused, not laid out."""
+    path = tmp_path / "span.xls"
+    path.write_text(
+        "<html><table><tr><td rowspan=1000000 colspan=1000>x</td></tr></table></html>", "utf-8"
+    )
+    with pytest.raises(FormError, match="more cells than perfscore reads"):
+        load_forms(path)
+
+
 def test_pdf_scores_as_the_twins(tmp_path: Path) -> None:
     """A form printed to PDF by a browser: radical forms (⽬, ⽀, ⻛) read as 目/支/风, wrapped
     cells joined, the second form's table continued over the page break."""

@@ -162,6 +162,12 @@ def _load(p: Path, source: str) -> list[Form]:
 
         found = forms_from_pdf(data, source)
         return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    if kind == "html" and suffix in SPREADSHEET_SUFFIXES:
+        # An "export to Excel" that wrote an HTML page under a workbook's name.
+        from perfscore.readers.htmltable import forms_from_html
+
+        found = forms_from_html(data, source)
+        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
     if kind == "damaged":
         raise FormError(f"the file is {describe(kind)}", source=source, expected=f"a {suffix} file")
     if kind != "text" or suffix in SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES:

@@ -318,3 +318,30 @@ def test_formulas_agree_with_simpleeval() -> None:
             assert ours == Decimal(theirs), text
 
     agree()
+
+
+def test_reports_ignore_the_host_decimal_context() -> None:
+    """Every output of a result, and the roll-up, print the same under a host context with
+    three digits and every signal trapped."""
+    import decimal
+
+    from perfscore import report
+    from perfscore.rollup import aggregate
+
+    forms = [NOTARY, EXAMPLES / "luohu-2024-social-workers.yaml"]
+
+    def outputs() -> list[str]:
+        results = [perfscore.evaluate(f) for f in forms]
+        rollup = aggregate(results)
+        texts = [report.to_json(results), json.dumps(rollup.to_dict(), ensure_ascii=False)]
+        for r in results:
+            texts += [report.to_table(r), report.to_markdown(r), report.to_table(r, "en")]
+            texts.append(json.dumps(r.to_dict(), ensure_ascii=False))
+        return texts
+
+    expected = outputs()
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        for signal in (decimal.Rounded, decimal.Inexact, decimal.InvalidOperation):
+            ctx.traps[signal] = True
+        assert outputs() == expected

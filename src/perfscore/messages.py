@@ -4,8 +4,9 @@ the choice between Chinese and English — the one place a message picks its lan
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from perfscore.units import ARITHMETIC
 from perfscore.values import plain
 
 __all__ = [
@@ -48,7 +49,8 @@ def percent(fraction: Decimal | None) -> str:
     """0.9686 → ``96.86%`` (half-up: 0.96865 → ``96.87%``); ``""`` for None."""
     if fraction is None:
         return ""
-    return f"{plain((fraction * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}%"
+    with localcontext(ARITHMETIC):  # the host program's context must not change what is printed
+        return f"{plain((fraction * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}%"
 
 
 #: How many characters of a form's text a message quotes before cutting it with an ellipsis:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
 from perfscore.judge import read_actual, read_completion
-from perfscore.units import PERCENT
+from perfscore.units import ARITHMETIC, PERCENT
 from perfscore.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
@@ -39,16 +39,18 @@ def _money(value: Decimal | None) -> str | None:
     without the zeros a unit conversion pads it with (8073.260000)."""
     if value is None:
         return None
-    fen = value.quantize(Decimal("0.01"))
+    with localcontext(ARITHMETIC):
+        fen = value.quantize(Decimal("0.01"))
     return str(fen) if fen == value else plain(value)
 
 
 def rounded(value: Decimal, places: int) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals, without trailing zeros or an exponent
     (a roll-up prints what a person writes: 96.5%, 4305次, never 28 digits of a quotient)."""
-    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    whole = exact.to_integral_value()
-    return whole if exact == whole else exact.normalize()
+    with localcontext(ARITHMETIC):
+        exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        whole = exact.to_integral_value()
+        return whole if exact == whole else exact.normalize()
 
 
 #: Decimals kept: fractions (rates, percentages) to 0.01%, everything else to 0.01.
@@ -106,7 +108,9 @@ class IndicatorRollup:
     def shown(self) -> str:
         """The value as a person writes it: ``96.5%``, ``4305次``."""
         if self.unit == "%":
-            return f"{plain(rounded(self.value * 100, PLACES))}%"
+            with localcontext(ARITHMETIC):
+                hundredfold = self.value * 100
+            return f"{plain(rounded(hundredfold, PLACES))}%"
         return f"{plain(rounded(self.value, PLACES))}{self.unit}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,8 +215,13 @@ def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
 
     Money is reported in the first form's unit (元 or 万元); projects in the other unit are
     converted.  Funds (the weights of the averages) are each project's 全年预算数.
+    The host program's Decimal context does not change the figures.
     """
-    items = list(results)
+    with localcontext(ARITHMETIC):
+        return _aggregate(list(results))
+
+
+def _aggregate(items: list[EvaluationResult]) -> Rollup:
     unit = items[0].form.money_unit if items else "元"
     scale = _MONEY[unit]
     rows: list[ProjectRow] = []

@@ -18,8 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
+from perfscore.expressions import SCORING_CONTEXT
 from perfscore.judge import read_actual, read_completion
-from perfscore.units import ARITHMETIC, PERCENT
+from perfscore.units import PERCENT
 from perfscore.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
@@ -39,7 +40,7 @@ def _money(value: Decimal | None) -> str | None:
     without the zeros a unit conversion pads it with (8073.260000)."""
     if value is None:
         return None
-    with localcontext(ARITHMETIC):
+    with localcontext(SCORING_CONTEXT):
         fen = value.quantize(Decimal("0.01"))
     return str(fen) if fen == value else plain(value)
 
@@ -47,7 +48,7 @@ def _money(value: Decimal | None) -> str | None:
 def rounded(value: Decimal, places: int) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals, without trailing zeros or an exponent
     (a roll-up prints what a person writes: 96.5%, 4305次, never 28 digits of a quotient)."""
-    with localcontext(ARITHMETIC):
+    with localcontext(SCORING_CONTEXT):
         exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         whole = exact.to_integral_value()
         return whole if exact == whole else exact.normalize()
@@ -108,7 +109,7 @@ class IndicatorRollup:
     def shown(self) -> str:
         """The value as a person writes it: ``96.5%``, ``4305次``."""
         if self.unit == "%":
-            with localcontext(ARITHMETIC):
+            with localcontext(SCORING_CONTEXT):
                 hundredfold = self.value * 100
             return f"{plain(rounded(hundredfold, PLACES))}%"
         return f"{plain(rounded(self.value, PLACES))}{self.unit}"
@@ -217,7 +218,7 @@ def aggregate(results: Iterable[EvaluationResult]) -> Rollup:
     converted.  Funds (the weights of the averages) are each project's 全年预算数.
     The host program's Decimal context does not change the figures.
     """
-    with localcontext(ARITHMETIC):
+    with localcontext(SCORING_CONTEXT):
         return _aggregate(list(results))
 
 

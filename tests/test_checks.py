@@ -243,7 +243,7 @@ def test_every_code_has_a_case() -> None:
     """This table and the target-table one (tests/test_targets.py) cover the catalogue."""
     from tests.test_targets import TARGET_CASES
 
-    elsewhere = {"formula-failed"}  # needs a rule file of its own: tests/test_core.py
+    elsewhere = {"formula-failed"}  # needs a rule file of its own: tests/test_hostile.py
     covered = {case[0] for case in CASES} | {case[0] for case in TARGET_CASES} | elsewhere
     assert covered == set(CATALOGUE)
 

@@ -23,7 +23,7 @@ from perfscore.errors import FormError
 from perfscore.files import atomic_path, refuse_overwrite
 from perfscore.flags import Flag
 from perfscore.messages import num
-from perfscore.readers import _from_grid
+from perfscore.readers import form_from_grid
 from perfscore.readers.xlsx import forms_from_workbook
 from perfscore.rules import RuleSet, load_rules
 
@@ -83,7 +83,7 @@ def annotate_workbook(
     workbook = load_workbook(src)  # formulas and styles kept as they are
     results: list[EvaluationResult] = []
     for number, sheet_form in enumerate(found, start=1):
-        form = _from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
+        form = form_from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
         result = replace(
             evaluate(form, ruleset, lang=lang), source=f"{src} [{sheet_form.sheet}] #{number}"
         )

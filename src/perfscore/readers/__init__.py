@@ -24,7 +24,14 @@ from perfscore.readers.source import describe, read_bytes, sniff
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
 
-__all__ = ["MultipleFormsWarning", "dump_forms", "form_files", "load_form", "load_forms"]
+__all__ = [
+    "MultipleFormsWarning",
+    "dump_forms",
+    "form_files",
+    "form_from_grid",
+    "load_form",
+    "load_forms",
+]
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 #: Spreadsheets openpyxl can annotate and write.
@@ -41,7 +48,12 @@ class MultipleFormsWarning(UserWarning):
     """:func:`load_form` was given a file holding several forms and returned the first."""
 
 
-def _from_grid(found: GridForm, source: str, where: str) -> Form:
+def form_from_grid(found: GridForm, source: str, where: str = "") -> Form:
+    """The form a layout reader found in a grid, validated; its reading notes become
+    ``notes``.  ``where`` (`` [Sheet1]``, `` #2``) is added to the source it names.
+
+    :raises FormError: the grid holds no indicator rows, or a field cannot be read.
+    """
     data: dict[str, Any] = dict(found.data)
     if found.notes:
         data["notes"] = [
@@ -75,7 +87,7 @@ def _grid_forms(found: list[GridForm], source: str, where: list[str]) -> list[Fo
     errors: list[FormError] = []
     for form, at in zip(found, where, strict=True):
         try:
-            forms.append(_from_grid(form, source, at))
+            forms.append(form_from_grid(form, source, at))
         except FormError as exc:
             errors.append(exc)  # every broken form of the file is reported, not the first
     _raise_all(errors)

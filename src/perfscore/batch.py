@@ -109,11 +109,6 @@ def _work(
     return [item if isinstance(item, Failure) else transform(item) for item in items]
 
 
-def _read_chunk(chunk: Chunk) -> list[tuple[int, list[Ready] | Failure]]:
-    """Read and validate a chunk; the caller's process scores it."""
-    return [(index, _read(form, index)) for index, form in chunk]
-
-
 def _start_worker() -> None:
     # A forked worker inherits the parent's whole heap.  Freezing it keeps the worker's garbage
     # collector from walking those objects over and over — each walk also writes to their
@@ -178,12 +173,12 @@ def evaluate_many(
     then says how many tasks it runs at once (asked of the executor when not given).
 
     Forms go out in chunks of ``chunk_size``; at most four chunks per worker are in flight, so
-    a stream of any length runs in bounded memory.  Without ``transform`` the workers read and
-    validate — most of the cost — and this process scores: a validated form crosses processes
-    for a third of what a whole result costs.  ``transform`` (a picklable function) is applied
-    to each result where it is made: the workers then score too and send back only what the
-    caller needs — a report's text, say.  Paths are opened where the chunk runs: on a cluster
-    the forms (and a rule file given by path) must be at the same path on every machine.
+    a stream of any length runs in bounded memory.  The workers read, validate and score — on
+    rows never seen before, scoring is most of the cost, so it goes where the cores are — and
+    send back whole results, or, with ``transform`` (a picklable function applied to each
+    result where it is made), only what the caller needs: a report's text, say.  Paths are
+    opened where the chunk runs: on a cluster the forms (and a rule file given by path) must
+    be at the same path on every machine.
 
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
     """
@@ -217,28 +212,13 @@ def _spread(
     """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
     key = _rules_key(ruleset)
     pending: deque[Future[list[Any]]] = deque()
-
-    def done(future: Future[list[Any]]) -> Iterator[Any]:
-        if transform is not None:
-            yield from future.result()
-            return
-        for index, read in future.result():
-            if isinstance(read, Failure):
-                yield read
-            else:
-                for ready in read:
-                    yield _score(ready, ruleset, lang, index)
-
     try:
         for chunk in _chunks(forms, chunk_size):
-            if transform is None:
-                pending.append(executor.submit(_read_chunk, chunk))
-            else:
-                pending.append(executor.submit(_work, chunk, key, lang, transform))
+            pending.append(executor.submit(_work, chunk, key, lang, transform))
             if len(pending) >= IN_FLIGHT_PER_WORKER * max(workers, 1):
-                yield from done(pending.popleft())
+                yield from pending.popleft().result()
         while pending:
-            yield from done(pending.popleft())
+            yield from pending.popleft().result()
     finally:
         # A caller that stops early (or an error) leaves nothing running on its behalf.
         for future in pending:

@@ -21,7 +21,7 @@ __all__ = ["Memo", "Table"]
 K = TypeVar("K")
 V = TypeVar("V")
 
-DEFAULT_LIMIT = 4_096
+DEFAULT_LIMIT = 16_384
 
 
 class Table(Generic[K, V]):

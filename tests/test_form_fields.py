@@ -437,3 +437,20 @@ def test_notes_speak_english_in_english_reports() -> None:
     zh = {f.code: f.message for f in perfscore.evaluate(form).flags}
     assert "“150万”按 1500000元计" in zh["reading-note"]
     assert "无法读取“很多”，应为数字" in zh["unreadable-cell"]
+
+
+def test_json_keeps_the_printed_traditional_text() -> None:
+    """to_dict reads in simplified script and keeps what the form printed beside it."""
+    from tests.conftest import EXAMPLES
+
+    folder = Path(__file__).parent / "data" / "traditional"
+    traditional = perfscore.evaluate(folder / "luohu-2024-notary-lawyers-traditional.yaml")
+    simplified = perfscore.evaluate(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    data, plain = traditional.to_dict(), simplified.to_dict()
+    assert data["project"] == plain["project"] == "公证律师管理经费"
+    assert data["printed"]["project"] == "公證律師管理經費"
+    assert "printed" not in plain
+    row = data["indicators"][0]
+    assert row["name"] == plain["indicators"][0]["name"]
+    assert row["printed"]["level1"] == "產出指標"
+    assert "printed" not in plain["indicators"][0]

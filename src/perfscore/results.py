@@ -71,6 +71,7 @@ class IndicatorResult(NamedTuple):
             "score": _str(self.score),
             "reported_score": _str(self.reported_score),
             "trace": list(self.trace),
+            **_printed(self.indicator, _ROW_TEXT),
         }
 
 
@@ -155,6 +156,7 @@ class EvaluationResult:
         return {
             "source": self.source,
             "project": self.form.project,
+            **_printed(self.form, ("project", "unit")),
             "code": self.form.code,
             "year": self.form.year,
             "unit": self.form.unit,
@@ -167,6 +169,20 @@ class EvaluationResult:
             "ok": self.ok,
             "flags": [f.to_dict() for f in self.flags],
         }
+
+
+_ROW_TEXT = ("level1", "level2", "name", "target", "actual", "reason")
+
+
+def _printed(model: Form | Indicator, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``{"printed": {field: text}}`` for the fields the form printed otherwise than they were
+    read (traditional script, full-width digits); empty when every field reads as printed."""
+    differs = {
+        name: text
+        for name in fields
+        if (text := model.printed(name)) and text != (getattr(model, name) or "")
+    }
+    return {"printed": differs} if differs else {}
 
 
 def _str(value: Decimal | None) -> str | None:

@@ -61,6 +61,9 @@ AMOUNTS = [
     ("2,025,000.00元", "万元", "202.5", True),
     ("202.5", "万元", "202.5", False),
     ("4,262.41", "万元", "4262.41", False),
+    ("1.2E+05元", "元", "120000", False),
+    ("1.2e5", "元", "120000", False),
+    ("1.5E2万元", "元", "1500000", True),
 ]
 
 
@@ -454,3 +457,10 @@ def test_json_keeps_the_printed_traditional_text() -> None:
     assert row["name"] == plain["indicators"][0]["name"]
     assert row["printed"]["level1"] == "產出指標"
     assert "printed" not in plain["indicators"][0]
+
+
+def test_amount_in_exponent_notation_prints_as_a_person_writes_it() -> None:
+    """`1.2E+05元` (as spreadsheets export it) is 120000, not `1.2E+5`, wherever it is shown."""
+    result = perfscore.evaluate(_form(budget={"adjusted": "1.2E+05元", "executed": "1.2e5"}))
+    assert result.form.budget is not None
+    assert str(result.form.budget.adjusted) == str(result.form.budget.executed) == "120000"

@@ -46,7 +46,7 @@ _MULTIPLIERS = {
 # may lead; 元 (or 圆) may close.  Simplified and half-width already (see simplify).
 _AMOUNT = re.compile(
     r"(?:人民币|RMB|CNY)?[¥￥]?"
-    r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)"
     r"(?P<multiplier>百万|千万|千|万|亿)?"
     r"(?P<yuan>元|圆)?",
     re.IGNORECASE,
@@ -77,6 +77,11 @@ def money_unit(printed: Any) -> str | None:
 
 def _text(value: str) -> str:
     return _SPACE.sub("", _GROUPING.sub("", simplify(value).strip()))
+
+
+def _whole(amount: Decimal) -> Decimal:
+    """An amount without exponent or padding zeros: 120000, 21.746164."""
+    return amount.quantize(_ONE) if amount == amount.to_integral_value() else amount.normalize()
 
 
 def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] | None]:
@@ -111,9 +116,9 @@ def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] 
     else:
         number, said, folded, printed_unit = Decimal(printed), bare, False, False
     if said == unit and not folded:
-        return number, None
-    amount = number * MONEY_UNITS[said] / MONEY_UNITS[unit]
-    amount = amount.quantize(_ONE) if amount == amount.to_integral_value() else amount.normalize()
+        # 1.2E+05 is printed as 120000: an exponent is how it was typed, not a precision.
+        return (_whole(number) if "e" in printed.lower() else number), None
+    amount = _whole(number * MONEY_UNITS[said] / MONEY_UNITS[unit])
     # A bare number in a form declared in 亿元 is converted with the form (one note there).
     if not printed_unit:
         return amount, None

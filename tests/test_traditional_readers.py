@@ -60,6 +60,24 @@ def test_seed_003_text_in_traditional_script(tmp_path: Path) -> None:
     assert first.printed("name") == _traditional("社工人数")
 
 
+@pytest.mark.parametrize(
+    "seed", ["000_901614b04f88c628.txt", "001_aa12b68a981f2731.txt", "004_f2f3303566fa8c39.txt"]
+)
+def test_published_text_layouts_keep_the_printed_script(tmp_path: Path, seed: str) -> None:
+    """The wide table (000), text without tabs (001) and target tables (004) in traditional
+    script read as the simplified text does, and keep the cells as printed for the reports."""
+    original = DATA / "seeds" / seed
+    path = tmp_path / seed
+    path.write_text(_traditional(original.read_text("utf-8")), "utf-8")
+    traditional, simplified = load_forms(path), load_forms(original)
+    assert traditional == simplified  # forms compare by their reading
+    rows = [ind for form in traditional for ind in form.indicators]
+    kept = [ind for ind in rows if ind.printed("name") != ind.name]
+    assert kept, "no name kept its printed spelling"
+    assert all(simplify(ind.printed("name")) == ind.name for ind in kept)
+    assert all(ind.printed("name") == _traditional(ind.name) for ind in kept)
+
+
 @pytest.mark.parametrize("per_sheet", [True, False], ids=["one per sheet", "stacked"])
 def test_luohu_workbook_in_traditional_script(tmp_path: Path, per_sheet: bool) -> None:
     """The Luohu workbooks with every text cell in traditional script evaluate exactly as the

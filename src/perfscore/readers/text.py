@@ -12,6 +12,7 @@ department form with one indicator table per annual goal (seed 002,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from perfscore.readers.grid import GridForm, forms_from_grid
@@ -41,14 +42,42 @@ def forms_from_text(text: str) -> list[GridForm]:
     script is read as simplified (the tab-separated table keeps its cells as printed)."""
     printed, text = text, simplify(text)
     if looks_like_targets(text):
-        return targets_from_text(text)
+        return _as_printed(targets_from_text(text), text, printed)
     if looks_spaced(text):
-        return forms_from_spaced_text(text)
+        return _as_printed(forms_from_spaced_text(text), text, printed)
     grid = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
     if any("年度指标内容" in cell for row in grid for cell in row):
-        return _wide_table(grid, text)
+        return _as_printed(_wide_table(grid, text), text, printed)
     # Department forms' goal tables are read by the grid reader (perfscore.readers.goals).
     return forms_from_grid([line.split("\t") for line in printed.replace("\r\n", "\n").split("\n")])
+
+
+def _as_printed(forms: list[GridForm], text: str, printed: str) -> list[GridForm]:
+    """Text values read from the simplified text get their printed spelling back (traditional
+    script, full-width digits), for the reports; the form reads them simplified again.
+
+    :func:`~perfscore.script.simplify` maps character for character, so a value found in the
+    simplified text stands at the same place in the printed one.  A value joined from several
+    lines is not found and stays simplified.
+    """
+    if printed == text:
+        return forms
+
+    def restore(node: dict[str, Any], keys: Iterable[str]) -> None:
+        for key in keys:
+            value = node.get(key)
+            if isinstance(value, str) and value and not value.isascii():
+                at = text.find(value)
+                if at >= 0:
+                    node[key] = printed[at : at + len(value)]
+
+    for form in forms:
+        # The fields the form reads in simplified script and keeps as printed.
+        restore(form.data, ("project", "unit"))
+        for row in form.data.get("indicators") or ():
+            if isinstance(row, dict):
+                restore(row, list(row))
+    return forms
 
 
 def _level1(group: str) -> str | None:

@@ -1077,6 +1077,12 @@ def _range_of(text: str, *halves: str) -> Range | None:
 _MEASURABLE = (Comparison, Range, Date, Grade)
 
 
+# Targets and completions that name full coverage in words.
+_FULL_COVERAGE = re.compile(
+    r"^(?:实现|做到|达到|已|已经)?(?:全覆盖|全面覆盖|全部覆盖|覆盖全部|全员覆盖|全域覆盖|100%覆盖)$"
+)
+
+
 def _parse(text: str) -> Value:
     normal = _normalise(text)
     if not normal:
@@ -1102,6 +1108,9 @@ def _parse(text: str) -> Value:
         if len(normal) > 24:
             return FreeText(text, "descriptive")
     normal = _ENUMERATOR.sub("", normal) or normal
+    if _FULL_COVERAGE.match(normal):
+        # 全覆盖 says 100%: 90% covered is not full coverage, whatever the qualitative bands say.
+        return Comparison(text, None, Quantity(Decimal(100), resolve("%")), tail=normal)
     single = _clause(normal)
     if isinstance(single, (Comparison, Date)) and len(single.label) + len(single.tail) > 24:
         return FreeText(text, "descriptive")

@@ -160,6 +160,12 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
     ("ratio-read-as-percent", _set((*I1, "actual", "0.9")), "indicators[1].actual", _same),
     ("actual-as-bound", _set((*I1, "actual", "≥90%")), "indicators[1].actual", _same),
     (
+        "bound-against-target",
+        _set((*I1, "actual", "90%以下")),
+        "indicators[1].actual",
+        _set((*I1, "actual", "90%以上")),
+    ),
+    (
         "approximate-actual",
         _set(("indicators", 0, "actual", "16余人")),
         "indicators[0].actual",

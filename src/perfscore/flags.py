@@ -210,6 +210,14 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "actual {text!r} is printed as a bound; {value} is used",
             "An actual printed with a comparator (≥90%); its bound is used.",
         ),
+        "bound-against-target": _spec(
+            "warning",
+            "实际完成值“{text}”只给出{side}的界限，无法判断是否满足指标值“{target}”",
+            "actual {text!r} only bounds the value from {side_en}; whether target {target!r} "
+            "was met cannot be told",
+            "An actual printed as a bound on the wrong side of the target (90%以下 against "
+            "≥90%): the row is not judged rather than called met.",
+        ),
         "approximate-actual": _spec(
             "info",
             "实际完成值“{text}”为约数，按 {value} 计",

@@ -362,6 +362,19 @@ class Judge:
         op = self._direction(target)
         tq = self._known(target.quantity)
         if isinstance(actual, Comparison):
+            bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
+            if bound in ("higher", "lower") and OPERATORS[op].better != bound:
+                # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never
+                # call it met.
+                self.flag(
+                    "bound-against-target",
+                    (*self.path, "actual"),
+                    text=shorten(actual.text),
+                    target=shorten(target.text),
+                    side="上方" if bound == "lower" else "下方",
+                    side_en="above" if bound == "lower" else "below",
+                )
+                return Judgement("not_judged", direction=op)
             aq = self._actual_quantity(tq, actual)
             if aq is None:
                 return Judgement("not_judged", direction=op)

@@ -284,7 +284,7 @@ class Judge:
             self.flag("actual-as-bound", (*self.path, "actual"), text=actual.text, value=str(q))
         if actual.approximate:
             self.flag("approximate-actual", (*self.path, "actual"), text=actual.text, value=str(q))
-        read, ratio = read_actual(target, q)
+        read, ratio = read_actual(target, q, actual.text)
         if ratio:
             self.flag(
                 "ratio-read-as-percent",
@@ -547,6 +547,20 @@ class Judge:
         if isinstance(actual, Compound) and len(actual.clauses) == len(clauses):
             pairs: list[tuple[Value, Value]] = list(zip(clauses, actual.clauses, strict=True))
         else:
+            named = actual.label if isinstance(actual, Comparison) and not actual.each else ""
+            labels = [getattr(c, "label", "") for c in clauses]
+            if named and named in labels and any(label != named for label in labels):
+                # 群众6000人 against 群众≥5000人；公司≥200家: one clause reported, not all.
+                self.flag(
+                    "unreadable-value",
+                    (*self.path, "actual"),
+                    text=shorten(actual.text),
+                    reason=self.say(
+                        f"只填报了“{named}”一项，指标值有 {len(clauses)} 项",
+                        f"only {named!r} is reported of the target's {len(clauses)} clauses",
+                    ),
+                )
+                return Judgement("not_judged")
             pairs = [(c, actual) for c in clauses]
         results = [self.judge(t, a) for t, a in pairs]
         judged = [r for r in results if r.achievement is not None]
@@ -723,16 +737,27 @@ def _restated(target: str, actual: str) -> str | None:
     return None
 
 
-def read_actual(target: Quantity, actual: Quantity) -> tuple[Quantity | None, bool]:
+_MULTIPLIED = re.compile(r"\d\s*(?:十|百|千|万|亿)")
+
+
+def read_actual(
+    target: Quantity, actual: Quantity, printed: str = ""
+) -> tuple[Quantity | None, bool]:
     """``actual`` as it is compared with ``target``, and whether a ratio was read as a
     percentage: the one reading the engine, the roll-up and the reports share.
 
-    A bare number takes the target's unit (147 against ≧50人); a ratio against a percentage
-    target is a percentage (0.9 against ≥90% is 90%); None when the dimensions differ.
+    A bare number takes the target's unit (147 against ≧50人, 48 against ≥50万元 is 48万元);
+    one ``printed`` with its own multiplier is already counted out (48万 against ≥50万元 is
+    480000 元, 48万元); a ratio against a percentage target is a percentage (0.9 against
+    ≥90% is 90%); None when the dimensions differ.
     """
     if actual.unit.is_number and not actual.unit.noun:
         if target.unit.is_percent and _ZERO < actual.magnitude <= _ONE < target.magnitude:
             return Quantity(actual.magnitude * _HUNDRED, target.unit), True
+        # Money is the one dimension whose factors are counted from 1 元: 48万 is 48 万元.
+        money = target.unit.dimension == "[currency]"
+        if money and target.unit.factor != 1 and printed and _MULTIPLIED.search(printed):
+            return Quantity(actual.magnitude / target.unit.factor, target.unit), False
         return Quantity(actual.magnitude, target.unit), False
     if target.unit.is_number or actual.unit.dimension == target.unit.dimension:
         return actual, False

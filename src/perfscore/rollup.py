@@ -192,7 +192,7 @@ def _value(result: EvaluationResult, index: int) -> tuple[Quantity, bool] | None
         else None
     )
     if bound is not None:
-        read, _ = read_actual(bound, q)
+        read, _ = read_actual(bound, q, actual.text)
         if read is None:
             return None  # not comparable with its target: the engine did not compare it
         return read, read.unit.is_percent or (rate_name and q.unit.is_number)

@@ -362,6 +362,15 @@ class Judge:
         op = self._direction(target)
         tq = self._known(target.quantity)
         if isinstance(actual, Comparison):
+            if _DENIED_TAIL.search(actual.tail):
+                # 90%未达标: the completion itself says the target was not reached.
+                self.flag(
+                    "unreadable-value",
+                    (*self.path, "actual"),
+                    text=shorten(actual.text),
+                    reason=self.say("完成值注明未达标", "the completion says it fell short"),
+                )
+                return Judgement("not_judged", direction=op)
             bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
             if bound in ("higher", "lower") and OPERATORS[op].better != bound:
                 # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never
@@ -737,6 +746,8 @@ def _restated(target: str, actual: str) -> str | None:
     return None
 
 
+# Words after a completion's number that deny it met its target (90%未达标).
+_DENIED_TAIL = re.compile(r"未达标|不达标|未达到|未完成|未实现|未通过|不合格|未达成")
 _MULTIPLIED = re.compile(r"\d\s*(?:十|百|千|万|亿)")
 
 

@@ -1001,6 +1001,8 @@ def _comparison(text: str, body: str, each: bool) -> Clause:
                 unit, tail = unknown(tail), ""
             op = _CMP_WORDS[m["op"]] if m["op"] else None
             approximate = bool(m["approx"] or m["plus"])
+            if op is None and m["approx"] in ("近", "将近"):
+                op = Op.LT  # 近1000人 is a little short of 1000, never 1000 itself
             if m["post"]:
                 post_op = _POST_WORDS[m["post"]]
                 if post_op is None:

@@ -15,7 +15,7 @@ import datetime
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -403,7 +403,7 @@ class Judge:
                 trace=[self.say("未发生相关事项，视为达成", "nothing occurred: taken as met")],
             )
         if isinstance(actual, Grade):
-            return self._grade_completion(actual, op)
+            return self._grade_completion(actual, op, tq)
         if isinstance(actual, Date):
             self._mismatch(str(tq), actual.text)
             return Judgement("not_judged", direction=op)
@@ -612,7 +612,9 @@ class Judge:
 
     # -- qualitative ------------------------------------------------------------------------
 
-    def _grade_completion(self, actual: Grade, op: Op | None = None) -> Judgement:
+    def _grade_completion(
+        self, actual: Grade, op: Op | None = None, target: Quantity | None = None
+    ) -> Judgement:
         verdict = self.rules.spec.qualitative.verdicts.get(words(actual.text))
         band = Band(verdict) if verdict is not None else actual.band
         if band is None:
@@ -622,6 +624,16 @@ class Judge:
         self.flag(
             "grade-read", (*self.path, "actual"), text=actual.text, percent=percent(completion)
         )
+        higher = op is not None and OPERATORS[op].better == "higher"
+        if higher and op is not None and target is not None and target.unit.is_percent:
+            # 基本满意 (80%) against ≥90%: the word's completion is compared with the target's
+            # percentage, not placed in a qualitative band (where 80% would count as met).
+            read = self.say(
+                f"“{shorten(actual.text)}”按 {percent(completion)} 计",
+                f"{shorten(actual.text)!r} counts as {percent(completion)}",
+            )
+            judged = self._compare(op, target, Quantity(completion * _HUNDRED, target.unit))
+            return replace(judged, trace=(read, *judged.trace))
         return self._by_band(
             completion,
             [

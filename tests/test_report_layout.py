@@ -12,6 +12,7 @@ import yaml
 
 import perfscore
 from perfscore import htmlreport, report
+from perfscore.explain import explain
 from perfscore.readers import load_forms
 from tests.conftest import DATA, EXAMPLES
 
@@ -107,7 +108,7 @@ def test_scored_form_keeps_every_column_and_its_total() -> None:
 
 def test_explain_target_table_shows_targets_only() -> None:
     """explain of a target table: targets and flags, no empty 预算执行, 实际完成值 or 结果."""
-    text = report.explain(perfscore.evaluate(load_forms(SEED_004)[0]))
+    text = explain(perfscore.evaluate(load_forms(SEED_004)[0]))
     assert "年度指标值: “≤2人”" in text
     for absent in ("预算执行", "实际完成值", "结果", "无法判断", "（空）"):
         assert absent not in text, absent
@@ -115,7 +116,7 @@ def test_explain_target_table_shows_targets_only() -> None:
 
 def test_explain_unscored_form_gives_the_rate_without_a_score() -> None:
     """An unscored form's execution is its rate: no 得分 = 权重 × … line."""
-    text = report.explain(perfscore.evaluate(_unscored()))
+    text = explain(perfscore.evaluate(_unscored()))
     section = text.split("预算执行", 1)[1].split("\n\n", 1)[0]
     assert "执行率 = 2025000 / 2025000" in section
     assert "得分" not in section

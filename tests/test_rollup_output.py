@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 import perfscore
-from perfscore import htmlreport, report
+from perfscore import htmlreport, rollupreport
 from perfscore.cli import run
 from perfscore.messages import percent
 from perfscore.rollup import aggregate, rounded
@@ -80,11 +80,11 @@ def test_two_forms_of_one_project_are_told_apart(tmp_path: Path) -> None:
     rollup = aggregate(results)
     rows = list(csv.DictReader(io.StringIO(_csv(rollup).removeprefix("\ufeff"))))
     assert [r["source"] for r in rows if r["kind"] == "project"] == [str(p) for p in paths]
-    table = report.rollup_table(rollup)
+    table = rollupreport.rollup_table(rollup)
     assert "…/dept-a/form.yaml" in table or "dept-a/form.yaml" in table
     assert "dept-b/form.yaml" in table
     for text in (
-        report.rollup_markdown(rollup),
+        rollupreport.rollup_markdown(rollup),
         htmlreport.rollup_page(rollup, results),
         htmlreport.page(results).split('<section class="form"')[0],
     ):
@@ -93,17 +93,17 @@ def test_two_forms_of_one_project_are_told_apart(tmp_path: Path) -> None:
 
 def _csv(rollup: Any) -> str:
     out = io.StringIO()
-    report.rollup_csv(rollup, out)
+    rollupreport.rollup_csv(rollup, out)
     return out.getvalue()
 
 
 def test_source_cell_keeps_the_file_name() -> None:
     """A long path is cut from the left: the end tells files apart."""
-    cell = report.source_cell("/very/long/shared/directory/of/many/forms/pingshan-2020.yaml")
+    cell = rollupreport.source_cell("/very/long/shared/directory/of/many/forms/pingshan-2020.yaml")
     assert cell.startswith("…")
     assert cell.endswith("pingshan-2020.yaml")
     assert len(cell) <= 28
-    assert report.source_cell("a.yaml") == "a.yaml"
+    assert rollupreport.source_cell("a.yaml") == "a.yaml"
 
 
 def test_percentages_under_a_compound_target_are_averaged() -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import perfscore
 from perfscore import parse_value, values
 from perfscore.errors import PerfscoreError, ValueTextError
+from perfscore.explain import explain
 from perfscore.values import Band, Comparison, Compound, Date, FreeText, Grade, Op, Range
 from tests.describe import describe
 from tests.strategies import value_text
@@ -380,7 +381,6 @@ def test_deadline_formula_from_the_rule_set(tmp_path: Path) -> None:
 def test_dates_and_ranges_in_reports() -> None:
     """explain and JSON describe dates and strict ranges (a date once ended explain in an
     AssertionError)."""
-    from perfscore import report
 
     form = {
         "project": "p",
@@ -396,10 +396,10 @@ def test_dates_and_ranges_in_reports() -> None:
         ],
     }
     result = perfscore.evaluate(form)
-    text = report.explain(result, None, "zh")
+    text = explain(result, None, "zh")
     assert "日期 不晚于 2024-06-月末" in text
     assert "（不含）" in text
-    english = report.explain(perfscore.evaluate(form, lang="en"), None, "en")
+    english = explain(perfscore.evaluate(form, lang="en"), None, "en")
     assert "date by the end of 2024-06-end" in english
     target = result.to_dict()["indicators"][0]["target"]
     assert (target["kind"], target["op"], target["first"]) == ("date", "<=", [6, 0])

@@ -142,7 +142,7 @@ def test_flag_message_cuts_long_form_text_and_data_keeps_it() -> None:
 
 
 def _explained(form: Any, rules: Any = "national-2020", lang: Literal["zh", "en"] = "zh") -> str:
-    from perfscore.report import explain
+    from perfscore.explain import explain
 
     return explain(perfscore.evaluate(form, rules, lang=lang), lang=lang)
 

@@ -320,7 +320,9 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     result = evaluate(forms[(number or 1) - 1], args.rules, lang=args.lang)
     try:
-        text = report.explain(result, args.indicator, args.lang)
+        from perfscore.explain import explain  # only this command needs it
+
+        text = explain(result, args.indicator, args.lang)
     except LookupError as exc:
         raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
     with _output(args.output, stdout, [path]) as out:
@@ -329,6 +331,8 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from perfscore.rollupreport import rollup_csv, rollup_markdown, rollup_table
+
     results: list[EvaluationResult] = []
     failed = False
     files = _files(args.paths, stderr=stderr)
@@ -352,15 +356,15 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             json.dump(rollup.to_dict(), out, ensure_ascii=False, indent=2)
             out.write("\n")
         elif args.format == "csv":
-            report.rollup_csv(rollup, out)
+            rollup_csv(rollup, out)
         elif args.format == "markdown":
-            out.write(report.rollup_markdown(rollup, args.lang))
+            out.write(rollup_markdown(rollup, args.lang))
         elif args.format == "html":
             from perfscore import htmlreport
 
             out.write(htmlreport.rollup_page(rollup, results, args.lang))
         else:
-            out.write(report.rollup_table(rollup, args.lang))
+            out.write(rollup_table(rollup, args.lang))
     return 1 if failed else 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import operator
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -22,6 +21,7 @@ from typing import Literal, NamedTuple
 from perfscore.errors import FormulaError
 from perfscore.flags import Flagger
 from perfscore.messages import formula_text, percent, plain, say, shorten, substitute, symbol
+from perfscore.reading import denied, falls_short, read_actual, read_completion, restated
 from perfscore.results import Status
 from perfscore.rules import RuleSet
 from perfscore.values import (
@@ -43,7 +43,7 @@ from perfscore.values import (
     words,
 )
 
-__all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "read_actual", "read_completion", "tidy"]
+__all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "tidy"]
 
 Path_ = tuple[str | int, ...]
 _ONE = Decimal(1)
@@ -83,14 +83,6 @@ _DATE_ZH = {Op.LE: "不晚于", Op.LT: "早于", Op.GE: "不早于", Op.GT: "晚
 _DATE_EN = {Op.LE: "by", Op.LT: "before", Op.GE: "from", Op.GT: "after", Op.EQ: "within"}
 # A year no form prints, for dates compared where neither the cell nor the form gives one.
 _ANY_YEAR = 2000
-
-# A target asks (是否…) or names what is to be obtained (获得…): the completion answers it with
-# the rest of the phrase.
-_ASKS = re.compile(r"^(?:是否|能否|可否|有无|有没有|获得|得到|取得|受到|实现|达到)")
-# Words of degree a target asks for (明显改善, 显著提升): a completion without them says less.
-_DEGREE = re.compile(r"显著|明显|大幅|较大|全面|持续|有效|进一步|稳步|逐步|充分|极大|很大|高度")
-# Words that deny or weaken a restated phrase (未明显改善, 群众认可度不高, 基本改善).
-_DENIES = re.compile(r"未|不|没|否|无|差|欠|低|尚|一般|基本|部分|较少")
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +354,7 @@ class Judge:
         op = self._direction(target)
         tq = self._known(target.quantity)
         if isinstance(actual, Comparison):
-            if _DENIED_TAIL.search(actual.tail):
+            if falls_short(actual.tail):
                 # 90%未达标: the completion itself says the target was not reached.
                 self.flag(
                     "unreadable-value",
@@ -508,7 +500,7 @@ class Judge:
         if not isinstance(actual, (Grade, FreeText, Deadline)):
             return None
         target_words, actual_words = words(target.text), words(actual.text)
-        matched = _restated(target_words, actual_words)
+        matched = restated(target_words, actual_words)
         verdicts = self.rules.spec.qualitative.verdicts
         if (
             matched is None
@@ -518,7 +510,7 @@ class Judge:
         ):
             matched = actual_words  # 达成预期指标, 已完成, 是: an affirmation
         if not matched:
-            if _denied(target_words, actual_words):
+            if denied(target_words, actual_words):
                 # 明显改善 completed 未明显改善: the target's own words, denied.
                 none = self.rules.spec.qualitative.words.get(Band.NONE.value, _ZERO)
                 self.flag(
@@ -737,76 +729,6 @@ class Judge:
             ),
         )
         return Judgement("not_judged")
-
-
-def _restated(target: str, actual: str) -> str | None:
-    """The phrase of ``target`` that ``actual`` repeats without denying it, or None."""
-    if not target or not actual:
-        return None
-    if target == actual:
-        return target
-    asked = _ASKS.sub("", target) or target
-    if asked in actual:
-        rest = actual.replace(asked, "", 1)
-        return None if _DENIES.search(rest) and not _DENIES.search(asked) else asked
-    if len(actual) >= 2 and 2 * len(actual) >= len(asked) and actual in asked:
-        # 质量合格 → 合格 repeats the verdict; 明显改善 → 改善 drops the degree asked for.
-        dropped = asked.replace(actual, "", 1)
-        if _DEGREE.search(dropped) or (_DENIES.search(actual) and not _DENIES.search(asked)):
-            return None
-        return actual
-    return None
-
-
-# Words after a completion's number that deny it met its target (90%未达标).
-_DENIED_TAIL = re.compile(r"未达标|不达标|未达到|未完成|未实现|未通过|不合格|未达成")
-_MULTIPLIED = re.compile(r"\d\s*(?:十|百|千|万|亿)")
-
-
-def read_actual(
-    target: Quantity, actual: Quantity, printed: str = ""
-) -> tuple[Quantity | None, bool]:
-    """``actual`` as it is compared with ``target``, and whether a ratio was read as a
-    percentage: the one reading the engine, the roll-up and the reports share.
-
-    A bare number takes the target's unit (147 against ≧50人, 48 against ≥50万元 is 48万元);
-    one ``printed`` with its own multiplier is already counted out (48万 against ≥50万元 is
-    480000 元, 48万元); a ratio against a percentage target is a percentage (0.9 against
-    ≥90% is 90%); None when the dimensions differ.
-    """
-    if actual.unit.is_number and not actual.unit.noun:
-        if target.unit.is_percent and _ZERO < actual.magnitude <= _ONE < target.magnitude:
-            return Quantity(actual.magnitude * _HUNDRED, target.unit), True
-        # Money is the one dimension whose factors are counted from 1 元: 48万 is 48 万元.
-        money = target.unit.dimension == "[currency]"
-        if money and target.unit.factor != 1 and printed and _MULTIPLIED.search(printed):
-            return Quantity(actual.magnitude / target.unit.factor, target.unit), False
-        return Quantity(actual.magnitude, target.unit), False
-    if target.unit.is_number or actual.unit.dimension == target.unit.dimension:
-        return actual, False
-    return None, False
-
-
-def read_completion(actual: Quantity) -> tuple[Decimal | None, bool]:
-    """A completion against a qualitative target as a fraction (``95%`` → 0.95, a bare ratio
-    ``0.9`` → 0.9), and whether it was a bare ratio; None when it is neither."""
-    if actual.unit.is_percent:
-        return actual.base, False
-    if actual.unit.is_number and not actual.unit.noun and _ZERO <= actual.magnitude <= _ONE:
-        return actual.magnitude, True
-    return None, False
-
-
-_DENIAL = re.compile(r"^(?:未能|未|不|没有|没|尚未|无)")
-
-
-def _denied(target: str, actual: str) -> bool:
-    """True when ``actual`` is the target's phrase with a denial before it (未明显改善)."""
-    asked = _ASKS.sub("", target) or target
-    if len(asked) < 2 or _DENIAL.match(asked):
-        return False
-    head, found, _ = actual.partition(asked)
-    return bool(found) and bool(_DENIAL.match(head)) and len(head) <= 3
 
 
 def tidy(value: Decimal) -> Decimal:

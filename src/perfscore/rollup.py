@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from perfscore.engine import EvaluationResult
 from perfscore.expressions import SCORING_CONTEXT
-from perfscore.judge import read_actual, read_completion
+from perfscore.reading import read_actual, read_completion
 from perfscore.units import PERCENT
 from perfscore.values import Comparison, Compound, Quantity, Range, plain
 

@@ -285,16 +285,7 @@ class Judge:
                 percent=percent(q.magnitude),
             )
         if read is None:
-            self.flag(
-                "unit-mismatch",
-                self.path,
-                detail=(
-                    self.say(
-                        f"指标值“{target}”与实际完成值“{q}”量纲不同",
-                        f"target {target} and actual {q} have different dimensions",
-                    )
-                ),
-            )
+            self._mismatch(str(target), str(q))
             return None
         return read
 

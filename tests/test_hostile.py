@@ -52,20 +52,27 @@ def _form_error(path: Path) -> FormError:
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "flow"),
     [
-        pytest.param("  " + "[" * 50_000 + "]" * 50_000, id="flow-50000"),
-        pytest.param("  " + "{a: " * 50_000 + "1" + "}" * 50_000, id="flow-mapping-50000"),
-        pytest.param("- " * 50_000 + "x", id="block-50000"),
-        pytest.param("  " + "[" * 2_000 + "]" * 2_000, id="flow-2000"),
-        pytest.param("".join(f"{'  ' * i}- k:\n" for i in range(1, 2_000)), id="indented-2000"),
+        pytest.param("  " + "[" * 50_000 + "]" * 50_000, True, id="flow-50000"),
+        pytest.param("  " + "{a: " * 50_000 + "1" + "}" * 50_000, True, id="flow-mapping-50000"),
+        pytest.param("- " * 50_000 + "x", False, id="block-50000"),
+        pytest.param("  " + "[" * 2_000 + "]" * 2_000, True, id="flow-2000"),
+        pytest.param(
+            "".join(f"{'  ' * i}- k:\n" for i in range(1, 2_000)), False, id="indented-2000"
+        ),
     ],
 )
-def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, body: str) -> None:
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, body: str, flow: bool) -> None:
     """Nesting far past any form is refused on the parser's events, before anything is built:
-    no segfault in libyaml, no RecursionError."""
+    no segfault in libyaml, no RecursionError.
+
+    Flow-style nesting may meet the YAML parser's own limit first (newer PyYAML stops it in
+    the scanner); either way the refusal is a ``FormError`` with its line.  Block nesting is
+    always perfscore's to refuse, so there its own limit is checked."""
     error = _form_error(_write(tmp_path, "project: x\nindicators:\n" + body + "\n"))
-    assert f"deeper than {MAX_DEPTH}" in error.message
+    if not flow:
+        assert f"deeper than {MAX_DEPTH}" in error.message
     assert error.line is not None
     assert error.line >= 3
 

@@ -50,10 +50,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 import perfscore
-from perfscore.form import form_from_data
+from perfscore.form.model import form_from_data
 from perfscore.readers import dump_forms
-from perfscore.report import rendered
-from perfscore.values import Comparison, Op
+from perfscore.report.formats import rendered
+from perfscore.text.values import Comparison, Op
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "luohu-2024-social-workers.yaml"

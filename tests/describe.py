@@ -9,7 +9,7 @@ year printed) and ``compound(a | b)``.
 
 from __future__ import annotations
 
-from perfscore.values import (
+from perfscore.text.values import (
     Comparison,
     Compound,
     Date,
@@ -22,7 +22,7 @@ from perfscore.values import (
     Range,
     Value,
 )
-from perfscore.values import plain as _plain
+from perfscore.text.values import plain as _plain
 
 
 def _q(q: Quantity) -> str:

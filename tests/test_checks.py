@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import perfscore
-from perfscore.flags import CATALOGUE
+from perfscore.words.flags import CATALOGUE
 from tests.conftest import EXAMPLES
 
 Form = dict[str, Any]
@@ -239,7 +239,7 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
 ]
 
 
-def _flags(mutate: Callable[[Form], None]) -> list[perfscore.flags.Flag]:
+def _flags(mutate: Callable[[Form], None]) -> list[perfscore.words.flags.Flag]:
     form = copy.deepcopy(BASE)
     mutate(form)
     return list(perfscore.evaluate(form).flags)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfscore.cli import run
-from perfscore.form import form_from_data
+from perfscore.form.model import form_from_data
 from perfscore.readers import dump_forms, load_forms
 from perfscore.readers.writer import yaml_comments
 from tests.conftest import DATA, EXAMPLES

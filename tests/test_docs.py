@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from perfscore.flags import CATALOGUE
+from perfscore.words.flags import CATALOGUE
 from tests.conftest import ROOT
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfscore.engine import JudgeInput, RowInput
-from perfscore.form import Indicator
+from perfscore.engine.pipeline import JudgeInput, RowInput
+from perfscore.form.model import Indicator
 
 _text = st.none() | st.text(max_size=12)
 _number = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=2)

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import perfscore
 from perfscore import FormError, load_form
-from perfscore.cells import money_unit, read_amount, read_points
-from perfscore.form import form_from_data
-from perfscore.report import to_markdown, to_table
+from perfscore.form.cells import money_unit, read_amount, read_points
+from perfscore.form.model import form_from_data
+from perfscore.report.formats import to_markdown, to_table
 from tests.conftest import DATA, EXAMPLES
 
 ROW = {"name": "社工人数", "target": "≥16人", "actual": "16人", "weight": 90, "score": 90}

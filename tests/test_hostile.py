@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 import perfscore
 from perfscore import FormError, load_form
 from perfscore.errors import PerfscoreError, RuleSetError
-from perfscore.rules import load_rules
+from perfscore.ruleset.rules import load_rules
 from perfscore.yamlfile import MAX_DEPTH, parse_yaml, read_yaml
 from tests.conftest import EXAMPLES
 
@@ -500,7 +500,7 @@ def test_convert_onto_its_source_is_refused(workbook: Path, form_copy: Path, suf
 
 
 def test_annotate_onto_the_workbook_is_refused(workbook: Path, tmp_path: Path) -> None:
-    from perfscore.annotate import annotate_workbook
+    from perfscore.report.annotate import annotate_workbook
 
     before = workbook.read_bytes()
     for spelling in _same_spellings(workbook):
@@ -861,7 +861,7 @@ def test_formulas_agree_with_simpleeval() -> None:
     from hypothesis import strategies as st
     from simpleeval import SimpleEval
 
-    from perfscore.expressions import FUNCTIONS, Formula
+    from perfscore.ruleset.expressions import FUNCTIONS, Formula
 
     texts = [
         "weight * min(achievement, 1)",
@@ -898,7 +898,7 @@ def test_reports_ignore_the_host_decimal_context() -> None:
     three digits and every signal trapped."""
     import decimal
 
-    from perfscore import report
+    from perfscore.report import formats as report
     from perfscore.rollup import aggregate
 
     forms = [NOTARY, EXAMPLES / "luohu-2024-social-workers.yaml"]

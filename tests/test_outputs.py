@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from perfscore import FormError
 from perfscore.cli import run
 from perfscore.readers import load_forms
-from perfscore.report import CSV_BOM, csv_text
+from perfscore.report.formats import CSV_BOM, csv_text
 from tests.conftest import DATA, EXAMPLES
 
 SEED_001 = DATA / "seeds" / "001_aa12b68a981f2731.txt"

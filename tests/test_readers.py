@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 import perfscore
 from perfscore import FormError
-from perfscore.annotate import FILLS, annotate_workbook
 from perfscore.cli import run
 from perfscore.readers import MultipleFormsWarning, load_forms
+from perfscore.report.annotate import FILLS, annotate_workbook
 from tests import workbooks
 from tests.conftest import DATA, EXAMPLES
 

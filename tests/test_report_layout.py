@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 import perfscore
-from perfscore import htmlreport, report
-from perfscore.explain import explain
 from perfscore.readers import load_forms
+from perfscore.report import formats as report
+from perfscore.report import html as htmlreport
+from perfscore.report.explain import explain
 from tests.conftest import DATA, EXAMPLES
 
 SEED_004 = DATA / "seeds" / "004_f2f3303566fa8c39.txt"

@@ -16,10 +16,11 @@ from typing import Any
 import yaml
 
 import perfscore
-from perfscore import htmlreport, rollupreport
 from perfscore.cli import run
-from perfscore.messages import percent
+from perfscore.report import html as htmlreport
+from perfscore.report import rollup as rollupreport
 from perfscore.rollup import aggregate, rounded
+from perfscore.words.messages import percent
 from tests.conftest import DATA, EXAMPLES
 
 FORMS = sorted((DATA / "forms").glob("*.yaml"))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfscore.form import Form, form_from_data
+from perfscore.form.model import Form, form_from_data
 from perfscore.readers import dump_forms, load_forms
 from perfscore.readers.writer import write_workbook
 from tests.conftest import DATA

@@ -15,7 +15,7 @@ import pytest
 import perfscore
 from perfscore import RuleSetError, load_rules
 from perfscore.cli import run
-from perfscore.rulecheck import check_file, run_tests
+from perfscore.ruleset.check import check_file, run_tests
 from tests.conftest import ROOT
 
 SHIPPED = perfscore.list_rules()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from perfscore.cli import run
-from perfscore.rulecheck import Finding
-from perfscore.rules import list_rules
+from perfscore.ruleset.check import Finding
+from perfscore.ruleset.rules import list_rules
 from tests.conftest import ROOT
 
 #: The three files behind the three lines of docs/rules.md's Errors section.

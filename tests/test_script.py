@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfscore.script import TRADITIONAL, simplify
+from perfscore.text.script import TRADITIONAL, simplify
 from tests.conftest import DATA, EXAMPLES, ROOT
 
 # What a form in traditional script prints, and what its simplified twin prints.

@@ -173,7 +173,9 @@ def test_unscored_forms_are_judged(path: Path) -> None:
     assert len(judged) >= len(result.indicators) - 2
 
 
-def _row(result: perfscore.EvaluationResult, name: str) -> perfscore.engine.IndicatorResult:
+def _row(
+    result: perfscore.EvaluationResult, name: str
+) -> perfscore.engine.pipeline.IndicatorResult:
     return next(r for r in result.indicators if r.name == name)
 
 

@@ -1,4 +1,4 @@
-"""Reading a form's layout against the rule set's template (perfscore.structure), and the
+"""Reading a form's layout against the rule set's template (perfscore.engine.structure), and the
 budget and block arithmetic that depends on it."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.rules import load_rules
-from perfscore.structure import has_execution_row, label_key, place
+from perfscore.engine.structure import has_execution_row, label_key, place
+from perfscore.ruleset.rules import load_rules
 from tests.conftest import EXAMPLES
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -93,7 +93,7 @@ def test_place(level1: str, level2: str | None, block: str, group: str | None, h
     assert (where.block, where.group, where.home) == (block, group, home)
 
 
-def _structure(form: dict[str, Any]) -> list[perfscore.flags.Flag]:
+def _structure(form: dict[str, Any]) -> list[perfscore.words.flags.Flag]:
     return [f for f in perfscore.evaluate(form).flags if f.code == "structure"]
 
 
@@ -222,7 +222,7 @@ def test_template_without_an_execution_row() -> None:
     result = _no_row([60, 40], {"adjusted": 100, "executed": 80})
     assert "weights-sum" not in [f.code for f in result.flags]
     assert result.total == Decimal(100)
-    form = perfscore.form.form_from_data({"budget": {"adjusted": 100, "executed": 80}})
+    form = perfscore.form.model.form_from_data({"budget": {"adjusted": 100, "executed": 80}})
     assert has_execution_row(form, NATIONAL)  # no indicators: the rule set's row stands
 
 
@@ -298,8 +298,8 @@ def test_block_findings_marked_on_the_block_header(tmp_path: Path) -> None:
     """In an annotated workbook, block-score is marked on the 产出指标 (50分) header cell."""
     import openpyxl
 
-    from perfscore.annotate import annotate_workbook
     from perfscore.readers.xlsx import write_workbook
+    from perfscore.report.annotate import annotate_workbook
 
     form = perfscore.load_form(CORPUS / "04-block-met-short.yaml")
     book, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"

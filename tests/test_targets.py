@@ -264,7 +264,7 @@ def test_target_workbook(tmp_path: Path) -> None:
         )
     book.save(path)
     (form,) = load_forms(path)
-    twin = perfscore.form.form_from_data(
+    twin = perfscore.form.model.form_from_data(
         {k: v for k, v in CLEAN.items() if k not in ("year", "purpose")}
     )
     assert form == twin

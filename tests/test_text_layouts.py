@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.form import Form, form_from_data
+from perfscore.form.model import Form, form_from_data
 from perfscore.readers import load_forms
 from perfscore.readers.text import forms_from_text
 from tests.conftest import DATA

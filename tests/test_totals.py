@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.flags import Flag
+from perfscore.words.flags import Flag
 from tests.conftest import EXAMPLES
 
 #: Seed 003, form 1: printed scores add up to 89.9; the execution score (10) is not printed.

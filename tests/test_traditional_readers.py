@@ -11,7 +11,7 @@ import yaml
 
 import perfscore
 from perfscore.readers import load_forms
-from perfscore.script import TRADITIONAL, simplify
+from perfscore.text.script import TRADITIONAL, simplify
 from tests import workbooks
 from tests.conftest import DATA, EXAMPLES
 

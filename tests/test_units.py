@@ -9,8 +9,8 @@ from decimal import Decimal
 import pint
 import pytest
 
-from perfscore import units
-from perfscore._unit_table import BASE
+from perfscore.text import units
+from perfscore.text._unit_table import BASE
 
 
 def test_table_is_what_pint_computes() -> None:

@@ -14,10 +14,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore import parse_value, values
+from perfscore import parse_value
 from perfscore.errors import PerfscoreError, ValueTextError
-from perfscore.explain import explain
-from perfscore.values import Band, Comparison, Compound, Date, FreeText, Grade, Op, Range
+from perfscore.report.explain import explain
+from perfscore.text import values
+from perfscore.text.values import Band, Comparison, Compound, Date, FreeText, Grade, Op, Range
 from tests.describe import describe
 from tests.strategies import value_text
 

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.messages import QUOTE_LIMIT, formula_text, shorten
 from perfscore.readers import load_forms
+from perfscore.words.messages import QUOTE_LIMIT, formula_text, shorten
 from tests.conftest import DATA, EXAMPLES
 
 SEED_004 = DATA / "seeds" / "004_f2f3303566fa8c39.txt"
@@ -142,7 +142,7 @@ def test_flag_message_cuts_long_form_text_and_data_keeps_it() -> None:
 
 
 def _explained(form: Any, rules: Any = "national-2020", lang: Literal["zh", "en"] = "zh") -> str:
-    from perfscore.explain import explain
+    from perfscore.report.explain import explain
 
     return explain(perfscore.evaluate(form, rules, lang=lang), lang=lang)
 

@@ -5,7 +5,7 @@
 >>> result.total, result.ok  # doctest: +SKIP
 (Decimal('99.90'), True)
 
-The names below are imported on first use, so ``import perfscore.values`` (or a command that
+The names below are imported on first use, so ``import perfscore.text.values`` (or a command that
 needs only part of the package) does not pay for the rest.
 """
 
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from perfscore.batch import evaluate_many
-    from perfscore.engine import EvaluationResult, evaluate
+    from perfscore.engine.pipeline import EvaluationResult, evaluate
     from perfscore.errors import FormError, PerfscoreError, RuleSetError
-    from perfscore.form import Form
+    from perfscore.form.model import Form
     from perfscore.readers import load_form, load_forms
-    from perfscore.rules import RuleSet, list_rules, load_rules
-    from perfscore.values import parse_value
+    from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
+    from perfscore.text.values import parse_value
 
 __all__ = [
     "EvaluationResult",
@@ -42,19 +42,19 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HOME = {
-    "EvaluationResult": "engine",
-    "evaluate": "engine",
+    "EvaluationResult": "engine.pipeline",
+    "evaluate": "engine.pipeline",
     "evaluate_many": "batch",
-    "Form": "form",
+    "Form": "form.model",
     "FormError": "errors",
     "PerfscoreError": "errors",
     "RuleSetError": "errors",
-    "RuleSet": "rules",
-    "list_rules": "rules",
-    "load_rules": "rules",
+    "RuleSet": "ruleset.rules",
+    "list_rules": "ruleset.rules",
+    "load_rules": "ruleset.rules",
     "load_form": "readers",
     "load_forms": "readers",
-    "parse_value": "values",
+    "parse_value": "text.values",
 }
 
 

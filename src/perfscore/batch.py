@@ -1,9 +1,9 @@
 """Scoring many forms: a stream in, a stream out, in input order, on one core or many machines.
 
 :func:`evaluate_many` takes any iterable of forms (paths, mappings or :class:`Form` objects) and
-yields one item per input, in input order: an :class:`~perfscore.engine.EvaluationResult`, or a
-:class:`Failure` for an input that could not be read.  It never holds more than a small window of
-forms at once, so memory stays flat however long the stream.
+yields one item per input, in input order: an :class:`~perfscore.engine.pipeline.EvaluationResult`,
+or a :class:`Failure` for an input that could not be read.  It never holds more than a small window
+of forms at once, so memory stays flat however long the stream.
 
 The work can go to processes of this machine (``jobs=N``) or to any
 :class:`concurrent.futures.Executor` (``executor=``): a process pool, ``loky``, or a Dask
@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from perfscore.engine import EvaluationResult, evaluate
+from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
-from perfscore.form import Form, form_from_data
+from perfscore.form.model import Form, form_from_data
 from perfscore.readers import load_forms
-from perfscore.rules import RuleSet, load_rules, shipped_dir
+from perfscore.ruleset.rules import RuleSet, load_rules, shipped_dir
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form should not pay
     from concurrent.futures import Executor, Future

@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import perfscore._startup  # noqa: F401  # first: before any model is defined
-from perfscore import report
 from perfscore.batch import Failure, evaluate_many
-from perfscore.engine import EvaluationResult, evaluate
+from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path, refuse_overwrite, same_file
-from perfscore.form import Form
+from perfscore.form.model import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, form_files, load_forms
-from perfscore.rulefile import rules_json_schema
-from perfscore.rules import list_rules, load_rules
+from perfscore.report import formats as report
+from perfscore.ruleset.rulefile import rules_json_schema
+from perfscore.ruleset.rules import list_rules, load_rules
 
 __all__ = ["main", "run"]
 
@@ -201,7 +201,7 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
         if args.output and same_file(args.output, args.annotate):
             raise _Usage("perfscore score: --output and --annotate name the same file")
-        from perfscore.annotate import annotate_workbook  # needs openpyxl: imported on use
+        from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
 
         annotate_workbook(files[0], args.annotate, args.rules, args.lang)
     rules = load_rules(args.rules)
@@ -224,7 +224,7 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             else:
                 flagged = flagged or any(f.severity in worst for f in item.flags)
                 kept.append(item)
-        from perfscore import htmlreport
+        from perfscore.report import html as htmlreport
 
         with _output(args.output, stdout, files) as out:
             out.write(htmlreport.page(kept, args.lang, failures))
@@ -320,7 +320,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     result = evaluate(forms[(number or 1) - 1], args.rules, lang=args.lang)
     try:
-        from perfscore.explain import explain  # only this command needs it
+        from perfscore.report.explain import explain  # only this command needs it
 
         text = explain(result, args.indicator, args.lang)
     except LookupError as exc:
@@ -331,7 +331,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from perfscore.rollupreport import rollup_csv, rollup_markdown, rollup_table
+    from perfscore.report.rollup import rollup_csv, rollup_markdown, rollup_table
 
     results: list[EvaluationResult] = []
     failed = False
@@ -360,7 +360,7 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         elif args.format == "markdown":
             out.write(rollup_markdown(rollup, args.lang))
         elif args.format == "html":
-            from perfscore import htmlreport
+            from perfscore.report import html as htmlreport
 
             out.write(htmlreport.rollup_page(rollup, results, args.lang))
         else:
@@ -371,8 +371,8 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
     import os
 
-    from perfscore.rulecheck import check_file, shown_path
-    from perfscore.rules import shipped_dir
+    from perfscore.ruleset.check import check_file, shown_path
+    from perfscore.ruleset.rules import shipped_dir
 
     # Like `rules test`: no path means the shipped sets, and a shipped set's name names it.
     shipped = set(list_rules())
@@ -404,7 +404,7 @@ def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO)
 
 
 def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
-    from perfscore.rulecheck import run_tests
+    from perfscore.ruleset.check import run_tests
 
     passed = failed = 0
     for name in names or list_rules():

@@ -1,6 +1,6 @@
 """Exceptions raised by perfscore: one root, :class:`PerfscoreError`, and a few kinds below it.
 
-Deviations found in a form are not exceptions: they are :class:`perfscore.flags.Flag` data on
+Deviations found in a form are not exceptions: they are :class:`perfscore.words.flags.Flag` data on
 the result.  Exceptions are for input perfscore cannot work with at all — a file that is not a
 form, a rule file that does not compile — and each one names where the problem is.
 """

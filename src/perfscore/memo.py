@@ -1,11 +1,11 @@
 """Bounded memo tables: answers worked out once per distinct input, with a ceiling on memory.
 
 Real batches repeat themselves (成本控制率 ≤98% 100% appears in thousands of forms), so the
-engine remembers judgements, rows and name lookups.  Each :class:`~perfscore.rules.RuleSet`
+engine remembers judgements, rows and name lookups.  Each :class:`~perfscore.ruleset.rules.RuleSet`
 owns one :class:`Memo`; every table in it is bounded, so memory stays flat however many distinct
 names a stream of forms carries.  The key of every table is the complete input of the code
 whose answers it keeps — that code receives nothing but the key (see
-:class:`perfscore.judge.JudgeInput`), so no answer can be reused for an input it did not see.
+:class:`perfscore.engine.judge.JudgeInput`), so no answer can be reused for an input it did not see.
 
 Reads take no lock (a dict lookup is atomic in CPython); writes and evictions take the
 table's lock.  Two threads may compute the same answer at once; both store the same value.

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
-from perfscore.engine import EvaluationResult
-from perfscore.expressions import SCORING_CONTEXT
-from perfscore.reading import read_actual, read_completion
-from perfscore.units import PERCENT
-from perfscore.values import Comparison, Compound, Quantity, Range, plain
+from perfscore.engine.pipeline import EvaluationResult
+from perfscore.engine.reading import read_actual, read_completion
+from perfscore.ruleset.expressions import SCORING_CONTEXT
+from perfscore.text.units import PERCENT
+from perfscore.text.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
 

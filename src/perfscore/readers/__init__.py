@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import AliasChoices
 
 from perfscore.errors import FormError, PerfscoreError
-from perfscore.form import MAX_FORM_BYTES, Form, form_from_data, read_data
+from perfscore.form.model import MAX_FORM_BYTES, Form, form_from_data, read_data
 from perfscore.readers.source import describe, read_bytes, sniff
 
 if TYPE_CHECKING:

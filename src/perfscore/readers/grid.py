@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from perfscore.script import simplify
-from perfscore.values import plain
+from perfscore.text.script import simplify
+from perfscore.text.values import plain
 
 __all__ = ["GridForm", "forms_from_grid"]
 

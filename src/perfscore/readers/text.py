@@ -18,7 +18,7 @@ from typing import Any
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.spaced import forms_from_spaced_text, looks_spaced
 from perfscore.readers.targets import looks_like_targets, targets_from_text
-from perfscore.script import simplify
+from perfscore.text.script import simplify
 
 __all__ = ["forms_from_text"]
 
@@ -56,7 +56,7 @@ def _as_printed(forms: list[GridForm], text: str, printed: str) -> list[GridForm
     """Text values read from the simplified text get their printed spelling back (traditional
     script, full-width digits), for the reports; the form reads them simplified again.
 
-    :func:`~perfscore.script.simplify` maps character for character, so a value found in the
+    :func:`~perfscore.text.script.simplify` maps character for character, so a value found in the
     simplified text stands at the same place in the printed one.  A value joined from several
     lines is not found and stays simplified.
     """

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from perfscore.files import atomic_path
-from perfscore.form import Form
-from perfscore.values import plain
+from perfscore.form.model import Form
+from perfscore.text.values import plain
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

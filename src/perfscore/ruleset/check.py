@@ -1,10 +1,10 @@
 """Checking rule sets before they score a form: load errors, property checks and own tests.
 
 ``perfscore rules check`` runs :func:`check_file` on each file: the file must load (schema,
-expressions, units, bands, weights, inheritance — see :mod:`perfscore.rules`), and its formulas
-must behave over generated inputs: scores within [0, weight], never falling as achievement rises,
-full marks when the target is met.  ``perfscore rules test`` runs :func:`run_tests`: the cases a
-rule set carries, each a form fragment and the scores its sources give.
+expressions, units, bands, weights, inheritance — see :mod:`perfscore.ruleset.rules`), and its
+formulas must behave over generated inputs: scores within [0, weight], never falling as achievement
+rises, full marks when the target is met.  ``perfscore rules test`` runs :func:`run_tests`: the
+cases a rule set carries, each a form fragment and the scores its sources give.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfscore.engine import evaluate
+from perfscore.engine.pipeline import evaluate
 from perfscore.errors import PerfscoreError
-from perfscore.expressions import Formula
-from perfscore.rulefile import RuleTest
-from perfscore.rules import RuleSet, load_rules
+from perfscore.ruleset.expressions import Formula
+from perfscore.ruleset.rulefile import RuleTest
+from perfscore.ruleset.rules import RuleSet, load_rules
 
 __all__ = ["Finding", "TestOutcome", "check_file", "run_tests", "shown_path"]
 

@@ -16,8 +16,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from perfscore.script import simplify
-from perfscore.values import plain
+from perfscore.text.script import simplify
+from perfscore.text.values import plain
 
 __all__ = ["MONEY_UNITS", "money_unit", "read_amount", "read_kind", "read_points", "read_year"]
 

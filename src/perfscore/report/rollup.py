@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING, TextIO
 
-from perfscore.messages import num as _num
-from perfscore.messages import percent as _percent
-from perfscore.messages import say as _t
-from perfscore.report import CSV_BOM, csv_text, display_width, markdown_cell, table
+from perfscore.report.formats import CSV_BOM, csv_text, display_width, markdown_cell, table
+from perfscore.words.messages import num as _num
+from perfscore.words.messages import percent as _percent
+from perfscore.words.messages import say as _t
 
 if TYPE_CHECKING:
     from perfscore.rollup import Rollup

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from perfscore.form import Form, Indicator
-from perfscore.messages import num
-from perfscore.rules import RuleSet
-from perfscore.script import simplify
+from perfscore.form.model import Form, Indicator
+from perfscore.ruleset.rules import RuleSet
+from perfscore.text.script import simplify
+from perfscore.words.messages import num
 
 __all__ = [
     "Layout",

@@ -30,8 +30,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from perfscore.errors import ValueTextError
-from perfscore.script import simplify
-from perfscore.units import (
+from perfscore.text.script import simplify
+from perfscore.text.units import (
     ARITHMETIC,
     DIMENSIONLESS,
     Unit,

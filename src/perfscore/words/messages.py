@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from perfscore.units import ARITHMETIC
-from perfscore.values import plain
+from perfscore.text.units import ARITHMETIC
+from perfscore.text.values import plain
 
 __all__ = [
     "STATUS_EN",

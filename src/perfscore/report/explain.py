@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import re
 
-from perfscore.engine import EvaluationResult, IndicatorResult
-from perfscore.judge import OPERATORS
-from perfscore.messages import num as _num
-from perfscore.messages import percent as _percent
-from perfscore.messages import say as _t
-from perfscore.messages import shorten, symbol
-from perfscore.messages import status as _status
-from perfscore.report import heading, scored
-from perfscore.values import (
+from perfscore.engine.judge import OPERATORS
+from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
+from perfscore.report.formats import heading, scored
+from perfscore.text.values import (
     Comparison,
     Compound,
     Date,
@@ -26,6 +21,11 @@ from perfscore.values import (
     Value,
     plain,
 )
+from perfscore.words.messages import num as _num
+from perfscore.words.messages import percent as _percent
+from perfscore.words.messages import say as _t
+from perfscore.words.messages import shorten, symbol
+from perfscore.words.messages import status as _status
 
 __all__ = ["describe_value", "explain"]
 

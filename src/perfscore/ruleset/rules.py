@@ -3,8 +3,8 @@
 A rule set says how much budget execution is worth, how a missed quantitative target is scored
 (``actual / target`` for ≥ targets, ``target / actual`` for ≤ targets), the qualitative bands,
 rounding, tolerance, the treatment of not-applicable indicators and which indicator names read
-as "lower is better".  The file's shape is :mod:`perfscore.rulefile`; its formulas are compiled
-by :mod:`perfscore.expressions` when the rule set is loaded, never at scoring time.
+as "lower is better".  The file's shape is :mod:`perfscore.ruleset.rulefile`; its formulas are
+compiled by :mod:`perfscore.ruleset.expressions` when the rule set is loaded, never at scoring time.
 
 :func:`load_rules` takes the name of a shipped rule set (``rules/``; ``national-2020`` is the
 default) or an explicit path (a :class:`~pathlib.Path`, or text ending in ``.yaml``/``.yml`` or
@@ -27,13 +27,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
-from perfscore.expressions import Formula
-from perfscore.flags import CATALOGUE, Severity
 from perfscore.memo import Memo
-from perfscore.rulefile import Band, RuleFile, Weights, check_coverage
+from perfscore.ruleset.expressions import Formula
+from perfscore.ruleset.rulefile import Band, RuleFile, Weights, check_coverage
 from perfscore.suggest import did_you_mean
-from perfscore.units import Unit, UnknownUnitError, local_units, resolve
-from perfscore.values import plain
+from perfscore.text.units import Unit, UnknownUnitError, local_units, resolve
+from perfscore.text.values import plain
+from perfscore.words.flags import CATALOGUE, Severity
 from perfscore.yamlfile import read_yaml
 
 __all__ = [
@@ -61,7 +61,7 @@ _ROUNDING_MODES = {
 
 @dataclass(frozen=True)
 class CompiledIndicatorRule:
-    """An :class:`~perfscore.rulefile.IndicatorRule` with its pattern and formulas compiled."""
+    """An :class:`~perfscore.ruleset.rulefile.IndicatorRule`, pattern and formulas compiled."""
 
     spec: Any  # rulefile.IndicatorRule
     pattern: re.Pattern[str]
@@ -344,7 +344,7 @@ def _compile(spec: RuleFile, source_file: str | None, positions: Positions) -> R
 def shipped_dir() -> Path:
     """Where the shipped rule sets are: beside the installed package, or ``rules/`` at the top
     of a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the perfscore package
     packaged = here / "rules"
     if packaged.is_dir():
         return packaged

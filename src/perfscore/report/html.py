@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
-from perfscore.engine import EvaluationResult
-from perfscore.flags import Flag
-from perfscore.messages import num, percent, say, status
-from perfscore.report import INDICATOR_HEADER, scored, shown_columns
+from perfscore.engine.pipeline import EvaluationResult
+from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns
 from perfscore.rollup import Rollup
+from perfscore.words.flags import Flag
+from perfscore.words.messages import num, percent, say, status
 
 __all__ = ["page", "rollup_page"]
 

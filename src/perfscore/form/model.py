@@ -30,11 +30,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from perfscore.cells import money_unit, read_amount, read_kind, read_points, read_year
 from perfscore.errors import FormError
 from perfscore.files import read_regular_file
-from perfscore.script import simplify
+from perfscore.form.cells import money_unit, read_amount, read_kind, read_points, read_year
 from perfscore.suggest import did_you_mean
+from perfscore.text.script import simplify
 from perfscore.yamlfile import MAX_YAML_BYTES, Positions, decode_text, parse_yaml
 
 __all__ = ["Budget", "Form", "Indicator", "Note", "PlanPoint", "form_from_data", "read_data"]

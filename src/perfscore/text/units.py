@@ -31,7 +31,7 @@ from decimal import Context, Decimal, localcontext
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from perfscore._unit_table import BASE
+from perfscore.text._unit_table import BASE
 
 if TYPE_CHECKING:
     import pint

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from perfscore.values import Quantity
+from perfscore.text.values import Quantity
 
 __all__ = ["denied", "falls_short", "read_actual", "read_completion", "restated"]
 

@@ -2,7 +2,8 @@
 
 Each model is one section of the file (``weights``, ``execution``, ``quantitative`` …) and
 documents its keys; :class:`RuleFile` is the whole document.  Validation here checks shapes and
-values; :mod:`perfscore.rules` compiles a validated file into a :class:`~perfscore.rules.RuleSet`.
+values; :mod:`perfscore.ruleset.rules` compiles a validated file into a
+:class:`~perfscore.ruleset.rules.RuleSet`.
 ``perfscore schema rules`` prints the JSON Schema generated from these models.
 """
 
@@ -15,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from perfscore.flags import CATALOGUE, Severity
 from perfscore.suggest import did_you_mean
+from perfscore.words.flags import CATALOGUE, Severity
 
 __all__ = [
     "Band",

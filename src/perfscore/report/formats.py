@@ -1,6 +1,6 @@
 """Text reports of results: terminal table, Markdown, CSV and JSON.  The explanation of one
-form is :mod:`perfscore.explain`, the department roll-up :mod:`perfscore.rollupreport`, HTML
-:mod:`perfscore.htmlreport`.
+form is :mod:`perfscore.report.explain`, the department roll-up :mod:`perfscore.report.rollup`, HTML
+:mod:`perfscore.report.html`.
 
 Writers take a stream and one result at a time, so a batch of any size is written as it is
 scored.
@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from perfscore.engine import EvaluationResult, IndicatorResult
-from perfscore.flags import Flag
-from perfscore.messages import num, percent, say, status
+from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
+from perfscore.words.flags import Flag
+from perfscore.words.messages import num, percent, say, status
 
 if TYPE_CHECKING:
     pass

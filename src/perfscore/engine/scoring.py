@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from perfscore.engine.judge import Judgement
+from perfscore.engine.results import ExecutionResult, IndicatorResult
 from perfscore.errors import FormulaError
-from perfscore.flags import Flagger
-from perfscore.form import Budget
-from perfscore.judge import Judgement
-from perfscore.messages import formula_text, percent, plain, rounding_note, say, substitute
-from perfscore.results import ExecutionResult, IndicatorResult
-from perfscore.rules import RuleSet
-from perfscore.values import Comparison, parse_value
+from perfscore.form.model import Budget
+from perfscore.ruleset.rules import RuleSet
+from perfscore.text.values import Comparison, parse_value
+from perfscore.words.flags import Flagger
+from perfscore.words.messages import formula_text, percent, plain, rounding_note, say, substitute
 
 __all__ = ["execution", "rescale", "score"]
 

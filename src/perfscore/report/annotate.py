@@ -18,14 +18,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perfscore.engine import EvaluationResult, evaluate
+from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import FormError
 from perfscore.files import atomic_path, refuse_overwrite
-from perfscore.flags import Flag
-from perfscore.messages import num
 from perfscore.readers import form_from_grid
 from perfscore.readers.xlsx import forms_from_workbook
-from perfscore.rules import RuleSet, load_rules
+from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.words.flags import Flag
+from perfscore.words.messages import num
 
 __all__ = ["FILLS", "annotate_workbook"]
 

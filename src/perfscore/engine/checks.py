@@ -5,8 +5,8 @@ the target itself (measurable? the unit its name calls for?), the printed row (n
 values, a score above its weight, a score that differs from the recomputed one, a shortfall left
 unexplained), the budget block, the first- and second-level structure, duplicates, and whether
 the printed numbers add up.  Each check is a function that reports through a
-:class:`~perfscore.flags.Flagger`.  A new check goes here, with its code in the catalogue
-(:mod:`perfscore.flags`) and in ``docs/flags.md``.
+:class:`~perfscore.words.flags.Flagger`.  A new check goes here, with its code in the catalogue
+(:mod:`perfscore.words.flags`) and in ``docs/flags.md``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfscore.flags import Flagger, Severity
-from perfscore.form import Budget, Form, Indicator
-from perfscore.judge import OPERATORS, Judgement
-from perfscore.messages import num as fmt
-from perfscore.messages import percent, shorten
-from perfscore.rules import RuleSet
-from perfscore.structure import Layout, has_execution_row, label_key, read_layout
-from perfscore.values import (
+from perfscore.engine.judge import OPERATORS, Judgement
+from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
+from perfscore.form.model import Budget, Form, Indicator
+from perfscore.ruleset.rules import RuleSet
+from perfscore.text.values import (
     Comparison,
     Compound,
     Deadline,
@@ -32,6 +29,9 @@ from perfscore.values import (
     Value,
     parse_value,
 )
+from perfscore.words.flags import Flagger, Severity
+from perfscore.words.messages import num as fmt
+from perfscore.words.messages import percent, shorten
 
 __all__ = [
     "Flagger",

@@ -2,10 +2,10 @@
 collects every flag.
 
 It puts the stages together: each row's printed target and actual are read
-(:mod:`perfscore.values`), the target checked (:mod:`perfscore.checks`), the actual judged
-against it (:mod:`perfscore.judge`) and scored (:mod:`perfscore.scoring`); then the budget, the
-structure and the totals are checked.  Rows repeat across forms, so judgements and whole rows
-are kept in the rule set's bounded memo, keyed by everything the cached step reads.
+(:mod:`perfscore.text.values`), the target checked (:mod:`perfscore.engine.checks`), the actual
+judged against it (:mod:`perfscore.engine.judge`) and scored (:mod:`perfscore.engine.scoring`); then
+the budget, the structure and the totals are checked.  Rows repeat across forms, so judgements and
+whole rows are kept in the rule set's bounded memo, keyed by everything the cached step reads.
 
 ``evaluate`` is safe to call from many threads at once with the same rule set.
 """
@@ -17,7 +17,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from perfscore.checks import (
+from perfscore.engine.checks import (
     check_budget,
     check_judged_targets,
     check_measurable,
@@ -28,18 +28,18 @@ from perfscore.checks import (
     check_targets,
     check_totals,
 )
+from perfscore.engine.judge import Judge, Judgement
+from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
+from perfscore.engine.scoring import execution as score_execution
+from perfscore.engine.scoring import rescale, score
+from perfscore.engine.structure import execution_weight
 from perfscore.errors import FormulaError
-from perfscore.expressions import SCORING_CONTEXT
-from perfscore.flags import Flag, Flagger, parse_path
-from perfscore.form import Form, Indicator, form_from_data
-from perfscore.judge import Judge, Judgement
+from perfscore.form.model import Form, Indicator, form_from_data
 from perfscore.readers import load_form
-from perfscore.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
-from perfscore.rules import RuleSet, load_rules
-from perfscore.scoring import execution as score_execution
-from perfscore.scoring import rescale, score
-from perfscore.structure import execution_weight
-from perfscore.values import Value, parse_value
+from perfscore.ruleset.expressions import SCORING_CONTEXT
+from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.text.values import Value, parse_value
+from perfscore.words.flags import Flag, Flagger, parse_path
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "evaluate"]
 
@@ -61,9 +61,9 @@ def evaluate(
 ) -> EvaluationResult:
     """Score a self-evaluation form and flag every deviation.
 
-    ``form`` is a :class:`~perfscore.form.Form`, a mapping in the form format, or the path of
+    ``form`` is a :class:`~perfscore.form.model.Form`, a mapping in the form format, or the path of
     a form file; ``rules`` a shipped rule-set name, a rule file's path or a loaded
-    :class:`~perfscore.rules.RuleSet`.  Flag messages are Chinese unless ``lang="en"``.
+    :class:`~perfscore.ruleset.rules.RuleSet`.  Flag messages are Chinese unless ``lang="en"``.
     Thread-safe; the host's Decimal context does not affect the result.
 
     :raises FormError: the form cannot be read.

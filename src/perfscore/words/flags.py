@@ -14,7 +14,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from perfscore.messages import num, shorten
+from perfscore.words.messages import num, shorten
 
 __all__ = [
     "CATALOGUE",

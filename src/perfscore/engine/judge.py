@@ -1,10 +1,10 @@
 """Judging one indicator: does the actual meet the target, and by how much?
 
-:class:`Judge` compares a parsed target (:mod:`perfscore.values`) with a parsed actual: it
+:class:`Judge` compares a parsed target (:mod:`perfscore.text.values`) with a parsed actual: it
 settles the direction (printed, from an indicator rule, or inferred from the name), brings both
 to comparable units, reads ratios written as percentages, and turns qualitative completions
 into bands.  Each decision a reader might question is reported as a flag.  Scores are not made
-here (see :mod:`perfscore.scoring`).
+here (see :mod:`perfscore.engine.scoring`).
 
 A new comparator goes into :data:`OPERATORS`: what it holds and which way is better.
 """
@@ -18,13 +18,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
+from perfscore.engine.reading import denied, falls_short, read_actual, read_completion, restated
+from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
-from perfscore.flags import Flagger
-from perfscore.messages import formula_text, percent, plain, say, shorten, substitute, symbol
-from perfscore.reading import denied, falls_short, read_actual, read_completion, restated
-from perfscore.results import Status
-from perfscore.rules import RuleSet
-from perfscore.values import (
+from perfscore.ruleset.rules import RuleSet
+from perfscore.text.values import (
     Band,
     Comparison,
     Compound,
@@ -42,6 +40,8 @@ from perfscore.values import (
     parse_value,
     words,
 )
+from perfscore.words.flags import Flagger
+from perfscore.words.messages import formula_text, percent, plain, say, shorten, substitute, symbol
 
 __all__ = ["OPERATORS", "Judge", "Judgement", "Sense", "tidy"]
 

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any, Literal, NamedTuple
 
-from perfscore.expressions import SCORING_CONTEXT
-from perfscore.flags import Flag
-from perfscore.form import Form, Indicator
-from perfscore.messages import formula_text, num, percent, plain, rounding_note, say, substitute
-from perfscore.values import (
+from perfscore.form.model import Form, Indicator
+from perfscore.ruleset.expressions import SCORING_CONTEXT
+from perfscore.text.values import (
     Comparison,
     Compound,
     Date,
@@ -23,6 +21,16 @@ from perfscore.values import (
     Quantity,
     Range,
     Value,
+)
+from perfscore.words.flags import Flag
+from perfscore.words.messages import (
+    formula_text,
+    num,
+    percent,
+    plain,
+    rounding_note,
+    say,
+    substitute,
 )
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]

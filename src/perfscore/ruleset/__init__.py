@@ -1,0 +1,1 @@
+"""Rule sets: rule files, the formula language, the compiled `RuleSet`, and `rules check`."""

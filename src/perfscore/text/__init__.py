@@ -1,0 +1,1 @@
+"""The indicator-value language: the normaliser, numbers, units and `parse_value`."""

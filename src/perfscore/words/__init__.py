@@ -1,0 +1,1 @@
+"""Words at the edge: the flag catalogue and the zh/en wording rendered from data."""

@@ -19,6 +19,7 @@ from pydantic import AliasChoices
 from perfscore.errors import FormError, PerfscoreError
 from perfscore.files import read_regular_file
 from perfscore.form.document import MAX_FORM_BYTES, parse_data
+from perfscore.form.fields import FORM
 from perfscore.form.model import Form, form_from_data
 from perfscore.readers.source import describe, read_bytes, sniff
 
@@ -73,9 +74,9 @@ def form_from_grid(found: GridForm, source: str, where: str = "") -> Form:
 def _found(data: Mapping[str, Any]) -> str:
     """What a form without indicators holds, in words: ``项目名称 “X”, a budget``."""
     parts = []
-    for key, label in (("project", "项目名称"), ("unit", "实施单位"), ("year", "年度")):
+    for key in ("project", "unit", "year"):
         if data.get(key):
-            parts.append(f"{label} “{data[key]}”")
+            parts.append(f"{FORM[key].label} “{data[key]}”")
     if data.get("budget"):
         parts.append("a budget")
     return ", ".join(parts) if parts else "nothing but the title"

@@ -16,32 +16,23 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfscore.engine.judge import OPERATORS, Judgement
+from perfscore.engine.judge import OPERATORS
 from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.form.model import Budget, Form, Indicator
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import (
     Comparison,
-    Compound,
-    Deadline,
-    FreeText,
-    NotApplicable,
-    Value,
     parse_value,
 )
 from perfscore.words.flags import Flagger, Severity
 from perfscore.words.messages import num as fmt
-from perfscore.words.messages import percent, shorten
+from perfscore.words.messages import percent
 
 __all__ = [
     "Flagger",
     "check_budget",
     "check_judged_targets",
-    "check_measurable",
-    "check_row",
-    "check_score",
     "check_structure",
-    "check_target",
     "check_targets",
     "check_totals",
 ]
@@ -119,124 +110,6 @@ def _check_amounts(budget: Budget, flag: Flagger) -> None:
     else:
         return
     flag("budget-incomplete", ("budget",), what=what, what_en=what_en)
-
-
-_MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
-_DIMENSION_OF = {"count": "[count]", "time": "[time]"}
-
-
-def check_target(name: str, target: Value, rules: RuleSet, flag: Flagger, path: Location) -> None:
-    """A target whose unit does not fit what the name measures, and ceiling targets."""
-    clauses = target.clauses if isinstance(target, Compound) else (target,)
-    for clause in clauses:
-        if not isinstance(clause, Comparison):
-            continue
-        unit = clause.quantity.unit
-        measures = rules.measures(clause.label or name)
-        if unit.dimension or unit.is_percent:
-            wrong = (measures == "percent" and not unit.is_percent) or (
-                measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension
-            )
-            if measures is not None and wrong:
-                flag(
-                    "unit-mismatch",
-                    (*path, "target"),
-                    detail=(
-                        f"{shorten(name)!r} measures a {measures}, but the target is in {unit}"
-                        if flag.en
-                        else f"“{shorten(name)}”应以{_MEASURE_ZH[measures]}衡量，"
-                        f"指标值却以“{unit}”计"
-                    ),
-                )
-        if (
-            unit.is_percent
-            and clause.op is not None
-            and OPERATORS[clause.op].better == "higher"
-            and clause.quantity.base >= 1
-        ):
-            flag("ceiling-target", (*path, "target"), text=clause.text)
-    if isinstance(target, Compound):
-        flag("compound-target", (*path, "target"), clauses=str(len(target.clauses)))
-
-
-def check_measurable(target: Value, flag: Flagger, path: Location) -> None:
-    """A target nobody could measure a year later: free text, a bare time limit, a blank."""
-    clauses = target.clauses if isinstance(target, Compound) else (target,)
-    for clause in clauses:
-        if isinstance(clause, FreeText):
-            reason = clause.reason if flag.en else clause.reason_zh
-        elif isinstance(clause, Deadline):
-            reason = "no time limit is given" if flag.en else "未给出具体时限"
-        elif isinstance(clause, NotApplicable) and clause.placeholder:
-            reason = "no target is given" if flag.en else "指标值空缺"
-        else:
-            continue
-        flag("unmeasurable-target", (*path, "target"), text=clause.text, reason=reason)
-
-
-def check_row(ind: Indicator, flag: Flagger, path: Location) -> None:
-    """The printed row on its own: negative weight or score, a score above its weight."""
-    weight, score = ind.weight, ind.score
-    if weight is not None and weight < 0:
-        flag("negative-value", (*path, "weight"), field="weight", field_zh="权重", value=weight)
-    if score is not None and score < 0:
-        flag("negative-value", (*path, "score"), field="score", field_zh="得分", value=score)
-    if weight is not None and score is not None and score > weight:
-        flag("score-exceeds-weight", (*path, "score"), score=score, weight=weight)
-
-
-def check_score(
-    ind: Indicator,
-    judgement: Judgement,
-    weight: Decimal | None,
-    score: Decimal | None,
-    trace: Sequence[str],
-    scored: bool,
-    rules: RuleSet,
-    flag: Flagger,
-    path: Location,
-) -> None:
-    """The printed score against the recomputed one, and a shortfall with no reason given."""
-    printed = ind.score
-    if score is not None and printed is not None and abs(printed - score) > rules.tolerance:
-        formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
-        full = judgement.achievement == 1
-        achieved = percent(judgement.achievement or _ZERO)
-        how = (
-            ("target met" if full else f"achievement {achieved}")
-            if flag.en
-            else ("指标已达成，应得满分" if full else f"完成程度 {achieved}")
-        )
-        flag(
-            "score-mismatch",
-            (*path, "score"),
-            reported=printed,
-            recomputed=score,
-            how=how,
-            status=judgement.status,
-            formula=formula,
-        )
-    short = (
-        score is not None and weight is not None and score < weight
-        if scored
-        else judgement.status in ("missed", "partly_met")
-    )
-    if (
-        short
-        and judgement.status not in ("not_applicable", "not_judged")
-        and not (ind.reason or "").strip()
-    ):
-        what = (
-            f"scored {fmt(score)} of {fmt(weight)}"
-            if scored and score is not None and weight is not None
-            else f"target {judgement.status.replace('_', ' ')}"
-        )
-        what_zh = (
-            f"得分 {fmt(score)} 低于权重 {fmt(weight)}"
-            if scored and score is not None and weight is not None
-            else ("目标未达成" if judgement.status == "missed" else "目标部分达成")
-        )
-        flag("missing-reason", (*path, "reason"), what=what_zh, what_en=what)
 
 
 def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> Layout:
@@ -521,7 +394,8 @@ def _check_plan(form: Form, rules: RuleSet, flag: Flagger) -> None:
                 "unreadable-value",
                 ("spending_plan", i, "share"),
                 text=point.share,
-                reason="不是百分比" if not flag.en else "not a percentage",
+                reason="不是百分比",
+                reason_en="not a percentage",
             )
             return
         shares.append(value.quantity.base)

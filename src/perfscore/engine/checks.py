@@ -112,20 +112,27 @@ def _check_amounts(budget: Budget, flag: Flagger) -> None:
     flag("budget-incomplete", ("budget",), what=what, what_en=what_en)
 
 
-def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> Layout:
+def check_structure(
+    form: Form,
+    results: Sequence[Scored],
+    name_keys: Sequence[str],
+    rules: RuleSet,
+    flag: Flagger,
+) -> Layout:
     """The layout against the rule set's template (one ``structure`` finding listing every
-    difference), duplicates and weight on not-applicable rows; returns the layout read."""
+    difference), duplicates (by the rows' ``name_keys``, their names' label keys) and weight on
+    not-applicable rows; returns the layout read."""
     layout = read_layout(
         form, [r.weight for r in results], rules, kind_checks=form.kind != "department"
     )
     seen: dict[tuple[Any, ...], int] = {}
-    for r, where in zip(results, layout.places, strict=True):
+    for r, where, name_key in zip(results, layout.places, name_keys, strict=True):
         ind = r.indicator
         if r.status == "not_applicable":
             if r.weight:
                 flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
             continue
-        key = (ind.goal, where.group or label_key(ind.level2), label_key(ind.name), ind.target)
+        key = (ind.goal, where.group or label_key(ind.level2), name_key, ind.target)
         if key in seen:
             flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
         else:

@@ -27,7 +27,7 @@ from perfscore.engine.checks import (
     check_totals,
 )
 from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
-from perfscore.engine.row import outcome_of, read_row
+from perfscore.engine.row import RowOutcome, outcome_of, read_row
 from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
@@ -86,9 +86,13 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
 
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
+    outcomes = [
+        outcome_of(read_row(ind, scored=scored, targets_only=targets_only, year=form.year), rules)
+        for ind in form.indicators
+    ]
     results = [
-        _row(i, ind, rules, flag, scored, targets_only, form.year)
-        for i, ind in enumerate(form.indicators)
+        _result(i, ind, out, flag)
+        for i, (ind, out) in enumerate(zip(form.indicators, outcomes, strict=True))
     ]
 
     total: Decimal | None = None
@@ -110,7 +114,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         total = rules.round(total)
 
     check_judged_targets(results, rules, flag)
-    layout = check_structure(form, results, rules, flag)
+    layout = check_structure(form, results, [o.name_key for o in outcomes], rules, flag)
     if targets_only:
         check_targets(form, rules, flag)
     check_totals(
@@ -131,32 +135,30 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     )
 
 
-def _row(
-    index: int,
-    ind: Indicator,
-    rules: RuleSet,
-    flag: Flagger,
-    scored: bool,
-    targets_only: bool,
-    year: int | None,
-) -> IndicatorResult:
-    """One indicator read, judged and scored; its findings placed on the row."""
-    row = read_row(index, ind, scored=scored, targets_only=targets_only, year=year)
-    out = outcome_of(row, rules)
-    flag.place(out.findings, ("indicators", index))
-    return IndicatorResult(
-        index,
-        ind,
-        row.target,
-        row.actual,
-        out.status,
-        out.achievement,
-        # The row's own weight as printed (1E+2 and 100 share an outcome, not a spelling).
-        ind.weight if ind.weight is not None else out.weight,
-        out.points,
-        ind.score,
-        out.direction,
-        out.steps,
-        out.compared,
-        flag.lang,
+def _result(index: int, ind: Indicator, out: RowOutcome, flag: Flagger) -> IndicatorResult:
+    """The result of the row ``ind`` at ``index``; its findings placed on the row."""
+    if out.findings:
+        flag.place(out.findings, ("indicators", index))
+    return _new_result(
+        IndicatorResult,
+        (
+            index,
+            ind,
+            out.target,
+            out.actual,
+            out.status,
+            out.achievement,
+            # The row's own weight as printed (1E+2 and 100 share an outcome, not a spelling).
+            ind.weight if ind.weight is not None else out.weight,
+            out.points,
+            ind.score,
+            out.direction,
+            out.steps,
+            out.compared,
+            flag.lang,
+        ),
     )
+
+
+# A result for every indicator of every form: built straight from its fields.
+_new_result = tuple.__new__

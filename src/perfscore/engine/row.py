@@ -1,18 +1,17 @@
-"""One row through the engine: read once into a :class:`Row`, judged, scored and checked into
-a :class:`RowOutcome` of facts.
+"""One row through the engine: taken once into a :class:`Row`, then read, judged, scored and
+checked into a :class:`RowOutcome` of facts.
 
-A :class:`Row` holds everything the row's work may read — its texts, the values read from
-them, the printed weight and score, whether a reason was given — and is the key the work is
-remembered under in the rule set's memo (the values read are functions of the texts, and the
-row's place in the form is not part of the work, so neither is compared).  The work receives
-the row and nothing else, so what it reads is by construction what it is cached under; its
-findings carry no path, and its steps no words, so one remembered answer serves every form
-and both languages.
+A :class:`Row` holds everything the row's work may read — its texts, the printed weight and
+score, whether a reason was given, what the form says of every row — and is the key the work
+is remembered under in the rule set's memo.  The work receives the row and nothing else, so
+what it reads is by construction what it is cached under.  Each cell is read once, there: the
+values read from the target and the actual, and the name's label key, are part of the
+outcome.  Findings carry no path and steps no words, so one remembered outcome serves every
+form, every place in a form and both languages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ from perfscore.engine.judge import Outcome, judge
 from perfscore.engine.results import Status
 from perfscore.engine.rowchecks import measurable, printed_row, printed_score, target_fits
 from perfscore.engine.scoring import score
+from perfscore.engine.structure import label_key
 from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
 from perfscore.ruleset.rules import RuleSet
@@ -33,9 +33,8 @@ _ZERO = Decimal(0)
 _FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One indicator as the engine reads it, built once per row (:func:`read_row`)."""
+class Row(NamedTuple):
+    """One indicator as the engine takes it (:func:`read_row`): hashable, the memo's key."""
 
     name: str
     level1: str | None
@@ -51,37 +50,45 @@ class Row:
     targets_only: bool
     #: The form's year: the year of a date printed without one (6月底前).
     year: int | None
-    target: Value | None = field(compare=False)
-    actual: Value | None = field(compare=False)
-    index: int = field(default=0, compare=False)
 
 
-def read_row(
-    index: int, ind: Indicator, *, scored: bool, targets_only: bool, year: int | None
-) -> Row:
-    """The row ``ind`` at ``index``, each of its cells read once."""
-    target, actual = ind.target, ind.actual
-    return Row(
-        ind.name,
-        ind.level1,
-        ind.level2,
-        target,
-        actual,
-        ind.weight,
-        ind.score,
-        bool((ind.reason or "").strip()),
-        scored,
-        targets_only,
-        year,
-        parse_value(target) if target is not None else None,
-        parse_value(actual) if actual is not None else None,
-        index,
+def read_row(ind: Indicator, *, scored: bool, targets_only: bool, year: int | None) -> Row:
+    """The row of ``ind``: its cells as the form holds them."""
+    reason = ind.reason
+    return _new_row(
+        Row,
+        (
+            ind.name,
+            ind.level1,
+            ind.level2,
+            ind.target,
+            ind.actual,
+            ind.weight,
+            ind.score,
+            bool(reason and not reason.isspace()),
+            scored,
+            targets_only,
+            year,
+        ),
     )
 
 
-class RowOutcome(NamedTuple):
-    """What the engine concludes about a row, as facts: no path, no words."""
+# Rows are made for every indicator of every form: straight from their fields, past the named
+# tuple's keyword-handling constructor.
+_new_row = tuple.__new__
 
+
+class RowOutcome(NamedTuple):
+    """What the engine concludes about a row, as facts: no path, no words.
+
+    ``target`` and ``actual`` are the values read from the row's cells, ``name_key`` the
+    label key of its name (what duplicate rows are found by); ``compared`` the actual and
+    target as compared, in base units.
+    """
+
+    target: Value | None
+    actual: Value | None
+    name_key: str
     status: Status
     achievement: Decimal | None
     weight: Decimal | None
@@ -101,9 +108,10 @@ def outcome_of(row: Row, rules: RuleSet) -> RowOutcome:
     return hit
 
 
-def _judged(row: Row, rules: RuleSet) -> tuple[Outcome, list[Finding]]:
+def _judged(
+    row: Row, target: Value | None, actual: Value | None, rules: RuleSet
+) -> tuple[Outcome, list[Finding]]:
     found: list[Finding] = []
-    target, actual = row.target, row.actual
     if target is not None:
         found += target_fits(row.name, target, rules)
     if row.targets_only:
@@ -127,7 +135,9 @@ def _missing(name: str) -> Finding:
 def _work(row: Row, rules: RuleSet) -> RowOutcome:
     weight = row.weight if row.weight is not None else (_ZERO if row.scored else None)
     found = list(printed_row(row.weight, row.score))
-    outcome, judged = _judged(row, rules)
+    target = parse_value(row.target_text) if row.target_text is not None else None
+    actual = parse_value(row.actual_text) if row.actual_text is not None else None
+    outcome, judged = _judged(row, target, actual, rules)
     found += judged
     points: Decimal | None = None
     steps: tuple[Step, ...] = tuple(outcome.steps)
@@ -141,6 +151,9 @@ def _work(row: Row, rules: RuleSet) -> RowOutcome:
         outcome, weight, points, steps, row.score, row.has_reason, row.scored, rules
     )
     return RowOutcome(
+        target,
+        actual,
+        label_key(row.name),
         outcome.status,
         outcome.achievement,
         weight,

@@ -159,12 +159,14 @@ class Flagger:
     overrides), marked with the language their messages are read in.  One per evaluation;
     never shared."""
 
-    __slots__ = ("flags", "lang", "severity")
+    __slots__ = ("_severities", "flags", "lang", "severity")
 
     def __init__(self, severity: Callable[[str], Severity], lang: str = "zh") -> None:
         self.severity = severity
         self.lang = lang
         self.flags: list[Flag] = []
+        # Each code's severity under the rule set, looked up once per evaluation.
+        self._severities: dict[str, Severity] = {}
 
     def __call__(
         self, code: str, location: Location, *, at: Severity | None = None, **data: Any
@@ -190,7 +192,9 @@ class Flagger:
         at: Severity | None,
         data: tuple[tuple[str, str], ...],
     ) -> Flag:
-        severity = self.severity(code)
+        severity = self._severities.get(code)
+        if severity is None:
+            severity = self._severities[code] = self.severity(code)
         if at is not None and severity == CATALOGUE[code].severity:
             severity = at
         return Flag(code, severity, location, data, self.lang)

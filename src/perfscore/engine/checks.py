@@ -162,48 +162,11 @@ def check_totals(
     printed total against the recomputed one, against the rule set's total and against the sum
     of the printed scores — on unscored forms too, where scores are printed."""
     expected = rules.weights.total
-    scored = any(r.weight is not None for r in results)
     if execution_weight is None:
         execution_weight = rules.weights.execution if has_execution_row(form, rules) else _ZERO
     points = layout.points if layout is not None else {}
     homes = [p.home for p in layout.places] if layout is not None else [None] * len(results)
-    wrong_weights = False
-    if points and (form.kind != "targets"):
-        added = sum(points.values(), _ZERO) + execution_weight
-        if added != expected:
-            flag(
-                "weights-sum", ("blocks",), sum=added, execution=execution_weight, expected=expected
-            )
-            wrong_weights = True
-    if scored:
-        row_weights = sum((r.weight for r in results if r.weight is not None), _ZERO)
-        added = row_weights + execution_weight
-        # Rows that follow their blocks repeat the blocks' mistake: one flag for it.
-        if added != expected and not (wrong_weights and row_weights == sum(points.values())):
-            flag(
-                "weights-sum",
-                ("indicators",),
-                sum=added,
-                execution=execution_weight,
-                expected=expected,
-            )
-            wrong_weights = True
-        for block, header in points.items():
-            under = [
-                r.indicator.weight
-                for r, home in zip(results, homes, strict=True)
-                if home == block and r.indicator.weight is not None
-            ]
-            if under and sum(under, _ZERO) != header:
-                flag(
-                    "block-weights",
-                    ("blocks", block),
-                    block=block,
-                    sum=sum(under, _ZERO),
-                    points=header,
-                )
-    elif results and form.kind != "targets":
-        flag("unscored-form", ("indicators",))
+    wrong_weights = _check_weights(form, results, execution_weight, points, homes, expected, flag)
     _check_block_scores(results, homes, points, rules, flag)
     if form.total is None:
         return
@@ -212,6 +175,74 @@ def check_totals(
         flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
     if form.total > expected and not wrong_weights:
         flag("score-exceeds-weight", ("total",), score=form.total, weight=expected)
+    # Printed parts that add up to the recomputed total leave the total alone wrong:
+    # total-mismatch has said so, and a second flag would count one slip twice.
+    _check_sum(
+        form, results, execution_weight, execution_score, total if off else None, rules, flag
+    )
+
+
+def _check_weights(
+    form: Form,
+    results: Sequence[Scored],
+    execution_weight: Decimal,
+    points: Mapping[str, Decimal],
+    homes: Sequence[str | None],
+    expected: Decimal,
+    flag: Flagger,
+) -> bool:
+    """Blocks' points and rows' weights adding up to the rule set's total, and each block's
+    rows to its points; whether the weights were found wrong."""
+    wrong_weights = False
+    if points and (form.kind != "targets"):
+        added = sum(points.values(), _ZERO) + execution_weight
+        if added != expected:
+            flag(
+                "weights-sum", ("blocks",), sum=added, execution=execution_weight, expected=expected
+            )
+            wrong_weights = True
+    if not any(r.weight is not None for r in results):
+        if results and form.kind != "targets":
+            flag("unscored-form", ("indicators",))
+        return wrong_weights
+    row_weights = sum((r.weight for r in results if r.weight is not None), _ZERO)
+    added = row_weights + execution_weight
+    # Rows that follow their blocks repeat the blocks' mistake: one flag for it.
+    if added != expected and not (wrong_weights and row_weights == sum(points.values())):
+        flag(
+            "weights-sum", ("indicators",), sum=added, execution=execution_weight, expected=expected
+        )
+        wrong_weights = True
+    for block, header in points.items():
+        under = [
+            r.indicator.weight
+            for r, home in zip(results, homes, strict=True)
+            if home == block and r.indicator.weight is not None
+        ]
+        if under and sum(under, _ZERO) != header:
+            flag(
+                "block-weights",
+                ("blocks", block),
+                block=block,
+                sum=sum(under, _ZERO),
+                points=header,
+            )
+    return wrong_weights
+
+
+def _check_sum(
+    form: Form,
+    results: Sequence[Scored],
+    execution_weight: Decimal,
+    execution_score: Decimal | None,
+    mismatched_total: Decimal | None,
+    rules: RuleSet,
+    flag: Flagger,
+) -> None:
+    """The printed total against the sum of the printed scores; a blank execution score read
+    from what the total implies.  ``mismatched_total`` is the recomputed total where the
+    printed one was already found wrong."""
+    assert form.total is not None
     printed = [r.indicator.score for r in results if r.indicator.score is not None]
     if not printed:
         return
@@ -219,34 +250,34 @@ def check_totals(
     budget_score = budget.score if budget is not None else None
     added = sum(printed, _ZERO)
     if budget_score is None and budget is not None and execution_weight > 0:
-        if execution_score is None:
-            return  # nothing to add: the budget row says why (budget-incomplete)
-        # A blank execution score (seed 003): the total says what was meant.
-        implied = form.total - added
-        if abs(implied - execution_score) <= rules.tolerance:
-            flag(
-                "missing-execution-score",
-                ("budget", "score"),
-                at=Severity.INFO,
-                how=f"，总分按 {fmt(implied)} 计入",
-                how_en=f"; the total counts {fmt(implied)} for it",
-            )
-        else:
-            flag(
-                "missing-execution-score",
-                ("budget", "score"),
-                how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
-                how_en=(
-                    f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}"
-                ),
-            )
+        if execution_score is not None:  # else the budget row says why (budget-incomplete)
+            _implied_execution(form.total - added, execution_score, rules, flag)
         return
     added += budget_score or _ZERO
-    # Printed parts that add up to the recomputed total leave the total alone wrong:
-    # total-mismatch has said so, and a second flag would count one slip twice.
-    parts_right = off and total is not None and abs(added - total) <= rules.tolerance
+    parts_right = mismatched_total is not None and abs(added - mismatched_total) <= rules.tolerance
     if abs(form.total - added) > rules.tolerance and not parts_right:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
+
+
+def _implied_execution(
+    implied: Decimal, execution_score: Decimal, rules: RuleSet, flag: Flagger
+) -> None:
+    """A blank execution score (seed 003): the total says what was meant."""
+    if abs(implied - execution_score) <= rules.tolerance:
+        flag(
+            "missing-execution-score",
+            ("budget", "score"),
+            at=Severity.INFO,
+            how=f"，总分按 {fmt(implied)} 计入",
+            how_en=f"; the total counts {fmt(implied)} for it",
+        )
+    else:
+        flag(
+            "missing-execution-score",
+            ("budget", "score"),
+            how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
+            how_en=f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}",
+        )
 
 
 def _check_block_scores(
@@ -258,36 +289,22 @@ def _check_block_scores(
 ) -> None:
     """Printed scores of rows without weights against their block's points: none above them,
     the block's sum not above them, and a block met throughout scoring them in full."""
-    na_full = rules.spec.not_applicable == "full"
-
-    def earns_weight(r: Scored) -> bool:
-        # Met in full (a qualitative 90% is met yet scores 90%; an indicator rule scores as it
-        # says), or not applicable where the rule set scores those in full (seed 003's
-        # 不涉及面向社会公众, 10 of 10).
-        if r.status == "not_applicable":
-            return na_full
-        return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
-
     for block, header in points.items():
         rows = [r for r, home in zip(results, homes, strict=True) if home == block]
         if not rows or any(r.indicator.weight is not None for r in rows):
             continue
         scores = [r.indicator.score for r in rows if r.indicator.score is not None]
-        if not scores:
+        over = [r for r in rows if r.indicator.score is not None and r.indicator.score > header]
+        for r in over:
+            flag(
+                "score-exceeds-weight",
+                ("indicators", r.index, "score"),
+                score=r.indicator.score,
+                weight=header,
+            )
+        if not scores or over:
             continue
-        over = False
-        for r in rows:
-            if r.indicator.score is not None and r.indicator.score > header:
-                flag(
-                    "score-exceeds-weight",
-                    ("indicators", r.index, "score"),
-                    score=r.indicator.score,
-                    weight=header,
-                )
-                over = True
         added = sum(scores, _ZERO)
-        if over:
-            continue
         if added > header + rules.tolerance:
             flag(
                 "block-score",
@@ -299,7 +316,7 @@ def _check_block_scores(
             )
         elif (
             len(scores) == len(rows)
-            and all(earns_weight(r) for r in rows)
+            and all(_earns_weight(r, rules) for r in rows)
             and added < header - rules.tolerance
         ):
             flag(
@@ -310,6 +327,15 @@ def _check_block_scores(
                 how=f"但各项均已达成或不适用，应为 {fmt(header)}",
                 how_en=f"though every row was met or does not apply: {fmt(header)} expected",
             )
+
+
+def _earns_weight(r: Scored, rules: RuleSet) -> bool:
+    """Met in full (a qualitative 90% is met yet scores 90%; an indicator rule scores as it
+    says), or not applicable where the rule set scores those in full (seed 003's
+    不涉及面向社会公众, 10 of 10)."""
+    if r.status == "not_applicable":
+        return rules.spec.not_applicable == "full"
+    return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
 
 
 def check_judged_targets(results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:

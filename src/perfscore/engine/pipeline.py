@@ -75,15 +75,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         code = "unreadable-cell" if note.severity == "warning" else "reading-note"
         english = note.message_en or note.message
         flag(code, parse_path(note.path), message=note.message, message_en=english)
-    execution = None
-    if form.budget is not None:
-        budget = form.budget
-        implied = execution_weight(form, rules)
-        if implied is not None:  # a budget block header, or a template without the row
-            budget = budget.model_copy(update={"weight": implied})
-        execution = score_execution(budget, rules, flag)
-        check_budget(form.budget, execution.rate, rules, flag, form.kind)
-
+    execution = _execution(form, rules, flag)
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
     outcomes = [
@@ -95,23 +87,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         for i, (ind, out) in enumerate(zip(form.indicators, outcomes, strict=True))
     ]
 
-    total: Decimal | None = None
-    if scored:
-        total = sum((r.score for r in results if r.score is not None), _ZERO)
-        # Rows the engine could not judge keep their printed score in the total.
-        total += sum(
-            (
-                r.reported_score
-                for r in results
-                if r.score is None and r.status == "not_judged" and r.reported_score is not None
-            ),
-            _ZERO,
-        )
-        if execution is not None and execution.score is not None:
-            total += execution.score
-        if rules.spec.not_applicable == "rescale":
-            total = rescale(total, results, rules)
-        total = rules.round(total)
+    total = _total(results, execution, rules) if scored else None
 
     check_judged_targets(results, rules, flag)
     layout = check_structure(form, results, [o.name_key for o in outcomes], rules, flag)
@@ -133,6 +109,41 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     return EvaluationResult(
         form, rules.name, execution, tuple(results), total, form.total, flags, source, grade
     )
+
+
+def _execution(form: Form, rules: RuleSet, flag: Flagger) -> ExecutionResult | None:
+    """The budget row scored and checked, if the form has one."""
+    if form.budget is None:
+        return None
+    budget = form.budget
+    implied = execution_weight(form, rules)
+    if implied is not None:  # a budget block header, or a template without the row
+        budget = budget.model_copy(update={"weight": implied})
+    execution = score_execution(budget, rules, flag)
+    check_budget(form.budget, execution.rate, rules, flag, form.kind)
+    return execution
+
+
+def _total(
+    results: list[IndicatorResult], execution: ExecutionResult | None, rules: RuleSet
+) -> Decimal:
+    """The recomputed total: the rows' scores and the execution score, rescaled where the rule
+    set says so, rounded."""
+    total = sum((r.score for r in results if r.score is not None), _ZERO)
+    # Rows the engine could not judge keep their printed score in the total.
+    total += sum(
+        (
+            r.reported_score
+            for r in results
+            if r.score is None and r.status == "not_judged" and r.reported_score is not None
+        ),
+        _ZERO,
+    )
+    if execution is not None and execution.score is not None:
+        total += execution.score
+    if rules.spec.not_applicable == "rescale":
+        total = rescale(total, results, rules)
+    return rules.round(total)
 
 
 def _result(index: int, ind: Indicator, out: RowOutcome, flag: Flagger) -> IndicatorResult:

@@ -39,104 +39,88 @@ def execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
     with the printed rate and score checked against them."""
     weight = budget.weight if budget.weight is not None else rules.weights.execution
     adjusted, executed = budget.adjusted, budget.executed
-    rate = score = reported_rate = None
-    steps: tuple[Step, ...] = ()
     if adjusted is None and budget.initial and executed is not None:
         # Only 年初预算数 printed: the rate a reader would work out is against it.
         adjusted = budget.initial
         flag("execution-from-initial", ("budget", "initial"), initial=adjusted)
-    if adjusted is not None and executed is not None and adjusted > 0:
-        exact = executed / adjusted
-        rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
-        try:
-            raw = rules.execution_score(weight=weight, rate=rate)
-        except FormulaError as exc:
-            flag("formula-failed", ("budget", "score"), detail=str(exc))
-            return ExecutionResult(adjusted, executed, rate, None, weight, None, budget.score)
-        score = rules.round(raw)
-        steps = (
-            Step(
-                "execution-rate",
-                (executed, adjusted, exact.quantize(Decimal("1e-6")), rate),
-            ),
-            Step(
-                "score",
-                (
-                    rules.execution_score.text,
-                    substitute(rules.execution_score.text, weight=plain(weight), rate=plain(rate)),
-                    raw,
-                ),
-            ),
-            _rounding(rules, raw, score),
+    if adjusted is None or executed is None or adjusted <= 0:
+        return ExecutionResult(
+            adjusted, executed, None, None, weight, None, budget.score, (), flag.lang
         )
-        reported_rate = _reported_rate(budget.rate, exact)
-        if reported_rate is not None:
-            # Places of the fraction the printed rate carries (96.86% and 0.9686 both four).
-            places = max(-_printed_places(budget.rate or ""), 0)
-            if not _is_fraction(budget.rate or "", reported_rate):
-                places += 2
-            step = Decimal(1).scaleb(-places)
-            # Forms print the rate rounded or cut to their places (97.80% for 97.808%).
-            readings = (
-                exact.quantize(step, rounding=ROUND_HALF_UP),
-                exact.quantize(step, rounding=ROUND_DOWN),
-            )
-            if reported_rate not in readings:
-                flag(
-                    "execution-rate-mismatch",
-                    ("budget", "rate"),
-                    reported=percent(reported_rate),
-                    recomputed=percent(exact),
-                )
-        if budget.score is not None and abs(budget.score - score) > rules.tolerance:
-            flag(
-                "execution-score-mismatch",
-                ("budget", "score"),
-                reported=budget.score,
-                recomputed=score,
-                formula=f"{plain(weight)} × {percent(min(rate, _ONE))}",
-            )
+    exact = executed / adjusted
+    rate = exact.quantize(Decimal(1).scaleb(-rules.spec.execution.rate_places))
+    try:
+        raw = rules.execution_score(weight=weight, rate=rate)
+    except FormulaError as exc:
+        flag("formula-failed", ("budget", "score"), detail=str(exc))
+        return ExecutionResult(adjusted, executed, rate, None, weight, None, budget.score)
+    score = rules.round(raw)
+    formula = rules.execution_score.text
+    steps = (
+        Step("execution-rate", (executed, adjusted, exact.quantize(Decimal("1e-6")), rate)),
+        Step("score", (formula, substitute(formula, weight=plain(weight), rate=plain(rate)), raw)),
+        _rounding(rules, raw, score),
+    )
+    reported_rate = _check_rate(budget.rate, exact, flag)
+    if budget.score is not None and abs(budget.score - score) > rules.tolerance:
+        flag(
+            "execution-score-mismatch",
+            ("budget", "score"),
+            reported=budget.score,
+            recomputed=score,
+            formula=f"{plain(weight)} × {percent(min(rate, _ONE))}",
+        )
     return ExecutionResult(
         adjusted, executed, rate, reported_rate, weight, score, budget.score, steps, flag.lang
     )
 
 
-def _printed_places(text: str) -> int:
-    number = text.strip().rstrip("%％").replace(",", "")
-    return -len(number.split(".")[1]) if "." in number else 0
+def _check_rate(text: str | None, exact: Decimal, flag: Flagger) -> Decimal | None:
+    """The printed rate as a fraction, checked against executed / budget at the places it is
+    printed to; ``None`` where no rate is printed or it is no number."""
+    printed = _printed_rate(text, exact) if text else None
+    if printed is None:
+        return None
+    reported, places = printed
+    step = Decimal(1).scaleb(-places)
+    # Forms print the rate rounded or cut to their places (97.80% for 97.808%).
+    readings = (
+        exact.quantize(step, rounding=ROUND_HALF_UP),
+        exact.quantize(step, rounding=ROUND_DOWN),
+    )
+    if reported not in readings:
+        flag(
+            "execution-rate-mismatch",
+            ("budget", "rate"),
+            reported=percent(reported),
+            recomputed=percent(exact),
+        )
+    return reported
 
 
-def _is_fraction(text: str, reported: Decimal) -> bool:
-    """Whether the printed rate was read as a fraction (0.958) rather than a percent (95.8)."""
-    number = text.strip().replace(",", "")
-    if number.endswith(("%", "％")):
-        return False
-    try:
-        return Decimal(number) == reported
-    except ArithmeticError:
-        return False
-
-
-def _reported_rate(text: str | None, exact: Decimal) -> Decimal | None:
-    """The printed rate as a fraction: ``"96.86"`` and ``"96.86%"`` are both 0.9686.
+def _printed_rate(text: str, exact: Decimal) -> tuple[Decimal, int] | None:
+    """The printed rate, read once: as a fraction (``"96.86"`` and ``"96.86%"`` are both
+    0.9686), and the places of that fraction the print carries (four for both).
 
     A bare number no greater than 1 could be a fraction (0.9686) or a percent (1%): the reading
     closer to executed / budget is taken.
     """
-    if not text:
-        return None
     value = parse_value(text)
     if not isinstance(value, Comparison):
         return None
     q = value.quantity
+    number = text.strip().rstrip("%％").replace(",", "")
+    places = len(number.split(".")[1]) if "." in number else 0
     if q.unit.is_percent:
-        return q.base
+        return q.base, places + 2
     if not q.unit.is_number:
         return None
-    as_percent = q.magnitude / _HUNDRED
-    if q.magnitude <= _ONE and abs(q.magnitude - exact) < abs(as_percent - exact):
-        return q.magnitude
-    return as_percent
+    reported = q.magnitude / _HUNDRED
+    if q.magnitude <= _ONE and abs(q.magnitude - exact) < abs(reported - exact):
+        reported = q.magnitude
+    # Read as a fraction (0.9686), the print's places are the fraction's; read as a percent
+    # (96.86), two more.
+    return reported, places if reported == q.magnitude else places + 2
 
 
 def rescale(total: Decimal, results: Sequence[IndicatorResult], rules: RuleSet) -> Decimal:

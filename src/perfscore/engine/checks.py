@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from perfscore.engine.judge import OPERATORS
 from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.form.model import Budget, Form, Indicator
+from perfscore.paths import Location
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import (
     Comparison,
@@ -37,7 +38,6 @@ __all__ = [
     "check_totals",
 ]
 
-Location = tuple[str | int, ...]
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from perfscore.paths import Location
+
 __all__ = [
     "BUDGET",
     "DEPARTMENT_NAME",
@@ -25,9 +27,6 @@ __all__ = [
     "Location",
     "label_pairs",
 ]
-
-Location = tuple[str | int, ...]
-"""Where a value sits in a form: ``("indicators", 3, "weight")``, ``("budget", "rate")``."""
 
 
 @dataclass(frozen=True, slots=True)

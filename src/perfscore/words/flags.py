@@ -12,6 +12,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from perfscore.paths import Location, format_path, parse_path
 from perfscore.words.catalogue import CATALOGUE, RANK, FlagSpec, Severity
 from perfscore.words.messages import num, shorten
 
@@ -27,28 +28,6 @@ __all__ = [
     "format_path",
     "parse_path",
 ]
-
-
-def parse_path(text: str) -> tuple[str | int, ...]:
-    """``"indicators[3].actual"`` → ``("indicators", 3, "actual")``."""
-    parts: list[str | int] = []
-    for piece in text.replace("]", "").split("."):
-        name, *indices = piece.split("[")
-        if name:
-            parts.append(name)
-        parts += [int(i) for i in indices if i.isdigit()]
-    return tuple(parts)
-
-
-def format_path(path: tuple[str | int, ...]) -> str:
-    """``("indicators", 3, "actual")`` → ``"indicators[3].actual"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 class Flag(NamedTuple):
@@ -121,8 +100,6 @@ class Flag(NamedTuple):
 def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in location)
 
-
-Location = tuple[str | int, ...]
 
 #: Message fields that quote the form's own text rather than numbers or the engine's words.
 _QUOTED = frozenset(

@@ -17,7 +17,7 @@ from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import Comparison, Compound, Deadline, FreeText, NotApplicable, Value
 from perfscore.words.flags import Finding, finding
 from perfscore.words.messages import num, percent, shorten
-from perfscore.words.steps import Step
+from perfscore.words.steps import Step, shown
 
 __all__ = ["measurable", "printed_row", "printed_score", "target_fits"]
 
@@ -91,8 +91,8 @@ def _formula(steps: tuple[Step, ...]) -> str:
     0.98 = 4.9``), as the rule file writes it."""
     for step in reversed(steps):
         if step.kind == "score":
-            text, shown, raw = step.args
-            return f"{text} = {shown} = {num(raw)}"
+            text, inputs, raw = step.args
+            return f"{text} = {shown(text, inputs)} = {num(raw)}"
         if step.kind == "indicator-rule":
             how, raw = step.args
             return f"{how} → {num(raw)}"

@@ -19,7 +19,7 @@ from perfscore.form.model import Budget
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import Comparison, parse_value
 from perfscore.words.flags import Flagger
-from perfscore.words.messages import percent, plain, substitute
+from perfscore.words.messages import percent, plain
 from perfscore.words.steps import Step
 
 __all__ = ["execution", "rescale", "score"]
@@ -58,7 +58,7 @@ def execution(budget: Budget, rules: RuleSet, flag: Flagger) -> ExecutionResult:
     formula = rules.execution_score.text
     steps = (
         Step("execution-rate", (executed, adjusted, exact.quantize(Decimal("1e-6")), rate)),
-        Step("score", (formula, substitute(formula, weight=plain(weight), rate=plain(rate)), raw)),
+        Step("score", (formula, (("weight", weight), ("rate", rate)), raw)),
         _rounding(rules, raw, score),
     )
     reported_rate = _check_rate(budget.rate, exact, flag)
@@ -161,15 +161,11 @@ def score(
     if outcome.kind == "qualitative":
         formula = rules.qualitative_score
         raw = formula(weight=weight, completion=outcome.achievement)
-        shown = substitute(
-            formula.text, weight=plain(weight), completion=plain(outcome.achievement)
-        )
+        inputs = (("weight", weight), ("completion", outcome.achievement))
     else:
         formula = rules.quantitative_score
         raw = formula(weight=weight, achievement=outcome.achievement)
-        shown = substitute(
-            formula.text, weight=plain(weight), achievement=plain(outcome.achievement)
-        )
+        inputs = (("weight", weight), ("achievement", outcome.achievement))
     bounded = min(max(raw, _ZERO), weight)
     score = rules.round(bounded)
-    return score, (Step("score", (formula.text, shown, raw)), _rounding(rules, bounded, score))
+    return score, (Step("score", (formula.text, inputs, raw)), _rounding(rules, bounded, score))

@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 
+#: A flag's facts: (name, value) pairs; a value is text or a number (a Decimal), which is
+#: written out as a form prints it when the flag is read.
+Facts = tuple[tuple[str, Any], ...]
+
+
 class Flag(NamedTuple):
     """One deviation found in a form: immutable, cheap to make (forms raise many).
 
@@ -43,7 +48,7 @@ class Flag(NamedTuple):
     code: str
     severity: Severity
     location: tuple[str | int, ...]
-    facts: tuple[tuple[str, str], ...] = ()
+    facts: Facts = ()
     lang: str = "zh"
 
     @property
@@ -59,7 +64,7 @@ class Flag(NamedTuple):
 
     def data_in(self, lang: str) -> Mapping[str, str]:
         """The facts in ``lang``: a fact with an English twin takes it in English."""
-        facts = dict(self.facts)
+        facts = {k: v if isinstance(v, str) else num(v) for k, v in self.facts}
         twins = [k for k in facts if k.endswith("_en")]
         for twin in twins:
             english = facts.pop(twin)
@@ -107,9 +112,9 @@ _QUOTED = frozenset(
 )
 
 
-def facts(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Keyword data as a flag keeps it: every value as text (numbers as printed)."""
-    return tuple((k, v if isinstance(v, str) else num(v)) for k, v in data.items())
+def facts(data: Mapping[str, Any]) -> Facts:
+    """Keyword data as a flag keeps it: texts, and numbers written out only when read."""
+    return tuple(data.items())
 
 
 class Finding(NamedTuple):
@@ -122,7 +127,7 @@ class Finding(NamedTuple):
 
     code: str
     field: str
-    facts: tuple[tuple[str, str], ...]
+    facts: Facts
     at: Severity | None = None
 
 
@@ -167,7 +172,7 @@ class Flagger:
         code: str,
         location: Location,
         at: Severity | None,
-        data: tuple[tuple[str, str], ...],
+        data: Facts,
     ) -> Flag:
         severity = self._severities.get(code)
         if severity is None:

@@ -11,12 +11,21 @@ A new kind of step is one entry in :data:`STEPS`: its Chinese and its English wo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from perfscore.words.messages import formula_text, percent, plain, rounding_note, shorten, symbol
+from perfscore.words.messages import (
+    formula_text,
+    percent,
+    plain,
+    rounding_note,
+    shorten,
+    substitute,
+    symbol,
+)
 
-__all__ = ["STEPS", "Step", "render", "render_all"]
+__all__ = ["STEPS", "Step", "render", "render_all", "shown"]
 
 
 class Step(NamedTuple):
@@ -76,8 +85,8 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             lambda a, met, op, t: f"{a} {_met(met, True)} {symbol(op)} {t}",
         ),
         "achievement": _pair(
-            lambda f, shown, v: f"完成程度 = {formula_text(f, False)} = {shown} = {plain(v)}",
-            lambda f, shown, v: f"achievement = {f} = {shown} = {plain(v)}",
+            lambda f, i, v: f"完成程度 = {formula_text(f, False)} = {shown(f, i)} = {plain(v)}",
+            lambda f, i, v: f"achievement = {f} = {shown(f, i)} = {plain(v)}",
         ),
         "vacuous": _pair(
             lambda: "未发生相关事项，视为达成", lambda: "nothing occurred: taken as met"
@@ -92,10 +101,12 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             ),
         ),
         "late": _pair(
-            lambda late, f, shown, v: (
-                f"逾期 {late} 天，完成程度 = {formula_text(f, False)} = {shown} = {plain(v)}"
+            lambda late, f, i, v: (
+                f"逾期 {late} 天，完成程度 = {formula_text(f, False)} = {shown(f, i)} = {plain(v)}"
             ),
-            lambda late, f, shown, v: f"{late} days late, achievement = {f} = {shown} = {plain(v)}",
+            lambda late, f, i, v: (
+                f"{late} days late, achievement = {f} = {shown(f, i)} = {plain(v)}"
+            ),
         ),
         "denied": _pair(
             lambda text, v: f"“{text}”否定了指标值，按 {percent(v)} 计",
@@ -136,8 +147,8 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             lambda score: f"达成：得满分 {score}", lambda score: f"met: full marks, {score}"
         ),
         "score": _pair(
-            lambda f, shown, raw: f"得分 = {formula_text(f, False)} = {shown} = {plain(raw)}",
-            lambda f, shown, raw: f"score = {f} = {shown} = {plain(raw)}",
+            lambda f, i, raw: f"得分 = {formula_text(f, False)} = {shown(f, i)} = {plain(raw)}",
+            lambda f, i, raw: f"score = {f} = {shown(f, i)} = {plain(raw)}",
         ),
         "rounding": _pair(
             lambda raw, score, mode, places: rounding_note(False, raw, score, mode, places),
@@ -155,6 +166,14 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
         ),
     }
 )
+
+
+def shown(formula: str, inputs: tuple[tuple[str, Any], ...]) -> str:
+    """A formula with its inputs in place of its names (``target / actual`` with 98% and
+    100% → ``98% / 100%``): numbers as printed, quantities with their units."""
+    return substitute(
+        formula, **{k: plain(v) if isinstance(v, Decimal) else str(v) for k, v in inputs}
+    )
 
 
 def render(step: Step, en: bool | str = False) -> str:

@@ -11,7 +11,6 @@ might question is recorded as a finding, each step as a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -38,7 +37,7 @@ from perfscore.text.values import (
     as_date,
 )
 from perfscore.words.flags import Finding, finding
-from perfscore.words.messages import percent, plain, shorten, substitute
+from perfscore.words.messages import percent, plain, shorten
 from perfscore.words.steps import Step
 
 __all__ = ["Judge", "judge"]
@@ -46,6 +45,7 @@ __all__ = ["Judge", "judge"]
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
+_new_outcome = tuple.__new__
 _RULE_DIRECTION = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
 
 
@@ -62,7 +62,10 @@ def judge(
     found on the way."""
     j = Judge(rules, name, level2=level2, year=year)
     outcome = j.judge(target, actual)
-    return replace(outcome, findings=tuple(j.found))
+    # Made once per row, straight from the fields: the steps as a tuple, the findings added.
+    return _new_outcome(
+        Outcome, (*outcome[:5], tuple(outcome.steps), outcome.values, tuple(j.found))
+    )
 
 
 class Judge:
@@ -242,7 +245,7 @@ class Judge:
         t, a = tidy(t), tidy(a)
         sense = OPERATORS[op]
         met = sense.holds(a, t)
-        trace = [Step("compare", (str(actual), met, str(op), str(target)))]
+        trace = [Step("compare", (actual, met, str(op), target))]
         if met:
             factor = self.rules.spec.over_achievement
             # A percentage at or below 100% is never implausible (satisfaction 100% vs ≥80%).
@@ -273,8 +276,8 @@ class Judge:
             self.find("formula-failed", "", detail=str(exc))
             return Outcome("not_judged", direction=op)
         achievement = min(max(achievement, _ZERO), _ONE)
-        shown = substitute(formula.text, actual=str(actual), target=str(target))
-        trace.append(Step("achievement", (formula.text, shown, achievement)))
+        inputs = (("actual", actual), ("target", target))
+        trace.append(Step("achievement", (formula.text, inputs, achievement)))
         status: Status = "missed" if achievement == 0 else "partly_met"
         return Outcome(status, achievement, "quantitative", op, formula.text, trace, (a, t))
 

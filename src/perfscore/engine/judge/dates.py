@@ -18,7 +18,6 @@ from perfscore.text.values import (
     Value,
     as_date,
 )
-from perfscore.words.messages import plain, substitute
 from perfscore.words.steps import Step
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def judge_date(j: Judge, target: Date, actual: Value) -> Outcome:
         j.find("formula-failed", "", detail=str(exc))
         return Outcome("not_judged", direction=op)
     achievement = min(max(achievement, _ZERO), _ONE)
-    shown = substitute(formula.text, allowed=plain(allowed), taken=plain(taken), late=plain(late))
-    trace.append(Step("late", (late, formula.text, shown, achievement)))
+    inputs = (("allowed", allowed), ("taken", taken), ("late", late))
+    trace.append(Step("late", (late, formula.text, inputs, achievement)))
     status: Status = "missed" if achievement == 0 else "partly_met"
     return Outcome(status, achievement, "quantitative", op, formula.text, trace)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -51,8 +50,7 @@ DATE_TESTS: Mapping[Op, _Days] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """How an actual compares with its target.
 
     ``achievement`` is a Decimal fraction (1 when met) or ``None`` where no comparison was
@@ -70,9 +68,6 @@ class Outcome:
     steps: Sequence[Step] = ()
     values: tuple[Decimal, Decimal] | None = None
     findings: tuple[Finding, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "steps", tuple(self.steps))
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -3,7 +3,6 @@ bands, completion percentages against a qualitative target."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -101,7 +100,7 @@ def grade_completion(
         # percentage, not placed in a qualitative band (where 80% would count as met).
         read = Step("counts-as", (actual.text, completion))
         judged = j.compare(op, target, Quantity(completion * _HUNDRED, target.unit))
-        return replace(judged, steps=(read, *judged.steps))
+        return judged._replace(steps=(read, *judged.steps))
     return by_band(
         j,
         completion,

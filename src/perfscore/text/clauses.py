@@ -261,11 +261,31 @@ def two_sided(text: str, body: str) -> Range | None:
             candidates.append(
                 (body[: cut + len(post)], body[cut + len(post) :].lstrip("且并,，、"))
             )
-    for halves in candidates[:4]:
-        found = _range_of(text, *halves)
+    for first, second in candidates[:4]:
+        if _clause_ends(first, second):
+            continue
+        found = _range_of(text, first, second)
         if found is not None:
             return found
     return None
+
+
+# What ends a clause (see values): a semicolon or full stop, a comma not between digits.
+_SEPARATOR = re.compile(r"[;；。]|(?<!\d)[,，]")
+
+
+def _clause_ends(first: str, second: str) -> bool:
+    """True when a clause ends inside a bound (群众≥5000人;公司 and ≥200家), so the halves are
+    no range and are not read.
+
+    A separator is no part of a number, unit or bounding word: after the first half's first
+    digit it lies in the text after its number, and anywhere in the second half it lies
+    before or after its number, and either makes the half no bound of a range.
+    """
+    digit = _DIGIT.search(first)
+    return bool(
+        (digit is not None and _SEPARATOR.search(first, digit.end())) or _SEPARATOR.search(second)
+    )
 
 
 def _could_be_two_sided(body: str) -> bool:

@@ -63,6 +63,8 @@ _TRANSLATE = str.maketrans(
 )
 # Signs typed in two ASCII characters (>=, <=, ==), in the table's order.
 _DIGRAPHS = tuple((v, row.symbol) for row in OPERATORS.values() for v in row.variants if len(v) > 1)
+# Every digraph ends in one of these: a text without them has no digraph to replace.
+_DIGRAPH_ENDS = frozenset(digraph[-1] for digraph, _ in _DIGRAPHS)
 _WHITESPACE = re.compile(r"\s+")
 _TRAILING = "。.;；,，、:：!！"
 _PUNCTUATION = re.compile(r"[\W_]+")
@@ -70,8 +72,9 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 
 def _normalise(text: str) -> str:
     text = simplify(unicodedata.normalize("NFKC", text)).translate(_TRANSLATE)
-    for digraph, symbol in _DIGRAPHS:
-        text = text.replace(digraph, symbol)
+    if not _DIGRAPH_ENDS.isdisjoint(text):
+        for digraph, symbol in _DIGRAPHS:
+            text = text.replace(digraph, symbol)
     text = _WHITESPACE.sub("", text)
     return text.rstrip(_TRAILING)
 

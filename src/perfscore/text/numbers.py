@@ -144,6 +144,10 @@ def plain(d: Decimal) -> str:
 _MIXED = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?(?:千万|百万|十万|亿|万|千|百)){2,}")
 _MIXED_PART = re.compile(r"(\d+(?:\.\d+)?)(千万|百万|十万|亿|万|千|百)")
 _DURATION = r"个小时|小时|个工作日|工作日|天|个月|月|周|年|分钟|分|秒"
+# Cheap tests before the patterns above are searched: each needs two multipliers, or two
+# duration words (each of which holds one of these characters).
+_TWO_MULTIPLIERS = re.compile("[千百万亿].*?[千百万亿]")
+_TWO_DURATION_WORDS = re.compile("[时日天月周年分秒].*?[时日天月周年分秒]")
 
 
 @cache
@@ -179,12 +183,12 @@ def _mixed(m: re.Match[str]) -> str:
 
 def compound_numbers(text: str) -> str:
     """Write compound numbers as one number: 1万5千人 → 15000人, 2天半 → 2.5天."""
-    if _MIXED.search(text):
+    if _TWO_MULTIPLIERS.search(text) and _MIXED.search(text):
         text = _MIXED.sub(_mixed, text)
     if "半" in text:
         text = _AND_A_HALF.sub(lambda m: f"{plain(_magnitude(m[1]) + Decimal('0.5'))}{m[2]}", text)
         text = _A_HALF.sub(lambda m: f"0.5{m[1]}", text)
-    if _two_durations_pattern().search(text):
+    if _TWO_DURATION_WORDS.search(text) and _two_durations_pattern().search(text):
         text = _two_durations_pattern().sub(_two_durations, text)
     return text
 

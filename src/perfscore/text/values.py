@@ -12,9 +12,15 @@ without a comparator, a bare ``0.9`` against a percentage target, the year of a 
 without one, what a grade word is worth) belong to the engine and the rule set, which report
 them as flags.
 
+This module splits a cell into clauses and puts their readings together; the grammar is in
+:mod:`~perfscore.text.normalise` (one normalisation of the cell), :mod:`~perfscore.text.clauses`
+(one clause), :mod:`~perfscore.text.dates`, :mod:`~perfscore.text.phrases` and
+:mod:`~perfscore.text.numbers`, and the comparator words in :mod:`~perfscore.text.operators`.
+
 Thread safety: values are immutable; the only state is a bounded
-:func:`functools.lru_cache` of parsed short texts, and arithmetic runs in a local
-:class:`decimal.Context`, so the host program's context never changes a reading.
+:func:`functools.lru_cache` of parsed short texts (and the normaliser's small one of recent
+cells), and arithmetic runs in a local :class:`decimal.Context`, so the host program's
+context never changes a reading.
 """
 
 from __future__ import annotations

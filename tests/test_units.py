@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pint
 import pytest
@@ -16,6 +18,17 @@ from perfscore.text._unit_table import BASE
 def test_table_is_what_pint_computes() -> None:
     """_unit_table.py equals the registry's own base units (regenerate it if this fails)."""
     assert units.base_table() == BASE
+
+
+def test_committed_table_is_what_the_script_writes() -> None:
+    """_unit_table.py is byte for byte what scripts/gen_unit_table.py writes (run it if not)."""
+    script = Path(__file__).parent.parent / "scripts" / "gen_unit_table.py"
+    spec = importlib.util.spec_from_file_location("gen_unit_table", script)
+    assert spec is not None
+    assert spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    assert generator.TABLE.read_text(encoding="utf-8") == generator.render()
 
 
 WORDS = sorted(w for family in units.FAMILIES.values() for w in family)

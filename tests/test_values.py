@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from decimal import Decimal, localcontext
@@ -17,7 +18,9 @@ import perfscore
 from perfscore import parse_value
 from perfscore.errors import PerfscoreError, ValueTextError
 from perfscore.report.explain import explain
-from perfscore.text import values
+from perfscore.text import normalise, values
+from perfscore.text.numbers import read_number
+from perfscore.text.operators import BY_DIRECTION, OPERATORS, Operator
 from perfscore.text.values import Band, Comparison, Compound, Date, FreeText, Grade, Op, Range
 from tests.describe import describe
 from tests.strategies import value_text
@@ -404,3 +407,103 @@ def test_dates_and_ranges_in_reports() -> None:
     assert "date by the end of 2024-06-end" in english
     target = result.to_dict()["indicators"][0]["target"]
     assert (target["kind"], target["op"], target["first"]) == ("date", "<=", [6, 0])
+
+
+# --------------------------------------------------------------------------------------------
+# The operator table, the number reader and the normaliser
+
+
+@pytest.mark.parametrize("row", OPERATORS.values(), ids=lambda row: str(row.op))
+def test_every_spelling_in_the_operator_table_is_read_as_its_operator(row: Operator) -> None:
+    """Each sign and word of a row reads as that row's operator, before or after a number
+    and around a date: the parser has no spelling of its own."""
+    for sign in (row.symbol, *row.variants, *row.before):
+        value = parse_value(f"{sign}90%")
+        assert isinstance(value, Comparison), sign
+        assert value.op is row.op, sign
+    for word in row.after:
+        value = parse_value(f"90%{word}")
+        assert isinstance(value, Comparison), word
+        assert value.op is row.op, word
+    for word in row.date_before:
+        date = parse_value(f"{word}2024年6月")
+        assert isinstance(date, Date), word
+        assert date.op is row.op, word
+    for word in row.date_after:
+        date = parse_value(f"2024年6月{word}")
+        assert isinstance(date, Date), word
+        assert date.op is row.op, word
+
+
+def test_operator_tests_and_directions() -> None:
+    """Each operator's test on numbers and on periods, and which way is better."""
+    one, two = Decimal(1), Decimal(2)
+    assert [OPERATORS[op].holds(two, one) for op in Op] == [True, True, False, False, False]
+    assert {op: OPERATORS[op].better for op in Op} == {
+        Op.GE: "higher",
+        Op.GT: "higher",
+        Op.LE: "lower",
+        Op.LT: "lower",
+        Op.EQ: "equal",
+    }
+    assert BY_DIRECTION == {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
+    june = (datetime.date(2024, 6, 1), datetime.date(2024, 6, 30))
+    may = (datetime.date(2024, 5, 1), datetime.date(2024, 5, 31))
+    assert OPERATORS[Op.LE].holds_on_dates(*may, *june)
+    assert OPERATORS[Op.LT].holds_on_dates(*may, *june)
+    assert not OPERATORS[Op.GE].holds_on_dates(*may, *june)
+    assert OPERATORS[Op.EQ].holds_on_dates(*june, *june)
+    assert (OPERATORS[Op.GE].zh, OPERATORS[Op.GE].en, OPERATORS[Op.LE].date_en) == (
+        "不低于（≥）",
+        "at least",
+        "by",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1,234.5", "1234.5"),
+        ("１，２３４．５", "1234.5"),
+        ("1.2E+05", "120000"),
+        ("1.5e2", "150"),
+        ("48万", "480000"),
+        ("1.2億", "120000000"),
+        ("-3.5", "-3.5"),
+        (" 96.86 ", "96.86"),
+        ("两", "2"),
+    ],
+)
+def test_read_number_reads_a_cell_that_is_one_number(text: str, number: str) -> None:
+    """Separators, full-width digits, exponents, multipliers and Chinese numerals."""
+    assert read_number(text) == Decimal(number)
+
+
+@pytest.mark.parametrize("text", ["", "—", "90%", "≥90", "12人", "1e999", "9" * 40, "abc"])
+def test_read_number_refuses_what_is_not_one_number(text: str) -> None:
+    """Units, comparators, words and magnitudes no form prints are not numbers."""
+    assert read_number(text) is None
+
+
+def test_a_cell_is_normalised_once_for_its_value_and_its_words() -> None:
+    """Reading a cell's value and then its words normalises it once."""
+    text = "“明显改善（測試）。”"
+    before = normalise._recent.cache_info()
+    values._cached.cache_clear()
+    parse_value(text)
+    assert values.words(text) == "明显改善测试"
+    after = normalise._recent.cache_info()
+    assert after.misses - before.misses == 1
+    assert after.hits - before.hits == 1
+
+
+def test_compound_bounds_are_read_once() -> None:
+    """A cell of two clauses with a bound each is no range, and each clause reads as its own."""
+    value = parse_value("群众≥5000人；公司≥200家")
+    assert isinstance(value, Compound)
+    assert [describe(c) for c in value.clauses] == [
+        describe(parse_value("群众≥5000人")),
+        describe(parse_value("公司≥200家")),
+    ]
+    ranged = parse_value("≥80%，≤100%")
+    assert isinstance(ranged, Range)

@@ -13,10 +13,11 @@ Every counting word (人, 件, 家, 个 …) shares the dimension ``[count]``: f
 The rest of the package never touches pint objects on the hot path: :func:`resolve` turns a
 printed unit into a frozen :class:`Unit` (its dimension and its exact :class:`~decimal.Decimal`
 factor to the base unit) once per distinct spelling, and comparisons are plain Decimal
-arithmetic.  The base units' dimensions and factors are kept as data (``_unit_table.py``,
-generated from the registry by :func:`base_table` and checked against it by the tests), so
-reading a form does not even import pint; :func:`registry` builds it when asked, and
-:func:`local_units` when a rule set declares units of its own (``担 = 50 kg``).
+arithmetic.  The printed words and the definitions are in :mod:`perfscore.text.unit_words`;
+the base units' dimensions and factors are kept as data (``_unit_table.py``, written by
+``scripts/gen_unit_table.py`` from :func:`base_table`, and checked by the tests to be what
+the script writes), so reading a form does not even import pint; :func:`registry` builds it
+when asked, and :func:`local_units` when a rule set declares units of its own (``担 = 50 kg``).
 
 Thread safety: every table here is built once and never changed; the caches are
 :func:`functools.lru_cache`, which is safe to call from several threads.
@@ -32,13 +33,16 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from perfscore.text._unit_table import BASE
+from perfscore.text.unit_words import COUNT_WORDS, DEFINITIONS, FAMILIES, PERCENT_WORDS, WORDS
 
 if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "ARITHMETIC",
     "COUNT_WORDS",
     "DIMENSIONLESS",
+    "FAMILIES",
     "PERCENT",
     "Unit",
     "UnknownUnitError",
@@ -52,281 +56,6 @@ __all__ = [
 #: The arithmetic context of unit conversion: wide enough to be exact for any factor and
 #: magnitude the reader admits, independent of the host program's context.
 ARITHMETIC = Context(prec=60, Emax=999_999, Emin=-999_999)
-
-#: Counting words (量词) seen on forms, all of dimension ``[count]``.
-COUNT_WORDS: tuple[str, ...] = (
-    "人次",
-    "户次",
-    "件次",
-    "场次",
-    "批次",
-    "车次",
-    "架次",
-    "台次",
-    "班次",
-    "期次",
-    "课次",
-    "人",
-    "名",
-    "位",
-    "户",
-    "次",
-    "件",
-    "宗",
-    "起",
-    "例",
-    "家",
-    "个",
-    "所",
-    "场",
-    "期",
-    "份",
-    "本",
-    "册",
-    "套",
-    "台",
-    "块",
-    "张",
-    "条",
-    "篇",
-    "项",
-    "处",
-    "间",
-    "座",
-    "辆",
-    "部",
-    "批",
-    "类",
-    "支",
-    "组",
-    "课时",
-    "学时",
-    "节",
-    "堂",
-    "单",
-    "笔",
-    "只",
-    "栋",
-    "幅",
-    "片",
-    "箱",
-    "盒",
-    "桶",
-    "瓶",
-    "包",
-    "袋",
-    "棵",
-    "株",
-    "头",
-    "匹",
-    "艘",
-    "盏",
-    "根",
-    "枚",
-    "顶",
-    "副",
-    "双",
-    "把",
-    "扇",
-    "面",
-    "队",
-    "村",
-    "床",
-    "孔",
-    "眼",
-    "口",
-    "轮",
-    "届",
-    "版",
-    "集",
-    "个点",
-)
-
-# Durations, with their names in the package's registry.  工作日 is counted as a day: forms
-# never mix working and calendar days within one indicator.
-_TIME_WORDS: dict[str, str] = {
-    "秒": "second",
-    "秒钟": "second",
-    "分钟": "minute",
-    "min": "minute",
-    "小时": "hour",
-    "个小时": "hour",
-    "天": "day",
-    "日": "day",
-    "个工作日": "day",
-    "工作日": "day",
-    "周": "week",
-    "星期": "week",
-    "个星期": "week",
-    "旬": "xun",
-    "个月": "month",
-    "月": "month",
-    "季度": "quarter",
-    "个季度": "quarter",
-    "季": "quarter",
-    "半年": "half_year",
-    "年": "year",
-    "年度": "year",
-}
-
-_MONEY_WORDS: dict[str, str] = {
-    "元": "yuan",
-    "块钱": "yuan",
-    "十元": "ten_yuan",
-    "百元": "hundred_yuan",
-    "千元": "thousand_yuan",
-    "万元": "wan_yuan",
-    "十万元": "shiwan_yuan",
-    "百万元": "million_yuan",
-    "千万元": "ten_million_yuan",
-    "亿元": "yi_yuan",
-}
-
-_PERCENT_WORDS: dict[str, str] = {
-    "%": "percent",
-    "百分比": "percent",
-    "百分点": "percent",
-    "个百分点": "percent",
-    "‰": "permille",
-    "千分比": "permille",
-}
-
-# Points of a score (90分以上): their own dimension, never a duration.
-_POINT_WORDS: dict[str, str] = {"分": "point"}
-
-_LENGTH_WORDS: dict[str, str] = {
-    "毫米": "millimetre",
-    "mm": "millimetre",
-    "厘米": "centimetre",
-    "公分": "centimetre",
-    "cm": "centimetre",
-    "米": "metre",
-    "延米": "metre",
-    "m": "metre",
-    "公里": "kilometre",
-    "千米": "kilometre",
-    "km": "kilometre",
-}
-
-_AREA_WORDS: dict[str, str] = {
-    "平方米": "square_metre",
-    "平米": "square_metre",
-    "m2": "square_metre",
-    "平方公里": "square_kilometre",
-    "平方千米": "square_kilometre",
-    "km2": "square_kilometre",
-    "亩": "mu",
-    "公顷": "hectare",
-    "hm2": "hectare",
-}
-
-_MASS_WORDS: dict[str, str] = {
-    "毫克": "milligram",
-    "克": "gram",
-    "g": "gram",
-    "斤": "jin",
-    "公斤": "kilogram",
-    "千克": "kilogram",
-    "kg": "kilogram",
-    "吨": "tonne",
-    "t": "tonne",
-}
-
-_VOLUME_WORDS: dict[str, str] = {
-    "毫升": "millilitre",
-    "ml": "millilitre",
-    "升": "litre",
-    "L": "litre",
-    "立方米": "cubic_metre",
-    "立方": "cubic_metre",
-    "方": "cubic_metre",
-    "m3": "cubic_metre",
-}
-
-_POWER_WORDS: dict[str, str] = {
-    "瓦": "watt",
-    "W": "watt",
-    "千瓦": "kilowatt",
-    "kW": "kilowatt",
-    "kw": "kilowatt",
-    "兆瓦": "megawatt",
-    "MW": "megawatt",
-}
-
-_ENERGY_WORDS: dict[str, str] = {
-    "千瓦时": "kilowatt_hour",
-    "千瓦·时": "kilowatt_hour",
-    "度": "kilowatt_hour",
-    "kWh": "kilowatt_hour",
-    "kwh": "kilowatt_hour",
-    "兆瓦时": "megawatt_hour",
-    "MWh": "megawatt_hour",
-}
-
-#: Every printed word and its registry name, by family.
-FAMILIES: dict[str, Mapping[str, str]] = {
-    "count": dict.fromkeys(COUNT_WORDS, "item"),
-    "time": _TIME_WORDS,
-    "money": _MONEY_WORDS,
-    "percent": _PERCENT_WORDS,
-    "point": _POINT_WORDS,
-    "length": _LENGTH_WORDS,
-    "area": _AREA_WORDS,
-    "mass": _MASS_WORDS,
-    "volume": _VOLUME_WORDS,
-    "power": _POWER_WORDS,
-    "energy": _ENERGY_WORDS,
-}
-_WORDS: dict[str, str] = {w: name for family in FAMILIES.values() for w, name in family.items()}
-# 人/次 is a counting word as printed (件/次 per time is a rate); it is matched whole.
-_WORDS["人/次"] = "item"
-
-_DEFINITIONS = """
-item = [count]
-point = [points]
-second = [time] = s
-minute = 60 * second = min
-hour = 60 * minute = h
-day = 24 * hour = d
-week = 7 * day
-xun = 10 * day
-year = 365 * day = a
-month = year / 12
-quarter = year / 4
-half_year = year / 2
-yuan = [currency] = CNY
-ten_yuan = 10 * yuan
-hundred_yuan = 100 * yuan
-thousand_yuan = 1000 * yuan
-wan_yuan = 10000 * yuan
-shiwan_yuan = 100000 * yuan
-million_yuan = 1000000 * yuan
-ten_million_yuan = 10000000 * yuan
-yi_yuan = 100000000 * yuan
-percent = 0.01
-permille = 0.001
-metre = [length] = m = meter
-millimetre = metre / 1000 = mm
-centimetre = metre / 100 = cm
-kilometre = 1000 * metre = km
-square_metre = metre ** 2
-square_kilometre = kilometre ** 2
-hectare = 10000 * square_metre = ha
-mu = hectare / 15
-gram = [mass] = g
-milligram = gram / 1000 = mg
-kilogram = 1000 * gram = kg
-jin = 500 * gram
-tonne = 1000 * kilogram = t
-cubic_metre = metre ** 3
-litre = cubic_metre / 1000 = L = l = liter
-millilitre = litre / 1000 = ml = mL
-watt = kilogram * metre ** 2 / second ** 3 = W
-kilowatt = 1000 * watt = kW
-megawatt = 1000000 * watt = MW
-kilowatt_hour = kilowatt * hour = kWh
-megawatt_hour = megawatt * hour = MWh
-"""
 
 
 class UnknownUnitError(LookupError):
@@ -352,7 +81,7 @@ class Unit:
     @property
     def is_percent(self) -> bool:
         """True for ``%``, ``‰`` and ``百分比``."""
-        return self.label in _PERCENT_WORDS
+        return self.label in PERCENT_WORDS
 
     @property
     def is_number(self) -> bool:
@@ -435,7 +164,7 @@ def _new_registry() -> pint.UnitRegistry[Decimal]:
     ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
         None, non_int_type=Decimal, cache_folder=None
     )
-    for line in _DEFINITIONS.strip().splitlines():
+    for line in DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg
 
@@ -455,11 +184,12 @@ def _pint_dimension(quantity: Any) -> str:
 def base_table() -> dict[str, tuple[str, str]]:
     """Each registry unit's dimension and factor to base units, computed by pint.
 
-    ``_unit_table.py`` holds this table; regenerate it when the definitions change.
+    ``_unit_table.py`` holds this table: run ``scripts/gen_unit_table.py`` when the definitions
+    change.
     """
     ureg = registry()
     table = {}
-    for name in sorted(set(_WORDS.values())):
+    for name in sorted(set(WORDS.values())):
         quantity = ureg.Quantity(Decimal(1), name).to_base_units()
         table[name] = (_pint_dimension(quantity), str(quantity.magnitude))
     return table
@@ -484,7 +214,7 @@ def local_units(definitions: Iterable[str]) -> dict[str, Unit]:
     :raises ValueError: a definition pint cannot read, or one of a word already known.
     """
     ureg = _new_registry()
-    for word, name in _WORDS.items():
+    for word, name in WORDS.items():
         if word.isidentifier() and word != name:
             try:
                 ureg.define(f"{word} = {name}")
@@ -495,8 +225,8 @@ def local_units(definitions: Iterable[str]) -> dict[str, Unit]:
         word = line.split("=", 1)[0].strip()
         if not word or "=" not in line:
             raise ValueError(f"not a unit definition (word = expression): {line!r}")
-        if word in _WORDS:
-            raise ValueError(f"{word!r} is already a unit ({_WORDS[word]})")
+        if word in WORDS:
+            raise ValueError(f"{word!r} is already a unit ({WORDS[word]})")
         try:
             ureg.define(line)
             quantity = ureg.Quantity(Decimal(1), word).to_base_units()
@@ -512,14 +242,14 @@ def local_units(definitions: Iterable[str]) -> dict[str, Unit]:
 
 def _registry_name(word: str) -> str:
     try:
-        return _WORDS[word]
+        return WORDS[word]
     except KeyError:
         raise UnknownUnitError(word) from None
 
 
 def _split(label: str) -> tuple[list[str], list[str]]:
     """``万元/户·年`` → (["万元"], ["户", "年"]); ``人/次`` is one counting word."""
-    if label in _WORDS:
+    if label in WORDS:
         return [label], []
     num, sep, den = label.partition("/")
     if not num or (sep and not den) or "/" in den:
@@ -532,7 +262,7 @@ def _split(label: str) -> tuple[list[str], list[str]]:
 
 def _all_words() -> list[str]:
     # Longest first so that 个工作日 wins over 个 and 人次 over 人.
-    return sorted(_WORDS, key=lambda w: (-len(w), w))
+    return sorted(WORDS, key=lambda w: (-len(w), w))
 
 
 @cache

@@ -378,6 +378,14 @@ def test_amount_is_the_same_money_in_every_unit(amount: Decimal, unit: str, suff
     assert (note is None) == (suffix == "" or size[suffix] == size[unit])
 
 
+@pytest.mark.parametrize("cell", ["1E100", "1e999", "9" * 40, "1E100万元"])
+def test_amounts_past_any_form_are_left_for_the_bounds(cell: str) -> None:
+    """An amount too large to write out whole is read as it is, not an exception: the form's
+    bounds then refuse it with the field's name."""
+    amount, _ = read_amount(cell, "元", "万元")
+    assert amount is None or amount.adjusted() >= 15
+
+
 @given(st.text(max_size=20))
 def test_reading_cells_never_raises(cell: str) -> None:
     """Any cell at all is read, or left for validation to flag; never an exception."""

@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfscore.engine.judge import OPERATORS
 from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.form.model import Budget, Form, Indicator
 from perfscore.paths import Location
 from perfscore.ruleset.rules import RuleSet
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
     parse_value,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from perfscore.engine.judge import OPERATORS, Outcome
+from perfscore.engine.judge import Outcome
 from perfscore.ruleset.rules import RuleSet
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import Comparison, Compound, Deadline, FreeText, NotApplicable, Value
 from perfscore.words.flags import Finding, finding
 from perfscore.words.messages import num, percent, shorten

@@ -98,7 +98,12 @@ def _text(value: str) -> str:
 
 
 def _whole(amount: Decimal) -> Decimal:
-    """An amount without exponent or padding zeros: 120000, 21.746164."""
+    """An amount without exponent or padding zeros: 120000, 21.746164.
+
+    An amount past any form's (1E+96) is left as read, for the form's bounds to refuse: written
+    out whole it would need more digits than a Decimal context holds."""
+    if not amount.is_finite() or amount.adjusted() >= 15:
+        return amount
     return amount.quantize(_ONE) if amount == amount.to_integral_value() else amount.normalize()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from perfscore.engine.judge import OPERATORS
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import heading, scored
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
     Compound,

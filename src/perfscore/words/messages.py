@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from perfscore.text.operators import OPERATORS
 from perfscore.text.units import ARITHMETIC
 from perfscore.text.values import plain
 
@@ -106,7 +107,7 @@ def formula_text(text: str, en: bool) -> str:
     return substitute(text, **NAMES_ZH)
 
 
-_SYMBOLS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
+_SYMBOLS = {str(op): row.symbol for op, row in OPERATORS.items()}
 
 
 def symbol(op: str) -> str:

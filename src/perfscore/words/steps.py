@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from perfscore.text.operators import OPERATORS, Op
 from perfscore.words.messages import (
     formula_text,
     percent,
@@ -37,8 +38,6 @@ class Step(NamedTuple):
 
 _Words = Callable[..., str]
 
-_DATE_ZH = {"<=": "不晚于", "<": "早于", ">=": "不早于", ">": "晚于", "==": "在"}
-_DATE_EN = {"<=": "by", "<": "before", ">=": "from", ">": "after", "==": "within"}
 
 _NOT_APPLICABLE_ZH = {
     "full": "不适用：按规则计满分 {score}",
@@ -95,9 +94,11 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             lambda: "目标与完成均为未发生", lambda: "nothing occurred, as targeted"
         ),
         "date": _pair(
-            lambda when, met, op, bound: f"完成于 {when}，{_met(met, False)}{_DATE_ZH[op]} {bound}",
             lambda when, met, op, bound: (
-                f"completed {when}, {_met(met, True)} {_DATE_EN[op]} {bound}"
+                f"完成于 {when}，{_met(met, False)}{OPERATORS[Op(op)].date_zh} {bound}"
+            ),
+            lambda when, met, op, bound: (
+                f"completed {when}, {_met(met, True)} {OPERATORS[Op(op)].date_en} {bound}"
             ),
         ),
         "late": _pair(

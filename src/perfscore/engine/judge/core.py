@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from perfscore.engine.judge.dates import judge_date
-from perfscore.engine.judge.outcome import OPERATORS, Outcome, tidy
+from perfscore.engine.judge.outcome import Outcome, tidy
 from perfscore.engine.judge.qualitative import deadline, grade_completion, qualitative, restates
 from perfscore.engine.reading import falls_short, read_actual
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
 from perfscore.ruleset.rules import RuleSet
+from perfscore.text.operators import BY_DIRECTION, OPERATORS
 from perfscore.text.values import (
     Comparison,
     Compound,
@@ -46,7 +47,6 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _new_outcome = tuple.__new__
-_RULE_DIRECTION = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
 
 
 def judge(
@@ -160,7 +160,7 @@ class Judge:
             return target.op
         rule = self.rules.rule_for(self.name)
         if rule is not None and rule.spec.direction is not None:
-            op = _RULE_DIRECTION[rule.spec.direction]
+            op = BY_DIRECTION[rule.spec.direction]
             self.find(
                 "direction-inferred",
                 "target",

@@ -6,10 +6,11 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from perfscore.engine.judge.outcome import DATE_TESTS, Outcome
+from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.judge.qualitative import grade_completion
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
     Date,
@@ -51,7 +52,7 @@ def judge_date(j: Judge, target: Date, actual: Value) -> Outcome:
     op = target.op or Op.LE
     t0, t1 = target.start(year), target.end(year)
     a0, a1 = done.start(year), done.end(year)
-    met = DATE_TESTS[op](a0, a1, t0, t1)
+    met = OPERATORS[op].holds_on_dates(a0, a1, t0, t1)
     bound = t1 if op in (Op.LE, Op.GT) else t0
     when = f"{a0}" if a0 == a1 else f"{a0}–{a1}"
     trace = [Step("date", (when, met, str(op), str(bound)))]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from perfscore.engine.judge.outcome import OPERATORS, Outcome
+from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.reading import denied, read_completion, restated
 from perfscore.engine.results import Status
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Band,
     Comparison,

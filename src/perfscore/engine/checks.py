@@ -32,7 +32,6 @@ from perfscore.words.messages import percent
 __all__ = [
     "Flagger",
     "check_budget",
-    "check_judged_targets",
     "check_structure",
     "check_targets",
     "check_totals",
@@ -336,23 +335,6 @@ def _earns_weight(r: Scored, rules: RuleSet) -> bool:
     if r.status == "not_applicable":
         return rules.spec.not_applicable == "full"
     return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
-
-
-def check_judged_targets(results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
-    """Target-quality findings on a row whose actual was judged against the target are notes:
-    the row was scored all the same (a vague target answered 达成预期指标)."""
-    if "unmeasurable-target" in rules.spec.severity:
-        return
-    judged = {r.index for r in results if r.status in ("met", "partly_met", "missed")}
-    flags = flag.flags
-    for i, f in enumerate(flags):
-        if (
-            f.code == "unmeasurable-target"
-            and f.severity != Severity.INFO
-            and len(f.location) > 1
-            and f.location[1] in judged
-        ):
-            flags[i] = f._replace(severity=Severity.INFO)
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 from perfscore.engine.checks import (
     check_budget,
-    check_judged_targets,
     check_structure,
     check_targets,
     check_totals,
@@ -70,7 +69,7 @@ def evaluate(
 
 
 def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> EvaluationResult:
-    flag = Flagger(rules.severity, lang)
+    flag = Flagger(rules.spec.severity, lang)
     for note in form.notes:
         code = "unreadable-cell" if note.severity == "warning" else "reading-note"
         english = note.message_en or note.message
@@ -89,7 +88,6 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
 
     total = _total(results, execution, rules) if scored else None
 
-    check_judged_targets(results, rules, flag)
     layout = check_structure(form, results, [o.name_key for o in outcomes], rules, flag)
     if targets_only:
         check_targets(form, rules, flag)

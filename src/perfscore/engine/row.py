@@ -24,12 +24,14 @@ from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import Op, Value, parse_value
-from perfscore.words.flags import Finding, finding
+from perfscore.words.flags import Finding, Severity, finding
 from perfscore.words.steps import Step
 
 __all__ = ["Row", "RowOutcome", "outcome_of", "read_row"]
 
 _ZERO = Decimal(0)
+_JUDGED = frozenset({"met", "partly_met", "missed"})
+_TARGET_QUALITY = frozenset({"unmeasurable-target"})
 _FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
 
 
@@ -150,6 +152,10 @@ def _work(row: Row, rules: RuleSet) -> RowOutcome:
     found += printed_score(
         outcome, weight, points, steps, row.score, row.has_reason, row.scored, rules
     )
+    if outcome.status in _JUDGED:
+        # A target nobody could measure whose row was judged all the same (a vague target
+        # answered 达成预期指标) is a note; a rule set's own severity for the code still wins.
+        found = [f._replace(at=Severity.INFO) if f.code in _TARGET_QUALITY else f for f in found]
     return RowOutcome(
         target,
         actual,

@@ -7,7 +7,7 @@ or English, and the numbers involved as strings (printed, recomputed, the formul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -137,18 +137,16 @@ def finding(code: str, field: str = "", /, *, at: Severity | None = None, **data
 
 
 class Flagger:
-    """Collects the flags of one evaluation, with severities from ``severity`` (the rule set's
-    overrides), marked with the language their messages are read in.  One per evaluation;
-    never shared."""
+    """Collects the flags of one evaluation, marked with the language their messages are read
+    in.  The severity policy is applied here, once: a rule set's ``overrides`` win; else a
+    finding's own ``at``; else the catalogue's default.  One per evaluation; never shared."""
 
-    __slots__ = ("_severities", "flags", "lang", "severity")
+    __slots__ = ("flags", "lang", "overrides")
 
-    def __init__(self, severity: Callable[[str], Severity], lang: str = "zh") -> None:
-        self.severity = severity
+    def __init__(self, overrides: Mapping[str, Severity], lang: str = "zh") -> None:
+        self.overrides = overrides
         self.lang = lang
         self.flags: list[Flag] = []
-        # Each code's severity under the rule set, looked up once per evaluation.
-        self._severities: dict[str, Severity] = {}
 
     def __call__(
         self, code: str, location: Location, *, at: Severity | None = None, **data: Any
@@ -174,9 +172,5 @@ class Flagger:
         at: Severity | None,
         data: Facts,
     ) -> Flag:
-        severity = self._severities.get(code)
-        if severity is None:
-            severity = self._severities[code] = self.severity(code)
-        if at is not None and severity == CATALOGUE[code].severity:
-            severity = at
+        severity = self.overrides.get(code) or at or CATALOGUE[code].severity
         return Flag(code, severity, location, data, self.lang)

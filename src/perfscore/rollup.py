@@ -18,9 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
 from perfscore.engine.pipeline import EvaluationResult
-from perfscore.engine.reading import read_actual, read_completion
 from perfscore.ruleset.expressions import SCORING_CONTEXT
-from perfscore.text.units import PERCENT
 from perfscore.text.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
@@ -175,34 +173,23 @@ class _Acc:
 
 
 def _value(result: EvaluationResult, index: int) -> tuple[Quantity, bool] | None:
-    """The actual of indicator ``index`` as the engine read it, and whether it is a percentage
-    reading (a rate, or a qualitative completion)."""
+    """The actual of indicator ``index`` as the engine compared it, and whether it is a
+    percentage reading (a rate, or a qualitative completion) — taken from the result, not
+    read from the cell again."""
     row = result.indicators[index]
     actual = row.actual
     if not isinstance(actual, Comparison) or row.status in ("not_judged", "not_applicable"):
         return None
     q = actual.quantity
     rate_name = bool(_RATE_NAME.search(row.name))
-    target = row.target
-    bound = (
-        target.quantity
-        if isinstance(target, Comparison)
-        else target.low
-        if isinstance(target, Range)
-        else None
-    )
-    if bound is not None:
-        read, _ = read_actual(bound, q, actual.text)
-        if read is None:
+    if isinstance(row.target, Compound) or row.compared is None:
+        if isinstance(row.target, (Comparison, Range)):
             return None  # not comparable with its target: the engine did not compare it
-        return read, read.unit.is_percent or (rate_name and q.unit.is_number)
-    if isinstance(target, Compound):
         return q, rate_name and q.unit.is_number
-    # A qualitative target: the actual is a completion percentage (0.9 is 90%).
-    completion, _ = read_completion(q)
-    if completion is None:
-        return q, rate_name and q.unit.is_number
-    return Quantity(completion / PERCENT.factor, PERCENT), True
+    read, target = row.compared
+    if target is None:  # a qualitative completion, as a percentage
+        return read, True
+    return read, read.unit.is_percent or (rate_name and q.unit.is_number)
 
 
 def _indicator_value(acc: _Acc) -> Decimal:

@@ -36,8 +36,9 @@ class IndicatorResult(NamedTuple):
     ``achievement`` is a Decimal fraction (1 when met) or ``None`` where the engine could not
     compare; ``score`` is ``None`` where the form prints no weight; ``steps`` are the facts
     behind the numbers and ``trace`` the same in words (:meth:`trace_in` for a language);
-    ``compared`` the actual and target as compared, in base units (fractions for
-    percentages), where a number was compared.
+    ``compared`` the actual and target quantities as compared (the actual in the target's
+    unit; a qualitative completion as a percentage, with no target), where a number was
+    compared — the roll-up and the reports take them from here, never from the cells again.
     """
 
     index: int  # type: ignore[assignment]  # the row's position; tuple.index is not needed
@@ -51,7 +52,7 @@ class IndicatorResult(NamedTuple):
     reported_score: Decimal | None
     direction: Op | None = None
     steps: tuple[Step, ...] = ()
-    compared: tuple[Decimal, Decimal] | None = None
+    compared: tuple[Quantity, Quantity | None] | None = None
     lang: str = "zh"
 
     @property

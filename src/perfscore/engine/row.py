@@ -23,7 +23,7 @@ from perfscore.engine.structure import label_key
 from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
 from perfscore.ruleset.rules import RuleSet
-from perfscore.text.values import Op, Value, parse_value
+from perfscore.text.values import Op, Quantity, Value, parse_value
 from perfscore.words.flags import Finding, Severity, finding
 from perfscore.words.steps import Step
 
@@ -85,7 +85,7 @@ class RowOutcome(NamedTuple):
 
     ``target`` and ``actual`` are the values read from the row's cells, ``name_key`` the
     label key of its name (what duplicate rows are found by); ``compared`` the actual and
-    target as compared, in base units.
+    target quantities as compared.
     """
 
     target: Value | None
@@ -97,7 +97,7 @@ class RowOutcome(NamedTuple):
     points: Decimal | None
     direction: Op | None
     steps: tuple[Step, ...]
-    compared: tuple[Decimal, Decimal] | None
+    compared: tuple[Quantity, Quantity | None] | None
     findings: tuple[Finding, ...]
 
 
@@ -166,6 +166,6 @@ def _work(row: Row, rules: RuleSet) -> RowOutcome:
         points,
         outcome.direction,
         steps,
-        outcome.values,
+        outcome.compared,
         tuple(found),
     )

@@ -64,7 +64,7 @@ def judge(
     outcome = j.judge(target, actual)
     # Made once per row, straight from the fields: the steps as a tuple, the findings added.
     return _new_outcome(
-        Outcome, (*outcome[:5], tuple(outcome.steps), outcome.values, tuple(j.found))
+        Outcome, (*outcome[:5], tuple(outcome.steps), *outcome[6:8], tuple(j.found))
     )
 
 
@@ -265,7 +265,7 @@ class Judge:
                     target=str(target),
                     ratio=plain((a / t).quantize(Decimal("0.01"))),
                 )
-            return Outcome("met", _ONE, "quantitative", op, steps=trace, values=(a, t))
+            return Outcome("met", _ONE, "quantitative", op, "", trace, (a, t), (actual, target))
         formula = getattr(self.rules, sense.better)
         # Where the formula's divisor is zero nothing was achieved (0 of a ≥ count, a ≤ 0 limit
         # exceeded); the rule set's formula is asked only inside its domain.
@@ -279,7 +279,9 @@ class Judge:
         inputs = (("actual", actual), ("target", target))
         trace.append(Step("achievement", (formula.text, inputs, achievement)))
         status: Status = "missed" if achievement == 0 else "partly_met"
-        return Outcome(status, achievement, "quantitative", op, formula.text, trace, (a, t))
+        return Outcome(
+            status, achievement, "quantitative", op, formula.text, trace, (a, t), (actual, target)
+        )
 
     def _quantitative(self, target: Comparison, actual: Value) -> Outcome:
         op = self._direction(target)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from perfscore.engine.results import Status
-from perfscore.text.values import Op
+from perfscore.text.values import Op, Quantity
 from perfscore.words.flags import Finding
 from perfscore.words.steps import Step
 
@@ -24,7 +24,9 @@ class Outcome(NamedTuple):
 
     ``achievement`` is a Decimal fraction (1 when met) or ``None`` where no comparison was
     possible; ``kind`` says which score formula applies; ``values`` are the compared actual and
-    target in base units (fractions for percentages), for indicator rules and the roll-up;
+    target in base units (fractions for percentages), for indicator rules; ``compared`` the
+    same as quantities (the actual in the target's unit; a qualitative completion as a
+    percentage, with no target), for the roll-up and the reports;
     ``steps`` what was done, as facts; ``findings`` what a reader should be told, without a
     path.  Outcomes are cached and shared, so they are immutable.
     """
@@ -36,6 +38,7 @@ class Outcome(NamedTuple):
     formula: str = ""
     steps: Sequence[Step] = ()
     values: tuple[Decimal, Decimal] | None = None
+    compared: tuple[Quantity, Quantity | None] | None = None
     findings: tuple[Finding, ...] = ()
 
 

@@ -10,6 +10,7 @@ from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.reading import denied, read_completion, restated
 from perfscore.engine.results import Status
 from perfscore.text.operators import OPERATORS
+from perfscore.text.units import PERCENT
 from perfscore.text.values import (
     Band,
     Comparison,
@@ -110,14 +111,21 @@ def grade_completion(
     )
 
 
-def by_band(j: Judge, completion: Decimal, trace: list[Step], op: Op | None = None) -> Outcome:
+def by_band(
+    j: Judge,
+    completion: Decimal,
+    trace: list[Step],
+    op: Op | None = None,
+    compared: tuple[Quantity, None] | None = None,
+) -> Outcome:
     achievement = min(max(completion, _ZERO), _ONE)
     band = j.rules.band(achievement)
     status: Status = band.status if band else ("met" if achievement >= 1 else "partly_met")
     if band:
         trace.append(Step("band", (band.name,)))
     kind: Literal["quantitative", "qualitative"] = "qualitative" if op is None else "quantitative"
-    return Outcome(status, achievement, kind, op, j.rules.spec.qualitative.score, trace)
+    formula = j.rules.spec.qualitative.score
+    return Outcome(status, achievement, kind, op, formula, trace, None, compared)
 
 
 def check_band(j: Judge, actual: Comparison, completion: Decimal) -> None:
@@ -181,7 +189,9 @@ def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
                 detail_en=f"qualitative completion {q} is not a percentage",
             )
             return Outcome("not_judged")
-        return by_band(j, completion, [Step("completion", (completion,))])
+        # The completion as the roll-up and the reports take it: a percentage, no target.
+        read = (Quantity(completion / PERCENT.factor, PERCENT), None)
+        return by_band(j, completion, [Step("completion", (completion,))], compared=read)
     j.find(
         "unreadable-value",
         "actual",

@@ -56,96 +56,106 @@ def layout(forms: list[dict[str, Any]], *, merge_down: bool = True) -> Layout:
     for form in forms:
         if out.rows:
             out.add([])
-        top = out.add(["项目支出绩效自评表"])
-        out.titles.append(top)
-        out.merges.append((top, 0, top, WIDTH - 1))
-        out.add(
-            [
-                "项目编码:",
-                form.get("code"),
-                "项目名称:",
-                form["project"],
-                "绩效自评年度:",
-                form.get("year"),
-            ]
-        )
-        out.add(["实施单位:", form.get("unit")])
-        out.add(["预算执行情况"])
-        money = form.get("money_unit", "元")
-        head = out.add(
-            [
-                f"项目资金({money})",
-                None,
-                "年初预算数",
-                "全年预算数",
-                "全年执行数",
-                "分值",
-                "执行率(%)",
-                "得分",
-            ]
-        )
-        out.merges.append((head, 0, head, 1))
-        budget = form["budget"]
-        out.add(
-            [
-                None,
-                "年度资金总额",
-                budget.get("initial"),
-                budget["adjusted"],
-                budget["executed"],
-                budget.get("weight"),
-                budget.get("rate"),
-            ]
-        )
-        out.add([])
-        out.add(
-            [
-                "年度绩效指标",
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "年度指标值",
-                "度量单位",
-                "* 实际完成值",
-                "* 权重",
-                "* 得分",
-                "偏差原因分析及改进措施",
-            ]
-        )
-        first = len(out.rows)
-        for ind in form["indicators"]:
-            actual = ind["actual"]
-            r = out.add(
-                [
-                    None,
-                    ind["level1"],
-                    ind["level2"],
-                    ind["name"],
-                    ind["target"],
-                    None,
-                    actual,
-                    ind["weight"],
-                    ind["score"],
-                    ind.get("reason"),
-                ]
-            )
-            if isinstance(actual, str) and actual.endswith("%") and actual[:-1].isdigit():
-                out.rows[r][6] = int(actual[:-1]) / 100
-                out.percent.add((r, 6))
-        last = len(out.rows) - 1
-        out.rows[first][0] = "年度绩效指标"
-        out.merges.append((first, 0, last, 0))
-        for col in (1, 2):
-            values = [out.rows[r][col] for r in range(first, last + 1)]
-            for a, b in _runs(values):
-                if b > a:
-                    if merge_down:
-                        out.merges.append((first + a, col, first + b, col))
-                    for r in range(first + a + 1, first + b + 1):
-                        out.rows[r][col] = None
-        total = out.add([None, "总分", None, None, None, None, None, 100, form.get("total"), "—"])
-        out.merges.append((total, 1, total, 6))
+        _heading(out, form)
+        _indicators(out, form, merge_down=merge_down)
     return out
+
+
+def _heading(out: Layout, form: dict[str, Any]) -> None:
+    """The title, the heading fields and the 预算执行情况 block."""
+    top = out.add(["项目支出绩效自评表"])
+    out.titles.append(top)
+    out.merges.append((top, 0, top, WIDTH - 1))
+    out.add(
+        [
+            "项目编码:",
+            form.get("code"),
+            "项目名称:",
+            form["project"],
+            "绩效自评年度:",
+            form.get("year"),
+        ]
+    )
+    out.add(["实施单位:", form.get("unit")])
+    out.add(["预算执行情况"])
+    money = form.get("money_unit", "元")
+    head = out.add(
+        [
+            f"项目资金({money})",
+            None,
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率(%)",
+            "得分",
+        ]
+    )
+    out.merges.append((head, 0, head, 1))
+    budget = form["budget"]
+    out.add(
+        [
+            None,
+            "年度资金总额",
+            budget.get("initial"),
+            budget["adjusted"],
+            budget["executed"],
+            budget.get("weight"),
+            budget.get("rate"),
+        ]
+    )
+    out.add([])
+
+
+def _indicators(out: Layout, form: dict[str, Any], *, merge_down: bool) -> None:
+    """The indicator table, 一级/二级 merged down their blocks (or printed once), and 总分."""
+    out.add(
+        [
+            "年度绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "度量单位",
+            "* 实际完成值",
+            "* 权重",
+            "* 得分",
+            "偏差原因分析及改进措施",
+        ]
+    )
+    first = len(out.rows)
+    for ind in form["indicators"]:
+        actual = ind["actual"]
+        r = out.add(
+            [
+                None,
+                ind["level1"],
+                ind["level2"],
+                ind["name"],
+                ind["target"],
+                None,
+                actual,
+                ind["weight"],
+                ind["score"],
+                ind.get("reason"),
+            ]
+        )
+        if isinstance(actual, str) and actual.endswith("%") and actual[:-1].isdigit():
+            out.rows[r][6] = int(actual[:-1]) / 100
+            out.percent.add((r, 6))
+    last = len(out.rows) - 1
+    out.rows[first][0] = "年度绩效指标"
+    out.merges.append((first, 0, last, 0))
+    for col in (1, 2):
+        values = [out.rows[r][col] for r in range(first, last + 1)]
+        for a, b in _runs(values):
+            if b > a:
+                if merge_down:
+                    out.merges.append((first + a, col, first + b, col))
+                for r in range(first + a + 1, first + b + 1):
+                    out.rows[r][col] = None
+    total = out.add([None, "总分", None, None, None, None, None, 100, form.get("total"), "—"])
+    out.merges.append((total, 1, total, 6))
 
 
 def _shown(value: Any, percent: bool) -> str:

@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from perfscore.cli import run
 from tests.conftest import DATA, EXAMPLES
 
@@ -99,3 +101,20 @@ def test_rules_check_reports_bad_file(tmp_path: Path) -> None:
     assert code == 1
     assert f"{bad}:3" in out
     assert "did you mean 'rounding'" in out
+
+
+def test_rules_check_notes_go_to_the_stderr_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file of a folder passed over by ``rules check`` (a link leading out) is noted on the
+    stderr ``run`` was given, not on the process's own."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "ok.yaml").write_text("name: ok\ntitle: t\n", "utf-8")
+    (tmp_path / "outside.yaml").write_text("name: o\ntitle: t\n", "utf-8")
+    (folder / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    code, _, err = _run("rules", "check", str(folder))
+    assert code == 0
+    assert "link.yaml" in err
+    assert "1 rule file checked" in err
+    assert capsys.readouterr().err == ""

@@ -278,3 +278,43 @@ def test_convert_refuses_unknown_target(tmp_path: Path) -> None:
     err = io.StringIO()
     assert run(["convert", str(LUOHU[0]), str(tmp_path / "x.pdf")], io.StringIO(), err) == 2
     assert ".yaml, .json or .xlsx" in err.getvalue()
+
+
+# --- header spellings: every reader accepts every label of the field table -------------------
+
+
+def _relabelled(tmp_path: Path, labels: dict[str, str]) -> Path:
+    """The Luohu notary workbook with some header labels printed another way."""
+    book = workbooks.luohu_style(tmp_path / "relabelled.xlsx", [_yaml(LUOHU[1])])
+    workbook = openpyxl.load_workbook(book)
+    for row in workbook.active.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in labels:
+                cell.value = labels[cell.value]
+    workbook.save(book)
+    return book
+
+
+def test_reason_column_headed_weiwancheng_yuanyin_fenxi(tmp_path: Path) -> None:
+    """A reason column headed 未完成原因分析及改进措施 is read (it was lost, and the row that
+    falls short got a false missing-reason)."""
+    book = _relabelled(tmp_path, {"偏差原因分析及改进措施": "未完成原因分析及改进措施"})
+    (form,) = load_forms(book)
+    twin = perfscore.load_form(LUOHU[1])
+    assert [i.reason for i in form.indicators] == [i.reason for i in twin.indicators]
+    assert form.indicators[1].reason
+    assert "missing-reason" not in [f.code for f in perfscore.evaluate(form).flags]
+
+
+def test_budget_executed_headed_shiji_zhichu(tmp_path: Path) -> None:
+    """A budget whose spending is headed 实际支出 (a spelling the form format accepts) is read
+    (the workbook's budget was lost)."""
+    book = _relabelled(tmp_path, {"全年执行数": "实际支出"})
+    (form,) = load_forms(book)
+    twin = perfscore.load_form(LUOHU[1])
+    assert form.budget is not None
+    assert twin.budget is not None
+    assert (form.budget.adjusted, form.budget.executed) == (
+        twin.budget.adjusted,
+        twin.budget.executed,
+    )

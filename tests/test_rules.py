@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import perfscore
-from perfscore import RuleSetError, load_rules
+from perfscore import RuleSet, RuleSetError, load_rules
+from perfscore.ruleset.rulefile import FormulaOf, RuleFile, compiled_keys
 
 
 def test_default_rule_set() -> None:
@@ -138,3 +139,51 @@ def test_no_rule_set_is_kept_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyP
     load_rules(_write(tmp_path, "name: nocache\ntitle: t\nextends: national-2020\n"))
     assert not (tmp_path / "cache").exists()
     assert not (tmp_path / "home").exists()
+
+
+def _formula_keys() -> list[str]:
+    """Every formula key of a rule file outside the indicator rules."""
+    spec = load_rules().spec
+    return [key for key, mark, _ in compiled_keys(spec) if isinstance(mark, FormulaOf)]
+
+
+@pytest.mark.parametrize("key", _formula_keys())
+def test_every_formula_key_is_compiled_at_load(tmp_path: Path, key: str) -> None:
+    """A bad formula under any formula key is refused when the file is loaded, at its line."""
+    section, name = key.split(".")
+    path = _write(tmp_path, f"name: x\ntitle: t\n{section}:\n  {name}: 'weight +'\n")
+    with pytest.raises(RuleSetError) as info:
+        load_rules(path)
+    assert (info.value.path, info.value.line) == (key, 4)
+
+
+def test_rule_set_built_from_a_rule_file() -> None:
+    """A RuleSet is its validated file, compiled: built from a RuleFile without any file, it
+    scores with its formulas and reads plain settings from its spec."""
+    spec = RuleFile.model_validate(
+        {"name": "inline", "title": "t", "quantitative": {"higher": "min(actual / target, 1)"}}
+    )
+    rules = RuleSet(spec)
+    assert rules.source_file is None
+    assert rules.formula("quantitative.higher") is rules.higher
+    assert rules.higher(actual=Decimal(3), target=Decimal(4)) == Decimal("0.75")
+    assert rules.pattern("direction_hints.lower") is None
+    assert rules.tolerance == spec.tolerance == Decimal("0.01")
+    assert rules == RuleSet(spec)  # equal files make equal rule sets
+
+
+def test_relative_path_follows_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same relative path in two working folders loads two files: only a shipped name's
+    file is remembered."""
+    for folder, tolerance in (("a", "0.2"), ("b", "0.3")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "mine.yaml").write_text(
+            f"name: {folder}\ntitle: t\ntolerance: {tolerance}\n", "utf-8"
+        )
+    monkeypatch.chdir(tmp_path / "a")
+    assert load_rules("mine.yaml").tolerance == Decimal("0.2")
+    monkeypatch.chdir(tmp_path / "b")
+    assert load_rules("mine.yaml").tolerance == Decimal("0.3")
+    assert load_rules(Path("mine.yaml")).name == "b"

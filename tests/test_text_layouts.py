@@ -311,3 +311,45 @@ def test_goal_tables_in_a_workbook_read_as_in_text(tmp_path: Path) -> None:
     assert from_workbook.indicators == from_text.indicators
     assert from_workbook.goals == from_text.goals
     assert from_workbook.unit == "蔡甸区司法局"
+
+
+def test_spaced_layout_budget_with_its_funds() -> None:
+    """A budget header naming 其中财政资金 and 其他资金 gives each number its column (the
+    funds' columns were unknown to the text reader, so the spending read as 财政资金)."""
+    text = "\n".join(
+        [
+            "测试项目支出绩效自评表",
+            "项目名称 测试 实施单位 某局",
+            "项目资金（元）",
+            "全年预算数 其中财政资金 其他资金 全年执行数 执行率",
+            "年度资金总额 100 80 20 90 90%",
+            "二级指标 三级指标 年度指标值 全年完成值",
+            "数量指标",
+            "培训次数 ≥4次 4次",
+        ]
+    )
+    (form,) = forms_from_text(text)
+    assert form.data["budget"] == {
+        "adjusted": "100",
+        "fiscal": "80",
+        "other": "20",
+        "executed": "90",
+        "rate": "90%",
+    }
+
+
+def test_spaced_layout_actual_headed_shiji_wancheng_qingkuang() -> None:
+    """A completion column headed 实际完成情况 (as the grid reader accepts it) is read as the
+    actual, not folded into the name."""
+    text = "\n".join(
+        [
+            "测试项目支出绩效自评表",
+            "项目名称 测试 实施单位 某局",
+            "二级指标 三级指标 年度指标值 实际完成情况",
+            "数量指标",
+            "培训次数 ≥4次 4次",
+        ]
+    )
+    (form,) = forms_from_text(text)
+    (row,) = form.data["indicators"]
+    assert (row["name"], row["target"], row["actual"]) == ("培训次数", "≥4次", "4次")

@@ -31,7 +31,7 @@ from perfscore.form.model import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, form_files, load_forms
 from perfscore.report import formats as report
 from perfscore.ruleset.rulefile import rules_json_schema
-from perfscore.ruleset.rules import list_rules, load_rules
+from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
 
 __all__ = ["main", "run"]
 
@@ -73,18 +73,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     if wanted("score"):
         _score_parser(sub, built)
     if wanted("explain"):
-        explain = sub.add_parser("explain", help="show how every number of a form was reached")
-        explain.add_argument("path", metavar="FILE")
-        explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
-        explain.add_argument(
-            "--form",
-            "-f",
-            type=int,
-            metavar="N",
-            help="the N-th form of a file holding several (also written FILE#N)",
-        )
-        _common(explain)
-        built.append(explain)
+        _explain_parser(sub, built)
     if wanted("aggregate"):
         agg = sub.add_parser("aggregate", help="roll project forms up to the department")
         agg.add_argument("paths", nargs="+", metavar="FILE|DIR")
@@ -92,21 +81,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         _common(agg)
         built.append(agg)
     if wanted("rules"):
-        rules = sub.add_parser("rules", help="rule sets")
-        rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-        rules_sub.add_parser("list", help="list the shipped rule sets")
-        check = rules_sub.add_parser(
-            "check", help="validate rule files: schema, expressions, bands, weights, properties"
-        )
-        check.add_argument(
-            "paths", nargs="*", metavar="FILE|DIR|NAME", help="default: every shipped set"
-        )
-        check.add_argument("--format", choices=["text", "json", "github"], default="text")
-        test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
-        test.add_argument(
-            "names", nargs="*", metavar="NAME|FILE", help="default: every shipped set"
-        )
-        built += [rules, check, test]
+        _rules_parser(sub, built)
     if wanted("convert"):
         convert = sub.add_parser(
             "convert", help="convert forms between .xlsx/.txt and .yaml/.json/.xlsx"
@@ -121,6 +96,37 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     for p in built:
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
+
+
+def _explain_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
+    explain = sub.add_parser("explain", help="show how every number of a form was reached")
+    explain.add_argument("path", metavar="FILE")
+    explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
+    explain.add_argument(
+        "--form",
+        "-f",
+        type=int,
+        metavar="N",
+        help="the N-th form of a file holding several (also written FILE#N)",
+    )
+    _common(explain)
+    built.append(explain)
+
+
+def _rules_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
+    rules = sub.add_parser("rules", help="rule sets")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    rules_sub.add_parser("list", help="list the shipped rule sets")
+    check = rules_sub.add_parser(
+        "check", help="validate rule files: schema, expressions, bands, weights, properties"
+    )
+    check.add_argument(
+        "paths", nargs="*", metavar="FILE|DIR|NAME", help="default: every shipped set"
+    )
+    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
+    test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
+    built += [rules, check, test]
 
 
 def _score_parser(sub: Any, built: list[argparse.ArgumentParser]) -> None:
@@ -197,39 +203,16 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.output:
         refuse_overwrite(args.output, files, what="--output")
     if args.annotate:
-        if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
-            raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
-        if args.output and same_file(args.output, args.annotate):
-            raise _Usage("perfscore score: --output and --annotate name the same file")
-        from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
-
-        annotate_workbook(files[0], args.annotate, args.rules, args.lang)
+        _annotate(args, files)
     rules = load_rules(args.rules)
     show = args.progress == "always" or (
         args.progress == "auto" and len(files) > 20 and stderr.isatty()
     )
     progress = _Progress(stderr, len(files), show)
     worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    failed = flagged = False
-    failures: list[str] = []
     if args.format == "html":
-        # The page's summary needs every result: they come back whole.
-        kept: list[EvaluationResult] = []
-        for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
-            progress.step()
-            if isinstance(item, Failure):
-                failed = True
-                failures.append(item.message)
-                print(f"perfscore: {item.message}", file=stderr)
-            else:
-                flagged = flagged or any(f.severity in worst for f in item.flags)
-                kept.append(item)
-        from perfscore.report import html as htmlreport
-
-        with _output(args.output, stdout, files) as out:
-            out.write(htmlreport.page(kept, args.lang, failures))
-        return 1 if failed or flagged else 0
-
+        return _score_page(args, files, rules, worst, progress, (stdout, stderr))
+    failed = flagged = False
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
@@ -261,6 +244,46 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.format == "json":
             out.write("\n]\n" if not first else "]\n")
     return 1 if failed or flagged else 0
+
+
+def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
+    """``score --annotate``: an annotated copy of the one workbook scored."""
+    if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise _Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+    if args.output and same_file(args.output, args.annotate):
+        raise _Usage("perfscore score: --output and --annotate name the same file")
+    from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
+
+    annotate_workbook(files[0], args.annotate, args.rules, args.lang)
+
+
+def _score_page(
+    args: argparse.Namespace,
+    files: Sequence[Path],
+    rules: RuleSet,
+    worst: tuple[str, ...],
+    progress: _Progress,
+    streams: tuple[TextIO, TextIO],
+) -> int:
+    """``score --format html``: the page's summary needs every result, so they come back
+    whole and the page is written at the end."""
+    stdout, stderr = streams
+    flagged = False
+    failures: list[str] = []
+    kept: list[EvaluationResult] = []
+    for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
+        progress.step()
+        if isinstance(item, Failure):
+            failures.append(item.message)
+            print(f"perfscore: {item.message}", file=stderr)
+        else:
+            flagged = flagged or any(f.severity in worst for f in item.flags)
+            kept.append(item)
+    from perfscore.report import html as htmlreport
+
+    with _output(args.output, stdout, files) as out:
+        out.write(htmlreport.page(kept, args.lang, failures))
+    return 1 if failures or flagged else 0
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -368,59 +391,6 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 1 if failed else 0
 
 
-def _check_rules(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
-    import os
-
-    from perfscore.ruleset.check import check_file, shown_path
-    from perfscore.ruleset.rules import shipped_dir
-
-    # Like `rules test`: no path means the shipped sets, and a shipped set's name names it.
-    shipped = set(list_rules())
-    if not paths:
-        paths = [shown_path(shipped_dir() / f"{name}.yaml") for name in sorted(shipped)]
-    else:
-        paths = [
-            shown_path(shipped_dir() / f"{p}.yaml") if p in shipped and not Path(p).exists() else p
-            for p in paths
-        ]
-    files = _files(paths, {".yaml", ".yml"})
-    findings = [finding for path in files for finding in check_file(path)]
-    if fmt == "json":
-        import json
-
-        json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
-        stdout.write("\n")
-    else:
-        # Annotations land on files named relative to the repository's checkout.
-        root = os.environ.get("GITHUB_WORKSPACE") or None
-        for finding in findings:
-            print(finding.github(root) if fmt == "github" else finding.text(), file=stdout)
-    print(
-        f"{len(files)} rule file{'s' * (len(files) != 1)} checked, "
-        f"{len(findings)} finding{'s' * (len(findings) != 1)}",
-        file=stderr,
-    )
-    return 1 if findings else 0
-
-
-def _test_rules(names: Sequence[str], stdout: TextIO) -> int:
-    from perfscore.ruleset.check import run_tests
-
-    passed = failed = 0
-    for name in names or list_rules():
-        for outcome in run_tests(load_rules(name)):
-            if outcome.ok:
-                passed += 1
-                print(f"PASS  {outcome.rules}: {outcome.name}", file=stdout)
-            else:
-                failed += 1
-                print(f"FAIL  {outcome.rules}: {outcome.name}", file=stdout)
-                for problem in outcome.problems:
-                    print(f"      {problem}", file=stdout)
-    print(f"{passed} passed, {failed} failed", file=stdout)
-    return 1 if failed else 0
-
-
 def _schema(which: str, stdout: TextIO) -> int:
     import json
 
@@ -457,10 +427,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _convert(args)
         if args.command == "schema":
             return _schema(args.which, stdout)
-        if args.rules_command == "check":
-            return _check_rules(args.paths, args.format, stdout, stderr)
-        if args.rules_command == "test":
-            return _test_rules(args.names, stdout)
+        if args.rules_command in ("check", "test"):
+            from perfscore.ruleset import check
+
+            if args.rules_command == "test":
+                return check.print_tests(args.names, stdout)
+            return check.print_checks(args.paths, args.format, stdout, stderr)
         for name in list_rules():
             print(f"{name}\t{load_rules(name).title}", file=stdout)
         return 0

@@ -229,58 +229,16 @@ def _aggregate(items: list[EvaluationResult]) -> Rollup:
     budget_sum = executed_sum = score_sum = score_weight = _ZERO
     accs: dict[str, _Acc] = {}
     for result in items:
-        factor = _MONEY[result.form.money_unit] / scale
-        ex = result.execution
-        budget = ex.budget * factor if ex and ex.budget is not None else None
-        executed = ex.executed * factor if ex and ex.executed is not None else None
-        rows.append(
-            ProjectRow(
-                result.form.project or (result.source or "?"),
-                budget,
-                executed,
-                ex.rate if ex else None,
-                result.total,
-                result.reported_total,
-                len(result.errors),
-                len(result.warnings),
-                result.source,
-            )
-        )
-        funds = budget or _ZERO
-        if budget is not None and executed is not None:
-            budget_sum += budget
-            executed_sum += executed
+        row = _project_row(result, _MONEY[result.form.money_unit] / scale)
+        rows.append(row)
+        funds = row.budget or _ZERO
+        if row.budget is not None and row.executed is not None:
+            budget_sum += row.budget
+            executed_sum += row.executed
         if result.total is not None and funds > 0:
             score_sum += result.total * funds
             score_weight += funds
-        for i, row in enumerate(result.indicators):
-            reading = _value(result, i)
-            if reading is None:
-                continue
-            q, relative = reading
-            name = "".join(row.name.split())
-            # Percentages are relative whatever the target (a compound's clause, say): never
-            # summed.
-            averaged = (
-                relative
-                or q.unit.is_percent
-                or q.unit.dimension not in ("[count]", "[currency]", "")
-            )
-            method: Literal["sum", "weighted_mean"] = "weighted_mean" if averaged else "sum"
-            acc = accs.get(name)
-            if acc is None:
-                label = "%" if q.unit.is_percent else q.unit.label
-                acc = accs[name] = _Acc(method, label, q.unit.factor)
-            if acc.method != method:
-                continue  # the same name measured differently elsewhere: not comparable
-            if method == "sum":
-                acc.total += q.base
-            else:
-                if funds <= 0:
-                    continue
-                acc.total += q.base * funds
-                acc.weight += funds
-            acc.projects += 1
+        _add_indicators(result, funds, accs)
     indicators = tuple(
         IndicatorRollup(name, acc.method, _indicator_value(acc), acc.unit, acc.projects)
         for name, acc in accs.items()
@@ -289,3 +247,49 @@ def _aggregate(items: list[EvaluationResult]) -> Rollup:
     rate = executed_sum / budget_sum if budget_sum > 0 else None
     score = score_sum / score_weight if score_weight > 0 else None
     return Rollup(tuple(rows), unit, budget_sum, executed_sum, rate, score, indicators)
+
+
+def _project_row(result: EvaluationResult, factor: Decimal) -> ProjectRow:
+    """One project's line, its money multiplied by ``factor`` into the roll-up's unit."""
+    ex = result.execution
+    return ProjectRow(
+        result.form.project or (result.source or "?"),
+        ex.budget * factor if ex and ex.budget is not None else None,
+        ex.executed * factor if ex and ex.executed is not None else None,
+        ex.rate if ex else None,
+        result.total,
+        result.reported_total,
+        len(result.errors),
+        len(result.warnings),
+        result.source,
+    )
+
+
+def _add_indicators(result: EvaluationResult, funds: Decimal, accs: dict[str, _Acc]) -> None:
+    """Add a project's indicator values to the totals by name: counts and money summed, rates
+    and percentages averaged by ``funds``."""
+    for i, row in enumerate(result.indicators):
+        reading = _value(result, i)
+        if reading is None:
+            continue
+        q, relative = reading
+        name = "".join(row.name.split())
+        # Percentages are relative whatever the target (a compound's clause, say): never summed.
+        averaged = (
+            relative or q.unit.is_percent or q.unit.dimension not in ("[count]", "[currency]", "")
+        )
+        method: Literal["sum", "weighted_mean"] = "weighted_mean" if averaged else "sum"
+        acc = accs.get(name)
+        if acc is None:
+            label = "%" if q.unit.is_percent else q.unit.label
+            acc = accs[name] = _Acc(method, label, q.unit.factor)
+        if acc.method != method:
+            continue  # the same name measured differently elsewhere: not comparable
+        if method == "sum":
+            acc.total += q.base
+        else:
+            if funds <= 0:
+                continue
+            acc.total += q.base * funds
+            acc.weight += funds
+        acc.projects += 1

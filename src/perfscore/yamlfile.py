@@ -141,88 +141,65 @@ def _tagged(tag: str, value: str, mark: Any) -> Any:
 
 
 def _build(parser: Any, max_depth: int) -> YamlDocument:
-    """Data and positions from the parser's events, without recursion.
-
-    The open collection is kept in locals (``container``, its ``path``, the pending ``key`` of
-    a mapping) and saved on ``stack`` while a nested one is read: per event that is a few
-    local operations, which is what makes this cheaper than libyaml's own node tree.
-    """
+    """Data and positions from the parser's events: the stream, one document, its end."""
     get = parser.get_event
     get()  # StreamStartEvent
     if isinstance(get(), yaml.StreamEndEvent):  # else the DocumentStartEvent
         return YamlDocument(None, {})
     positions: Positions = {}
+    root = _read_root(get, positions, max_depth)
+    event = get()  # DocumentEndEvent
+    if not isinstance(event, yaml.StreamEndEvent):
+        event = get()
+    if not isinstance(event, yaml.StreamEndEvent):
+        raise _Refused("a second document in the file", event.start_mark, "a single document")
+    return YamlDocument(root, positions)
+
+
+def _read_root(get: Any, positions: Positions, max_depth: int) -> Any:
+    """The document's one node, read event by event without recursion.
+
+    The open collection is kept in locals (``container``, its ``path``, the pending ``key`` of
+    a mapping) and saved on ``stack`` while a nested one is read: per event that is a few
+    local operations, which is what makes this cheaper than libyaml's own node tree.
+    """
     stack: list[tuple[Any, tuple[str | int, ...], Any, bool]] = []
     missing = _MISSING
     container: Any = None  # None: the root is next
     path: tuple[str | int, ...] = ()
     key: Any = missing
     is_map = False
-    root: Any = None
     scalar, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
     seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
     while True:
         event = get()
         cls = event.__class__
         if cls is scalar:
-            tag = event.tag
-            value = event.value
-            if tag is None:
-                if event.implicit[0] and (value[:1] in _NUMBER_START or value in _WORDS):
-                    value = _plain(value, event.start_mark)
-            elif tag in _SCALAR_TAGS:
-                value = _tagged(tag, value, event.start_mark)
-            elif tag != "!":
-                raise _Refused(f"unknown tag {tag}", event.start_mark, "plain values")
-            if is_map:
-                if key is missing:
-                    mark = event.start_mark
-                    if value in container:
-                        line = positions[(*path, value)][0]
-                        raise _Refused(
-                            f"duplicate key {value!r} (first on line {line})",
-                            mark,
-                            "each key once per mapping",
-                        )
-                    positions[(*path, value)] = (mark.line + 1, mark.column + 1)
-                    key = value
-                else:
-                    container[key] = value
-                    key = missing
-            elif container is not None:
-                mark = event.start_mark
-                positions[(*path, len(container))] = (mark.line + 1, mark.column + 1)
-                container.append(value)
+            value = _scalar(event)
+            if is_map and key is missing:
+                key = _new_key(container, path, value, event.start_mark, positions)
+            elif is_map:
+                container[key] = value
+                key = missing
             else:
-                mark = event.start_mark
-                positions[()] = (mark.line + 1, mark.column + 1)
-                root = value
-                break
+                _place(container, path, value, event.start_mark, positions)
+                if container is None:
+                    return value
         elif cls is map_end or cls is seq_end:
+            closed = container
             container, path, key, is_map = stack.pop()
             if container is None:
-                break
+                return closed
         elif cls is map_start or cls is seq_start:
-            mark = event.start_mark
-            tag = event.tag
-            if tag is not None and tag != "!" and tag != _COLLECTION_TAG[cls]:
-                raise _Refused(f"unknown tag {tag}", mark, "plain values")
-            if len(stack) >= max_depth:
-                raise _Refused(f"nesting deeper than {max_depth} levels", mark, "a shallower file")
+            _check_opening(event, cls, len(stack), max_depth)
             new: Any = {} if cls is map_start else []
             if is_map:
                 if key is missing:
-                    raise _Refused("a key must be a plain value", mark, "text")
+                    raise _Refused("a key must be a plain value", event.start_mark, "text")
                 container[key] = new
                 inner = (*path, key)
-            elif container is not None:
-                inner = (*path, len(container))
-                positions[inner] = (mark.line + 1, mark.column + 1)
-                container.append(new)
             else:
-                inner = ()
-                positions[()] = (mark.line + 1, mark.column + 1)
-                root = new
+                inner = _place(container, path, new, event.start_mark, positions)
             stack.append((container, path, missing, is_map))
             container, path, key, is_map = new, inner, missing, cls is map_start
         elif cls is yaml.AliasEvent:
@@ -234,12 +211,59 @@ def _build(parser: Any, max_depth: int) -> YamlDocument:
         else:  # the root is always one node: nothing else can come here
             raise _Refused("unexpected YAML structure", event.start_mark)
 
-    event = get()  # DocumentEndEvent
-    if not isinstance(event, yaml.StreamEndEvent):
-        event = get()
-    if not isinstance(event, yaml.StreamEndEvent):
-        raise _Refused("a second document in the file", event.start_mark, "a single document")
-    return YamlDocument(root, positions)
+
+def _scalar(event: Any) -> Any:
+    """A scalar event's value: plain under the YAML 1.2 core schema, or its standard tag's."""
+    tag = event.tag
+    value = event.value
+    if tag is None:
+        if event.implicit[0] and (value[:1] in _NUMBER_START or value in _WORDS):
+            return _plain(value, event.start_mark)
+        return value
+    if tag in _SCALAR_TAGS:
+        return _tagged(tag, value, event.start_mark)
+    if tag != "!":
+        raise _Refused(f"unknown tag {tag}", event.start_mark, "plain values")
+    return value
+
+
+def _new_key(
+    mapping: dict[Any, Any], path: tuple[str | int, ...], key: Any, mark: Any, positions: Positions
+) -> Any:
+    """A mapping's next key, its position noted; a key seen before in it is refused."""
+    if key in mapping:
+        line = positions[(*path, key)][0]
+        raise _Refused(
+            f"duplicate key {key!r} (first on line {line})", mark, "each key once per mapping"
+        )
+    positions[(*path, key)] = (mark.line + 1, mark.column + 1)
+    return key
+
+
+def _place(
+    sequence: list[Any] | None,
+    path: tuple[str | int, ...],
+    value: Any,
+    mark: Any,
+    positions: Positions,
+) -> tuple[str | int, ...]:
+    """Append ``value`` to ``sequence`` (or, with none open, make it the root); its path."""
+    inner = (*path, len(sequence)) if sequence is not None else ()
+    positions[inner] = (mark.line + 1, mark.column + 1)
+    if sequence is not None:
+        sequence.append(value)
+    return inner
+
+
+def _check_opening(event: Any, cls: type[Any], depth: int, max_depth: int) -> None:
+    """A collection may open here: no foreign tag, and not deeper than ``max_depth``."""
+    tag = event.tag
+    if tag is not None and tag != "!" and tag != _COLLECTION_TAG[cls]:
+        raise _Refused(f"unknown tag {tag}", event.start_mark, "plain values")
+    if depth >= max_depth:
+        raise _Refused(
+            f"nesting deeper than {max_depth} levels", event.start_mark, "a shallower file"
+        )
 
 
 class _Missing:

@@ -16,37 +16,28 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfscore.engine.judge import OPERATORS, Judgement
+from perfscore.engine.judge import OPERATORS
 from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
 from perfscore.form.model import Budget, Form, Indicator
+from perfscore.paths import Location
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import (
     Comparison,
-    Compound,
-    Deadline,
-    FreeText,
-    NotApplicable,
-    Value,
     parse_value,
 )
 from perfscore.words.flags import Flagger, Severity
 from perfscore.words.messages import num as fmt
-from perfscore.words.messages import percent, shorten
+from perfscore.words.messages import percent
 
 __all__ = [
     "Flagger",
     "check_budget",
     "check_judged_targets",
-    "check_measurable",
-    "check_row",
-    "check_score",
     "check_structure",
-    "check_target",
     "check_targets",
     "check_totals",
 ]
 
-Location = tuple[str | int, ...]
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 
@@ -121,138 +112,27 @@ def _check_amounts(budget: Budget, flag: Flagger) -> None:
     flag("budget-incomplete", ("budget",), what=what, what_en=what_en)
 
 
-_MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
-_DIMENSION_OF = {"count": "[count]", "time": "[time]"}
-
-
-def check_target(name: str, target: Value, rules: RuleSet, flag: Flagger, path: Location) -> None:
-    """A target whose unit does not fit what the name measures, and ceiling targets."""
-    clauses = target.clauses if isinstance(target, Compound) else (target,)
-    for clause in clauses:
-        if not isinstance(clause, Comparison):
-            continue
-        unit = clause.quantity.unit
-        measures = rules.measures(clause.label or name)
-        if unit.dimension or unit.is_percent:
-            wrong = (measures == "percent" and not unit.is_percent) or (
-                measures in _DIMENSION_OF and _DIMENSION_OF[measures] not in unit.dimension
-            )
-            if measures is not None and wrong:
-                flag(
-                    "unit-mismatch",
-                    (*path, "target"),
-                    detail=(
-                        f"{shorten(name)!r} measures a {measures}, but the target is in {unit}"
-                        if flag.en
-                        else f"“{shorten(name)}”应以{_MEASURE_ZH[measures]}衡量，"
-                        f"指标值却以“{unit}”计"
-                    ),
-                )
-        if (
-            unit.is_percent
-            and clause.op is not None
-            and OPERATORS[clause.op].better == "higher"
-            and clause.quantity.base >= 1
-        ):
-            flag("ceiling-target", (*path, "target"), text=clause.text)
-    if isinstance(target, Compound):
-        flag("compound-target", (*path, "target"), clauses=str(len(target.clauses)))
-
-
-def check_measurable(target: Value, flag: Flagger, path: Location) -> None:
-    """A target nobody could measure a year later: free text, a bare time limit, a blank."""
-    clauses = target.clauses if isinstance(target, Compound) else (target,)
-    for clause in clauses:
-        if isinstance(clause, FreeText):
-            reason = clause.reason if flag.en else clause.reason_zh
-        elif isinstance(clause, Deadline):
-            reason = "no time limit is given" if flag.en else "未给出具体时限"
-        elif isinstance(clause, NotApplicable) and clause.placeholder:
-            reason = "no target is given" if flag.en else "指标值空缺"
-        else:
-            continue
-        flag("unmeasurable-target", (*path, "target"), text=clause.text, reason=reason)
-
-
-def check_row(ind: Indicator, flag: Flagger, path: Location) -> None:
-    """The printed row on its own: negative weight or score, a score above its weight."""
-    weight, score = ind.weight, ind.score
-    if weight is not None and weight < 0:
-        flag("negative-value", (*path, "weight"), field="weight", field_zh="权重", value=weight)
-    if score is not None and score < 0:
-        flag("negative-value", (*path, "score"), field="score", field_zh="得分", value=score)
-    if weight is not None and score is not None and score > weight:
-        flag("score-exceeds-weight", (*path, "score"), score=score, weight=weight)
-
-
-def check_score(
-    ind: Indicator,
-    judgement: Judgement,
-    weight: Decimal | None,
-    score: Decimal | None,
-    trace: Sequence[str],
-    scored: bool,
+def check_structure(
+    form: Form,
+    results: Sequence[Scored],
+    name_keys: Sequence[str],
     rules: RuleSet,
     flag: Flagger,
-    path: Location,
-) -> None:
-    """The printed score against the recomputed one, and a shortfall with no reason given."""
-    printed = ind.score
-    if score is not None and printed is not None and abs(printed - score) > rules.tolerance:
-        formula = trace[-2] if len(trace) > 1 else (trace[-1] if trace else "")
-        full = judgement.achievement == 1
-        achieved = percent(judgement.achievement or _ZERO)
-        how = (
-            ("target met" if full else f"achievement {achieved}")
-            if flag.en
-            else ("指标已达成，应得满分" if full else f"完成程度 {achieved}")
-        )
-        flag(
-            "score-mismatch",
-            (*path, "score"),
-            reported=printed,
-            recomputed=score,
-            how=how,
-            status=judgement.status,
-            formula=formula,
-        )
-    short = (
-        score is not None and weight is not None and score < weight
-        if scored
-        else judgement.status in ("missed", "partly_met")
-    )
-    if (
-        short
-        and judgement.status not in ("not_applicable", "not_judged")
-        and not (ind.reason or "").strip()
-    ):
-        what = (
-            f"scored {fmt(score)} of {fmt(weight)}"
-            if scored and score is not None and weight is not None
-            else f"target {judgement.status.replace('_', ' ')}"
-        )
-        what_zh = (
-            f"得分 {fmt(score)} 低于权重 {fmt(weight)}"
-            if scored and score is not None and weight is not None
-            else ("目标未达成" if judgement.status == "missed" else "目标部分达成")
-        )
-        flag("missing-reason", (*path, "reason"), what=what_zh, what_en=what)
-
-
-def check_structure(form: Form, results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> Layout:
+) -> Layout:
     """The layout against the rule set's template (one ``structure`` finding listing every
-    difference), duplicates and weight on not-applicable rows; returns the layout read."""
+    difference), duplicates (by the rows' ``name_keys``, their names' label keys) and weight on
+    not-applicable rows; returns the layout read."""
     layout = read_layout(
         form, [r.weight for r in results], rules, kind_checks=form.kind != "department"
     )
     seen: dict[tuple[Any, ...], int] = {}
-    for r, where in zip(results, layout.places, strict=True):
+    for r, where, name_key in zip(results, layout.places, name_keys, strict=True):
         ind = r.indicator
         if r.status == "not_applicable":
             if r.weight:
                 flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
             continue
-        key = (ind.goal, where.group or label_key(ind.level2), label_key(ind.name), ind.target)
+        key = (ind.goal, where.group or label_key(ind.level2), name_key, ind.target)
         if key in seen:
             flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
         else:
@@ -282,48 +162,11 @@ def check_totals(
     printed total against the recomputed one, against the rule set's total and against the sum
     of the printed scores — on unscored forms too, where scores are printed."""
     expected = rules.weights.total
-    scored = any(r.weight is not None for r in results)
     if execution_weight is None:
         execution_weight = rules.weights.execution if has_execution_row(form, rules) else _ZERO
     points = layout.points if layout is not None else {}
     homes = [p.home for p in layout.places] if layout is not None else [None] * len(results)
-    wrong_weights = False
-    if points and (form.kind != "targets"):
-        added = sum(points.values(), _ZERO) + execution_weight
-        if added != expected:
-            flag(
-                "weights-sum", ("blocks",), sum=added, execution=execution_weight, expected=expected
-            )
-            wrong_weights = True
-    if scored:
-        row_weights = sum((r.weight for r in results if r.weight is not None), _ZERO)
-        added = row_weights + execution_weight
-        # Rows that follow their blocks repeat the blocks' mistake: one flag for it.
-        if added != expected and not (wrong_weights and row_weights == sum(points.values())):
-            flag(
-                "weights-sum",
-                ("indicators",),
-                sum=added,
-                execution=execution_weight,
-                expected=expected,
-            )
-            wrong_weights = True
-        for block, header in points.items():
-            under = [
-                r.indicator.weight
-                for r, home in zip(results, homes, strict=True)
-                if home == block and r.indicator.weight is not None
-            ]
-            if under and sum(under, _ZERO) != header:
-                flag(
-                    "block-weights",
-                    ("blocks", block),
-                    block=block,
-                    sum=sum(under, _ZERO),
-                    points=header,
-                )
-    elif results and form.kind != "targets":
-        flag("unscored-form", ("indicators",))
+    wrong_weights = _check_weights(form, results, execution_weight, points, homes, expected, flag)
     _check_block_scores(results, homes, points, rules, flag)
     if form.total is None:
         return
@@ -332,6 +175,74 @@ def check_totals(
         flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
     if form.total > expected and not wrong_weights:
         flag("score-exceeds-weight", ("total",), score=form.total, weight=expected)
+    # Printed parts that add up to the recomputed total leave the total alone wrong:
+    # total-mismatch has said so, and a second flag would count one slip twice.
+    _check_sum(
+        form, results, execution_weight, execution_score, total if off else None, rules, flag
+    )
+
+
+def _check_weights(
+    form: Form,
+    results: Sequence[Scored],
+    execution_weight: Decimal,
+    points: Mapping[str, Decimal],
+    homes: Sequence[str | None],
+    expected: Decimal,
+    flag: Flagger,
+) -> bool:
+    """Blocks' points and rows' weights adding up to the rule set's total, and each block's
+    rows to its points; whether the weights were found wrong."""
+    wrong_weights = False
+    if points and (form.kind != "targets"):
+        added = sum(points.values(), _ZERO) + execution_weight
+        if added != expected:
+            flag(
+                "weights-sum", ("blocks",), sum=added, execution=execution_weight, expected=expected
+            )
+            wrong_weights = True
+    if not any(r.weight is not None for r in results):
+        if results and form.kind != "targets":
+            flag("unscored-form", ("indicators",))
+        return wrong_weights
+    row_weights = sum((r.weight for r in results if r.weight is not None), _ZERO)
+    added = row_weights + execution_weight
+    # Rows that follow their blocks repeat the blocks' mistake: one flag for it.
+    if added != expected and not (wrong_weights and row_weights == sum(points.values())):
+        flag(
+            "weights-sum", ("indicators",), sum=added, execution=execution_weight, expected=expected
+        )
+        wrong_weights = True
+    for block, header in points.items():
+        under = [
+            r.indicator.weight
+            for r, home in zip(results, homes, strict=True)
+            if home == block and r.indicator.weight is not None
+        ]
+        if under and sum(under, _ZERO) != header:
+            flag(
+                "block-weights",
+                ("blocks", block),
+                block=block,
+                sum=sum(under, _ZERO),
+                points=header,
+            )
+    return wrong_weights
+
+
+def _check_sum(
+    form: Form,
+    results: Sequence[Scored],
+    execution_weight: Decimal,
+    execution_score: Decimal | None,
+    mismatched_total: Decimal | None,
+    rules: RuleSet,
+    flag: Flagger,
+) -> None:
+    """The printed total against the sum of the printed scores; a blank execution score read
+    from what the total implies.  ``mismatched_total`` is the recomputed total where the
+    printed one was already found wrong."""
+    assert form.total is not None
     printed = [r.indicator.score for r in results if r.indicator.score is not None]
     if not printed:
         return
@@ -339,34 +250,34 @@ def check_totals(
     budget_score = budget.score if budget is not None else None
     added = sum(printed, _ZERO)
     if budget_score is None and budget is not None and execution_weight > 0:
-        if execution_score is None:
-            return  # nothing to add: the budget row says why (budget-incomplete)
-        # A blank execution score (seed 003): the total says what was meant.
-        implied = form.total - added
-        if abs(implied - execution_score) <= rules.tolerance:
-            flag(
-                "missing-execution-score",
-                ("budget", "score"),
-                at=Severity.INFO,
-                how=f"，总分按 {fmt(implied)} 计入",
-                how_en=f"; the total counts {fmt(implied)} for it",
-            )
-        else:
-            flag(
-                "missing-execution-score",
-                ("budget", "score"),
-                how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
-                how_en=(
-                    f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}"
-                ),
-            )
+        if execution_score is not None:  # else the budget row says why (budget-incomplete)
+            _implied_execution(form.total - added, execution_score, rules, flag)
         return
     added += budget_score or _ZERO
-    # Printed parts that add up to the recomputed total leave the total alone wrong:
-    # total-mismatch has said so, and a second flag would count one slip twice.
-    parts_right = off and total is not None and abs(added - total) <= rules.tolerance
+    parts_right = mismatched_total is not None and abs(added - mismatched_total) <= rules.tolerance
     if abs(form.total - added) > rules.tolerance and not parts_right:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
+
+
+def _implied_execution(
+    implied: Decimal, execution_score: Decimal, rules: RuleSet, flag: Flagger
+) -> None:
+    """A blank execution score (seed 003): the total says what was meant."""
+    if abs(implied - execution_score) <= rules.tolerance:
+        flag(
+            "missing-execution-score",
+            ("budget", "score"),
+            at=Severity.INFO,
+            how=f"，总分按 {fmt(implied)} 计入",
+            how_en=f"; the total counts {fmt(implied)} for it",
+        )
+    else:
+        flag(
+            "missing-execution-score",
+            ("budget", "score"),
+            how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
+            how_en=f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}",
+        )
 
 
 def _check_block_scores(
@@ -378,36 +289,22 @@ def _check_block_scores(
 ) -> None:
     """Printed scores of rows without weights against their block's points: none above them,
     the block's sum not above them, and a block met throughout scoring them in full."""
-    na_full = rules.spec.not_applicable == "full"
-
-    def earns_weight(r: Scored) -> bool:
-        # Met in full (a qualitative 90% is met yet scores 90%; an indicator rule scores as it
-        # says), or not applicable where the rule set scores those in full (seed 003's
-        # 不涉及面向社会公众, 10 of 10).
-        if r.status == "not_applicable":
-            return na_full
-        return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
-
     for block, header in points.items():
         rows = [r for r, home in zip(results, homes, strict=True) if home == block]
         if not rows or any(r.indicator.weight is not None for r in rows):
             continue
         scores = [r.indicator.score for r in rows if r.indicator.score is not None]
-        if not scores:
+        over = [r for r in rows if r.indicator.score is not None and r.indicator.score > header]
+        for r in over:
+            flag(
+                "score-exceeds-weight",
+                ("indicators", r.index, "score"),
+                score=r.indicator.score,
+                weight=header,
+            )
+        if not scores or over:
             continue
-        over = False
-        for r in rows:
-            if r.indicator.score is not None and r.indicator.score > header:
-                flag(
-                    "score-exceeds-weight",
-                    ("indicators", r.index, "score"),
-                    score=r.indicator.score,
-                    weight=header,
-                )
-                over = True
         added = sum(scores, _ZERO)
-        if over:
-            continue
         if added > header + rules.tolerance:
             flag(
                 "block-score",
@@ -419,7 +316,7 @@ def _check_block_scores(
             )
         elif (
             len(scores) == len(rows)
-            and all(earns_weight(r) for r in rows)
+            and all(_earns_weight(r, rules) for r in rows)
             and added < header - rules.tolerance
         ):
             flag(
@@ -430,6 +327,15 @@ def _check_block_scores(
                 how=f"但各项均已达成或不适用，应为 {fmt(header)}",
                 how_en=f"though every row was met or does not apply: {fmt(header)} expected",
             )
+
+
+def _earns_weight(r: Scored, rules: RuleSet) -> bool:
+    """Met in full (a qualitative 90% is met yet scores 90%; an indicator rule scores as it
+    says), or not applicable where the rule set scores those in full (seed 003's
+    不涉及面向社会公众, 10 of 10)."""
+    if r.status == "not_applicable":
+        return rules.spec.not_applicable == "full"
+    return r.status == "met" and r.achievement == 1 and rules.rule_for(r.indicator.name) is None
 
 
 def check_judged_targets(results: Sequence[Scored], rules: RuleSet, flag: Flagger) -> None:
@@ -521,7 +427,8 @@ def _check_plan(form: Form, rules: RuleSet, flag: Flagger) -> None:
                 "unreadable-value",
                 ("spending_plan", i, "share"),
                 text=point.share,
-                reason="不是百分比" if not flag.en else "not a percentage",
+                reason="不是百分比",
+                reason_en="not a percentage",
             )
             return
         shares.append(value.quantity.base)

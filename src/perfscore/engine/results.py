@@ -23,15 +23,7 @@ from perfscore.text.values import (
     Value,
 )
 from perfscore.words.flags import Flag
-from perfscore.words.messages import (
-    formula_text,
-    num,
-    percent,
-    plain,
-    rounding_note,
-    say,
-    substitute,
-)
+from perfscore.words.steps import Step, render_all
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
 
@@ -42,8 +34,10 @@ class IndicatorResult(NamedTuple):
     """One indicator, judged and scored.
 
     ``achievement`` is a Decimal fraction (1 when met) or ``None`` where the engine could not
-    compare; ``score`` is ``None`` where the form prints no weight; ``trace`` lists the steps
-    behind the numbers in plain words.
+    compare; ``score`` is ``None`` where the form prints no weight; ``steps`` are the facts
+    behind the numbers and ``trace`` the same in words (:meth:`trace_in` for a language);
+    ``compared`` the actual and target as compared, in base units (fractions for
+    percentages), where a number was compared.
     """
 
     index: int  # type: ignore[assignment]  # the row's position; tuple.index is not needed
@@ -56,7 +50,21 @@ class IndicatorResult(NamedTuple):
     score: Decimal | None
     reported_score: Decimal | None
     direction: Op | None = None
-    trace: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    compared: tuple[Decimal, Decimal] | None = None
+    lang: str = "zh"
+
+    @property
+    def trace(self) -> tuple[str, ...]:
+        """The steps behind the numbers in words, in the evaluation's language."""
+        return self.trace_in(self.lang)
+
+    def trace_in(self, lang: str) -> tuple[str, ...]:
+        """The steps behind the numbers in words, in ``lang`` (``"zh"`` or ``"en"``)."""
+        # Written when read, perhaps after evaluate has left its context: the host's must not
+        # count.
+        with localcontext(SCORING_CONTEXT):
+            return render_all(self.steps, lang)
 
     @property
     def name(self) -> str:
@@ -94,27 +102,19 @@ class ExecutionResult:
     weight: Decimal
     score: Decimal | None
     reported_score: Decimal | None
-    # What the trace is written from; the words are produced only when someone reads them.
-    _steps: tuple[Any, ...] | None = None
+    #: The facts behind the rate and the score; the words are written only when read.
+    steps: tuple[Step, ...] = ()
+    lang: str = "zh"
 
     @property
     def trace(self) -> tuple[str, ...]:
-        """The steps behind the rate and the score, in plain words."""
-        if self._steps is None or self.rate is None or self.score is None:
-            return ()
-        # Written when read, after evaluate has left its context: the host's must not count.
+        """The steps behind the rate and the score, in the evaluation's language."""
+        return self.trace_in(self.lang)
+
+    def trace_in(self, lang: str) -> tuple[str, ...]:
+        """The steps behind the rate and the score, in ``lang``."""
         with localcontext(SCORING_CONTEXT):
-            exact, raw, formula, rounding, en = self._steps
-            quotient = plain(exact.quantize(Decimal("1e-6")))
-            shown = substitute(formula, weight=plain(self.weight), rate=plain(self.rate))
-            return (
-                say(en, "执行率", "execution rate")
-                + f" = {num(self.executed)} / {num(self.budget)} = {quotient}"
-                + say(en, f"，取 {percent(self.rate)}", f", taken as {percent(self.rate)}"),
-                say(en, "得分", "score")
-                + f" = {formula_text(formula, en)} = {shown} = {plain(raw)}",
-                rounding_note(en, raw, self.score, rounding.mode, rounding.places),
-            )
+            return render_all(self.steps, lang)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; Decimals as strings."""

@@ -205,9 +205,29 @@ def read_layout(
     tpl = template(rules)
     places = tuple(place(ind.level1, ind.level2, rules) for ind in form.indicators)
     points = block_points(form, rules)
-    differences: list[tuple[str, str]] = []
+    differences = _placement_notes(form, places, tpl)
     labelled = any(ind.level1 or ind.level2 for ind in form.indicators)
+    absent: tuple[str, ...] = ()
+    if labelled and kind_checks and form.indicators:
+        absent = _presence_notes(places, tpl, differences)
+    # The first-level convention (50/30/10) is a project form's; a department form has its own.
+    off = _off_convention(places, weights, points, tpl) if labelled and kind_checks else []
+    if off:
+        differences.append(
+            (
+                "一级指标分值"
+                + "、".join(f"“{b}”{num(got)}（规则 {num(want)}）" for b, got, want in off),
+                "first-level points "
+                + ", ".join(f"{b!r} {num(got)} (rules {num(want)})" for b, got, want in off),
+            )
+        )
+    return Layout(places, points, absent, tuple(differences))
 
+
+def _placement_notes(form: Form, places: Sequence[Place], tpl: Template) -> list[tuple[str, str]]:
+    """Labels read through synonyms, groups under another block, groups the rule set does not
+    know: each a (Chinese, English) note."""
+    differences: list[tuple[str, str]] = []
     renamed = _unique(r for p in places for r in p.renamed)
     if renamed:
         differences.append(
@@ -241,39 +261,33 @@ def read_layout(
             )
         )
 
-    absent: tuple[str, ...] = ()
-    if labelled and kind_checks and form.indicators:
-        groups = {p.group for p in places}
-        missing = [g for g in tpl.required if g not in groups]
-        if missing:
-            differences.append(
-                (
-                    "缺少二级指标" + "、".join(f"“{g}”" for g in missing),
-                    "missing groups: " + ", ".join(repr(g) for g in missing),
-                )
-            )
-        homes = {p.home for p in places}
-        absent = tuple(b for b in tpl.blocks.values() if b not in homes)
-        if absent:
-            differences.append(
-                (
-                    "缺少一级指标" + "、".join(f"“{b}”" for b in absent),
-                    "missing first-level blocks: " + ", ".join(repr(b) for b in absent),
-                )
-            )
+    return differences
 
-    # The first-level convention (50/30/10) is a project form's; a department form has its own.
-    off = _off_convention(places, weights, points, tpl) if labelled and kind_checks else []
-    if off:
+
+def _presence_notes(
+    places: Sequence[Place], tpl: Template, differences: list[tuple[str, str]]
+) -> tuple[str, ...]:
+    """Required groups and first-level blocks absent, noted in ``differences``; the blocks
+    absent."""
+    groups = {p.group for p in places}
+    missing = [g for g in tpl.required if g not in groups]
+    if missing:
         differences.append(
             (
-                "一级指标分值"
-                + "、".join(f"“{b}”{num(got)}（规则 {num(want)}）" for b, got, want in off),
-                "first-level points "
-                + ", ".join(f"{b!r} {num(got)} (rules {num(want)})" for b, got, want in off),
+                "缺少二级指标" + "、".join(f"“{g}”" for g in missing),
+                "missing groups: " + ", ".join(repr(g) for g in missing),
             )
         )
-    return Layout(places, points, absent, tuple(differences))
+    homes = {p.home for p in places}
+    absent = tuple(b for b in tpl.blocks.values() if b not in homes)
+    if absent:
+        differences.append(
+            (
+                "缺少一级指标" + "、".join(f"“{b}”" for b in absent),
+                "missing first-level blocks: " + ", ".join(repr(b) for b in absent),
+            )
+        )
+    return absent
 
 
 def _unique(items: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:

@@ -5,6 +5,8 @@ A budget cell is often typed with its unit or a multiplier — ``150万``, ``80�
 ``萬元``, ``单位：万元``, ``（万元）``.  :func:`read_amount` turns such a cell into a number in the
 form's money unit and says, in words for a reading note, what was converted; :func:`read_points`
 reads a weight or score typed with ``分``; :func:`money_unit` reads a money unit.
+:func:`to_decimal`, :func:`to_text` and :func:`bounded` are the form model's conversions of a
+cell to its field's type.
 
 Everything here is pure and works on exact Decimals.  A cell that is not an amount comes back
 unchanged, for the form's validation to report on its field.
@@ -13,13 +15,29 @@ unchanged, for the form's validation to report on its field.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from collections.abc import Mapping
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
+
+from pydantic_core import PydanticCustomError
 
 from perfscore.text.script import simplify
 from perfscore.text.values import plain
 
-__all__ = ["MONEY_UNITS", "money_unit", "read_amount", "read_kind", "read_points", "read_year"]
+__all__ = [
+    "MAX_PLACES",
+    "MONEY_UNITS",
+    "bounded",
+    "money_unit",
+    "rate_text",
+    "read_amount",
+    "read_kind",
+    "read_points",
+    "read_year",
+    "to_blocks",
+    "to_decimal",
+    "to_text",
+]
 
 _ONE = Decimal(1)
 
@@ -189,3 +207,76 @@ def read_kind(value: Any) -> Any:
     if "项目" in text:
         return "project"
     return value
+
+
+# --------------------------------------------------------------------------------------------
+# A cell to its field's type, as the form model converts it
+
+# The magnitudes a form's numbers can have: more than any budget in 元 (a national budget is
+# about 10^13), and more decimal places than any printed amount, rate or score.  Outside them a
+# number is a typing accident (``1e30``, ``1e999999999``), refused with its path and line
+# rather than carried into arithmetic.
+MAX_PLACES = 12
+_SMALLEST = Decimal(1).scaleb(-MAX_PLACES)
+# Exact for every number below 10^15 at 12 places, whatever the host program's context.
+_BOUNDS_CONTEXT = Context(prec=40, Emax=999_999, Emin=-999_999)
+_PLACES = re.compile(rf"[.．][0-9０-９]{{{MAX_PLACES + 1},}}")
+
+
+def to_decimal(value: Any) -> Any:
+    """Accept 2025000, 2025000.0, "2,025,000.00" and " 96.86 " as Decimals; leave anything
+    else for the field's own validation to refuse, with its path."""
+    if value is None or isinstance(value, (Decimal, bool)):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest repr is what the user wrote
+    if isinstance(value, str):
+        text = (value if value.isascii() else simplify(value)).strip()
+        text = text.replace(",", "").replace("，", "")
+        if text in {"", "—", "-", "/"}:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def to_text(value: Any) -> Any:
+    """Printed cells: keep strings; numbers typed in YAML become their printed text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def to_blocks(value: Any) -> Any:
+    """``{产出指标: 60, 效益指标: "40分", 產出指標: 四十}``: each block's points as a Decimal, its
+    label in simplified script."""
+    if not isinstance(value, Mapping):
+        return value
+    return {
+        simplify(key).strip() if isinstance(key, str) else key: to_decimal(read_points(points))
+        for key, points in value.items()
+    }
+
+
+def rate_text(text: str) -> str:
+    """A printed rate ("96.86%") is compared to the places it shows: refuse absurd precision."""
+    if _PLACES.search(text):
+        raise ValueError(f"a rate printed with more than {MAX_PLACES} decimal places: {text!r}")
+    return text
+
+
+def bounded(value: Decimal) -> Decimal:
+    """A number a form can hold: finite, below 10^15, at most 12 decimal places."""
+    if value.is_finite() and value.adjusted() < 15:
+        with localcontext(_BOUNDS_CONTEXT):
+            if value == value.quantize(_SMALLEST):
+                return value
+    raise PydanticCustomError("number_bounds", "not a usable number")

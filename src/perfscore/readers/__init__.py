@@ -7,7 +7,6 @@ could not read becomes a note on the form, which the engine reports as a flag.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import warnings
@@ -18,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import AliasChoices
 
 from perfscore.errors import FormError, PerfscoreError
-from perfscore.form.model import MAX_FORM_BYTES, Form, form_from_data, read_data
+from perfscore.files import read_regular_file
+from perfscore.form.document import MAX_FORM_BYTES, parse_data
+from perfscore.form.fields import FORM
+from perfscore.form.model import Form, form_from_data
 from perfscore.readers.source import describe, read_bytes, sniff
 
 if TYPE_CHECKING:
@@ -72,9 +74,9 @@ def form_from_grid(found: GridForm, source: str, where: str = "") -> Form:
 def _found(data: Mapping[str, Any]) -> str:
     """What a form without indicators holds, in words: ``项目名称 “X”, a budget``."""
     parts = []
-    for key, label in (("project", "项目名称"), ("unit", "实施单位"), ("year", "年度")):
+    for key in ("project", "unit", "year"):
         if data.get(key):
-            parts.append(f"{label} “{data[key]}”")
+            parts.append(f"{FORM[key].label} “{data[key]}”")
     if data.get("budget"):
         parts.append("a budget")
     return ", ".join(parts) if parts else "nothing but the title"
@@ -146,11 +148,10 @@ def load_forms(path: str | Path) -> list[Form]:
 def _load(p: Path, source: str) -> list[Form]:
     suffix = p.suffix.lower()
     if suffix in DATA_SUFFIXES:
-        # Checked here before the YAML reader opens it: a FIFO would block, a device never end.
-        info = _stat(p, source)
-        if info.st_size == 0:
+        raw = read_regular_file(p, max_bytes=MAX_FORM_BYTES, error=FormError)
+        if not raw:
             raise FormError("the file is empty", source=source, expected="a YAML or JSON form")
-        return _data_forms(p, source)
+        return _data_forms(p, source, raw)
     from perfscore.readers.grid import forms_from_grid  # layout readers: on demand
 
     data = read_bytes(p)
@@ -197,24 +198,13 @@ def _load(p: Path, source: str) -> list[Form]:
 
         found = forms_from_text(text)
         return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
-    return _data_forms(p, source)
+    # Text under another name: read as a form document, within a form document's bound.
+    return _data_forms(p, source, read_regular_file(p, max_bytes=MAX_FORM_BYTES, error=FormError))
 
 
-def _stat(p: Path, source: str) -> os.stat_result:
+def _data_forms(p: Path, source: str, raw: bytes) -> list[Form]:
     try:
-        info = p.stat()
-    except FileNotFoundError:
-        raise FormError("no such file", source=source) from None
-    except OSError as exc:
-        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise FormError("not a regular file", source=source, expected="a form file")
-    return info
-
-
-def _data_forms(p: Path, source: str) -> list[Form]:
-    try:
-        data, lines = read_data(p)
+        data, lines = parse_data(raw, p)
     except (ValueError, OverflowError) as exc:
         if isinstance(exc, PerfscoreError):
             raise
@@ -309,8 +299,8 @@ def _passed_over(path: Path, root: Path, forms_only: bool) -> str | None:
         return "not a regular file"
     if forms_only and path.suffix.lower() in DATA_SUFFIXES and 0 < info.st_size <= MAX_FORM_BYTES:
         try:
-            head = real.read_bytes()
-        except OSError:
+            head = read_regular_file(real, max_bytes=MAX_FORM_BYTES, error=FormError)
+        except FormError:
             return ""  # reading it again reports why
         if head.strip() and not _FORM_KEY.search(head.decode("utf-8", "replace")):
             return "not a form (it names none of a form's fields: indicators, project, budget …)"

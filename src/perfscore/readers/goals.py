@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from perfscore.form.fields import DEPARTMENT_NAME
 from perfscore.readers.grid import GridForm
 from perfscore.readers.labels import LEVEL1, column_key, is_group_label, squeeze
 
@@ -31,6 +32,7 @@ _GOAL = re.compile(
 _ROW_LABEL = re.compile(r"目标完成情况|^年度绩效目标$")
 _END = re.compile(r"原因分析|改进措施|结果应用")
 _ORDER = ("name", "target", "actual", "weight", "score", "reason")
+_UNIT_NAME = re.compile(rf"^\s*{DEPARTMENT_NAME}\s*[:：]?\s*(.*?)\s*$")
 
 
 def _goal(row: Sequence[str]) -> tuple[int, str] | None:
@@ -146,7 +148,7 @@ def read_unit_name(grid: Sequence[Sequence[str]], form: GridForm) -> None:
     for r in range(start, end):
         row = grid[r]
         for c, cell in enumerate(row):
-            match = re.match(r"^\s*单位名称\s*[:：]?\s*(.*?)\s*$", cell)
+            match = _UNIT_NAME.match(cell)
             if not match:
                 continue
             value = match.group(1) or next((v.strip() for v in row[c + 1 :] if v.strip()), "")

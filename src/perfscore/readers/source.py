@@ -7,11 +7,10 @@ entirely (a Word document named ``.xlsx``, an empty file) is refused saying what
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 from perfscore.errors import FormError
+from perfscore.files import read_regular_file
 
 __all__ = ["MAX_FILE_BYTES", "describe", "read_bytes", "sniff"]
 
@@ -23,39 +22,14 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file at ``path``, refusing anything larger than ``limit``.
-
-    FIFOs, devices and directories are refused before they are opened for reading (opening a
-    FIFO would wait for a writer).
+    """The bytes of the regular file at ``path`` (read by
+    :func:`perfscore.files.read_regular_file`), refusing anything larger than ``limit``.
 
     :raises FormError: no such file, not a regular file, too large, unreadable, or empty.
     """
-    source = str(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise FormError("no such file", source=source) from None
-    except OSError as exc:
-        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise FormError("not a regular file", source=source, expected="a form file")
-    if info.st_size > limit:
-        raise FormError(
-            f"the file has {info.st_size:,} bytes",
-            source=source,
-            expected=f"at most {limit:,} bytes",
-        )
-    try:
-        with open(path, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped since the stat
-                raise FormError("not a regular file", source=source)
-            data = stream.read(limit + 1)
-    except OSError as exc:
-        raise FormError(f"cannot read the file: {exc.strerror}", source=source) from None
-    if len(data) > limit:
-        raise FormError(f"the file has more than {limit:,} bytes", source=source)
+    data = read_regular_file(path, max_bytes=limit, error=FormError)
     if not data.strip():
-        raise FormError("the file is empty", source=source, expected="a form")
+        raise FormError("the file is empty", source=str(path), expected="a form")
     return data
 
 

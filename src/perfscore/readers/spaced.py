@@ -29,9 +29,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfscore.form.fields import DEPARTMENT_NAME
 from perfscore.readers.grid import GridForm
 from perfscore.readers.labels import (
     BUDGET_COLUMNS,
+    HEADING,
     INDICATOR_COLUMNS,
     LEVEL1,
     POINTS,
@@ -47,22 +49,23 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONEY = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位[:：]\s*(万元|元)")
 _NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?[%％]?$")
 
-# Heading labels: the form key each fills (None: a label whose value is not kept).
+# Heading labels: the form key each fills (None: a label whose value is not kept).  单位名称
+# names the unit (a department form's text prints no 项目名称 to take its place).
 _HEADING: dict[str, str | None] = {
-    "项目名称": "project",
-    "项目编码": "code",
-    "实施单位": "unit",
-    "单位名称": "unit",
-    "绩效自评年度": "year",
-    "自评年度": "year",
-    "主管部门": None,
-    "项目起止时间": None,
-    "是否重点绩效项目": None,
-    "项目属性": None,
-    "项目负责人": None,
-    "联系电话": None,
-    "填表人": None,
-    "填报日期": None,
+    **HEADING,
+    DEPARTMENT_NAME: "unit",
+    **dict.fromkeys(
+        (
+            "主管部门",
+            "项目起止时间",
+            "是否重点绩效项目",
+            "项目属性",
+            "项目负责人",
+            "联系电话",
+            "填表人",
+            "填报日期",
+        )
+    ),
 }
 
 _VALUE_COLUMNS = ("target", "actual", "weight", "score", "reason")

@@ -13,27 +13,33 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from perfscore.form.fields import BUDGET, DEPARTMENT_NAME, FORM, INDICATOR
 from perfscore.readers.grid import GridForm
+from perfscore.readers.labels import column_key
 
 __all__ = ["looks_like_targets", "targets_from_text"]
 
 _TITLE = re.compile(r"^\s*\d+[.、．]\s*(.+?)绩效目标表")
-_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+# The indicator table's six columns, in order (seed 004: 一级指标 二级指标 三级指标 绩效指标描述
+# 指标值 指标值确定依据).
+_HEADER = ("level1", "level2", "name", "description", "target", "basis")
 _DATE = re.compile(r"^\d{1,2}月(?:底|末)?$|^\d{4}[-./年]\d{1,2}")
 _SHARE = re.compile(r"^\d+(?:\.\d+)?%$")
-_LABELS = {"项目编码": "code", "项目名称": "project"}
-_MONEY = {
-    "预算数": "adjusted",
-    "其中：财政资金": "fiscal",
-    "其中:财政资金": "fiscal",
-    "财政资金": "fiscal",
-    "其他资金": "other",
+# Labels of the heading and the budget, each followed by its value in the next cell.
+_LABELS = {
+    label: key
+    for key in ("code", "project")
+    for label in FORM[key].labels
+    if label != DEPARTMENT_NAME
 }
+_MONEY = {label: key for key in ("adjusted", "fiscal", "other") for label in BUDGET[key].labels}
+_GOALS = FORM["goals"].labels
+_PLAN = FORM["spending_plan"].labels
 
 
 def looks_like_targets(text: str) -> bool:
     """True for a text holding target tables (a 绩效目标表 title and its indicator header)."""
-    return bool(re.search(r"绩效目标表", text)) and "指标值确定依据" in text
+    return "绩效目标表" in text and INDICATOR["basis"].label in text
 
 
 def _cells(lines: list[str]) -> list[str]:
@@ -80,50 +86,66 @@ def _table(cells: list[str], title: str) -> GridForm:
     budget = {key: value for label, key in _MONEY.items() if (value := _after(cells, label))}
     if budget:
         data["budget"] = budget
-    if "其他资金" in cells:
+    other = next((c for c in BUDGET["other"].labels if c in cells), None)
+    if other is not None:
         # After the amounts: an empty cell, then the use of the funds.
-        rest = cells[cells.index("其他资金") + 2 :]
-        purpose = next((c for c in rest[:2] if c and not c.startswith("资金支出计划")), None)
+        rest = cells[cells.index(other) + 2 :]
+        purpose = next((c for c in rest[:2] if c and not c.startswith(_PLAN)), None)
         if purpose:
             data["purpose"] = purpose
-    plan_at = next((i for i, c in enumerate(cells) if c.startswith("资金支出计划")), None)
-    if plan_at is not None:
-        dates = []
-        i = plan_at + 1
-        while i < len(cells) and _DATE.match(cells[i]):
-            dates.append(cells[i])
-            i += 1
-        shares = [c for c in cells[i : i + len(dates) + 2] if _SHARE.match(c)][: len(dates)]
-        data["spending_plan"] = [
-            {"when": when, "share": share} for when, share in zip(dates, shares, strict=False)
-        ]
-        if len(shares) < len(dates):
-            form.notes.append(("spending_plan", "资金支出计划的比例不全", "warning"))
-    goals = _after(cells, "绩效目标")
+    _read_plan(cells, form)
+    goals = next((value for label in _GOALS if (value := _after(cells, label))), None)
     if goals:
         data["goals"] = [g.strip() for g in goals.split("\n") if g.strip()]
-    header_at = next((i for i in range(len(cells)) if tuple(cells[i : i + 6]) == _HEADER), None)
+    _read_indicators(cells, form)
+    return form
+
+
+def _read_plan(cells: list[str], form: GridForm) -> None:
+    """资金支出计划（%）: its dates, then as many shares."""
+    plan_at = next((i for i, c in enumerate(cells) if c.startswith(_PLAN)), None)
+    if plan_at is None:
+        return
+    dates = []
+    i = plan_at + 1
+    while i < len(cells) and _DATE.match(cells[i]):
+        dates.append(cells[i])
+        i += 1
+    shares = [c for c in cells[i : i + len(dates) + 2] if _SHARE.match(c)][: len(dates)]
+    form.data["spending_plan"] = [
+        {"when": when, "share": share} for when, share in zip(dates, shares, strict=False)
+    ]
+    if len(shares) < len(dates):
+        form.notes.append(("spending_plan", "资金支出计划的比例不全", "warning"))
+
+
+def _read_indicators(cells: list[str], form: GridForm) -> None:
+    """The indicator table: its header, then six cells per indicator (一级 left empty below
+    the first row of a block)."""
+    width = len(_HEADER)
+    header_at = next(
+        (
+            i
+            for i in range(len(cells))
+            if tuple(column_key(c) for c in cells[i : i + width]) == _HEADER
+        ),
+        None,
+    )
     indicators: list[dict[str, Any]] = []
+    form.data["indicators"] = indicators
     if header_at is None:
         form.notes.append(("indicators", "未找到指标表（一级指标 … 指标值确定依据）", "warning"))
-    else:
-        rows = cells[header_at + 6 :]
-        level1 = ""
-        for k in range(0, len(rows) - len(rows) % 6, 6):
-            l1, l2, name, description, value, basis = rows[k : k + 6]
-            level1 = l1 or level1
-            item = {
-                "level1": level1,
-                "level2": l2,
-                "name": name,
-                "target": value,
-                "description": description,
-                "basis": basis,
-            }
-            indicators.append({key: v for key, v in item.items() if v})
-        if len(rows) % 6:
-            form.notes.append(
-                (f"indicators[{len(indicators)}]", "指标表末尾的单元格不足一行", "warning")
-            )
-    data["indicators"] = indicators
-    return form
+        return
+    rows = cells[header_at + width :]
+    level1 = ""
+    for k in range(0, len(rows) - len(rows) % width, width):
+        values = dict(zip(_HEADER, rows[k : k + width], strict=True))
+        level1 = values["level1"] or level1
+        item = {**values, "level1": level1}
+        # The form format's order: names, then the target, its description and its basis.
+        order = ("level1", "level2", "name", "target", "description", "basis")
+        indicators.append({key: item[key] for key in order if item[key]})
+    if len(rows) % width:
+        form.notes.append(
+            (f"indicators[{len(indicators)}]", "指标表末尾的单元格不足一行", "warning")
+        )

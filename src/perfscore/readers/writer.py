@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from perfscore.files import atomic_path
+from perfscore.form.fields import BUDGET, FORM, INDICATOR
 from perfscore.form.model import Form
 from perfscore.text.values import plain
 
@@ -43,29 +44,9 @@ _TITLES = {
     "department": "部门整体支出绩效自评表",
     "targets": "项目绩效目标表",
 }
-_BUDGET_LABELS = (
-    ("initial", "年初预算数"),
-    ("adjusted", "全年预算数"),
-    ("fiscal", "其中：财政资金"),
-    ("other", "其他资金"),
-    ("executed", "全年执行数"),
-    ("weight", "分值"),
-    ("rate", "执行率"),
-    ("score", "得分"),
-)
-_INDICATOR_LABELS = (
-    ("goal", "年度目标"),
-    ("level1", "一级指标"),
-    ("level2", "二级指标"),
-    ("name", "三级指标"),
-    ("description", "绩效指标描述"),
-    ("target", "年度指标值"),
-    ("basis", "指标值确定依据"),
-    ("actual", "实际完成值"),
-    ("weight", "权重"),
-    ("score", "得分"),
-    ("reason", "偏差原因分析及改进措施"),
-)
+# The budget row's columns and the indicator table's, each under its canonical label.
+_BUDGET_LABELS = tuple((f.key, f.label) for f in BUDGET.values() if f.key != "reason")
+_INDICATOR_LABELS = tuple((f.key, f.label) for f in INDICATOR.values())
 # Columns every indicator table has, whether or not a form fills them.
 _ALWAYS = {"level1", "level2", "name", "target", "actual", "weight", "score", "reason"}
 _WIDTHS = {"name": 30, "description": 30, "basis": 24, "reason": 40, "target": 18, "actual": 18}
@@ -126,19 +107,30 @@ def write_workbook(forms: list[Form], path: str | Path) -> None:
         workbook.save(temporary)
 
 
+def _heading(key: str, value: Any) -> tuple[str, Any]:
+    """A heading pair: the field's canonical label with a colon, as forms print it."""
+    return f"{FORM[key].label}:", value
+
+
 def _write_form(out: _Sheet, form: Form) -> None:
     from openpyxl.styles import Alignment, Font
 
     out.row([_TITLES[form.kind]])
     out.sheet.cell(1, 1).font = Font(bold=True, size=14)
-    out.pairs([("项目编码:", form.code), ("项目名称:", form.project), ("绩效自评年度:", form.year)])
-    out.pairs([("实施单位:", form.unit)])
-    out.row([f"金额单位：{form.money_unit}"])
-    out.pairs([("资金用途:", form.purpose)])
+    out.pairs(
+        [
+            _heading("code", form.code),
+            _heading("project", form.project),
+            _heading("year", form.year),
+        ]
+    )
+    out.pairs([_heading("unit", form.unit)])
+    out.row([f"{FORM['money_unit'].label}：{form.money_unit}"])
+    out.pairs([_heading("purpose", form.purpose)])
     if form.goals:
-        out.row(["绩效目标", "\n".join(form.goals)])
+        out.row([FORM["goals"].label, "\n".join(form.goals)])
     for note in form.notes:  # how the source was read, kept with the form
-        out.row(["读取说明", note.path, note.message, note.severity])
+        out.row([FORM["notes"].label, note.path, note.message, note.severity])
     if form.kind == "targets":
         _target_budget(out, form)
     else:
@@ -165,7 +157,7 @@ def _write_form(out: _Sheet, form: Form) -> None:
     for key in ("level1", "level2"):
         _merge_runs(out.sheet, keys.index(key) + 1, first, last)
     if form.total is not None:
-        out.row(["总分", *[None] * (keys.index("score") - 1), form.total])
+        out.row([FORM["total"].label, *[None] * (keys.index("score") - 1), form.total])
     for col, key in enumerate(keys, start=1):
         letter = out.sheet.cell(1, col).column_letter
         out.sheet.column_dimensions[letter].width = _WIDTHS.get(key, 12)
@@ -183,25 +175,25 @@ def _budget(out: _Sheet, form: Form) -> None:
         # The table is found by these two labels: written even when empty.
         keys = [k for k, _ in _BUDGET_LABELS if k in keys or k in ("adjusted", "executed")]
     labels = dict(_BUDGET_LABELS)
-    out.row(["预算执行情况"])
+    out.row([FORM["budget"].label])
     out.row([f"项目资金({form.money_unit})", *(labels[k] for k in keys)])
     out.row(["年度资金总额", *(getattr(budget, k) for k in keys)])
-    out.pairs([("说明", budget.reason)])
+    out.pairs([(BUDGET["reason"].label, budget.reason)])
 
 
 def _target_budget(out: _Sheet, form: Form) -> None:
     budget = form.budget
     if budget is None:
         return
+    # A target table prints the year's budget as 预算数 (one of the field's labels).
     out.pairs([("预算数", budget.adjusted)])
-    out.pairs([("其中：财政资金", budget.fiscal)])
-    out.pairs([("其他资金", budget.other)])
-    out.pairs([("说明", budget.reason)])
+    for key in ("fiscal", "other", "reason"):
+        out.pairs([(BUDGET[key].label, getattr(budget, key))])
 
 
 def _plan(out: _Sheet, form: Form) -> None:
     if form.spending_plan:
-        out.row(["资金支出计划", *(p.when for p in form.spending_plan)])
+        out.row([FORM["spending_plan"].label, *(p.when for p in form.spending_plan)])
         out.row(["", *(p.share for p in form.spending_plan)])
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
-from perfscore.engine.pipeline import EvaluationResult
+from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns
 from perfscore.rollup import Rollup
 from perfscore.words.flags import Flag
@@ -118,14 +118,18 @@ def _histogram(totals: Sequence[Decimal], lang: str) -> str:
     return "".join(parts)
 
 
-def _by_cell(flags: Iterable[Flag]) -> dict[tuple[str | int, ...], list[Flag]]:
-    cells: dict[tuple[str | int, ...], list[Flag]] = {}
+_Cells = dict[tuple[str | int, ...], list[Flag]]  # a cell's location → its flags
+
+
+def _by_cell(flags: Iterable[Flag]) -> _Cells:
+    cells: _Cells = {}
     for f in flags:
         cells.setdefault(f.location, []).append(f)
     return cells
 
 
 def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
+    """One form: its heading, its budget or spending plan, its indicators, its flags."""
     cells = _by_cell(result.flags)
     form = result.form
     meta = (form.year, form.printed("unit"), result.source)
@@ -136,96 +140,11 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
         f'<p class="meta">{escape(" · ".join(str(x) for x in meta if x))}'
         f" · {_t(lang, '规则', 'rules')} {escape(result.rules)}</p>",
     ]
-    ex = result.execution
     if form.kind == "targets":
-        if form.budget is not None:
-            plan = [(p.when, p.share) for p in form.spending_plan]
-            heads = [_t(lang, "预算数", "budget")] + [when for when, _ in plan]
-            out.append(
-                "<table>"
-                + _heads(heads)
-                + "<tr>"
-                + _td(_num(form.budget.adjusted), cells.get(("budget", "adjusted"), []), True)
-                + "".join(
-                    _td(share, cells.get(("spending_plan", i, "share"), []), True)
-                    for i, (_, share) in enumerate(plan)
-                )
-                + "</tr></table>"
-            )
-    elif ex is not None:
-        rate = _percent(ex.rate)
-        heads = [
-            _t(lang, "全年预算数", "budget"),
-            _t(lang, "全年执行数", "executed"),
-            _t(lang, "执行率", "rate"),
-        ]
-        values = [
-            _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True),
-            _td(_num(ex.executed), cells.get(("budget", "executed"), []), True),
-            _td(rate, cells.get(("budget", "rate"), []), True),
-        ]
-        if scored(result):  # an unscored form's execution has a rate, not a score
-            heads += [
-                _t(lang, "分值", "weight"),
-                _t(lang, "填报得分", "printed score"),
-                _t(lang, "重算得分", "recomputed score"),
-            ]
-            values += [
-                _td(_num(ex.weight), cells.get(("budget", "weight"), []), True),
-                _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True),
-                _td(_num(ex.score), (), True),
-            ]
-        out.append("<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>")
-    # The text reports' columns worth printing (no status on a target table, no empty score
-    # columns), then printed and recomputed side by side.
-    columns = shown_columns(result)
-    first = [i for i in columns if i < 8]
-    names = INDICATOR_HEADER["en" if lang == "en" else "zh"]
-    header = [names[i] for i in first]
-    if 9 in columns:
-        header.append(_t(lang, "填报得分", "Printed"))
-    if 8 in columns:
-        header.append(_t(lang, "重算得分", "Recomputed"))
-    if form.kind != "targets":
-        header.append(_t(lang, "偏差原因", "Reason"))
-    out.append('<table class="indicators">' + _heads(header))
-    for r in result.indicators:
-        key = ("indicators", r.index)
-        row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
-        classes = f"indicator status-{r.status}" + (" has-flags" if row_flags else "")
-        ind = r.indicator
-        row = {
-            0: _td(str(r.index), cells.get(key, [])),
-            1: _td(ind.printed("level1"), cells.get((*key, "level1"), [])),
-            2: _td(ind.printed("level2"), cells.get((*key, "level2"), [])),
-            3: _td(ind.printed("name"), cells.get((*key, "name"), [])),
-            4: _td(ind.printed("target"), cells.get((*key, "target"), [])),
-            5: _td(ind.printed("actual"), cells.get((*key, "actual"), [])),
-            6: _td(status(r.status, lang), (), cls="status"),
-            7: _td(_num(r.weight), cells.get((*key, "weight"), []), True),
-        }
-        tail = []
-        if 9 in columns:
-            tail.append(_td(_num(r.reported_score), cells.get((*key, "score"), []), True))
-        if 8 in columns:
-            tail.append(_td(_num(r.score), (), True))
-        if form.kind != "targets":
-            tail.append(_td(ind.printed("reason"), cells.get((*key, "reason"), [])))
-        out.append(
-            f'<tr class="{classes}" data-index="{r.index}">'
-            + "".join(row[i] for i in first)
-            + "".join(tail)
-            + "</tr>"
-        )
-    if result.total is not None or result.reported_total is not None:
-        total_flags = cells.get(("total",), [])
-        out.append(
-            f'<tr class="total"><th colspan="{len(first)}">{_t(lang, "总分", "Total")}</th>'
-            + _td(_num(result.reported_total), total_flags, True)
-            + _td(_num(result.total), (), True)
-            + f"<td>{escape(result.grade or '')}</td></tr>"
-        )
-    out.append("</table>")
+        out += _plan_table(result, cells, lang)
+    else:
+        out += _execution_table(result, cells, lang)
+    out += _indicator_table(result, cells, lang)
     if result.flags:
         out.append('<ul class="flags">')
         out += [
@@ -236,6 +155,113 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _plan_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:
+    """A target table's budget and spending plan (none without a budget)."""
+    form = result.form
+    if form.budget is None:
+        return []
+    plan = [(p.when, p.share) for p in form.spending_plan]
+    heads = [_t(lang, "预算数", "budget")] + [when for when, _ in plan]
+    values = [_td(_num(form.budget.adjusted), cells.get(("budget", "adjusted"), []), True)] + [
+        _td(share, cells.get(("spending_plan", i, "share"), []), True)
+        for i, (_, share) in enumerate(plan)
+    ]
+    return ["<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>"]
+
+
+def _execution_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:
+    """Budget execution: budget, executed, rate, and for a scored form the scores."""
+    ex = result.execution
+    if ex is None:
+        return []
+    heads = [
+        _t(lang, "全年预算数", "budget"),
+        _t(lang, "全年执行数", "executed"),
+        _t(lang, "执行率", "rate"),
+    ]
+    values = [
+        _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True),
+        _td(_num(ex.executed), cells.get(("budget", "executed"), []), True),
+        _td(_percent(ex.rate), cells.get(("budget", "rate"), []), True),
+    ]
+    if scored(result):  # an unscored form's execution has a rate, not a score
+        heads += [
+            _t(lang, "分值", "weight"),
+            _t(lang, "填报得分", "printed score"),
+            _t(lang, "重算得分", "recomputed score"),
+        ]
+        values += [
+            _td(_num(ex.weight), cells.get(("budget", "weight"), []), True),
+            _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True),
+            _td(_num(ex.score), (), True),
+        ]
+    return ["<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>"]
+
+
+def _indicator_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:
+    """The indicators: the text reports' columns worth printing (no status on a target table,
+    no empty score columns), then printed and recomputed side by side, then the total."""
+    columns = shown_columns(result)
+    first = [i for i in columns if i < 8]
+    names = INDICATOR_HEADER["en" if lang == "en" else "zh"]
+    header = [names[i] for i in first]
+    if 9 in columns:
+        header.append(_t(lang, "填报得分", "Printed"))
+    if 8 in columns:
+        header.append(_t(lang, "重算得分", "Recomputed"))
+    if result.form.kind != "targets":
+        header.append(_t(lang, "偏差原因", "Reason"))
+    out = ['<table class="indicators">' + _heads(header)]
+    out += [_indicator_row(result, r, cells, columns, lang) for r in result.indicators]
+    if result.total is not None or result.reported_total is not None:
+        total_flags = cells.get(("total",), [])
+        out.append(
+            f'<tr class="total"><th colspan="{len(first)}">{_t(lang, "总分", "Total")}</th>'
+            + _td(_num(result.reported_total), total_flags, True)
+            + _td(_num(result.total), (), True)
+            + f"<td>{escape(result.grade or '')}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _indicator_row(
+    result: EvaluationResult,
+    r: IndicatorResult,
+    cells: _Cells,
+    columns: Sequence[int],
+    lang: str,
+) -> str:
+    """One indicator's row, in ``columns`` (the text reports' numbering)."""
+    key = ("indicators", r.index)
+    row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
+    classes = f"indicator status-{r.status}" + (" has-flags" if row_flags else "")
+    ind = r.indicator
+    row = {
+        0: _td(str(r.index), cells.get(key, [])),
+        1: _td(ind.printed("level1"), cells.get((*key, "level1"), [])),
+        2: _td(ind.printed("level2"), cells.get((*key, "level2"), [])),
+        3: _td(ind.printed("name"), cells.get((*key, "name"), [])),
+        4: _td(ind.printed("target"), cells.get((*key, "target"), [])),
+        5: _td(ind.printed("actual"), cells.get((*key, "actual"), [])),
+        6: _td(status(r.status, lang), (), cls="status"),
+        7: _td(_num(r.weight), cells.get((*key, "weight"), []), True),
+    }
+    tail = []
+    if 9 in columns:
+        tail.append(_td(_num(r.reported_score), cells.get((*key, "score"), []), True))
+    if 8 in columns:
+        tail.append(_td(_num(r.score), (), True))
+    if result.form.kind != "targets":
+        tail.append(_td(ind.printed("reason"), cells.get((*key, "reason"), [])))
+    return (
+        f'<tr class="{classes}" data-index="{r.index}">'
+        + "".join(row[i] for i in columns if i < 8)
+        + "".join(tail)
+        + "</tr>"
+    )
 
 
 def _document(title: str, body: list[str], lang: str) -> str:

@@ -129,66 +129,26 @@ def rollup_markdown(rollup: Rollup, lang: str = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
+_CSV_HEADER = "kind name budget executed rate total method value unit projects source".split()
+
+
 def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
-    """The roll-up as CSV: one row per project, then one per indicator."""
+    """The roll-up as CSV: one row per project, the department's, then one per indicator."""
     stream.write(CSV_BOM)
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(
-        [
-            "kind",
-            "name",
-            "budget",
-            "executed",
-            "rate",
-            "total",
-            "method",
-            "value",
-            "unit",
-            "projects",
-            "source",
-        ]
-    )
+    writer.writerow(_CSV_HEADER)
     for p in rollup.projects:
+        money = [_num(p.budget), _num(p.executed), _num(p.rate), _num(p.total)]
         writer.writerow(
-            [
-                "project",
-                csv_text(p.project),
-                _num(p.budget),
-                _num(p.executed),
-                _num(p.rate),
-                _num(p.total),
-                "",
-                "",
-                "",
-                "",
-                csv_text(p.source or ""),
-            ]
+            ["project", csv_text(p.project), *money, *[""] * 4, csv_text(p.source or "")]
         )
-    writer.writerow(
-        [
-            "department",
-            "",
-            _num(rollup.budget),
-            _num(rollup.executed),
-            _num(rollup.printed_rate),
-            _num(rollup.printed_score),
-            "",
-            "",
-            "",
-            len(rollup.projects),
-            "",
-        ]
-    )
+    money = [
+        _num(rollup.budget),
+        _num(rollup.executed),
+        _num(rollup.printed_rate),
+        _num(rollup.printed_score),
+    ]
+    writer.writerow(["department", "", *money, "", "", "", len(rollup.projects), ""])
     for i in rollup.indicators:
-        writer.writerow(
-            [
-                "indicator",
-                csv_text(i.name),
-                *[""] * 4,
-                i.method,
-                _num(i.printed),
-                i.unit,
-                i.projects,
-                "",
-            ]
-        )
+        shown = [i.method, _num(i.printed), i.unit, i.projects]
+        writer.writerow(["indicator", csv_text(i.name), *[""] * 4, *shown, ""])

@@ -1,5 +1,8 @@
 """Checking rule sets before they score a form: load errors, property checks and own tests.
 
+The commands ``perfscore rules check`` (:func:`print_checks`) and ``rules test``
+(:func:`print_tests`) print what these find.
+
 ``perfscore rules check`` runs :func:`check_file` on each file: the file must load (schema,
 expressions, units, bands, weights, inheritance — see :mod:`perfscore.ruleset.rules`), and its
 formulas must behave over generated inputs: scores within [0, weight], never falling as achievement
@@ -10,20 +13,30 @@ cases a rule set carries, each a form fragment and the scores its sources give.
 from __future__ import annotations
 
 import itertools
+import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from perfscore.engine.pipeline import evaluate
 from perfscore.errors import PerfscoreError
+from perfscore.readers import form_files
 from perfscore.ruleset.expressions import Formula
 from perfscore.ruleset.rulefile import RuleTest
-from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.ruleset.rules import RuleSet, list_rules, load_rules, shipped_dir
 
-__all__ = ["Finding", "TestOutcome", "check_file", "run_tests", "shown_path"]
+__all__ = [
+    "Finding",
+    "TestOutcome",
+    "check_file",
+    "print_checks",
+    "print_tests",
+    "run_tests",
+    "shown_path",
+]
 
 _WEIGHTS = (Decimal(1), Decimal(5), Decimal(10), Decimal(100))
 # Achievement, completion and rate from 0 to 150% in steps of 2.5 points.
@@ -255,3 +268,53 @@ def _run(rules: RuleSet, case: RuleTest) -> Iterator[str]:
     for code in want.no_flags or ():
         if code in codes:
             yield f"flag {code} raised, not expected"
+
+
+def print_checks(paths: Sequence[str], fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+    """``perfscore rules check``: the findings of every file (``text``, ``json`` or ``github``
+    annotations) on ``stdout``, a count on ``stderr``; 1 when anything was found."""
+    # Like `rules test`: no path means the shipped sets, and a shipped set's name names it.
+    shipped = set(list_rules())
+    if not paths:
+        paths = [shown_path(shipped_dir() / f"{name}.yaml") for name in sorted(shipped)]
+    else:
+        paths = [
+            shown_path(shipped_dir() / f"{p}.yaml") if p in shipped and not Path(p).exists() else p
+            for p in paths
+        ]
+    files, notes = form_files(paths, {".yaml", ".yml"}, forms_only=False)
+    for note in notes:
+        print(f"perfscore: {note}", file=stderr)
+    findings = [finding for path in files for finding in check_file(path)]
+    if fmt == "json":
+        json.dump([f.to_dict() for f in findings], stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        # Annotations land on files named relative to the repository's checkout.
+        root = os.environ.get("GITHUB_WORKSPACE") or None
+        for finding in findings:
+            print(finding.github(root) if fmt == "github" else finding.text(), file=stdout)
+    print(
+        f"{len(files)} rule file{'s' * (len(files) != 1)} checked, "
+        f"{len(findings)} finding{'s' * (len(findings) != 1)}",
+        file=stderr,
+    )
+    return 1 if findings else 0
+
+
+def print_tests(names: Sequence[str], stdout: TextIO) -> int:
+    """``perfscore rules test``: PASS or FAIL for each case of the named (or every shipped) rule
+    set, the problems under a failure; 1 when any failed."""
+    passed = failed = 0
+    for name in names or list_rules():
+        for outcome in run_tests(load_rules(name)):
+            if outcome.ok:
+                passed += 1
+                print(f"PASS  {outcome.rules}: {outcome.name}", file=stdout)
+            else:
+                failed += 1
+                print(f"FAIL  {outcome.rules}: {outcome.name}", file=stdout)
+                for problem in outcome.problems:
+                    print(f"      {problem}", file=stdout)
+    print(f"{passed} passed, {failed} failed", file=stdout)
+    return 1 if failed else 0

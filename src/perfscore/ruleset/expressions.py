@@ -120,45 +120,9 @@ def _build(node: ast.AST) -> _Node:
         operand = _build(node.operand)
         return lambda names: fn1(operand(names))  # type: ignore[arg-type]
     if isinstance(node, ast.Compare):
-        first = _build(node.left)
-        steps = [
-            (_COMPARE[type(op)], _build(right))
-            for op, right in zip(node.ops, node.comparators, strict=True)
-        ]
-
-        def compare(names: Names) -> bool:
-            left = first(names)
-            for test, right_node in steps:
-                right = right_node(names)
-                if not test(left, right):  # type: ignore[arg-type]
-                    return False
-                left = right
-            return True
-
-        return compare
+        return _chain(node)
     if isinstance(node, ast.BoolOp):
-        parts = [_build(v) for v in node.values]
-        if isinstance(node.op, ast.And):
-
-            def both(names: Names) -> object:
-                result: object = True
-                for part in parts:
-                    result = part(names)
-                    if not result:
-                        return result
-                return result
-
-            return both
-
-        def either(names: Names) -> object:
-            result: object = False
-            for part in parts:
-                result = part(names)
-                if result:
-                    return result
-            return result
-
-        return either
+        return _bool_op(node)
     if isinstance(node, ast.IfExp):
         test, body, orelse = _build(node.test), _build(node.body), _build(node.orelse)
         return lambda names: body(names) if test(names) else orelse(names)
@@ -168,6 +132,52 @@ def _build(node: ast.AST) -> _Node:
         arguments = [_build(a) for a in node.args]
         return lambda names: function(*(a(names) for a in arguments))
     raise AssertionError(f"unchecked node {type(node).__name__}")  # compile() refused it
+
+
+def _chain(node: ast.Compare) -> _Node:
+    """``a < b <= c``: each comparison in turn, each operand computed once."""
+    first = _build(node.left)
+    steps = [
+        (_COMPARE[type(op)], _build(right))
+        for op, right in zip(node.ops, node.comparators, strict=True)
+    ]
+
+    def compare(names: Names) -> bool:
+        left = first(names)
+        for test, right_node in steps:
+            right = right_node(names)
+            if not test(left, right):  # type: ignore[arg-type]
+                return False
+            left = right
+        return True
+
+    return compare
+
+
+def _bool_op(node: ast.BoolOp) -> _Node:
+    """``and``/``or`` as Python has them: the first deciding operand, the rest not computed."""
+    parts = [_build(v) for v in node.values]
+    if isinstance(node.op, ast.And):
+
+        def both(names: Names) -> object:
+            result: object = True
+            for part in parts:
+                result = part(names)
+                if not result:
+                    return result
+            return result
+
+        return both
+
+    def either(names: Names) -> object:
+        result: object = False
+        for part in parts:
+            result = part(names)
+            if result:
+                return result
+        return result
+
+    return either
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,22 @@
 
 Each model is one section of the file (``weights``, ``execution``, ``quantitative`` …) and
 documents its keys; :class:`RuleFile` is the whole document.  Validation here checks shapes and
-values; :mod:`perfscore.ruleset.rules` compiles a validated file into a
-:class:`~perfscore.ruleset.rules.RuleSet`.
+values; a :class:`~perfscore.ruleset.rules.RuleSet` holds a validated file and compiles it.
+
+A key that is a formula is marked ``Annotated[str, FormulaOf(names…)]``, one that is a list of
+regular expressions ``Patterns``: the rule set compiles every marked key when it is loaded (a bad
+formula or pattern is refused at its line) and the engine reads them as
+``rules.formula("section.key")`` and ``rules.pattern("section.key")``.  Any other key is read
+from ``rules.spec`` as it is, so a new setting is a field here and the code that uses it.
 ``perfscore schema rules`` prints the JSON Schema generated from these models.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,8 +30,12 @@ __all__ = [
     "Domain",
     "Execution",
     "Expect",
+    "FormulaOf",
     "GradeBand",
     "IndicatorRule",
+    "Patterns",
+    "PatternsOf",
+    "Positions",
     "Qualitative",
     "Quantitative",
     "Rounding",
@@ -39,8 +48,35 @@ __all__ = [
     "UnitNames",
     "Weights",
     "check_coverage",
+    "compiled_keys",
     "rules_json_schema",
 ]
+
+
+class FormulaOf:
+    """Marks a key as a formula over ``names``: ``Annotated[str, FormulaOf("actual", "target")]``
+    (``str | None`` for a formula that may be left out)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, *names: str) -> None:
+        self.names = frozenset(names)
+
+
+class PatternsOf:
+    """Marks a key as regular expressions, any of which matches: compiled into one pattern, or
+    ``None`` when the list is empty.  A single expression (``str``) is one pattern."""
+
+    __slots__ = ()
+
+
+#: A list of regular expressions compiled into one pattern when the rule set is loaded.
+Patterns = Annotated[tuple[str, ...], PatternsOf()]
+#: Where each key of a rule file is, by its path of keys: (file, line, column).
+Positions = dict[tuple[str, ...], tuple[str, int, int]]
+_ACHIEVEMENT = FormulaOf("actual", "target")
+# The names an indicator rule's formulas may use.
+_RULE_NAMES = FormulaOf("weight", "actual", "target", "achievement")
 
 
 class _Strict(BaseModel):
@@ -72,7 +108,7 @@ class Execution(_Strict):
     below which the form must explain itself."""
 
     rate_places: int = 4
-    score: str = "weight * min(rate, 1)"
+    score: Annotated[str, FormulaOf("weight", "rate")] = "weight * min(rate, 1)"
     low_threshold: Decimal = Decimal("0.9")
     source: str | None = None
 
@@ -80,13 +116,13 @@ class Execution(_Strict):
 class Quantitative(_Strict):
     """Achievement of a missed quantitative target, by direction, and the score."""
 
-    higher: str = "actual / target"
-    lower: str = "target / actual"
-    equal: str = "min(actual, target) / max(actual, target)"
-    score: str = "weight * min(achievement, 1)"
+    higher: Annotated[str, _ACHIEVEMENT] = "actual / target"
+    lower: Annotated[str, _ACHIEVEMENT] = "target / actual"
+    equal: Annotated[str, _ACHIEVEMENT] = "min(actual, target) / max(actual, target)"
+    score: Annotated[str, FormulaOf("weight", "achievement")] = "weight * min(achievement, 1)"
     # A date target completed late: achievement over days counted from the start of the year
     # (allowed: to the deadline, taken: to the completion, late: days past the deadline).
-    deadline: str = "0"
+    deadline: Annotated[str, FormulaOf("allowed", "taken", "late")] = "0"
     source: str | None = None
 
 
@@ -104,7 +140,7 @@ class Band(_Strict):
 class Qualitative(_Strict):
     """Qualitative (定性) indicators: bands, completion words and the score formula."""
 
-    score: str = "weight * min(completion, 1)"
+    score: Annotated[str, FormulaOf("weight", "completion")] = "weight * min(completion, 1)"
     bands: tuple[Band, ...] = ()
     words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
     # Grade and verdict words printed as a completion (好, 基本满意, 通过验收) and their band.
@@ -122,10 +158,10 @@ class Rounding(_Strict):
 class DirectionHints(_Strict):
     """Name patterns (regular expressions) for targets printed without a comparator."""
 
-    lower: tuple[str, ...] = ()
+    lower: Patterns = ()
     # A money target (元, 万元) is a limit when its name or its second-level group matches.
-    money_lower: tuple[str, ...] = ()
-    money_lower_groups: tuple[str, ...] = ()
+    money_lower: Patterns = ()
+    money_lower_groups: Patterns = ()
     source: str | None = None
 
 
@@ -145,9 +181,9 @@ class Structure(_Strict):
 class UnitNames(_Strict):
     """Name patterns (regular expressions) that say what an indicator measures."""
 
-    percent: tuple[str, ...] = ()
-    count: tuple[str, ...] = ()
-    time: tuple[str, ...] = ()
+    percent: Patterns = ()
+    count: Patterns = ()
+    time: Patterns = ()
 
 
 class TargetTables(_Strict):
@@ -203,12 +239,12 @@ class IndicatorRule(_Strict):
     base units (fractions for percentages)."""
 
     name: str
-    match: str
+    match: Annotated[str, PatternsOf()]
     source: str | None = None
     direction: Literal["higher", "lower", "equal"] | None = None
     unit: str | None = None
-    score: str | None = None
-    measure: str = "actual"
+    score: Annotated[str | None, _RULE_NAMES] = None
+    measure: Annotated[str, _RULE_NAMES] = "actual"
     domain: Domain = Domain()
     bands: tuple[ScoreBand, ...] = ()
 
@@ -293,6 +329,24 @@ class RuleFile(_Strict):
         return value
 
 
+def compiled_keys(
+    model: BaseModel, where: str = ""
+) -> Iterator[tuple[str, FormulaOf | PatternsOf, Any]]:
+    """Every key marked :class:`FormulaOf` or :class:`PatternsOf` in a validated file, with its
+    path (``quantitative.higher``, ``indicator_rules.0.score``) and value, in the file's order."""
+    for name, info in type(model).model_fields.items():
+        path = f"{where}{name}"
+        value = getattr(model, name)
+        for mark in info.metadata:
+            if isinstance(mark, FormulaOf | PatternsOf):
+                yield path, mark, value
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                inner = f"{path}.{i}." if isinstance(value, tuple) else f"{path}."
+                yield from compiled_keys(item, inner)
+
+
 Edge = tuple[Decimal | None, bool]  # a band edge and whether the band includes it
 
 
@@ -341,7 +395,7 @@ def rules_json_schema() -> dict[str, Any]:
     """The JSON Schema of rule files (``perfscore schema rules``, ``schemas/``).
 
     In a mapping of names one level down (``weights.level1``, ``structure.level1``) ``null``
-    removes a name the parent set (see ``rules._merge``); the model validates the merged
+    removes a name the parent set (see ``loading._merge``); the model validates the merged
     file, where those nulls are gone, so the schema an editor checks single files with allows
     them here.
     """

@@ -8,396 +8,78 @@ or English, and the numbers involved as strings (printed, recomputed, the formul
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from perfscore.paths import Location, format_path, parse_path
+from perfscore.words.catalogue import CATALOGUE, RANK, FlagSpec, Severity
 from perfscore.words.messages import num, shorten
 
 __all__ = [
     "CATALOGUE",
+    "Finding",
     "Flag",
     "FlagSpec",
     "Flagger",
     "Severity",
+    "facts",
+    "finding",
     "format_path",
     "parse_path",
 ]
 
 
-class Severity(StrEnum):
-    """How much a flag matters: ``error`` (the form is wrong), ``warning``, ``info``."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for errors, 1 for warnings, 2 for info: the order flags are listed in."""
-        return _RANK[self]
-
-
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-@dataclass(frozen=True, slots=True)
-class FlagSpec:
-    """A catalogue entry: default severity and message templates (``str.format`` fields)."""
-
-    severity: Severity
-    zh: str
-    en: str
-    summary: str
-
-
-def _spec(severity: str, zh: str, en: str, summary: str) -> FlagSpec:
-    return FlagSpec(Severity(severity), zh, en, summary)
-
-
-#: Every flag code the engine emits, with its default severity and messages.
-CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
-    {
-        "score-mismatch": _spec(
-            "error",
-            "得分填报为 {reported}，按规则应为 {recomputed}（{how}）",
-            "score printed as {reported}, the rules give {recomputed} ({how})",
-            "A printed indicator score differs from the recomputed one.",
-        ),
-        "total-mismatch": _spec(
-            "error",
-            "总分填报为 {reported}，重新计算为 {recomputed}",
-            "total printed as {reported}, recomputed {recomputed}",
-            "The printed total differs from the recomputed total.",
-        ),
-        "execution-rate-mismatch": _spec(
-            "error",
-            "执行率填报为 {reported}，执行数/预算数为 {recomputed}",
-            "execution rate printed as {reported}, executed / budget is {recomputed}",
-            "The printed execution rate differs from executed / budget.",
-        ),
-        "execution-score-mismatch": _spec(
-            "error",
-            "预算执行得分填报为 {reported}，按规则应为 {recomputed}（{formula}）",
-            "execution score printed as {reported}, the rules give {recomputed} ({formula})",
-            "The printed budget-execution score differs from the recomputed one.",
-        ),
-        "sum-mismatch": _spec(
-            "error",
-            "总分填报为 {reported}，但各项填报得分相加为 {sum}",
-            "total printed as {reported}, but the printed scores add up to {sum}",
-            "The printed total is not the sum of the printed scores (a pure addition error).",
-        ),
-        "score-exceeds-weight": _spec(
-            "error",
-            "得分 {score} 超过权重 {weight}",
-            "score {score} exceeds the weight {weight}",
-            "A printed score larger than its weight.",
-        ),
-        "negative-value": _spec(
-            "error",
-            "{field_zh}为负数：{value}",
-            "{field} is negative: {value}",
-            "A negative amount, weight, score or actual.",
-        ),
-        "overspent": _spec(
-            "warning",
-            "全年执行数 {executed} 超过全年预算数 {budget}",
-            "executed {executed} exceeds the budget {budget}",
-            "Executed more than the budget.",
-        ),
-        "low-execution": _spec(
-            "warning",
-            "预算执行率 {rate} 低于 {threshold}，未说明原因",
-            "execution rate {rate} is below {threshold} with no explanation",
-            "An execution rate below the rule set's threshold (90%) with nothing said about it.",
-        ),
-        "weight-on-not-applicable": _spec(
-            "warning",
-            "不适用的指标仍有权重 {weight}",
-            "a not-applicable indicator carries weight {weight}",
-            "A not-applicable indicator still carries weight.",
-        ),
-        "duplicate-indicator": _spec(
-            "warning",
-            "与第 {first} 项指标重复",
-            "duplicates indicator {first}",
-            "The same indicator (group, name and target) appears twice.",
-        ),
-        "ceiling-target": _spec(
-            "info",
-            "指标值“{text}”为比率的上限值，无法超额完成，任何差距都会扣分",
-            "target {text!r} is a rate's ceiling: it cannot be beaten, any shortfall costs points",
-            "A rate targeted at ≥100%: over-achievement is impossible.",
-        ),
-        "compound-target": _spec(
-            "info",
-            "指标值含 {clauses} 项，逐项判断后取平均",
-            "the target has {clauses} clauses, each judged on its own and averaged",
-            "A target of several clauses; each clause is judged on its own.",
-        ),
-        "missing-reason": _spec(
-            "warning",
-            "{what}，未填写偏差原因分析及改进措施",
-            "{what_en}, with no explanation of the deviation",
-            "Scored below the weight (or missed, on unscored forms) with no 偏差原因.",
-        ),
-        "over-achievement": _spec(
-            "warning",
-            "实际完成 {actual} 达到指标值 {target} 的 {ratio} 倍，指标值可能设置偏低",
-            "actual {actual} is {ratio} times the target {target}: the target may be set too low",
-            "A ≥ target beaten by the rule set's factor (2×): probably set too low.",
-        ),
-        "grade-out-of-band": _spec(
-            "warning",
-            "完成比例 {percent} 与“{words}”所属档次（{band}）不符",
-            "completion {percent} is outside the band {band} that {words!r} claims",
-            "A qualitative completion percentage outside its words' band, or above 100%.",
-        ),
-        "unknown-grade": _spec(
-            "warning",
-            "无法判断完成情况“{text}”的程度",
-            "cannot tell how far {text!r} reached the target",
-            "A completion word the rule set does not know.",
-        ),
-        "weights-sum": _spec(
-            "error",
-            "权重合计 {sum}（含预算执行 {execution}），应为 {expected}",
-            "weights add up to {sum} (execution {execution} included), expected {expected}",
-            "All weights, the execution weight included, do not add up to the rule set's total.",
-        ),
-        "unreadable-value": _spec(
-            "warning",
-            "无法识别“{text}”：{reason}",
-            "cannot read {text!r}: {reason}",
-            "A target or actual the engine could not read.",
-        ),
-        "missing-value": _spec(
-            "warning",
-            "未填写{field_zh}",
-            "the {field} is empty",
-            "A target or actual is missing.",
-        ),
-        "unmeasurable-target": _spec(
-            "warning",
-            "指标值“{text}”不可衡量：{reason}",
-            "target {text!r} cannot be measured: {reason}",
-            "A target that is neither a number nor a recognised grade.",
-        ),
-        "unit-mismatch": _spec(
-            "warning",
-            "单位不可比：{detail}",
-            "units cannot be compared: {detail}",
-            "Quantities whose units cannot be compared, or a unit that does not fit the name.",
-        ),
-        "ratio-read-as-percent": _spec(
-            "info",
-            "实际完成值“{text}”按比例读作 {percent}",
-            "actual {text!r} read as the ratio {percent}",
-            "A bare number such as 0.9 against a percentage target was read as 90%.",
-        ),
-        "direction-inferred": _spec(
-            "info",
-            "指标值“{text}”未写比较符，按{direction_zh}理解（{why}）",
-            "target {text!r} has no comparator; read as {direction} ({why})",
-            "A target printed without a comparator; the direction was inferred.",
-        ),
-        "actual-as-bound": _spec(
-            "info",
-            "实际完成值“{text}”写成了区间，按 {value} 计",
-            "actual {text!r} is printed as a bound; {value} is used",
-            "An actual printed with a comparator (≥90%); its bound is used.",
-        ),
-        "bound-against-target": _spec(
-            "warning",
-            "实际完成值“{text}”只给出{side}的界限，无法判断是否满足指标值“{target}”",
-            "actual {text!r} only bounds the value from {side_en}; whether target {target!r} "
-            "was met cannot be told",
-            "An actual printed as a bound on the wrong side of the target (90%以下 against "
-            "≥90%): the row is not judged rather than called met.",
-        ),
-        "approximate-actual": _spec(
-            "info",
-            "实际完成值“{text}”为约数，按 {value} 计",
-            "actual {text!r} is approximate; {value} is used",
-            "An approximate actual (12000余人次); the printed number is used.",
-        ),
-        "vacuous-met": _spec(
-            "info",
-            "实际完成值“{text}”表示未发生相关事项，视为达成",
-            "actual {text!r} says nothing occurred; the target is taken as met",
-            "Nothing occurred (无行政诉讼案件) against a limit or a handling target.",
-        ),
-        "nil-as-not-applicable": _spec(
-            "info",
-            "实际完成值“{text}”按不适用处理",
-            "actual {text!r} is read as not applicable",
-            "无 written against a qualitative target: nothing to assess, read as not applicable.",
-        ),
-        "actual-restates-target": _spec(
-            "info",
-            "完成值“{text}”复述、肯定或回答了指标值（匹配“{matched}”），按达成计",
-            "completion {text!r} restates, affirms or answers the target"
-            " (matched {matched!r}): met",
-            "A completion that restates, affirms or answers a qualitative target is read as met.",
-        ),
-        "grade-read": _spec(
-            "info",
-            "完成情况“{text}”按 {percent} 计",
-            "completion {text!r} counted as {percent}",
-            "A qualitative completion word was converted to a percentage by the rule set.",
-        ),
-        "unreadable-cell": _spec(
-            "warning",
-            "读取时：{message}",
-            "while reading: {message}",
-            "A cell or form field that could not be read; the rest of the form loads.",
-        ),
-        "reading-note": _spec(
-            "info",
-            "读取时：{message}",
-            "while reading: {message}",
-            "A decision taken while reading (block weights shared out, 150万 converted to 元).",
-        ),
-        "spending-plan-decreasing": _spec(
-            "error",
-            "资金支出计划{when}累计 {share}，低于此前的 {before}",
-            "the spending plan falls to {share} by {when} from {before}",
-            "A cumulative spending plan that goes down.",
-        ),
-        "spending-plan-incomplete": _spec(
-            "warning",
-            "资金支出计划到{when}累计只有 {share}，未达 100%",
-            "the spending plan reaches only {share} by {when}, not 100%",
-            "A spending plan that does not end at 100%.",
-        ),
-        "spending-plan-back-loaded": _spec(
-            "warning",
-            "资金支出计划{when}累计 {share}，低于 {expected}",
-            "the spending plan is back-loaded: {share} by {when}, below {expected}",
-            "Less than the rule set's share of the budget planned by mid-year.",
-        ),
-        "rate-over-100": _spec(
-            "warning",
-            "比率指标值“{text}”超过 100%",
-            "rate target {text!r} is above 100%",
-            "A percentage target above 100%.",
-        ),
-        "uninformative-text": _spec(
-            "warning",
-            "{field_zh}“{text}”只是重复了{repeats_zh}",
-            "the {field} {text!r} only repeats the {repeats}",
-            "A description or basis that only repeats the indicator's name, or a basis that "
-            "only repeats the description.",
-        ),
-        "cost-direction": _spec(
-            "warning",
-            "成本类指标的指标值“{text}”写成了不低于（≥）",
-            "cost target {text!r} is written as a minimum (≥)",
-            "A cost indicator whose target is a minimum: costs are limits.",
-        ),
-        "name-placeholder": _spec(
-            "warning",
-            "指标名称“{name}”含占位符或多余符号",
-            "indicator name {name!r} holds a placeholder or stray symbol",
-            "A placeholder or stray symbol left in an indicator name.",
-        ),
-        "formula-failed": _spec(
-            "error",
-            "规则公式无法计算：{detail}",
-            "a rule formula could not be evaluated: {detail}",
-            "A rule-set formula failed at this row's values (a division by zero, say); the row "
-            "is not scored.",
-        ),
-        "structure": _spec(
-            "info",
-            "表式与规则不同：{differences}",
-            "the layout differs from the rule set's: {differences_en}",
-            "How the form's blocks and groups differ from the rule set's structure, in one note; "
-            "a warning when a first-level block is absent.",
-        ),
-        "block-score": _spec(
-            "error",
-            "“{block}”各项填报得分合计 {sum}，{how}",
-            "the printed scores under {block!r} add up to {sum}, {how_en}",
-            "A block's printed scores exceed its points, or fall short although every row was met.",
-        ),
-        "block-weights": _spec(
-            "error",
-            "“{block}”各项权重合计 {sum}，表头分值为 {points}",
-            "the weights under {block!r} add up to {sum}, its header says {points}",
-            "The weights of a block's rows do not add up to the points printed on its header.",
-        ),
-        "budget-incomplete": _spec(
-            "warning",
-            "预算执行情况{what}，无法计算执行率",
-            "the budget row {what_en}: no execution rate can be computed",
-            "A budget row blank or all zeros, or without the amount executed.",
-        ),
-        "execution-from-initial": _spec(
-            "info",
-            "未填写全年预算数，执行率按年初预算数 {initial} 计算",
-            "no full-year budget is printed; the rate is taken against the initial budget "
-            "{initial}",
-            "Only 年初预算数 printed: the execution rate is computed from it.",
-        ),
-        "missing-execution-score": _spec(
-            "warning",
-            "未填写预算执行得分{how}",
-            "the execution score is blank{how_en}",
-            "A scored form whose execution score is blank; a note when the total implies it.",
-        ),
-        "unscored-form": _spec(
-            "info",
-            "表中没有权重，仅逐项判断完成情况",
-            "the form has no weights; indicators are judged without scores",
-            "A form without weights: status and flags only, no scores.",
-        ),
-    }
-)
-
-
-def parse_path(text: str) -> tuple[str | int, ...]:
-    """``"indicators[3].actual"`` → ``("indicators", 3, "actual")``."""
-    parts: list[str | int] = []
-    for piece in text.replace("]", "").split("."):
-        name, *indices = piece.split("[")
-        if name:
-            parts.append(name)
-        parts += [int(i) for i in indices if i.isdigit()]
-    return tuple(parts)
-
-
-def format_path(path: tuple[str | int, ...]) -> str:
-    """``("indicators", 3, "actual")`` → ``"indicators[3].actual"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
 class Flag(NamedTuple):
     """One deviation found in a form: immutable, cheap to make (forms raise many).
 
-    ``path`` is the field path as text (``indicators[3].actual``); ``location`` the same path
-    as a tuple (``("indicators", 3, "actual")``) for code that walks the form.
+    ``location`` is the field path as a tuple (``("indicators", 3, "actual")``), ``path`` the
+    same as text (``indicators[3].actual``).  ``facts`` are the numbers and texts involved, as
+    pairs; a fact whose words depend on the language has an English twin named ``…_en``.
+    The message is written from the catalogue when read: :attr:`message` in the evaluation's
+    language, :meth:`message_in` in either.
     """
 
     code: str
     severity: Severity
     location: tuple[str | int, ...]
-    message: str
-    data: Mapping[str, str] = MappingProxyType({})
+    facts: tuple[tuple[str, str], ...] = ()
+    lang: str = "zh"
 
     @property
     def path(self) -> str:
         """The field path as text: ``indicators[3].actual``."""
         return format_path(self.location)
+
+    @property
+    def data(self) -> Mapping[str, str]:
+        """The facts as the evaluation's language reads them (``reason`` in English under
+        ``lang="en"``)."""
+        return self.data_in(self.lang)
+
+    def data_in(self, lang: str) -> Mapping[str, str]:
+        """The facts in ``lang``: a fact with an English twin takes it in English."""
+        facts = dict(self.facts)
+        twins = [k for k in facts if k.endswith("_en")]
+        for twin in twins:
+            english = facts.pop(twin)
+            if lang == "en":
+                facts[twin[:-3]] = english
+        return MappingProxyType(facts)
+
+    @property
+    def message(self) -> str:
+        """The message in the evaluation's language."""
+        return self.message_in(self.lang)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``), written from the catalogue."""
+        spec = CATALOGUE[self.code]
+        data = self.data_in(lang)
+        # Text quoted from the form is cut in the message (a descriptive target may run to a
+        # paragraph); the facts keep it whole.
+        shown = {k: shorten(v) if k in _QUOTED else v for k, v in data.items()}
+        return (spec.en if lang == "en" else spec.zh).format(**shown)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -411,7 +93,7 @@ class Flag(NamedTuple):
 
     def sort_key(self) -> tuple[Any, ...]:
         """Path (indicators by number), then severity, then code."""
-        return (_location_key(self.location), _RANK[self.severity], self.code)
+        return (_location_key(self.location), RANK[self.severity], self.code)
 
 
 @lru_cache(maxsize=8192)
@@ -419,49 +101,77 @@ def _location_key(location: tuple[str | int, ...]) -> tuple[tuple[int, int, str]
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in location)
 
 
-Location = tuple[str | int, ...]
-
 #: Message fields that quote the form's own text rather than numbers or the engine's words.
 _QUOTED = frozenset(
     {"text", "target", "actual", "name", "words", "matched", "block", "level1", "level2"}
 )
 
 
+def facts(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Keyword data as a flag keeps it: every value as text (numbers as printed)."""
+    return tuple((k, v if isinstance(v, str) else num(v)) for k, v in data.items())
+
+
+class Finding(NamedTuple):
+    """A flag before it has a place: what a stage found about one row or field.
+
+    ``field`` names the row's field it is about (``"actual"``) or is empty for the row as a
+    whole; ``at`` raises or lowers the catalogue's severity for this one finding.  The engine
+    gives findings their path and severity once (:meth:`Flagger.place`).
+    """
+
+    code: str
+    field: str
+    facts: tuple[tuple[str, str], ...]
+    at: Severity | None = None
+
+
+def finding(code: str, field: str = "", /, *, at: Severity | None = None, **data: Any) -> Finding:
+    """A :class:`Finding` of ``code`` about ``field`` with ``data`` as its facts."""
+    return Finding(code, field, facts(data), at)
+
+
 class Flagger:
     """Collects the flags of one evaluation, with severities from ``severity`` (the rule set's
-    overrides) and messages in one language.  One per evaluation; never shared."""
+    overrides), marked with the language their messages are read in.  One per evaluation;
+    never shared."""
 
-    __slots__ = ("flags", "lang", "severity")
+    __slots__ = ("_severities", "flags", "lang", "severity")
 
-    def __init__(self, severity: Callable[[str], Severity], lang: str) -> None:
+    def __init__(self, severity: Callable[[str], Severity], lang: str = "zh") -> None:
         self.severity = severity
         self.lang = lang
         self.flags: list[Flag] = []
-
-    def scratch(self) -> Flagger:
-        """An empty collector for work whose flags are cached and re-addressed later."""
-        return Flagger(self.severity, self.lang)
+        # Each code's severity under the rule set, looked up once per evaluation.
+        self._severities: dict[str, Severity] = {}
 
     def __call__(
         self, code: str, location: Location, *, at: Severity | None = None, **data: Any
     ) -> None:
-        """Record flag ``code`` at ``location``; ``data`` fills the message and is kept.
+        """Record flag ``code`` at ``location``; ``data`` are its facts.
 
         ``at`` raises or lowers this one finding from the catalogue's default (a ``structure``
         note becomes a warning when a block is absent); a rule set's override still wins.
         """
-        spec = CATALOGUE[code]
-        values = {k: v if isinstance(v, str) else num(v) for k, v in data.items()}
-        template = spec.en if self.lang == "en" else spec.zh
-        severity = self.severity(code)
-        if at is not None and severity == spec.severity:
-            severity = at
-        # Text quoted from the form is cut in the message (a descriptive target may run to a
-        # paragraph); ``data`` keeps it whole.
-        shown = {k: shorten(v) if k in _QUOTED else v for k, v in values.items()}
-        self.flags.append(Flag(code, severity, location, template.format(**shown), values))
+        self.flags.append(self._flag(code, location, at, facts(data)))
 
-    @property
-    def en(self) -> bool:
-        """True when messages are English."""
-        return self.lang == "en"
+    def place(self, found: tuple[Finding, ...], row: Location) -> None:
+        """Findings about one row, given the row's path: ``row + (field,)``."""
+        append = self.flags.append
+        for f in found:
+            where = (*row, f.field) if f.field else row
+            append(self._flag(f.code, where, f.at, f.facts))
+
+    def _flag(
+        self,
+        code: str,
+        location: Location,
+        at: Severity | None,
+        data: tuple[tuple[str, str], ...],
+    ) -> Flag:
+        severity = self._severities.get(code)
+        if severity is None:
+            severity = self._severities[code] = self.severity(code)
+        if at is not None and severity == CATALOGUE[code].severity:
+            severity = at
+        return Flag(code, severity, location, data, self.lang)

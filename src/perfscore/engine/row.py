@@ -1,0 +1,165 @@
+"""One row through the engine: taken once into a :class:`Row`, then read, judged, scored and
+checked into a :class:`RowOutcome` of facts.
+
+A :class:`Row` holds everything the row's work may read — its texts, the printed weight and
+score, whether a reason was given, what the form says of every row — and is the key the work
+is remembered under in the rule set's memo.  The work receives the row and nothing else, so
+what it reads is by construction what it is cached under.  Each cell is read once, there: the
+values read from the target and the actual, and the name's label key, are part of the
+outcome.  Findings carry no path and steps no words, so one remembered outcome serves every
+form, every place in a form and both languages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from perfscore.engine.judge import Outcome, judge
+from perfscore.engine.results import Status
+from perfscore.engine.rowchecks import measurable, printed_row, printed_score, target_fits
+from perfscore.engine.scoring import score
+from perfscore.engine.structure import label_key
+from perfscore.errors import FormulaError
+from perfscore.form.model import Indicator
+from perfscore.ruleset.rules import RuleSet
+from perfscore.text.values import Op, Value, parse_value
+from perfscore.words.flags import Finding, finding
+from perfscore.words.steps import Step
+
+__all__ = ["Row", "RowOutcome", "outcome_of", "read_row"]
+
+_ZERO = Decimal(0)
+_FIELD_ZH = {"target": "年度指标值", "actual": "实际完成值"}
+
+
+class Row(NamedTuple):
+    """One indicator as the engine takes it (:func:`read_row`): hashable, the memo's key."""
+
+    name: str
+    level1: str | None
+    level2: str | None
+    target_text: str | None
+    actual_text: str | None
+    weight: Decimal | None
+    score: Decimal | None
+    has_reason: bool
+    #: Whether the form is scored (some row has a weight); a row without one then weighs 0.
+    scored: bool
+    #: A target table (绩效目标表): nothing is completed yet; only the target is checked.
+    targets_only: bool
+    #: The form's year: the year of a date printed without one (6月底前).
+    year: int | None
+
+
+def read_row(ind: Indicator, *, scored: bool, targets_only: bool, year: int | None) -> Row:
+    """The row of ``ind``: its cells as the form holds them."""
+    reason = ind.reason
+    return _new_row(
+        Row,
+        (
+            ind.name,
+            ind.level1,
+            ind.level2,
+            ind.target,
+            ind.actual,
+            ind.weight,
+            ind.score,
+            bool(reason and not reason.isspace()),
+            scored,
+            targets_only,
+            year,
+        ),
+    )
+
+
+# Rows are made for every indicator of every form: straight from their fields, past the named
+# tuple's keyword-handling constructor.
+_new_row = tuple.__new__
+
+
+class RowOutcome(NamedTuple):
+    """What the engine concludes about a row, as facts: no path, no words.
+
+    ``target`` and ``actual`` are the values read from the row's cells, ``name_key`` the
+    label key of its name (what duplicate rows are found by); ``compared`` the actual and
+    target as compared, in base units.
+    """
+
+    target: Value | None
+    actual: Value | None
+    name_key: str
+    status: Status
+    achievement: Decimal | None
+    weight: Decimal | None
+    points: Decimal | None
+    direction: Op | None
+    steps: tuple[Step, ...]
+    compared: tuple[Decimal, Decimal] | None
+    findings: tuple[Finding, ...]
+
+
+def outcome_of(row: Row, rules: RuleSet) -> RowOutcome:
+    """The row's outcome, from the rule set's memo when a row like it was seen before."""
+    memo = rules.memo.table("rows")
+    hit: RowOutcome | None = memo.get(row)
+    if hit is None:
+        hit = memo.put(row, _work(row, rules))
+    return hit
+
+
+def _judged(
+    row: Row, target: Value | None, actual: Value | None, rules: RuleSet
+) -> tuple[Outcome, list[Finding]]:
+    found: list[Finding] = []
+    if target is not None:
+        found += target_fits(row.name, target, rules)
+    if row.targets_only:
+        if target is None:
+            found.append(_missing("target"))
+        else:
+            found += measurable(target)
+        return Outcome("not_judged"), found
+    if target is None or actual is None:
+        found += [_missing(n) for n, v in (("target", target), ("actual", actual)) if v is None]
+        return Outcome("not_judged"), found
+    outcome = judge(rules, row.name, target, actual, level2=row.level2, year=row.year)
+    found += outcome.findings
+    return outcome, found
+
+
+def _missing(name: str) -> Finding:
+    return finding("missing-value", name, field=name, field_zh=_FIELD_ZH[name])
+
+
+def _work(row: Row, rules: RuleSet) -> RowOutcome:
+    weight = row.weight if row.weight is not None else (_ZERO if row.scored else None)
+    found = list(printed_row(row.weight, row.score))
+    target = parse_value(row.target_text) if row.target_text is not None else None
+    actual = parse_value(row.actual_text) if row.actual_text is not None else None
+    outcome, judged = _judged(row, target, actual, rules)
+    found += judged
+    points: Decimal | None = None
+    steps: tuple[Step, ...] = tuple(outcome.steps)
+    if weight is not None:
+        try:
+            points, scoring = score(outcome, weight, rules, row.name)
+            steps += scoring
+        except FormulaError as exc:
+            found.append(finding("formula-failed", detail=str(exc)))
+    found += printed_score(
+        outcome, weight, points, steps, row.score, row.has_reason, row.scored, rules
+    )
+    return RowOutcome(
+        target,
+        actual,
+        label_key(row.name),
+        outcome.status,
+        outcome.achievement,
+        weight,
+        points,
+        outcome.direction,
+        steps,
+        outcome.values,
+        tuple(found),
+    )

@@ -1,0 +1,285 @@
+"""Finding, reading and keeping rule files: shipped names and paths, ``extends``, the registry.
+
+:func:`load_rules` takes the name of a shipped rule set (``rules/``; ``national-2020`` is the
+default) or an explicit path (a :class:`~pathlib.Path`, or text ending in ``.yaml``/``.yml`` or
+containing a ``/``).  A bare name never reads the working directory.  A file is read, merged with
+the files it extends, validated against :class:`~perfscore.ruleset.rulefile.RuleFile` and
+compiled into a :class:`~perfscore.ruleset.rules.RuleSet` once; loading it again returns the
+same object until one of those files changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from perfscore.errors import RuleSetError
+from perfscore.ruleset.rulefile import Positions, RuleFile
+from perfscore.suggest import did_you_mean
+from perfscore.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from perfscore.ruleset.rules import RuleSet
+
+__all__ = [
+    "DEFAULT_RULES",
+    "MAX_LOADED",
+    "MAX_RULE_BYTES",
+    "list_rules",
+    "load_rules",
+    "shipped_dir",
+]
+
+DEFAULT_RULES = "national-2020"
+MAX_RULE_BYTES = 256 * 1024
+# How many loaded rule sets are kept (by file); a program cycling through more reloads them.
+MAX_LOADED = 64
+# A rule set loaded by its shipped name checks its files for changes at most this often (in
+# seconds).  The shipped files are part of the installed package: they change only when someone
+# edits the installation, where a second's delay goes unnoticed, while `evaluate` asks for its
+# rule set once per form.  A rule set named by its path is checked on every load: a user who
+# edits their rule file and loads it again gets the edit at once.
+SHIPPED_RECHECK_SECONDS = 1.0
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@cache
+def shipped_dir() -> Path:
+    """Where the shipped rule sets are: beside the installed package, or ``rules/`` at the top
+    of a source checkout."""
+    here = Path(__file__).resolve().parents[1]  # the perfscore package
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[1] / "rules"
+
+
+def list_rules() -> list[str]:
+    """Names of the shipped rule sets."""
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def _is_path(text: str) -> bool:
+    """Text that names a file rather than a shipped rule set."""
+    return text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text
+
+
+def _shipped(name: str, **where: Any) -> Path:
+    path = shipped_dir() / f"{name}.yaml"
+    if _NAME.fullmatch(name) and path.is_file():
+        return path
+    raise RuleSetError(
+        f"no shipped rule set named {name!r}{did_you_mean(name, list_rules())}"
+        + ("; a rule file is named by its path, e.g. ./my-rules.yaml" if "." not in name else ""),
+        expected=", ".join(list_rules()),
+        **where,
+    )
+
+
+@lru_cache(maxsize=MAX_LOADED)
+def _shipped_file(name: str) -> str:
+    """The resolved file of a shipped name, found once: the shipped folder does not depend on
+    the working directory.  An unknown name raises, and a raise is not remembered."""
+    return str(_shipped(name).resolve())
+
+
+def _extended(parent: str, child: Path, positions: Positions) -> Path:
+    """The file an ``extends:`` names: a shipped rule set, or a ``.yaml`` file in the child's
+    own folder (or below it)."""
+    file, line, column = positions.get(("extends",), (str(child), None, None))
+    where: dict[str, Any] = {"source": file, "path": "extends", "line": line, "column": column}
+    if not _is_path(parent):
+        return _shipped(parent, **where)
+    folder = child.resolve().parent
+    path = (folder / parent).resolve()
+    if path.suffix not in {".yaml", ".yml"} or not path.is_relative_to(folder):
+        raise RuleSetError(
+            f"extends {parent!r} is outside the rule file's folder",
+            expected="a shipped rule set's name or a .yaml file beside the rule file",
+            **where,
+        )
+    return path
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
+    """A rule file's data and the position of every key: a regular file of bounded size, YAML
+    1.2 scalars, no aliases, no duplicate keys (see :mod:`perfscore.yamlfile`)."""
+    source = str(path)
+    document = read_yaml(path, error=RuleSetError, max_bytes=MAX_RULE_BYTES)
+    if not isinstance(document.data, dict):
+        raise RuleSetError("a rule file is a mapping", source=source, line=1, column=1)
+    positions: Positions = {
+        tuple(str(part) for part in key): (source, line, column)
+        for key, (line, column) in document.positions.items()
+    }
+    return document.data, positions
+
+
+def _merge(parent: Mapping[str, Any], child: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The child's keys over the parent's, mappings merged key by key.
+
+    Inside a mapping of names (``weights.level1``, ``structure.level1``), ``null`` removes what
+    the parent set: hubei drops ``效益指标: 30`` for ``效益指标+满意度指标: 40``.  Elsewhere
+    ``null`` is a value (``over_achievement: null`` turns that check off).
+    """
+    out = dict(parent)
+    for key, value in child.items():
+        if value is None and depth >= 2:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value, depth + 1)
+        else:
+            out[key] = value
+    return out
+
+
+_Stamp = tuple[str, int, int, int]  # a file's path, inode, modification time and size
+
+
+def _stamp(path: str) -> _Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1, -1)
+    return (path, info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _resolve(
+    path: Path, seen: tuple[str, ...], chain: list[_Stamp]
+) -> tuple[dict[str, Any], Positions]:
+    """Read a rule file and the files it extends, merged; ``chain`` collects each file's stamp
+    so a later load can tell whether any of them changed."""
+    key = str(path.resolve())
+    if key in seen:
+        cycle = " → ".join(Path(p).name for p in (*seen, key))
+        raise RuleSetError(f"rule sets extend each other in a cycle: {cycle}", source=str(path))
+    chain.append(_stamp(key))
+    data, positions = _read_yaml(path)
+    parent = data.get("extends")
+    if parent:
+        parent_path = _extended(str(parent), path, positions)
+        base, base_positions = _resolve(parent_path, (*seen, key), chain)
+        base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
+        data = _merge(base, data)
+        positions = {**base_positions, **positions}
+    return data, positions
+
+
+def _validated(data: dict[str, Any], positions: Positions, path: Path) -> RuleFile:
+    """The merged data as a :class:`RuleFile`, or the first problem at its file and line."""
+    try:
+        return RuleFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(str(p) for p in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}" + _suggest_key(loc)
+        file, line, column = next(
+            (positions[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in positions),
+            (str(path), None, None),
+        )
+        more = f" ({exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise RuleSetError(
+            message + more, source=file, path=".".join(loc), line=line, column=column
+        ) from None
+
+
+def _suggest_key(loc: tuple[str, ...]) -> str:
+    """A did-you-mean for a misspelt key, looked up in the model the key sits in."""
+    model: type[BaseModel] = RuleFile
+    for part in loc[:-1]:
+        if part.isdigit():
+            continue
+        found = model.model_fields.get(part)
+        if found is None:
+            break
+        inner = found.annotation
+        for candidate in getattr(inner, "__args__", ()) or (inner,):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+    return did_you_mean(loc[-1], [f.alias or name for name, f in model.model_fields.items()])
+
+
+class _Entry:
+    """A loaded rule set, the stamps of the files it was read from, and when they were last
+    found unchanged."""
+
+    __slots__ = ("checked", "rule_set", "stamps")
+
+    def __init__(self, path: Path) -> None:
+        # Imported here: rules.py imports this module to offer load_rules beside RuleSet.
+        from perfscore.ruleset.rules import RuleSet
+
+        chain: list[_Stamp] = []
+        data, positions = _resolve(path, (), chain)
+        self.rule_set = RuleSet(_validated(data, positions, path), str(path), positions)
+        self.stamps = tuple(chain)
+        self.checked = time.monotonic()
+
+    def current(self, grace: float) -> bool:
+        """Whether no file changed: trusted for ``grace`` seconds after the last look."""
+        now = time.monotonic()
+        if now - self.checked < grace:
+            return True
+        if all(_stamp(stamp[0]) == stamp for stamp in self.stamps):
+            self.checked = now  # a plain store: two threads storing the same moment is harmless
+            return True
+        return False
+
+
+class _Loaded:
+    """Rule sets loaded so far, by resolved file: a changed file is read again, and at most
+    ``MAX_LOADED`` are kept."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, grace: float = 0.0) -> RuleSet:
+        """The rule set of the resolved file ``key``, its files looked at unless they were
+        found unchanged less than ``grace`` seconds ago."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.current(grace):
+            return entry.rule_set
+        with self._lock:  # one thread reads a file; the others wait for its rule set
+            entry = self._entries.get(key)
+            if entry is None or not entry.current(0.0):
+                entry = _Entry(Path(key))
+                self._entries.pop(key, None)
+                if len(self._entries) >= MAX_LOADED:
+                    self._entries.pop(next(iter(self._entries)))
+                self._entries[key] = entry
+        return entry.rule_set
+
+
+_LOADED = _Loaded()
+
+
+def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
+    """Load a shipped rule set by name (``"national-2020"``) or a rule file by path.
+
+    A name is looked up among the shipped rule sets only; a file is named by its path
+    (``Path("my.yaml")``, ``"./my.yaml"``, ``"rules/my.yaml"``).  The same file returns the same
+    compiled object until the file (or one it extends) changes.  A loaded
+    :class:`~perfscore.ruleset.rules.RuleSet` is returned as it is.
+
+    :raises RuleSetError: naming the file, the key, the line and column that are wrong.
+    """
+    if isinstance(name_or_path, Path):
+        # Resolved on every call, never remembered: a relative path follows the working folder.
+        return _LOADED.get(str(name_or_path.resolve()))
+    if not isinstance(name_or_path, str):
+        return name_or_path
+    if _is_path(name_or_path):
+        return _LOADED.get(str(Path(name_or_path).resolve()))
+    return _LOADED.get(_shipped_file(name_or_path), SHIPPED_RECHECK_SECONDS)

@@ -11,7 +11,7 @@ Everything is drawn from a seeded random generator, so a run is repeatable.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -73,9 +73,23 @@ def _num(rng: random.Random, low: int, high: int) -> int:
     return rng.randint(low, high)
 
 
-def _quantitative(rng: random.Random) -> tuple[str, str, str]:
+def _pick(rng: random.Random, choices: list[int], wide: bool) -> int:
+    """One of ``choices``; with ``wide``, any whole number from 1 to ten times the largest, so
+    that texts seldom repeat (the fresh-row benchmark: texts the value cache has not seen)."""
+    return rng.randint(1, 10 * max(choices)) if wide else rng.choice(choices)
+
+
+def _percent(rng: random.Random, choices: list[int], wide: bool) -> str:
+    """A percentage from ``choices``; with ``wide``, with two decimals between the smallest
+    choice and 100 (written as printed: ``93.71``)."""
+    if not wide:
+        return str(rng.choice(choices))
+    return f"{rng.randint(100 * min(choices), 10_000) / 100:.2f}"
+
+
+def _quantitative(rng: random.Random, wide: bool = False) -> tuple[str, str, str]:
     unit = rng.choice(_COUNT_UNITS)
-    n = rng.choice([1, 2, 4, 6, 10, 12, 50, 100, 120, 300, 450, 550, 2000, 4000])
+    n = _pick(rng, [1, 2, 4, 6, 10, 12, 50, 100, 120, 300, 450, 550, 2000, 4000], wide)
     target = rng.choice(_GE_WORDS).format(n=n, u=unit)
     got = max(0, round(n * rng.choice([0, 0.5, 0.8, 0.95, 1, 1, 1, 1.1, 1.3, 2.5])))
     actual = rng.choice([f"{got}{unit}", f"{got}", f"{got}余{unit}", f"完成{got}{unit}"])
@@ -84,28 +98,32 @@ def _quantitative(rng: random.Random) -> tuple[str, str, str]:
     return rng.choice(_QUANT_NAMES), target, actual
 
 
-def _rate(rng: random.Random) -> tuple[str, str, str]:
+def _rate(rng: random.Random, wide: bool = False) -> tuple[str, str, str]:
     pct = rng.choice(_PERCENT)
-    n = rng.choice([80, 85, 90, 95, 98, 99, 100])
+    n = _percent(rng, [80, 85, 90, 95, 98, 99, 100], wide)
     target = rng.choice(["≥{n}{u}", "≧{n}{u}", "不低于 {n}{u}", "{n}{u}以上", "{n}{u}"]).format(
         n=n, u=pct
     )
-    got = min(100, n + rng.choice([-15, -5, -2, 0, 0, 1, 3, 10]))
-    actual = rng.choice([f"{got}%", f"{got}%", f"{got}％", f"{got / 100:g}", f"≥{got}%"])
+    reached = min(100.0, float(n) + rng.choice([-15, -5, -2, 0, 0, 1, 3, 10]))
+    # Whole percentages print as before ("95"); wide ones keep their two decimals.
+    got = f"{reached:.2f}" if wide and reached < 100 else f"{reached:g}"
+    actual = rng.choice([f"{got}%", f"{got}%", f"{got}％", f"{reached / 100:g}", f"≥{got}%"])
     if rng.random() < 0.02:
         actual = f"{got}&"  # the seed-001 typo
     return rng.choice(_RATE_NAMES), target, actual
 
 
-def _lower(rng: random.Random) -> tuple[str, str, str]:
+def _lower(rng: random.Random, wide: bool = False) -> tuple[str, str, str]:
     name = rng.choice(_LOWER_NAMES)
     if "时长" in name:
         unit = rng.choice(_TIME_UNITS)
-        n = rng.choice([3, 5, 7, 30])
+        n = _pick(rng, [3, 5, 7, 30], wide)
         target = rng.choice(_LE_WORDS).format(n=n, u=unit)
         actual = f"{max(1, n + rng.choice([-2, -1, 0, 0, 1, 3]))}{unit}"
     else:
         share = rng.choice([0.2, 0.5, 1.0, 98.0, 100.0])
+        if wide:
+            share = rng.randint(1, 10_000) / 100
         target = rng.choice(["≤{n:g}%", "{n:g}%以内", "低于{n:g}%", "控制在{n:g}%以内"]).format(
             n=share
         )
@@ -113,15 +131,16 @@ def _lower(rng: random.Random) -> tuple[str, str, str]:
     return name, target, actual
 
 
-def _qualitative(rng: random.Random) -> tuple[str, str, str]:
-    actual = rng.choice(
-        [f"{rng.choice([60, 70, 80, 85, 90, 95, 100])}%", "1", "0.9", rng.choice(_COMPLETIONS)]
-    )
+def _qualitative(rng: random.Random, wide: bool = False) -> tuple[str, str, str]:
+    done = _percent(rng, [60, 70, 80, 85, 90, 95, 100], wide)
+    actual = rng.choice([f"{done}%", "1", "0.9", rng.choice(_COMPLETIONS)])
     return rng.choice(_GRADE_NAMES), rng.choice(_GRADES), actual
 
 
-def _compound(rng: random.Random) -> tuple[str, str, str]:
+def _compound(rng: random.Random, wide: bool = False) -> tuple[str, str, str]:
     a, b = _num(rng, 1000, 6000), _num(rng, 50, 300)
+    if wide:
+        a, b = a * 10 + _num(rng, 0, 9), b * 10 + _num(rng, 0, 9)
     target = f"群众≥{a}人；公司≥{b}家"
     people = int(a * rng.choice([0.8, 1, 1.5]))
     firms = int(b * rng.choice([0.9, 1, 1.2]))
@@ -129,7 +148,7 @@ def _compound(rng: random.Random) -> tuple[str, str, str]:
     return "公证业务服务主体数量", target, actual
 
 
-_KINDS = [
+_KINDS: list[tuple[Callable[[random.Random, bool], tuple[str, str, str]], str]] = [
     (_quantitative, "数量"),
     (_rate, "质量"),
     (_lower, "成本"),
@@ -146,20 +165,22 @@ def _weights(rng: random.Random, n: int) -> list[int]:
     return [b - a for a, b in zip([0, *cuts], [*cuts, 90], strict=True)]
 
 
-def synthetic_form(rng: random.Random, number: int) -> dict[str, Any]:
-    """One form in the form format, with about one planted error in four forms."""
+def synthetic_form(rng: random.Random, number: int, wide: bool = False) -> dict[str, Any]:
+    """One form in the form format, with about one planted error in four forms.  With ``wide``,
+    numbers are drawn from wide ranges and every name carries the form's number, so that
+    nearly every row and nearly every cell text is one no other form has."""
     n = rng.randint(10, 20)
     indicators = []
     weights = _weights(rng, n)
     for i in range(n):
         make, group = rng.choice(_KINDS)
-        name, target, actual = make(rng)
+        name, target, actual = make(rng, wide)
         level1, level2 = _LEVEL2[group]
         indicators.append(
             {
                 "level1": level1,
                 "level2": level2,
-                "name": f"{name}{i}",
+                "name": f"{name}{number}{i:02d}" if wide else f"{name}{i}",
                 "target": target,
                 "actual": actual,
                 "weight": weights[i],
@@ -213,8 +234,9 @@ def printed(form: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return form
 
 
-def forms(count: int, seed: int = 2024) -> Iterator[dict[str, Any]]:
-    """``count`` synthetic forms with printed scores, deterministic for a given ``seed``."""
+def forms(count: int, seed: int = 2024, wide: bool = False) -> Iterator[dict[str, Any]]:
+    """``count`` synthetic forms with printed scores, deterministic for a given ``seed``; with
+    ``wide``, texts seldom repeat (see :func:`synthetic_form`)."""
     rng = random.Random(seed)
     for number in range(count):
-        yield printed(synthetic_form(rng, number), rng)
+        yield printed(synthetic_form(rng, number, wide), rng)

@@ -1,9 +1,15 @@
 """perfscore's performance figures, from one run on the same inputs, each beside its target.
 
-    python benchmarks/run.py            # the full run (about three minutes on 2 cores)
+    python benchmarks/run.py            # the full run (ten to twenty-five minutes on 2 cores)
     python benchmarks/run.py --smoke    # small numbers, to prove the script works (CI)
+    python benchmarks/run.py --rows --against [REV]  # row rates only, this tree and REV
+    python benchmarks/run.py --rows --profile         # and where fresh-row time goes
 
 Figures:
+  * the row rates (``benchmarks/rows.py``): indicators/s on fresh rows and on repeated rows,
+    from mappings and from ``Form`` objects, each pass in a new process; with ``--against REV``
+    the same for git revision REV (default: main before issue 19's row pipeline), old and new
+    alternating, with the new/old ratios against the issue's targets;
   * indicators/s of ``perfscore.evaluate`` on one core, counted from mappings (as other code
     calls it: validation included) and from already-validated ``Form`` objects;
   * ``evaluate_many`` over 2,000 YAML files with ``jobs=1``, ``jobs=2`` and on a two-worker Dask
@@ -31,14 +37,12 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import cycle, islice
@@ -48,27 +52,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate
+import rows
+from baselines import best_of, decisions, naive_rate, zen_rate
 
 import perfscore
 from perfscore.form.model import form_from_data
 from perfscore.readers import dump_forms
 from perfscore.report.formats import rendered
-from perfscore.text.values import Comparison, Op
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "luohu-2024-social-workers.yaml"
-DECISION = Path(__file__).resolve().parent / "data" / "indicator-score.json"
-
-
-def best_of(rounds: int, work: Callable[[], int]) -> float:
-    """The highest rate (items per second) over ``rounds`` runs of ``work``."""
-    best = 0.0
-    for _ in range(rounds):
-        gc.collect()
-        start = time.perf_counter()
-        items = work()
-        best = max(best, items / (time.perf_counter() - start))
-    return best
 
 
 def _spin(n: int) -> int:
@@ -125,103 +118,6 @@ def dask_rate(paths: list[Path], items: int, rounds: int) -> tuple[float, float]
             return items
 
         return best_of(rounds, work), started
-
-
-# --- the decisions, pre-parsed, for the comparisons ------------------------------------------
-
-
-def decisions(results: list[perfscore.EvaluationResult]) -> list[dict[str, Any]]:
-    """Each indicator's scoring decision as plain numbers: what the comparison engines get."""
-    out = []
-    for result in results:
-        for row in result.indicators:
-            weight = float(row.weight or 0)
-            target, actual = row.target, row.actual
-            if row.status == "not_applicable":
-                out.append({"direction": "na", "actual": 0, "target": 0, "weight": weight})
-            elif (
-                isinstance(target, Comparison)
-                and isinstance(actual, Comparison)
-                and row.direction in (Op.GE, Op.GT, Op.LE, Op.LT)
-            ):
-                direction = "ge" if row.direction in (Op.GE, Op.GT) else "le"
-                out.append(
-                    {
-                        "direction": direction,
-                        "actual": float(actual.quantity.base),
-                        "target": float(target.quantity.base),
-                        "weight": weight,
-                    }
-                )
-            else:
-                completion = float(row.achievement if row.achievement is not None else 0)
-                out.append(
-                    {"direction": "qual", "actual": completion, "target": 1, "weight": weight}
-                )
-    return out
-
-
-def zen_rate(cases: list[dict[str, Any]], rounds: int) -> float | None:
-    """Decisions per second through zen-engine's ``ZenEngine.evaluate(key, context)``."""
-    try:
-        import zen
-    except ImportError:
-        return None
-    content = zen.ZenDecisionContent(DECISION.read_text("utf-8"))
-    engine = zen.ZenEngine({"loader": lambda key: content})
-
-    def work() -> int:
-        for case in cases:
-            engine.evaluate("score", case)
-        return len(cases)
-
-    return best_of(rounds, work)
-
-
-_NAIVE_UNITS = {
-    "%": "percent",
-    "％": "percent",
-    "百分比": "percent",
-    "天": "day",
-    "小时": "hour",
-    "个月": "month",
-}  # counting words and money: plain numbers
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|百分比|个月|小时|人|件|次|家|天|元|场|份)?")
-
-
-def naive_rate(forms: list[dict[str, Any]], rounds: int) -> float:
-    """Indicators per second for the naive way: pint parses each value's string, and
-    ``simple_eval`` evaluates the rule for every indicator."""
-    import pint
-    from simpleeval import simple_eval
-
-    ureg: Any = pint.UnitRegistry()
-    formula = "weight * min(actual / target, 1) if target > 0 else weight"
-
-    def quantity(text: str) -> Any:
-        m = _NUMBER.search(unicodedata.normalize("NFKC", text or ""))
-        if m is None:
-            return ureg.Quantity("0")
-        return ureg.Quantity(f"{m.group(1)} {_NAIVE_UNITS.get(m.group(2) or '', 'dimensionless')}")
-
-    items = [ind for form in forms for ind in form["indicators"]]
-
-    def work() -> int:
-        for ind in items:
-            target = quantity(ind.get("target", ""))
-            actual = quantity(ind.get("actual", ""))
-            simple_eval(
-                formula,
-                names={
-                    "weight": float(ind.get("weight", 0)),
-                    "actual": float(actual.to_base_units().magnitude),
-                    "target": float(target.to_base_units().magnitude),
-                },
-                functions={"min": min},
-            )
-        return len(items)
-
-    return best_of(rounds, work)
 
 
 # --- cold start, streaming, rules check ------------------------------------------------------
@@ -390,19 +286,11 @@ def line(label: str, value: str, target: str, ok: bool | None) -> str:
     return f"{label:<48} {value:>16}   {target:<26} {mark}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="small numbers, for CI")
-    args = parser.parse_args()
-    n_forms, rounds, stream_total, repeat = (
-        (60, 1, 2_000, 2) if args.smoke else (2_000, 5, 100_000, 15)
-    )
-
-    dicts = list(generate.forms(n_forms, seed=11))
-    forms = [form_from_data(f) for f in dicts]
+def _one_core(dicts: list[dict[str, Any]], forms: list[Any], rounds: int) -> dict[str, float]:
+    """indicators/s of ``evaluate`` from mappings and from ``Form`` objects, and zen-engine's
+    decisions/s on the same decisions, alternating within each round."""
     n_indicators = sum(len(f.indicators) for f in forms)
-    results = [perfscore.evaluate(f) for f in forms]
-    cases = decisions(results)
+    cases = decisions([perfscore.evaluate(f) for f in forms])
 
     def one_core() -> int:
         for form in forms:
@@ -415,6 +303,18 @@ def main() -> int:
             perfscore.evaluate(data)
         return n_indicators
 
+    ours, mapped, zen = 0.0, 0.0, 0.0
+    for _ in range(rounds):
+        mapped = max(mapped, best_of(1, from_mappings))
+        ours = max(ours, best_of(1, one_core))
+        zen = max(zen, zen_rate(cases, 1) or 0.0)
+    return {"mapped": mapped, "ours": ours, "zen": zen}
+
+
+def _over_files(forms: list[Any], rounds: int, smoke: bool) -> dict[str, Any]:
+    """evaluate_many over YAML files (one process, two, Dask), loading YAML forms and scoring
+    workbooks, and the machine's own two-process scaling."""
+    n_indicators = sum(len(f.indicators) for f in forms)
     # evaluate_many reads files, as the command line does: each form a YAML file.
     folder = Path(tempfile.mkdtemp(prefix="perfscore-bench-"))
     paths = []
@@ -434,33 +334,45 @@ def main() -> int:
 
         return work
 
-    # Alternate perfscore and zen-engine within each round: the same machine for both.
-    ours, mapped, zen = 0.0, 0.0, 0.0
-    for _ in range(rounds):
-        mapped = max(mapped, best_of(1, from_mappings))
-        ours = max(ours, best_of(1, one_core))
-        zen = max(zen, zen_rate(cases, 1) or 0.0)
-    files_one = best_of(max(1, rounds // 2), files(1))
-    files_two = best_of(max(1, rounds // 2), files(2))
-    on_dask = dask_rate(paths, n_indicators, max(1, rounds // 2))
-    text_one = best_of(max(1, rounds // 2), files(1, as_text))
-    text_two = best_of(max(1, rounds // 2), files(2, as_text))
-    yaml_ours, yaml_base = yaml_forms_seconds(paths, max(3, rounds))
-    book_ours, book_base = workbook_seconds(forms[: 20 if args.smoke else 400], folder, rounds)
-    scaling = machine_scaling(rounds)
+    half = max(1, rounds // 2)
+    figures: dict[str, Any] = {
+        "files_one": best_of(half, files(1)),
+        "files_two": best_of(half, files(2)),
+        "on_dask": dask_rate(paths, n_indicators, half),
+        "text_one": best_of(half, files(1, as_text)),
+        "text_two": best_of(half, files(2, as_text)),
+    }
+    figures["yaml"] = yaml_forms_seconds(paths, max(3, rounds))
+    figures["book"] = workbook_seconds(forms[: 20 if smoke else 400], folder, rounds)
+    figures["scaling"] = machine_scaling(rounds)
     shutil.rmtree(folder, ignore_errors=True)
-    naive = naive_rate(dicts[: max(5, n_forms // 10)], 1)
-    cold = cold_start(repeat)
-    cli, base, floor = cold["cli"], cold["base"], cold["floor"]
-    growth, tenths = streaming(dicts, stream_total)
-    distinct_growth, _ = streaming(dicts, stream_total, distinct=True)
-    check = rules_check_seconds(max(1, repeat // 3))
-    per_form = n_indicators / len(forms)
+    return figures
 
+
+def measure(smoke: bool) -> dict[str, Any]:
+    """Every figure but the row section's."""
+    n_forms, rounds, stream_total, repeat = (60, 1, 2_000, 2) if smoke else (2_000, 5, 100_000, 15)
+    dicts = list(generate.forms(n_forms, seed=11))
+    forms = [form_from_data(f) for f in dicts]
+    figures = {**_one_core(dicts, forms, rounds), **_over_files(forms, rounds, smoke)}
+    figures["n_forms"] = len(forms)
+    figures["n_indicators"] = sum(len(f.indicators) for f in forms)
+    figures["naive"] = naive_rate(dicts[: max(5, n_forms // 10)], 1)
+    figures["cold"] = cold_start(repeat)
+    figures["stream_total"] = stream_total
+    figures["growth"], figures["tenths"] = streaming(dicts, stream_total)
+    figures["distinct_growth"], _ = streaming(dicts, stream_total, distinct=True)
+    figures["check"] = rules_check_seconds(max(1, repeat // 3))
+    return figures
+
+
+def _print_rates(f: dict[str, Any], smoke: bool) -> None:
+    mapped, ours, zen, naive = f["mapped"], f["ours"], f["zen"], f["naive"]
+    per_form = f["n_indicators"] / f["n_forms"]
     print(
-        f"perfscore {perfscore.__version__} benchmark, {len(forms)} synthetic forms "
-        f"({n_indicators} indicators, {per_form:.1f} per form), python {sys.version.split()[0]}"
-        f", {os.cpu_count()} cores{' [smoke]' if args.smoke else ''}"
+        f"perfscore {perfscore.__version__} benchmark, {f['n_forms']} synthetic forms "
+        f"({f['n_indicators']} indicators, {per_form:.1f} per form), python "
+        f"{sys.version.split()[0]}, {os.cpu_count()} cores{' [smoke]' if smoke else ''}"
     )
     print(line("figure", "value", "target", None))
     print(line("evaluate from mappings: indicators/s", f"{mapped:,.0f}", "", None))
@@ -473,36 +385,32 @@ def main() -> int:
     else:
         print(line("perfscore / zen-engine", "not installed", ">= 1.0x (pip .[bench])", None))
     print(line("naive baseline: indicators/s", f"{naive:,.0f}", "", None))
-    print(
-        line(
-            "from mappings / naive baseline",
-            f"{mapped / naive:.1f}x",
-            ">= 20x",
-            mapped >= 20 * naive,
-        )
-    )
+    ratio = mapped / naive
+    print(line("from mappings / naive baseline", f"{ratio:.1f}x", ">= 20x", ratio >= 20))
+
+
+def _print_scaling(f: dict[str, Any]) -> None:
+    per_form = f["n_indicators"] / f["n_forms"]
     many = "evaluate_many over YAML files"
-    print(line(f"{many}, jobs=1: forms/s", f"{files_one / per_form:,.0f}", "", None))
-    print(line(f"{many}, jobs=2: forms/s", f"{files_two / per_form:,.0f}", "", None))
-    two = files_two / files_one
+    print(line(f"{many}, jobs=1: forms/s", f"{f['files_one'] / per_form:,.0f}", "", None))
+    print(line(f"{many}, jobs=2: forms/s", f"{f['files_two'] / per_form:,.0f}", "", None))
+    two = f["files_two"] / f["files_one"]
     print(line("jobs=2 / jobs=1", f"{two:.2f}x", ">= 1.5x", two >= 1.5))
-    if on_dask is not None:
-        dask_files, dask_start = on_dask
+    if f["on_dask"] is not None:
+        dask_files, dask_start = f["on_dask"]
         print(line("same on Dask, 2 workers: forms/s", f"{dask_files / per_form:,.0f}", "", None))
-        ratio = dask_files / files_one
+        ratio = dask_files / f["files_one"]
         print(line("Dask 2 workers / jobs=1", f"{ratio:.2f}x", ">= 1.2x", ratio >= 1.2))
         print(line("Dask LocalCluster start", f"{dask_start:.1f} s", "", None))
     else:
         print(line("Dask 2 workers / jobs=1", "not installed", ">= 1.2x (pip .[bench])", None))
-    print(
-        line(
-            "same, rendered in the workers: jobs=2 / jobs=1",
-            f"{text_two / text_one:.2f}x",
-            "",
-            None,
-        )
-    )
-    print(line("machine: 2 processes / 1 on a plain loop", f"{scaling:.2f}x", "", None))
+    rendered_two = f"{f['text_two'] / f['text_one']:.2f}x"
+    print(line("same, rendered in the workers: jobs=2 / jobs=1", rendered_two, "", None))
+    print(line("machine: 2 processes / 1 on a plain loop", f"{f['scaling']:.2f}x", "", None))
+
+
+def _print_rest(f: dict[str, Any]) -> None:
+    cli, base, floor = f["cold"]["cli"], f["cold"]["base"], f["cold"]["floor"]
     share = (cli - floor) * 1000
     print(line("cold start: perfscore score one form", f"{cli * 1000:.0f} ms", "", None))
     print(line("cold start: one pydantic model (floor)", f"{floor * 1000:.0f} ms", "", None))
@@ -510,43 +418,47 @@ def main() -> int:
     print(line("cold start: import pydantic, yaml", f"{base * 1000:.0f} ms", "", None))
     print(line("cold start / import (target retired)", f"{cli / base:.2f}x", "", None))
     print(line("floor / import baseline", f"{floor / base:.2f}x", "", None))
+    tenths, growth, distinct = f["tenths"], f["growth"], f["distinct_growth"]
     spread = max(tenths) / min(tenths) if tenths and min(tenths) > 0 else 0.0
-    print(
-        line(
-            f"streaming {stream_total:,} forms: memory growth",
-            f"{growth:.1f} MB",
-            "< 50 MB",
-            growth < 50,
-        )
-    )
-    print(
-        line(
-            "  same, every indicator name distinct",
-            f"{distinct_growth:.1f} MB",
-            "< 50 MB",
-            distinct_growth < 50,
-        )
-    )
+    stream = f"streaming {f['stream_total']:,} forms: memory growth"
+    print(line(stream, f"{growth:.1f} MB", "< 50 MB", growth < 50))
+    same = "  same, every indicator name distinct"
+    print(line(same, f"{distinct:.1f} MB", "< 50 MB", distinct < 50))
     print(line("streaming: slowest / fastest tenth (linear)", f"{spread:.2f}", "close to 1", None))
+    check = f["check"]
     print(line("perfscore rules check rules/", f"{check * 1000:.0f} ms", "< 1000 ms", check < 1.0))
-    yaml_ratio = yaml_ours / yaml_base
-    print(
-        line(
-            "YAML forms: load_forms / CSafeLoader alone",
-            f"{yaml_ratio:.2f}x",
-            "<= 1.25x",
-            yaml_ratio <= 1.25,
-        )
+    yaml_ratio = f["yaml"][0] / f["yaml"][1]
+    yaml_label = "YAML forms: load_forms / CSafeLoader alone"
+    print(line(yaml_label, f"{yaml_ratio:.2f}x", "<= 1.25x", yaml_ratio <= 1.25))
+    book_ratio = f["book"][0] / f["book"][1]
+    book_label = "workbooks: score / calamine reading alone"
+    print(line(book_label, f"{book_ratio:.1f}x", "<= 2.0x", book_ratio <= 2.0))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="small numbers, for CI")
+    parser.add_argument(
+        "--rows", action="store_true", help="only the row rates (fresh and repeated rows)"
     )
-    book_ratio = book_ours / book_base
-    print(
-        line(
-            "workbooks: score / calamine reading alone",
-            f"{book_ratio:.1f}x",
-            "<= 2.0x",
-            book_ratio <= 2.0,
-        )
+    parser.add_argument(
+        "--against",
+        nargs="?",
+        const=rows.BEFORE,
+        metavar="REV",
+        help=f"row rates of git revision REV too, new/old (default {rows.BEFORE}); implies --rows",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="where fresh-row time goes (cProfile, collector)"
+    )
+    args = parser.parse_args()
+    if not (args.rows or args.against):
+        figures = measure(args.smoke)
+        _print_rates(figures, args.smoke)
+        _print_scaling(figures)
+        _print_rest(figures)
+    for text in rows.row_section(args.smoke, args.against, args.profile):
+        print(text)
     return 0
 
 

@@ -182,6 +182,20 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
     ),
     ("vacuous-met", _set((*I1, "actual", "无")), "indicators[1].actual", _same),
     (
+        "period-scaled",
+        _set((*I1, "name", "每月开展活动次数"), (*I1, "target", "≥1次"), (*I1, "actual", "10")),
+        "indicators[1].target",
+        _set(
+            (*I1, "name", "每月开展活动次数"), (*I1, "target", "≥1次"), (*I1, "actual", "月均1次")
+        ),
+    ),
+    (
+        "share-of-target",
+        _set((*I1, "target", "1个工作日内"), (*I1, "actual", "100%")),
+        "indicators[1].actual",
+        _set((*I1, "target", "1个工作日内"), (*I1, "actual", "1个工作日")),
+    ),
+    (
         "nil-as-not-applicable",
         _set((*I5, "target", "效果显著"), (*I5, "actual", "无")),
         "indicators[5].actual",

@@ -196,9 +196,11 @@ def test_seed_001_readings() -> None:
 
     law = perfscore.evaluate(DATA / "forms" / "pingshan-2020-rule-of-law.yaml")
     row = _row(law, "专项法律服务时间")
-    assert row.status == "not_judged"
+    # ≤1年 completed 100%: the share of the target done (issue 20), never a unit mismatch.
+    assert row.status == "met"
     assert any(
-        f.code == "unit-mismatch" and f.location[:2] == ("indicators", row.index) for f in law.flags
+        f.code == "share-of-target" and f.location[:2] == ("indicators", row.index)
+        for f in law.flags
     )
 
     other = perfscore.evaluate(DATA / "forms" / "pingshan-2020-other-judicial.yaml")

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from perfscore.text.phrases import PLAN
+from perfscore.text.units import same_thing
 from perfscore.text.values import Quantity
 
-__all__ = ["denied", "falls_short", "read_actual", "read_completion", "restated"]
+__all__ = ["denied", "falls_short", "planned", "read_actual", "read_completion", "restated"]
 
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
@@ -53,6 +55,12 @@ def falls_short(tail: str) -> bool:
     return bool(_DENIED_TAIL.search(tail))
 
 
+def planned(label: str, tail: str) -> bool:
+    """True when the words around a completion's number make it a plan, a forecast or the
+    target itself (预计95%, 95%(目标值)), not what was done."""
+    return bool(PLAN.search(label) or PLAN.search(tail))
+
+
 _MULTIPLIED = re.compile(r"\d\s*(?:十|百|千|万|亿)")
 
 
@@ -65,7 +73,8 @@ def read_actual(
     A bare number takes the target's unit (147 against ≧50人, 48 against ≥50万元 is 48万元);
     one ``printed`` with its own multiplier is already counted out (48万 against ≥50万元 is
     480000 元, 48万元); a ratio against a percentage target is a percentage (0.9 against
-    ≥90% is 90%); None when the dimensions differ.
+    ≥90% is 90%); None when the dimensions differ or two counts count different things
+    (≥200家 and 6000人).
     """
     if actual.unit.is_number and not actual.unit.noun:
         if target.unit.is_percent and _ZERO < actual.magnitude <= _ONE < target.magnitude:
@@ -75,7 +84,9 @@ def read_actual(
         if money and target.unit.factor != 1 and printed and _MULTIPLIED.search(printed):
             return Quantity(actual.magnitude / target.unit.factor, target.unit), False
         return Quantity(actual.magnitude, target.unit), False
-    if target.unit.is_number or actual.unit.dimension == target.unit.dimension:
+    if target.unit.is_number or (
+        actual.unit.dimension == target.unit.dimension and same_thing(target.unit, actual.unit)
+    ):
         return actual, False
     return None, False
 

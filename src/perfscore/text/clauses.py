@@ -36,12 +36,14 @@ from perfscore.text.numbers import (
     NUMBER,
     compound_numbers,
     number,
+    percent_words,
 )
 from perfscore.text.operators import OPERATORS, Op, alternation, words_after, words_before
 from perfscore.text.phrases import (
     DEADLINE,
     GRADE_WORDS,
     NIL,
+    NO_DATA,
     NOT_APPLICABLE,
     SHORT_GRADE,
     band_of,
@@ -121,6 +123,8 @@ def read_clause(text: str) -> Clause:
     band = band_of(text)
     if band is not None:
         return Grade(text, band)
+    if NO_DATA.match(text):
+        return FreeText(text, "no-data")
     if NIL.match(text):
         return Nil(text)
     if DATE_HINT.search(text):
@@ -134,7 +138,7 @@ def read_clause(text: str) -> Clause:
         return Nil(text)
 
     each = False
-    body = compound_numbers(text_no_year)
+    body = percent_words(compound_numbers(text_no_year))
     m_each = _EACH.match(body)
     if m_each:
         each = True
@@ -188,7 +192,7 @@ def _comparison(text: str, body: str, each: bool) -> Clause:
             return FreeText(text, "out-of-range", m["num"][:24])
         if _SYMBOLS_ONLY.match(m["tail"] or "x"):
             return FreeText(text, "stray-after", m["tail"])
-        if m["label"] and _SYMBOLS_ONLY.match(m["label"]) and not each:
+        if m["label"] and m["label"] != "-" and _SYMBOLS_ONLY.match(m["label"]) and not each:
             return FreeText(text, "stray-before", m["label"])
         found = _quantity(text, m, magnitude, each)
         if found is not None:
@@ -220,6 +224,9 @@ def _quantity(text: str, m: re.Match[str], magnitude: Decimal, each: bool) -> Co
         and not GRADE_WORDS.search(tail)
     ):
         unit, tail = unknown(tail), ""
+    if label in ("-", "负") or (label.endswith("负") and not m["op"]):
+        # 负95% and -95% are below zero: a sign, not a label.
+        magnitude, label = -magnitude, label[:-1]
     op = _BEFORE[m["op"]] if m["op"] else None
     approximate = bool(m["approx"] or m["plus"])
     if op is None and m["approx"] in ("近", "将近"):

@@ -15,7 +15,7 @@ from perfscore.text.kinds import Comparison, Date
 from perfscore.text.normalise import HAN
 from perfscore.text.operators import Op, alternation, date_words_after, date_words_before
 
-__all__ = ["DATE_HINT", "as_date", "read_date"]
+__all__ = ["DATE_HINT", "as_date", "read_date", "year_offset"]
 
 #: A cheap test before the date grammar is tried: a month, quarter, half year or year.
 DATE_HINT = re.compile(r"[月季]|半年|年[底末内初中]|^(?:19|20)\d\d年|(?:19|20)\d\d年(?:度)?$")
@@ -163,6 +163,22 @@ def _bound(pre: str | None, post: str | None, tail: str, precise: bool) -> Op | 
     if op is Op.LT and precise and (post or tail.startswith("前")):
         op = Op.LE
     return op
+
+
+# Words that place a date in the year after (or before) the form's: 次年3月, 明年5月, 去年12月.
+_NEXT_YEAR = re.compile(r"次年|明年|翌年|来年|下一年|下年|第二年")
+_LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
+
+
+def year_offset(date: Date) -> int:
+    """How many years after the form's year a date printed without a year falls (次年3月 is
+    1, 去年12月 is -1, 3月 is 0)."""
+    if date.year is not None:
+        return 0
+    words = date.label + date.text[:8]
+    if _NEXT_YEAR.search(words):
+        return 1
+    return -1 if _LAST_YEAR.search(words) else 0
 
 
 def as_date(value: Comparison) -> Date | None:

@@ -212,6 +212,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "no-words": ("neither a number nor words", "既不是数字也不是文字"),
     "no-value": ("no number, grade or not-applicable word", "没有数值、等级词或不适用标记"),
     "empty": ("empty", "空白"),
+    "no-data": ("says no figure is to hand", "注明没有数据"),
     "descriptive": (
         "descriptive text without one measurable value",
         "描述性文字，没有单一可衡量的数值",

@@ -70,7 +70,25 @@ _TRAILING = "。.;；,，、:：!！"
 _PUNCTUATION = re.compile(r"[\W_]+")
 
 
+# Circled numbers (①, ㉑) number a list, like 1、: NFKC would make them the digits of a value.
+_CIRCLED = dict.fromkeys(
+    [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0), 0x24EA]
+)
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# A power of ten with a superscript exponent (10⁵, 3×10⁵, 1.2×10⁻³): NFKC would read 10⁵ as 105.
+_POWER = re.compile(rf"(?:(\d+(?:\.\d+)?)\s*[×xX*·]\s*)?10(⁻?[{_SUPERSCRIPTS}]+)")
+_EXPONENT = str.maketrans(_SUPERSCRIPTS + "⁻", "0123456789-")
+
+
+def _power(m: re.Match[str]) -> str:
+    return f"{m[1] or 1}e{m[2].translate(_EXPONENT)}"
+
+
 def _normalise(text: str) -> str:
+    if not text.isascii():
+        text = text.translate(_CIRCLED)
+        if "10" in text:
+            text = _POWER.sub(_power, text)
     text = simplify(unicodedata.normalize("NFKC", text)).translate(_TRANSLATE)
     if not _DIGRAPH_ENDS.isdisjoint(text):
         for digraph, symbol in _DIGRAPHS:

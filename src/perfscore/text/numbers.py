@@ -31,6 +31,7 @@ __all__ = [
     "chinese_number",
     "compound_numbers",
     "number",
+    "percent_words",
     "plain",
     "read_number",
 ]
@@ -47,7 +48,7 @@ CHINESE_NUMERALS = frozenset(CN_DIGITS + "十百千万")
 _CN_NUMBER = "[零一二两三四五六七八九十百千万]+"
 #: One printed number: exponent notation, grouped thousands, decimals, Chinese numerals.
 NUMBER = (
-    r"(?:\d+(?:\.\d+)?[eE][+-]?\d{1,3}(?![\d])"
+    r"(?:\d+(?:\.\d+)?[eE][+-]?\d+"
     r"|\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
     rf"|{_CN_NUMBER})"
 )
@@ -92,8 +93,8 @@ def number(text: str) -> Decimal | None:
     if text[0] in CHINESE_NUMERALS:
         return chinese_number(text)
     digits = text.replace(",", "") if "," in text else text
-    mantissa = re.split("[eE]", digits, maxsplit=1)[0] if "e" in digits.lower() else digits
-    if len(mantissa) > MAX_DIGITS:
+    mantissa, _, exponent = digits.lower().partition("e")
+    if len(mantissa) > MAX_DIGITS or len(exponent.lstrip("+-")) > 3:
         return None
     try:
         value = Decimal(digits)
@@ -179,6 +180,28 @@ def _duration_unit(word: str) -> Unit:
 def _mixed(m: re.Match[str]) -> str:
     parts = (Decimal(n) * MULTIPLIERS[u] for n, u in _MIXED_PART.findall(m[0]))
     return plain(sum(parts, Decimal(0)))
+
+
+# A percentage in words: 百分之九十, 百分之95, 九成, 九成五, 8成.
+_PERCENT_WORDS = re.compile(
+    r"百分之(\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+)"
+    r"|(?<![\d.零一二两三四五六七八九十])(\d|[一二两三四五六七八九十])成([一二三四五六七八九])?(?![\d%])"
+)
+_CN_DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"两": 2, "十": 10}
+
+
+def _percent_words(m: re.Match[str]) -> str:
+    if m[1]:
+        return f"{plain(_magnitude(m[1]))}%"
+    tenths = int(m[2]) if m[2].isdigit() else _CN_DIGIT[m[2]]
+    return f"{tenths * 10 + (_CN_DIGIT[m[3]] if m[3] else 0)}%"
+
+
+def percent_words(text: str) -> str:
+    """A percentage printed in words as a number: 百分之九十 → 90%, 九成五 → 95%."""
+    if "百分之" not in text and "成" not in text:
+        return text
+    return _PERCENT_WORDS.sub(_percent_words, text)
 
 
 def compound_numbers(text: str) -> str:

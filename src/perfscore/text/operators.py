@@ -77,6 +77,16 @@ class Operator:
     date_after: tuple[str, ...] = ()
 
 
+# Words that forbid what follows (不得低于90%): the bound they deny is the other side of it,
+# like 不低于.  Each is put before every bare bound word of the other direction.
+_MODALS = ("不得", "不能", "不应", "不宜", "不可", "不会", "不应该", "不准", "严禁", "禁止")
+
+
+def _forbidden(*bounds: str) -> tuple[str, ...]:
+    """不得低于, 不能少于 … : every modal before every one of ``bounds``."""
+    return tuple(modal + bound for modal in _MODALS for bound in bounds)
+
+
 #: Every operator the value language reads, in one table.
 OPERATORS: Mapping[Op, Operator] = {
     Op.GE: Operator(
@@ -94,6 +104,7 @@ OPERATORS: Mapping[Op, Operator] = {
             *("不低于", "不少于", "不小于", "大于等于", "大于或等于", "高于或等于", "至少"),
             *("达到", "达", "不下于", "不低于或等于"),
             "未低于",  # a denied bound is the other side of it
+            *_forbidden("低于", "少于", "小于", "短于", "不足"),
         ),
         after=("及以上", "或以上", "以上", "之上"),
         date_before=("不早于",),
@@ -130,6 +141,7 @@ OPERATORS: Mapping[Op, Operator] = {
             *("最多", "控制在", "不超出", "不超"),
             # A denied bound is the other side of it: 未超过90% is at most 90%.
             *("未超过", "没有超过", "未超出", "未高于"),
+            *_forbidden("超过", "高于", "多于", "大于", "超出", "超", "长于"),
         ),
         after=("及以下", "或以下", "以下", "以内", "之内", "内"),
         date_before=("不晚于", "不迟于", "截至", "截止到", "截止至", "截止", "最迟", "最晚"),

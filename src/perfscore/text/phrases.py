@@ -13,7 +13,16 @@ import re
 from perfscore.text.kinds import Band
 from perfscore.text.normalise import HAN
 
-__all__ = ["DEADLINE", "GRADE_WORDS", "NIL", "NOT_APPLICABLE", "SHORT_GRADE", "band_of"]
+__all__ = [
+    "DEADLINE",
+    "GRADE_WORDS",
+    "NIL",
+    "NOT_APPLICABLE",
+    "NO_DATA",
+    "PLAN",
+    "SHORT_GRADE",
+    "band_of",
+]
 
 NOT_APPLICABLE = re.compile(
     r"^(?:不适用|不涉及.*|无面向.*|-+|/+|\\|n/?a|N/?A|暂无指标|无此项|无此指标|不适宜)$"
@@ -27,15 +36,38 @@ DEADLINE = re.compile(
 )
 
 _GOAL = r"(?:预期)?(?:目标|指标|要求|任务|效果)?$"
+# A failure: a denial before what was to be done (没有达到, 无法完成, 尚未落实, 未能按期开展),
+# or nothing to show for it (无进展, 没有成效, 毫无效果).  Never "nothing happened" (无).
+_DENIAL = r"(?:未能|未|没有|没能|没|无法|不能|不能够|尚未|仍未|并未|均未|暂未|还未|还没有|难以)"
+_DONE = (
+    r"(?:达到|达成|完成|实现|落实|开展|到位|推进|实施|执行|启动|通过|达标|取得|见效|兑现|"
+    r"建成|完工|验收|覆盖|解决|改善|提升|提高)"
+)
+_RESULT = r"(?:进展|成效|效果|进度|改善|起色|成果|实效|提升|提高|好转)"
+_FAILURE = (
+    rf"^(?:{_DENIAL}(?:按时|按期|如期|全部|全面|完全|及时|有效)?{_DONE}{HAN}{{0,10}}"
+    rf"|(?:无|没有|毫无|未见|未有|未取得|没取得|缺乏)(?:任何|明显|实质性?)?{_RESULT}{HAN}{{0,6}}"
+    r"|不合格|不达标|失败|否)$"
+)
 # One pattern, tried in this order: a completion word's band is the first that matches.
 _BANDS = re.compile(
-    rf"(?P<none>^(?:未(?:能)?(?:按时|按期|如期)?(?:达成|完成|实现|通过|达标)|不合格|没有完成|否){_GOAL})"
+    rf"(?P<none>{_FAILURE})"
     rf"|(?P<partial>^部分(?:达成|完成|实现|达标){_GOAL})"
     rf"|(?P<basic>^(?:基本(?:达成|完成|实现|达标|达到){_GOAL}|较好$))"
     r"|(?P<full>^(?:全部|全面|已|均已|圆满|已?按时|已?按期|按合同|顺利|已?如期|已?提前|准时)?"
     rf"(?:达成|完成|实现|通过|达标|达到|合格){_GOAL}"
-    r"|^是$|^已完成.*$|^(?:优秀|优|良好|良)$)"
+    # 已完成 and what was done, unless the cell says more than the verdict: a number, a denial
+    # or a plan (已完成50%, 已完成但未达标, 已完成部分) is read as that, never as full.
+    r"|^是$|^已完成(?!.*(?:\d|未|不|没|无法|尚|但|部分|计划|预计|拟|将)).*$|^(?:优秀|优|良好|良)$)"
 )
+#: A completion that says no figure is to hand (没有数据, 未统计): nothing to judge.
+NO_DATA = re.compile(
+    r"^(?:(?:没有|无|暂无|尚无|缺少|缺乏|未提供|未取得)(?:相关|统计|监测|具体)?(?:数据|统计数据|资料)"
+    r"|(?:未|暂未|尚未|无法|未能|没有|待)(?:统计|测算|采集|监测|评估)(?:数据)?|数据缺失|数据待定)$"
+)
+#: Words that make a number a plan, a forecast or the target itself, not what was done
+#: (预计95%, 计划完成95%, 95%(目标值)).
+PLAN = re.compile(r"预计|计划|拟|力争|争取|有望|预期值|预测|目标值?|指标值|年度目标|将达到|将完成")
 GRADE_WORDS = re.compile(
     r"显著|明显|有效|提升|提高|促进|较好|良好|优秀|优良|较高|满意|积极|改善|增强|加强|"
     r"健全|建立|规范|稳定|保障|长期|持续|逐步|降低|减少|增加|作用|成效|效果|达到预期|"

@@ -49,6 +49,7 @@ __all__ = [
     "local_units",
     "registry",
     "resolve",
+    "same_thing",
     "unit_pattern",
     "unknown",
 ]
@@ -107,6 +108,34 @@ class Unit:
 
 DIMENSIONLESS = Unit("", "", Decimal(1))
 PERCENT = Unit("%", "", Decimal("0.01"))
+
+
+# What a counting word counts, for the words that name one kind of thing: 200家 (firms) and
+# 6000人 (people) share the dimension [count] but are never the same count.  Words outside
+# every group (个, 项, 份 …) count anything and compare with any count.
+_THINGS: tuple[frozenset[str], ...] = (
+    # People served and visits by people are counted interchangeably on forms (群众≥5000人
+    # completed 12000余人次); households likewise.
+    frozenset(("人", "名", "位", "人次")),
+    frozenset(("户", "家", "户次")),
+    frozenset(("次", "场", "场次", "期", "期次", "批次", "课次", "堂", "节", "班次")),
+    frozenset(("件", "宗", "起", "例", "单", "笔", "件次")),
+    frozenset(("所", "校")),
+    frozenset(("村", "社区")),
+    frozenset(("台", "台次", "辆", "车次", "架次")),
+    frozenset(("课时", "学时")),
+)
+_THING_OF = {word: group for group in _THINGS for word in group}
+
+
+def same_thing(a: Unit, b: Unit) -> bool:
+    """False when two counts name different things (200家 and 6000人, 10次 and 50人); a noun
+    printed after the word (81个社区) is what is counted."""
+    if a.dimension != "[count]" or b.dimension != "[count]":
+        return True
+    ga = _THING_OF.get(a.noun) or _THING_OF.get(a.label)
+    gb = _THING_OF.get(b.noun) or _THING_OF.get(b.label)
+    return ga is None or gb is None or ga is gb
 
 
 def unknown(label: str) -> Unit:

@@ -214,6 +214,20 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "actual {text!r} says nothing occurred; the target is taken as met",
             "Nothing occurred (无行政诉讼案件) against a limit or a handling target.",
         ),
+        "period-scaled": _spec(
+            "warning",
+            "指标值按每{period}计，完成值未注明统计期，按全年（{periods} 个{period}，{year}）比较",
+            "the target {text!r} is set per {period} and the actual gives no period: compared"
+            " as the year's count ({periods} periods, {year})",
+            "A target per month, quarter or week against a count with no period: compared "
+            "over the year.",
+        ),
+        "share-of-target": _spec(
+            "info",
+            "完成值“{text}”按指标值 {target} 的完成比例（{share}）计",
+            "actual {text!r} is read as the share of the target {target} done ({share})",
+            "A percentage printed against a count or time target: the share of it done.",
+        ),
         "nil-as-not-applicable": _spec(
             "info",
             "实际完成值“{text}”按不适用处理",

@@ -15,9 +15,16 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from perfscore.engine.judge.dates import judge_date
+from perfscore.engine.judge.frames import (
+    describe_share,
+    in_change_frame,
+    per_year,
+    share_done,
+    zero_limit,
+)
 from perfscore.engine.judge.outcome import Outcome, tidy
 from perfscore.engine.judge.qualitative import deadline, grade_completion, qualitative, restates
-from perfscore.engine.reading import falls_short, read_actual
+from perfscore.engine.reading import falls_short, planned, read_actual
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
 from perfscore.ruleset.rules import RuleSet
@@ -113,6 +120,10 @@ class Judge:
         restated = restates(self, target, actual)
         if restated is not None:
             return restated
+        if isinstance(target, Nil) and isinstance(actual, Comparison):
+            # 零 (no complaints) against 4人: a limit of zero, exceeded.
+            zero = Comparison(target.text, None, Quantity(_ZERO, actual.quantity.unit))
+            return self._quantitative(zero, actual)
         if isinstance(actual, FreeText):
             self.find(
                 "unreadable-value",
@@ -158,6 +169,19 @@ class Judge:
     def _direction(self, target: Comparison) -> Op:
         if target.op is not None:
             return target.op
+        zero = zero_limit(target)
+        if zero is not None:
+            # Nobody sets a target every value meets: a bare zero is "no more than zero".
+            self.find(
+                "direction-inferred",
+                "target",
+                text=target.text,
+                direction=str(zero),
+                direction_zh=OPERATORS[zero].zh,
+                why="指标值为零",
+                why_en="the target is zero",
+            )
+            return zero
         rule = self.rules.rule_for(self.name)
         if rule is not None and rule.spec.direction is not None:
             op = BY_DIRECTION[rule.spec.direction]
@@ -287,33 +311,73 @@ class Judge:
         op = self._direction(target)
         tq = self._known(target.quantity)
         if isinstance(actual, Comparison):
-            if falls_short(actual.tail):
-                # 90%未达标: the completion itself says the target was not reached.
-                self.find(
-                    "unreadable-value",
-                    "actual",
-                    text=shorten(actual.text),
-                    reason="完成值注明未达标",
-                    reason_en="the completion says it fell short",
-                )
-                return Outcome("not_judged", direction=op)
-            bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
-            if bound in ("higher", "lower") and OPERATORS[op].better != bound:
-                # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never
-                # call it met.
-                self.find(
-                    "bound-against-target",
-                    "actual",
-                    text=shorten(actual.text),
-                    target=shorten(target.text),
-                    side="上方" if bound == "lower" else "下方",
-                    side_en="above" if bound == "lower" else "below",
-                )
-                return Outcome("not_judged", direction=op)
-            aq = self._actual_quantity(tq, actual)
-            if aq is None:
-                return Outcome("not_judged", direction=op)
-            return self.compare(op, tq, aq)
+            return self._against(target, op, tq, actual)
+        return self._not_a_number(target, op, tq, actual)
+
+    def _against(self, target: Comparison, op: Op, tq: Quantity, actual: Comparison) -> Outcome:
+        """A number against a number target, in the target's frame (its period, its direction
+        of change), after the words around the actual are heard."""
+        if planned(actual.label, actual.tail):
+            # 预计95%, 95%(目标值): a plan or the target itself, not what was done.
+            self.find(
+                "unreadable-value",
+                "actual",
+                text=shorten(actual.text),
+                reason="完成值是计划、预计或目标数，不是实际完成",
+                reason_en="the completion is a plan, a forecast or the target, not what was done",
+            )
+            return Outcome("not_judged", direction=op)
+        if falls_short(actual.tail):
+            # 90%未达标: the completion itself says the target was not reached.
+            self.find(
+                "unreadable-value",
+                "actual",
+                text=shorten(actual.text),
+                reason="完成值注明未达标",
+                reason_en="the completion says it fell short",
+            )
+            return Outcome("not_judged", direction=op)
+        bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
+        if bound in ("higher", "lower") and OPERATORS[op].better != bound:
+            # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never
+            # call it met.
+            self.find(
+                "bound-against-target",
+                "actual",
+                text=shorten(actual.text),
+                target=shorten(target.text),
+                side="上方" if bound == "lower" else "下方",
+                side_en="above" if bound == "lower" else "below",
+            )
+            return Outcome("not_judged", direction=op)
+        share = share_done(tq, actual.quantity)
+        if share is not None:
+            return self._share(op, tq, actual, share)
+        actual = in_change_frame(target, actual, self.name)
+        year = per_year(self, target, actual)
+        if year is not None:
+            tq = year
+        aq = self._actual_quantity(tq, actual)
+        if aq is None:
+            return Outcome("not_judged", direction=op)
+        return self.compare(op, tq, aq)
+
+    def _share(self, op: Op, target: Quantity, actual: Comparison, share: Decimal) -> Outcome:
+        """100% against 1名 or 一年: the share of the target done, as a completion."""
+        self.find(
+            "share-of-target",
+            "actual",
+            text=actual.text,
+            target=str(target),
+            share=describe_share(share),
+        )
+        done = Quantity(target.magnitude * min(share, _ONE), target.unit)
+        if OPERATORS[op].better != "higher":
+            op = Op.GE  # a limit or a time allowed, done in full, is the target reached
+        return self.compare(op, target, done, over=False)
+
+    def _not_a_number(self, target: Comparison, op: Op, tq: Quantity, actual: Value) -> Outcome:
+        """A number target against words, a date or nothing."""
         if isinstance(actual, Nil):
             if OPERATORS[op].better == "lower" or not (
                 tq.unit.is_percent or (tq.unit.is_number and tq.magnitude <= 1)

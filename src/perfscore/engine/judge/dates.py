@@ -10,6 +10,7 @@ from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.judge.qualitative import grade_completion
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
+from perfscore.text.dates import year_offset
 from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
@@ -51,7 +52,9 @@ def judge_date(j: Judge, target: Date, actual: Value) -> Outcome:
     year = j.year or target.year or done.year or _ANY_YEAR
     op = target.op or Op.LE
     t0, t1 = target.start(year), target.end(year)
-    a0, a1 = done.start(year), done.end(year)
+    # 次年3月 against 12月底前 falls in the next year, never in the form's March.
+    done_year = done.year or year + year_offset(done)
+    a0, a1 = done.start(done_year), done.end(done_year)
     met = OPERATORS[op].holds_on_dates(a0, a1, t0, t1)
     bound = t1 if op in (Op.LE, Op.GT) else t0
     when = f"{a0}" if a0 == a1 else f"{a0}–{a1}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from perfscore.engine.judge.frames import change_outcome
 from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.reading import denied, read_completion, restated
 from perfscore.engine.results import Status
@@ -168,6 +169,9 @@ def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
             steps=[Step("nil-not-applicable", (actual.text,))],
         )
     if isinstance(actual, Comparison):
+        changed = change_outcome(j, words(target.text), actual)
+        if changed is not None:
+            return changed
         q = actual.quantity
         if actual.op is not None:
             j.find("actual-as-bound", "actual", text=actual.text, value=str(q))

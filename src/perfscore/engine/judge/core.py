@@ -17,6 +17,7 @@ from typing import Any, Literal
 from perfscore.engine.judge.dates import judge_date
 from perfscore.engine.judge.frames import (
     describe_share,
+    gives_no_change,
     in_change_frame,
     per_year,
     share_done,
@@ -159,6 +160,18 @@ class Judge:
         self.find(
             "unmeasurable-target", "target", text=target.text, reason=reason, reason_en=reason_en
         )
+
+    def refuse(self, actual: Value, op: Op | None, reason: str, reason_en: str) -> Outcome:
+        """Not judged: the words of ``actual`` say it is no completion to compare (a plan, a
+        shortfall, no change from last year)."""
+        self.find(
+            "unreadable-value",
+            "actual",
+            text=shorten(actual.text),
+            reason=reason,
+            reason_en=reason_en,
+        )
+        return Outcome("not_judged", direction=op)
 
     def find(self, code: str, field: str, **data: Any) -> None:
         """Record a finding about the row's ``field`` (``""``: the row as a whole)."""
@@ -319,24 +332,15 @@ class Judge:
         of change), after the words around the actual are heard."""
         if planned(actual.label, actual.tail):
             # 预计95%, 95%(目标值): a plan or the target itself, not what was done.
-            self.find(
-                "unreadable-value",
-                "actual",
-                text=shorten(actual.text),
-                reason="完成值是计划、预计或目标数，不是实际完成",
-                reason_en="the completion is a plan, a forecast or the target, not what was done",
+            return self.refuse(
+                actual,
+                op,
+                "完成值是计划、预计或目标数，不是实际完成",
+                "the completion is a plan, a forecast or the target, not what was done",
             )
-            return Outcome("not_judged", direction=op)
         if falls_short(actual.tail):
             # 90%未达标: the completion itself says the target was not reached.
-            self.find(
-                "unreadable-value",
-                "actual",
-                text=shorten(actual.text),
-                reason="完成值注明未达标",
-                reason_en="the completion says it fell short",
-            )
-            return Outcome("not_judged", direction=op)
+            return self.refuse(actual, op, "完成值注明未达标", "the completion says it fell short")
         bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
         if bound in ("higher", "lower") and OPERATORS[op].better != bound:
             # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never
@@ -350,6 +354,13 @@ class Judge:
                 side_en="above" if bound == "lower" else "below",
             )
             return Outcome("not_judged", direction=op)
+        if gives_no_change(target, actual):
+            return self.refuse(
+                actual,
+                op,
+                "指标值以上年为基数，完成值未给出与上年相比的变化",
+                "the target is a change from last year and the actual gives no change",
+            )
         share = share_done(tq, actual.quantity)
         if share is not None:
             return self._share(op, tq, actual, share)

@@ -27,6 +27,7 @@ __all__ = [
     "change_outcome",
     "change_sign",
     "describe_share",
+    "gives_no_change",
     "in_change_frame",
     "per_year",
     "share_done",
@@ -91,6 +92,19 @@ def change_outcome(j: Judge, target_words: str, actual: Comparison) -> Outcome |
         return Outcome("met", _ONE, "qualitative", steps=[step])
     step = Step("denied", (actual.text, _ZERO))
     return Outcome("missed", _ZERO, "qualitative", steps=[step])
+
+
+def gives_no_change(target: Comparison, actual: Comparison) -> bool:
+    """True when a target counted from last year (比上年增长5%) meets an actual that states a
+    level in another unit (120人), not the change: last year's value would be needed."""
+    return (
+        bool(change_sign(target.label))
+        and _FROM_LAST_YEAR.search(target.label) is not None
+        and not change_sign(actual.label)
+        and target.quantity.unit.is_percent
+        and not actual.quantity.unit.is_percent
+        and not actual.quantity.unit.is_number
+    )
 
 
 # Periods a target is set per (每月 1次), with how many make a year.
@@ -163,6 +177,8 @@ def share_done(target: Quantity, actual: Quantity) -> Decimal | None:
     share of the target done, as a fraction; None for any other pair."""
     if not actual.unit.is_percent or target.unit.is_percent or target.unit.is_number:
         return None
+    if target.magnitude == 0:
+        return None  # a share of nothing says nothing
     return actual.base
 
 

@@ -1,0 +1,133 @@
+"""No wrong met: properties over the value grammar that no words around a number, no negated
+bound and no zero target can turn a shortfall into a met (issue 20)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import perfscore
+from perfscore import parse_value
+from perfscore.text.operators import OPERATORS, Op
+from perfscore.text.values import Comparison
+from tests.strategies import positive, units
+
+# Words a person puts before or after a completion's number: a verdict, an approximation, a
+# total, a plan, a forecast, a denial.
+_BEFORE = st.sampled_from(
+    [
+        *("", "已完成", "完成", "实际完成", "约", "共", "共计", "累计", "全年"),
+        *("计划", "预计", "计划完成", "预计完成", "力争", "目标"),
+        *("未达到", "没有达到", "未能达到", "不足", "不到", "未完成", "尚未完成"),
+    ]
+)
+_AFTER = st.sampled_from(["", "左右", "余", "（预计）", "(目标值)", "未达标", "，未完成"])
+# Negated bounds and the direction each keeps.
+_NEGATED = st.sampled_from(
+    [
+        ("不低于", Op.GE),
+        ("不少于", Op.GE),
+        ("不得低于", Op.GE),
+        ("不得少于", Op.GE),
+        ("不应低于", Op.GE),
+        ("不能低于", Op.GE),
+        ("不宜低于", Op.GE),
+        ("不超过", Op.LE),
+        ("不得超过", Op.LE),
+        ("不能超过", Op.LE),
+        ("不宜超过", Op.LE),
+        ("不应超过", Op.LE),
+        ("不得高于", Op.LE),
+        ("不高于", Op.LE),
+    ]
+)
+_COUNTS = st.sampled_from(["", "次", "件", "人", "起", "个"])
+_ZEROS = st.sampled_from(["0", "0次", "0件", "0人", "0起", "零", "0个"])
+
+
+def _row(target: str, actual: str, name: str = "指标") -> perfscore.IndicatorResult:
+    form = {
+        "project": "p",
+        "year": 2024,
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "name": name,
+                "target": target,
+                "actual": actual,
+                "weight": 10,
+                "reason": "说明",
+            }
+        ],
+    }
+    return perfscore.evaluate(form, "national-2020").indicators[0]
+
+
+def _plain(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+@given(positive, positive, units, _BEFORE, _AFTER, st.sampled_from(["≥", ">", "不低于"]))
+def test_a_shortfall_is_never_met_whatever_the_words(
+    target: Decimal, actual: Decimal, unit: str, before: str, after: str, op: str
+) -> None:
+    """An actual below its ≥ target by the numbers is never met, whatever is printed around
+    it: 已完成, 约, 共, 计划, 预计, a denial."""
+    assume(actual < target)
+    row = _row(f"{op}{_plain(target)}{unit}", f"{before}{_plain(actual)}{unit}{after}")
+    assert row.status != "met", (row.target, row.actual)
+
+
+@given(positive, positive, units, _BEFORE, _AFTER)
+def test_an_excess_over_a_limit_is_never_met_whatever_the_words(
+    limit: Decimal, actual: Decimal, unit: str, before: str, after: str
+) -> None:
+    """An actual above its ≤ limit by the numbers is never met, whatever is printed around it."""
+    assume(actual > limit)
+    row = _row(f"≤{_plain(limit)}{unit}", f"{before}{_plain(actual)}{unit}{after}")
+    assert row.status != "met", (row.target, row.actual)
+
+
+@given(_NEGATED, positive, units)
+def test_a_negated_bound_keeps_its_direction(
+    negated: tuple[str, Op], bound: Decimal, unit: str
+) -> None:
+    """不得低于 90% is at least 90%, 不得超过 5天 at most 5 days: the denial turns the bound
+    word around, never the target."""
+    word, op = negated
+    target = parse_value(f"{word}{_plain(bound)}{unit}")
+    assert isinstance(target, Comparison)
+    assert target.op is op
+    assert target.quantity.magnitude == bound
+
+
+@given(_NEGATED, positive, units)
+def test_the_wrong_side_of_a_negated_bound_is_never_met(
+    negated: tuple[str, Op], bound: Decimal, unit: str
+) -> None:
+    """80% against 不得低于90% (or 7天 against 不得超过5天) misses the target."""
+    word, op = negated
+    worse = bound / 2 if OPERATORS[op].better == "higher" else bound * 2
+    row = _row(f"{word}{_plain(bound)}{unit}", f"{_plain(worse)}{unit}")
+    assert row.status != "met"
+
+
+@given(_ZEROS, st.integers(min_value=1, max_value=100_000), _COUNTS)
+def test_a_zero_target_is_never_met_by_a_positive_count(zero: str, count: int, unit: str) -> None:
+    """A bare zero (0次, 0, 零) is "no more than zero": 3次 against it is never met."""
+    row = _row(zero, f"{count}{unit}", name="有效投诉次数")
+    assert row.status != "met", (row.target, row.actual)
+
+
+@given(st.integers(min_value=1, max_value=11), st.sampled_from(["每月", "每季度", "每周"]))
+def test_a_count_for_the_year_below_a_per_period_target_is_never_met(
+    done: int, period: str
+) -> None:
+    """每月 ≥1次 against 5 done in the year is no ×5 over-achievement: it falls short."""
+    periods = {"每月": 12, "每季度": 4, "每周": 52}[period]
+    assume(done < periods)
+    row = _row("≥1次", str(done), name=f"{period}开展活动次数")
+    assert row.status != "met"

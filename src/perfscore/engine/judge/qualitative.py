@@ -25,6 +25,7 @@ from perfscore.text.values import (
     parse_value,
     words,
 )
+from perfscore.words.flags import finding
 from perfscore.words.messages import percent
 from perfscore.words.steps import Step
 
@@ -151,23 +152,36 @@ def check_band(j: Judge, actual: Comparison, completion: Decimal) -> None:
         )
 
 
+# A cell that says only "none": no target set, or no completion given.
+_BARE_NIL = frozenset(("无", "没有", "零", "暂无", "无无"))
+
+
+def _nil(j: Judge, target: Value, actual: Nil) -> Outcome:
+    """无 against a qualitative target: the same 无 (no target, nothing done: 不适用, as every
+    project's 无/不适用 pair), nothing occurred as targeted (无安全事故), a real target left
+    without a completion, or nothing to assess."""
+    bare = words(actual.text) in _BARE_NIL
+    if isinstance(target, Nil):
+        if bare and words(target.text) in _BARE_NIL:
+            return Outcome("not_applicable", steps=[Step("target-not-applicable")])
+        return Outcome("met", _ONE, "qualitative", steps=[Step("nothing-as-targeted")])
+    if bare and isinstance(target, FreeText) and target.code == "descriptive":
+        # A real quality target answered 无: the completion is missing, not "does not apply".
+        j.found.append(finding("missing-value", "actual", field="actual", field_zh="实际完成值"))
+        return Outcome("not_judged")
+    # 无 against a qualitative target says there is nothing to assess (不适用).
+    j.find("nil-as-not-applicable", "actual", text=actual.text)
+    return Outcome(
+        "not_applicable",
+        steps=[Step("nil-not-applicable", (actual.text,))],
+    )
+
+
 def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
     if isinstance(actual, Grade):
         return grade_completion(j, actual)
     if isinstance(actual, Nil):
-        if isinstance(target, Nil):
-            return Outcome(
-                "met",
-                _ONE,
-                "qualitative",
-                steps=[Step("nothing-as-targeted")],
-            )
-        # 无 against a qualitative target says there is nothing to assess (不适用).
-        j.find("nil-as-not-applicable", "actual", text=actual.text)
-        return Outcome(
-            "not_applicable",
-            steps=[Step("nil-not-applicable", (actual.text,))],
-        )
+        return _nil(j, target, actual)
     if isinstance(actual, Comparison):
         changed = change_outcome(j, words(target.text), actual)
         if changed is not None:

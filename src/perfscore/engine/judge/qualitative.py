@@ -154,6 +154,8 @@ def check_band(j: Judge, actual: Comparison, completion: Decimal) -> None:
 
 # A cell that says only "none": no target set, or no completion given.
 _BARE_NIL = frozenset(("无", "没有", "零", "暂无", "无无"))
+# A grade word (效果显著, 明显改善) is short; a target longer than this describes work to do.
+_GRADE_WORDS = 8
 
 
 def _nil(j: Judge, target: Value, actual: Nil) -> Outcome:
@@ -165,7 +167,8 @@ def _nil(j: Judge, target: Value, actual: Nil) -> Outcome:
         if bare and words(target.text) in _BARE_NIL:
             return Outcome("not_applicable", steps=[Step("target-not-applicable")])
         return Outcome("met", _ONE, "qualitative", steps=[Step("nothing-as-targeted")])
-    if bare and isinstance(target, FreeText) and target.code == "descriptive":
+    described = isinstance(target, (FreeText, Grade)) and len(words(target.text)) > _GRADE_WORDS
+    if bare and (described or (isinstance(target, FreeText) and target.code == "descriptive")):
         # A real quality target answered 无: the completion is missing, not "does not apply".
         j.found.append(finding("missing-value", "actual", field="actual", field_zh="实际完成值"))
         return Outcome("not_judged")

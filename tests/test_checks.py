@@ -75,6 +75,7 @@ I5 = ("indicators", 5)
 CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
     ("score-mismatch", _set(("indicators", 0, "score", 29)), "indicators[0].score", _same),
     ("total-mismatch", _set(("total", 98)), "total", _same),
+    ("printed-scores-trusted", _set((*I1, "actual", "90&")), "total", _same),
     (
         "sum-mismatch",
         _set(("budget", "score", 10), ("indicators", 0, "score", 29)),

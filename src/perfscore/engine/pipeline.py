@@ -35,6 +35,7 @@ from perfscore.readers import load_form
 from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rules import RuleSet, load_rules
 from perfscore.words.flags import Flag, Flagger, parse_path
+from perfscore.words.messages import num, percent
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "evaluate"]
 
@@ -87,6 +88,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     ]
 
     total = _total(results, execution, rules) if scored else None
+    verified, trusted = _verified(results, execution, flag) if scored else (None, ())
 
     layout = check_structure(form, results, [o.name_key for o in outcomes], rules, flag)
     if targets_only:
@@ -105,7 +107,17 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
     grade = rules.grade(total) if total is not None else None
     return EvaluationResult(
-        form, rules.name, execution, tuple(results), total, form.total, flags, source, grade
+        form,
+        rules.name,
+        execution,
+        tuple(results),
+        total,
+        form.total,
+        flags,
+        source,
+        grade,
+        verified,
+        trusted,
     )
 
 
@@ -142,6 +154,34 @@ def _total(
     if rules.spec.not_applicable == "rescale":
         total = rescale(total, results, rules)
     return rules.round(total)
+
+
+def _verified(
+    results: list[IndicatorResult], execution: ExecutionResult | None, flag: Flagger
+) -> tuple[Decimal | None, tuple[int, ...]]:
+    """The share of the total that was recomputed, and the rows whose printed score
+    :func:`_total` took as printed (flagged once, at the total, naming them)."""
+    trusted = [
+        r
+        for r in results
+        if r.score is None and r.status == "not_judged" and r.reported_score is not None
+    ]
+    taken = sum((r.reported_score for r in trusted if r.reported_score is not None), _ZERO)
+    checked = sum((r.score for r in results if r.score is not None), _ZERO)
+    if execution is not None and execution.score is not None:
+        checked += execution.score
+    whole = checked + taken
+    share = (checked / whole).quantize(Decimal("0.0001")) if whole > 0 else Decimal(1)
+    rows = tuple(r.index for r in trusted)
+    if taken > 0:
+        flag(
+            "printed-scores-trusted",
+            ("total",),
+            points=num(taken),
+            rows=", ".join(f"#{i}" for i in rows),
+            share=percent(share),
+        )
+    return share, rows
 
 
 def _result(index: int, ind: Indicator, out: RowOutcome, flag: Flagger) -> IndicatorResult:

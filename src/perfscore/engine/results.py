@@ -144,6 +144,11 @@ class EvaluationResult:
     flags: tuple[Flag, ...]
     source: str | None = None
     grade: str | None = None
+    #: The share of the total the engine verified (a fraction, 1 when every point was
+    #: recomputed); the rest is printed scores of rows it could not judge, taken as printed.
+    verified: Decimal | None = None
+    #: The rows whose printed score the total took as printed.
+    trusted: tuple[int, ...] = ()
 
     @property
     def errors(self) -> tuple[Flag, ...]:
@@ -175,6 +180,8 @@ class EvaluationResult:
             "total": _str(self.total),
             "reported_total": _str(self.reported_total),
             "grade": self.grade,
+            "verified_share": _str(self.verified),
+            "trusted_rows": list(self.trusted),
             "ok": self.ok,
             "flags": [f.to_dict() for f in self.flags],
         }

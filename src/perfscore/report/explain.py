@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
-from perfscore.report.formats import heading, scored
+from perfscore.report.formats import heading, scored, verified_words
 from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
@@ -224,13 +224,20 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
             if result.execution and result.execution.score is not None
             else []
         )
-        parts += [_num(r.score) for r in result.indicators if r.score is not None]
+        # A row that could not be judged counts with its printed score: shown as such.
+        printed = _t(lang, "填报", "printed")
+        parts += [
+            _num(r.score) if r.score is not None else f"{_num(r.reported_score)}({printed})"
+            for r in result.indicators
+            if r.score is not None or r.index in result.trusted
+        ]
         out += [
             "",
             _t(lang, "总分", "total")
-            + f" = {' + '.join(parts)} = {_num(result.total)}"
-            + f"  ({_t(lang, '填报', 'printed')} {_num(result.reported_total) or '-'})"
-            + (f"  {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else ""),
+            + f" = {' + '.join(parts) or '0'} = {_num(result.total)}"
+            + f"  ({printed} {_num(result.reported_total) or '-'})"
+            + (f"  {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else "")
+            + verified_words(result, lang),
         ]
         for f in result.flags:
             if f.location[0] in ("total",) or f.location == ("indicators",):

@@ -157,7 +157,22 @@ def total_line(result: EvaluationResult, lang: str) -> str | None:
     total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
     if result.grade:
         total += "  " + _t(lang, "等级", "grade") + f" {result.grade}"
-    return total
+    return total + verified_words(result, lang)
+
+
+def verified_words(result: EvaluationResult, lang: str) -> str:
+    """``  已核实 20% (按填报计入的行: #1, #2)`` where the total took printed scores on trust
+    (rows numbered as the table numbers them); empty where every point was recomputed."""
+    if result.verified is None or not result.trusted:
+        return ""
+    rows = ", ".join(f"#{i}" for i in result.trusted)
+    return (
+        "  "
+        + _t(lang, "已核实", "verified")
+        + f" {percent(result.verified)} ("
+        + _t(lang, "按填报计入的行", "rows taken as printed")
+        + f": {rows})"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,6 +328,7 @@ CSV_COLUMNS = [
     "path",
     "severity",
     "message",
+    "verified_share",
 ]
 
 #: A byte-order mark: spreadsheet programs then read the file as UTF-8, not the local code page.
@@ -357,6 +373,8 @@ class CsvWriter:
             else:
                 form_flags.append(f)
         lead = [csv_text(result.source), csv_text(result.form.project), result.form.year or ""]
+        # The share of the form's total that was recomputed, on each of its rows.
+        verified = _num(result.verified)
         for r in result.indicators:
             self._writer.writerow(
                 [
@@ -377,11 +395,12 @@ class CsvWriter:
                     f"indicators[{r.index}]",
                     "",
                     "",
+                    verified,
                 ]
             )
         for f in form_flags:
             self._writer.writerow(
-                [*lead, *[""] * 11, f.code, "", f.path, f.severity, csv_text(f.message)]
+                [*lead, *[""] * 11, f.code, "", f.path, f.severity, csv_text(f.message), verified]
             )
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from html import escape
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
-from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns
+from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns, verified_words
 from perfscore.rollup import Rollup
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
@@ -223,6 +223,11 @@ def _indicator_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
             + _td(_num(result.total), (), True)
             + f"<td>{escape(result.grade or '')}</td></tr>"
         )
+        if result.trusted:
+            out.append(
+                f'<tr class="verified"><th colspan="{len(first)}">'
+                f"{escape(verified_words(result, lang).strip())}</th></tr>"
+            )
     out.append("</table>")
     return out
 

@@ -214,6 +214,15 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "actual {text!r} says nothing occurred; the target is taken as met",
             "Nothing occurred (无行政诉讼案件) against a limit or a handling target.",
         ),
+        "printed-scores-trusted": _spec(
+            "warning",
+            "总分中 {points} 分为未能核实指标的填报得分（{rows}），按填报计入；"
+            "已核实部分占 {share}",
+            "{points} points of the total are printed scores of rows that could not be judged"
+            " ({rows}), taken as printed; {share} of the total is verified",
+            "The total took printed scores of rows it could not judge: how many points, which"
+            " rows, and the share verified.",
+        ),
         "period-scaled": _spec(
             "warning",
             "指标值按每{period}计，完成值未注明统计期，按全年（{periods} 个{period}，{year}）比较",

@@ -21,6 +21,10 @@ _HUNDRED = Decimal(100)
 # A target asks (是否…) or names what is to be obtained (获得…): the completion answers it with
 # the rest of the phrase.
 _ASKS = re.compile(r"^(?:是否|能否|可否|有无|有没有|获得|得到|取得|受到|实现|达到)")
+# Words that say a procedure was (to be) done as asked: 按要求公示, 已全部公示, 均已及时办理.
+_AS_ASKED = re.compile(
+    r"^(?:(?:已经|已|均已|均|全部|全面|按要求|按规定|按计划|按时|按期|及时|如期|严格|依法)+)"
+)
 # Words of degree a target asks for (明显改善, 显著提升): a completion without them says less.
 _DEGREE = re.compile(r"显著|明显|大幅|较大|全面|持续|有效|进一步|稳步|逐步|充分|极大|很大|高度")
 # Words that deny or weaken a restated phrase (未明显改善, 群众认可度不高, 基本改善).
@@ -37,6 +41,10 @@ def restated(target: str, actual: str) -> str | None:
     if asked in actual:
         rest = actual.replace(asked, "", 1)
         return None if _DENIES.search(rest) and not _DENIES.search(asked) else asked
+    core = _AS_ASKED.sub("", asked)
+    if len(core) >= 2 and core == _AS_ASKED.sub("", actual) and not _DENIES.search(actual):
+        # 按要求公示 → 已全部公示: the procedure asked for, reported done in its own words.
+        return core
     if len(actual) >= 2 and 2 * len(actual) >= len(asked) and actual in asked:
         # 质量合格 → 合格 repeats the verdict; 明显改善 → 改善 drops the degree asked for.
         dropped = asked.replace(actual, "", 1)
@@ -110,4 +118,11 @@ def denied(target: str, actual: str) -> bool:
     if len(asked) < 2 or _DENIAL.match(asked):
         return False
     head, found, _ = actual.partition(asked)
-    return bool(found) and bool(_DENIAL.match(head)) and len(head) <= 3
+    if found and _DENIAL.match(head) and len(head) <= 3:
+        return True
+    # 按要求公示 completed 未公示 (or 未按要求公示): the procedure, denied.
+    core = _AS_ASKED.sub("", asked)
+    denial = _DENIAL.match(actual)
+    return (
+        len(core) >= 2 and denial is not None and _AS_ASKED.sub("", actual[denial.end() :]) == core
+    )

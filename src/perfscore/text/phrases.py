@@ -35,7 +35,15 @@ DEADLINE = re.compile(
     r"(?:规定|法定|约定|合同)?(?:时间|时限|期限|期)内|及时|按时|按期|限期|当日|当天"
 )
 
-_GOAL = r"(?:预期)?(?:目标|指标|要求|任务|效果)?$"
+_GOAL = (
+    r"(?:既定|预期|各项|计划|全部|预定|规定|设定)?(?:的)?"
+    r"(?:目标|指标|要求|任务|效果|目标任务|工作任务|绩效目标)?$"
+)
+# How a completion says it was done as asked: 按要求, 按计划, 已经, 均已 … (up to two of them).
+_AS_ASKED = (
+    r"(?:全部|全面|已|已经|均已|均|圆满|按时|按期|按合同|顺利|如期|提前|准时|"
+    r"按要求|按规定|按计划|按标准|严格)"
+)
 # A failure: a denial before what was to be done (没有达到, 无法完成, 尚未落实, 未能按期开展),
 # or nothing to show for it (无进展, 没有成效, 毫无效果).  Never "nothing happened" (无).
 _DENIAL = r"(?:未能|未|没有|没能|没|无法|不能|不能够|尚未|仍未|并未|均未|暂未|还未|还没有|难以)"
@@ -54,8 +62,7 @@ _BANDS = re.compile(
     rf"(?P<none>{_FAILURE})"
     rf"|(?P<partial>^部分(?:达成|完成|实现|达标){_GOAL})"
     rf"|(?P<basic>^(?:基本(?:达成|完成|实现|达标|达到){_GOAL}|较好$))"
-    r"|(?P<full>^(?:全部|全面|已|均已|圆满|已?按时|已?按期|按合同|顺利|已?如期|已?提前|准时)?"
-    rf"(?:达成|完成|实现|通过|达标|达到|合格){_GOAL}"
+    rf"|(?P<full>^{_AS_ASKED}{{0,2}}(?:达成|完成|实现|通过|达标|达到|合格|落实|到位){_GOAL}"
     # 已完成 and what was done, unless the cell says more than the verdict: a number, a denial
     # or a plan (已完成50%, 已完成但未达标, 已完成部分) is read as that, never as full.
     r"|^是$|^已完成(?!.*(?:\d|未|不|没|无法|尚|但|部分|计划|预计|拟|将)).*$|^(?:优秀|优|良好|良)$)"

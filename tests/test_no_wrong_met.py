@@ -131,3 +131,45 @@ def test_a_count_for_the_year_below_a_per_period_target_is_never_met(
     assume(done < periods)
     row = _row("≥1次", str(done), name=f"{period}开展活动次数")
     assert row.status != "met"
+
+
+def test_a_bare_zero_target_takes_the_unit_of_the_actual() -> None:
+    """hunan-department: 预算调整率 target 0 completed 15% is 0.15 (1 point), never 15 (0)."""
+    form = {
+        "project": "p",
+        "kind": "department",
+        "indicators": [
+            {"name": "预算调整率", "target": "0", "actual": "15%", "weight": 3, "reason": "调整"}
+        ],
+    }
+    row = perfscore.evaluate(form, "hunan-department").indicators[0]
+    assert row.score == Decimal("1.00")
+
+
+def test_a_yuan_sign_is_yuan_whatever_the_form_unit() -> None:
+    """￥3,500 against a 万元 target is 3500 元 (0.35 万元), as 3,500元 is."""
+    value = parse_value("￥3,500")
+    assert isinstance(value, Comparison)
+    assert value.quantity.unit.label == "元"
+    assert value.quantity.magnitude == Decimal(3500)
+    assert _row("≤20万元", "￥300,000", name="项目支出").status == "partly_met"
+
+
+def test_the_total_says_what_it_took_on_trust() -> None:
+    """A form whose printed scores of unjudged rows make up the total says so: the flag names
+    the rows and the points, and the result carries the verified share."""
+    form = {
+        "project": "p",
+        "indicators": [
+            {"name": "a", "target": "≥10次", "actual": "12次", "weight": 20, "score": 20},
+            {"name": "b", "target": "80&", "actual": "90&", "weight": 80, "score": 80},
+        ],
+        "total": 100,
+    }
+    result = perfscore.evaluate(form)
+    assert result.total == Decimal(100)
+    assert result.verified == Decimal("0.2")
+    assert result.trusted == (1,)
+    trusted = [f for f in result.flags if f.code == "printed-scores-trusted"]
+    assert [f.path for f in trusted] == ["total"]
+    assert result.to_dict()["verified_share"] == "0.2000"

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_CACHED_TEXT",
     "MAX_TEXT",
     "bound_words",
+    "currency_signs",
     "normalise",
     "numeric_dates",
     "words",
@@ -132,6 +133,18 @@ def numeric_dates(text: str) -> str:
         return text
     text = _NUMERIC_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
     return _NUMERIC_MONTH.sub(lambda m: f"{m[1]}年{int(m[2])}月", text)
+
+
+# A yuan sign before a number (¥3,500, 人民币¥3.5万): the amount is in 元, whatever the form's
+# money unit, as 3,500元 is.
+_YUAN_SIGN = re.compile(r"(?:人民币|RMB|CNY)?¥(\d[\d,]*(?:\.\d+)?)(万|亿|千)?(?!元)")
+
+
+def currency_signs(text: str) -> str:
+    """``¥3,500`` → ``3,500元``: the sign said as the unit the grammar reads."""
+    if "¥" not in text:
+        return text
+    return _YUAN_SIGN.sub(lambda m: f"{m[1]}{m[2] or ''}元", text)
 
 
 def bound_words(text: str) -> str:

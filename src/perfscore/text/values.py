@@ -52,6 +52,7 @@ from perfscore.text.normalise import (
     MAX_CACHED_TEXT,
     MAX_TEXT,
     bound_words,
+    currency_signs,
     normalise,
     numeric_dates,
     words,
@@ -130,7 +131,7 @@ def _parse(text: str) -> Value:
         return FreeText(text, "empty")
     if len(normal) > MAX_TEXT:
         return FreeText(text, "too-long", str(MAX_TEXT))
-    normal = bound_words(numeric_dates(normal))
+    normal = bound_words(numeric_dates(currency_signs(normal)))
     parts = [_ENUMERATOR.sub("", p) for p in _CLAUSE_SPLIT.split(normal)]
     parts = [p for p in parts if p]
     if len(parts) > 1:

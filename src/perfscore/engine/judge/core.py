@@ -368,6 +368,8 @@ class Judge:
         year = per_year(self, target, actual)
         if year is not None:
             tq = year
+        elif tq.unit.is_number and tq.magnitude == 0:
+            tq = Quantity(_ZERO, actual.quantity.unit)  # zero is zero in any unit: 0 and 15%
         aq = self._actual_quantity(tq, actual)
         if aq is None:
             return Outcome("not_judged", direction=op)

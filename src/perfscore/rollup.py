@@ -15,10 +15,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import PurePath
 from typing import Any, Literal
 
 from perfscore.engine.pipeline import EvaluationResult
 from perfscore.ruleset.expressions import SCORING_CONTEXT
+from perfscore.text.numbers import MULTIPLIERS
+from perfscore.text.operators import OPERATORS
 from perfscore.text.values import Comparison, Compound, Quantity, Range, plain
 
 __all__ = ["IndicatorRollup", "ProjectRow", "Rollup", "aggregate"]
@@ -135,6 +138,12 @@ class Rollup:
     execution_rate: Decimal | None
     score: Decimal | None
     indicators: tuple[IndicatorRollup, ...]
+    #: Indicators left out of the sums, each (project, indicator, why): a reader sees what the
+    #: department figures do not include.
+    dropped: tuple[tuple[str, str, str], ...] = ()
+    #: Forms left out as a second copy of one already counted (the same project code and year:
+    #: a ``.txt`` and the ``.xlsx`` converted from it), by source.
+    duplicates: tuple[str, ...] = ()
 
     @property
     def printed_rate(self) -> Decimal | None:
@@ -159,6 +168,8 @@ class Rollup:
             "score": _s(self.printed_score),
             "projects": [p.to_dict() for p in self.projects],
             "indicators": [i.to_dict() for i in self.indicators],
+            "dropped": [{"project": p, "indicator": n, "why": why} for p, n, why in self.dropped],
+            "duplicates": list(self.duplicates),
         }
 
 
@@ -215,6 +226,8 @@ def _aggregate(items: list[EvaluationResult]) -> Rollup:
     rows: list[ProjectRow] = []
     budget_sum = executed_sum = score_sum = score_weight = _ZERO
     accs: dict[str, _Acc] = {}
+    dropped: list[tuple[str, str, str]] = []
+    items, duplicates = _distinct(items)
     for result in items:
         row = _project_row(result, _MONEY[result.form.money_unit] / scale)
         rows.append(row)
@@ -225,7 +238,7 @@ def _aggregate(items: list[EvaluationResult]) -> Rollup:
         if result.total is not None and funds > 0:
             score_sum += result.total * funds
             score_weight += funds
-        _add_indicators(result, funds, accs)
+        _add_indicators(result, funds, accs, dropped)
     indicators = tuple(
         IndicatorRollup(name, acc.method, _indicator_value(acc), acc.unit, acc.projects)
         for name, acc in accs.items()
@@ -233,7 +246,45 @@ def _aggregate(items: list[EvaluationResult]) -> Rollup:
     )
     rate = executed_sum / budget_sum if budget_sum > 0 else None
     score = score_sum / score_weight if score_weight > 0 else None
-    return Rollup(tuple(rows), unit, budget_sum, executed_sum, rate, score, indicators)
+    return Rollup(
+        tuple(rows),
+        unit,
+        budget_sum,
+        executed_sum,
+        rate,
+        score,
+        indicators,
+        tuple(dropped),
+        duplicates,
+    )
+
+
+def _distinct(items: list[EvaluationResult]) -> tuple[list[EvaluationResult], tuple[str, ...]]:
+    """Each form once: one read from a file of the same folder and name as one already counted
+    (``form.txt`` and the ``form.xlsx`` converted from it), with the same project code (or
+    name) and year, is a copy — left out of the figures and named, by its source."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[EvaluationResult] = []
+    copies: list[str] = []
+    for result in items:
+        key = _copy_key(result)
+        if key is not None and key in seen:
+            copies.append(result.source or "?")
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(result)
+    return kept, tuple(copies)
+
+
+def _copy_key(result: EvaluationResult) -> tuple[object, ...] | None:
+    """What a copy of the form in another format shares with it; None without a source."""
+    if not result.source:
+        return None
+    path, _, number = result.source.partition(" #")
+    file = PurePath(path)
+    form = result.form
+    return (str(file.parent), file.stem, number, form.code or form.project, form.year)
 
 
 def _project_row(result: EvaluationResult, factor: Decimal) -> ProjectRow:
@@ -252,26 +303,68 @@ def _project_row(result: EvaluationResult, factor: Decimal) -> ProjectRow:
     )
 
 
-def _add_indicators(result: EvaluationResult, funds: Decimal, accs: dict[str, _Acc]) -> None:
+# A duration that is an average or a limit (平均调解时长, 审批时效, 培训覆盖周期): averaged.
+_PER_CASE = re.compile(r"平均|均|时效|时限|周期|期间|时间$|用时")
+# Why a row is left out of the sums, by its status.
+_WHY = {
+    "not_judged": "未能判断，不计入汇总",
+    "not_applicable": "不适用",
+}
+
+
+def _summed(row_name: str, q: Quantity, relative: bool, direction: str | None) -> bool:
+    """Whether an actual is an absolute value, summed (seed 001 note 4): counts and money, and
+    time delivered (线上法律服务时长 ≥1000小时) — never rates, percentages, or the average or
+    limit of a duration."""
+    if relative or q.unit.is_percent:
+        return False
+    if q.unit.dimension in ("[count]", "[currency]", ""):
+        return True
+    return q.unit.dimension == "[time]" and direction == "higher" and not _PER_CASE.search(row_name)
+
+
+def _shown_unit(actual: object, q: Quantity) -> tuple[str, Decimal]:
+    """The unit a summed value is shown in: the actual's own, or ``万``/``亿`` for a bare number
+    printed with one (3790.19万 stays 3790.19万, never 37901900 with no unit)."""
+    if q.unit.is_percent:
+        return "%", q.unit.factor
+    text = getattr(actual, "text", "")
+    if q.unit.is_number and isinstance(text, str):
+        for word in ("亿", "万"):
+            if word in text:
+                return word, MULTIPLIERS[word]
+    return q.unit.label, q.unit.factor
+
+
+def _add_indicators(
+    result: EvaluationResult,
+    funds: Decimal,
+    accs: dict[str, _Acc],
+    dropped: list[tuple[str, str, str]],
+) -> None:
     """Add a project's indicator values to the totals by name: counts and money summed, rates
-    and percentages averaged by ``funds``."""
+    and percentages averaged by ``funds``; what is left out, and why, in ``dropped``."""
+    project = result.form.project or (result.source or "?")
     for i, row in enumerate(result.indicators):
         reading = _value(result, i)
         if reading is None:
+            why = _WHY.get(row.status, "完成值不是可汇总的数量")
+            dropped.append((project, row.name, why))
             continue
         q, relative = reading
         name = "".join(row.name.split())
+        better = OPERATORS[row.direction].better if row.direction is not None else None
         # Percentages are relative whatever the target (a compound's clause, say): never summed.
-        averaged = (
-            relative or q.unit.is_percent or q.unit.dimension not in ("[count]", "[currency]", "")
-        )
+        averaged = not _summed(name, q, relative, better)
         method: Literal["sum", "weighted_mean"] = "weighted_mean" if averaged else "sum"
         acc = accs.get(name)
         if acc is None:
-            label = "%" if q.unit.is_percent else q.unit.label
-            acc = accs[name] = _Acc(method, label, q.unit.factor)
+            label, factor = _shown_unit(row.actual, q)
+            acc = accs[name] = _Acc(method, label, factor)
         if acc.method != method:
-            continue  # the same name measured differently elsewhere: not comparable
+            # The same name measured differently elsewhere: not comparable.
+            dropped.append((project, row.name, "与其他项目同名指标的计量方式不同"))
+            continue
         if method == "sum":
             acc.total += q.base
         else:

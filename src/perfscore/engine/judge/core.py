@@ -149,6 +149,12 @@ class Judge:
             return deadline(self, target, actual)
         if isinstance(target, FreeText):
             self.unmeasurable(target)
+            judged = qualitative(self, target, actual)
+            if judged.status == "not_judged":
+                # One finding, one flag: the target nobody could measure is why the row is not
+                # judged; its completion's grade word is no second warning.
+                self.found = [f for f in self.found if f.code != "unknown-grade"]
+            return judged
         return qualitative(self, target, actual)
 
     def unmeasurable(self, target: FreeText | Deadline) -> None:

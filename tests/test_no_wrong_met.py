@@ -173,3 +173,16 @@ def test_the_total_says_what_it_took_on_trust() -> None:
     trusted = [f for f in result.flags if f.code == "printed-scores-trusted"]
     assert [f.path for f in trusted] == ["total"]
     assert result.to_dict()["verified_share"] == "0.2000"
+
+
+def test_a_small_count_beaten_by_a_few_is_no_over_achievement() -> None:
+    """≥1次 completed 3 (seeds 001, 002) raises nothing an auditor ignores; ≧50人 completed 147
+    still warns (national-2020's over_achievement_margin)."""
+    small = perfscore.evaluate(
+        {"project": "p", "indicators": [{"name": "培训次数", "target": "≥1次", "actual": "3"}]}
+    )
+    large = perfscore.evaluate(
+        {"project": "p", "indicators": [{"name": "人数", "target": "≧50人", "actual": "147"}]}
+    )
+    assert "over-achievement" not in {f.code for f in small.flags}
+    assert "over-achievement" in {f.code for f in large.flags}

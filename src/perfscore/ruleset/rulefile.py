@@ -312,6 +312,8 @@ class RuleFile(_Strict):
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
     over_achievement: Decimal | None = Decimal(2)
+    # A count target beaten by fewer than this many (≥1次 completed 3) is never flagged.
+    over_achievement_margin: Decimal = Decimal(0)
     indicator_rules: tuple[IndicatorRule, ...] = ()
     # Units of the rule set's own, in pint's definition syntax (担 = 50 kg).
     units: tuple[str, ...] = ()

@@ -300,6 +300,7 @@ class Judge:
                 and t > 0
                 and a >= t * factor
                 and not ceiling
+                and not self._small_count(target, a - t)
             ):
                 self.find(
                     "over-achievement",
@@ -325,6 +326,12 @@ class Judge:
         return Outcome(
             status, achievement, "quantitative", op, formula.text, trace, (a, t), (actual, target)
         )
+
+    def _small_count(self, target: Quantity, beaten_by: Decimal) -> bool:
+        """A small count beaten by a few (≥1次 completed 3): no over-achievement a reader would
+        act on, under the rule set's ``over_achievement_margin``."""
+        counted = target.unit.dimension in ("[count]", "") and not target.unit.is_percent
+        return counted and beaten_by < self.rules.spec.over_achievement_margin
 
     def _quantitative(self, target: Comparison, actual: Value) -> Outcome:
         op = self._direction(target)

@@ -186,3 +186,20 @@ def test_a_small_count_beaten_by_a_few_is_no_over_achievement() -> None:
     )
     assert "over-achievement" not in {f.code for f in small.flags}
     assert "over-achievement" in {f.code for f in large.flags}
+
+
+def test_an_execution_rate_row_is_checked_against_the_budget_amounts() -> None:
+    """预算执行率 printed 100% among the indicators where the budget block's amounts give 91%:
+    flagged as the budget row's printed rate is; 91% passes."""
+    form = {
+        "project": "p",
+        "money_unit": "元",
+        "budget": {"adjusted": 100000, "executed": 91000},
+        "indicators": [
+            {"name": "预算执行率", "target": "≥90%", "actual": "100%", "weight": 10},
+            {"name": "资金执行率", "target": "≥90%", "actual": "91%", "weight": 10},
+        ],
+    }
+    flags = [(f.code, f.path) for f in perfscore.evaluate(form).flags]
+    assert ("execution-rate-mismatch", "indicators[0].actual") in flags
+    assert not [p for c, p in flags if c == "execution-rate-mismatch" and "[1]" in p]

@@ -27,6 +27,7 @@ from perfscore.engine.checks import (
 )
 from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
 from perfscore.engine.row import RowOutcome, outcome_of, read_row
+from perfscore.engine.rowchecks import execution_row
 from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
@@ -87,6 +88,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         for i, (ind, out) in enumerate(zip(form.indicators, outcomes, strict=True))
     ]
 
+    _execution_rows(results, execution, flag)
     total = _total(results, execution, rules) if scored else None
     verified, trusted = _verified(results, execution, flag) if scored else (None, ())
 
@@ -154,6 +156,17 @@ def _total(
     if rules.spec.not_applicable == "rescale":
         total = rescale(total, results, rules)
     return rules.round(total)
+
+
+def _execution_rows(
+    results: list[IndicatorResult], execution: ExecutionResult | None, flag: Flagger
+) -> None:
+    """Indicator rows scoring budget execution, checked against the budget block's own rate."""
+    rate = execution.rate if execution is not None else None
+    for r in results:
+        found = execution_row(r.name, r.actual, rate)
+        if found is not None:
+            flag.place((found,), ("indicators", r.index))
 
 
 def _verified(

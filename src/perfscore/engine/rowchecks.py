@@ -9,6 +9,7 @@ row check goes here, with its code in the catalogue (:mod:`perfscore.words.catal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from perfscore.words.flags import Finding, finding
 from perfscore.words.messages import num, percent, shorten
 from perfscore.words.steps import Step, shown
 
-__all__ = ["measurable", "printed_row", "printed_score", "target_fits"]
+__all__ = ["execution_row", "measurable", "printed_row", "printed_score", "target_fits"]
 
 _ZERO = Decimal(0)
 _MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
@@ -58,6 +59,28 @@ def target_fits(name: str, target: Value, rules: RuleSet) -> Iterator[Finding]:
             yield finding("ceiling-target", "target", text=clause.text)
     if isinstance(target, Compound):
         yield finding("compound-target", "target", clauses=str(len(target.clauses)))
+
+
+# An indicator row that scores budget execution (预算执行率 among the indicators).
+_EXECUTION_ROW = re.compile(r"(?:预算|资金|支出|经费)(?:执行率|支出率|使用率)|^执行率$")
+# Printed rates are rounded to 0.01%: a difference within it is no mismatch.
+_RATE_TOLERANCE = Decimal("0.0001")
+
+
+def execution_row(name: str, actual: Value | None, rate: Decimal | None) -> Finding | None:
+    """An indicator scoring budget execution (预算执行率 100%) whose actual is not the rate the
+    form's own budget amounts give: flagged as the budget row's printed rate is."""
+    if rate is None or not isinstance(actual, Comparison) or not _EXECUTION_ROW.search(name):
+        return None
+    q = actual.quantity
+    if not q.unit.is_percent or abs(q.base - rate) <= _RATE_TOLERANCE:
+        return None
+    return finding(
+        "execution-rate-mismatch",
+        "actual",
+        reported=percent(q.base),
+        recomputed=percent(rate),
+    )
 
 
 def measurable(target: Value) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from perfscore.engine.judge import Outcome
 from perfscore.ruleset.rules import RuleSet
@@ -63,8 +63,6 @@ def target_fits(name: str, target: Value, rules: RuleSet) -> Iterator[Finding]:
 
 # An indicator row that scores budget execution (预算执行率 among the indicators).
 _EXECUTION_ROW = re.compile(r"(?:预算|资金|支出|经费)(?:执行率|支出率|使用率)|^执行率$")
-# Printed rates are rounded to 0.01%: a difference within it is no mismatch.
-_RATE_TOLERANCE = Decimal("0.0001")
 
 
 def execution_row(name: str, actual: Value | None, rate: Decimal | None) -> Finding | None:
@@ -73,13 +71,24 @@ def execution_row(name: str, actual: Value | None, rate: Decimal | None) -> Find
     if rate is None or not isinstance(actual, Comparison) or not _EXECUTION_ROW.search(name):
         return None
     q = actual.quantity
-    if not q.unit.is_percent or abs(q.base - rate) <= _RATE_TOLERANCE:
+    if not q.unit.is_percent or _as_printed(q.magnitude, rate * 100):
         return None
     return finding(
         "execution-rate-mismatch",
         "actual",
         reported=percent(q.base),
         recomputed=percent(rate),
+    )
+
+
+def _as_printed(printed: Decimal, exact: Decimal) -> bool:
+    """True when ``printed`` (a percentage) is ``exact`` rounded or cut to the places printed
+    (97.8% and 97.81% for 97.808%), as the budget row's printed rate is read."""
+    exponent = printed.as_tuple().exponent
+    step = Decimal(1).scaleb(min(int(exponent), 0) if isinstance(exponent, int) else 0)
+    return printed in (
+        exact.quantize(step, rounding=ROUND_HALF_UP),
+        exact.quantize(step, rounding=ROUND_DOWN),
     )
 
 

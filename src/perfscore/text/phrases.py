@@ -74,7 +74,10 @@ NO_DATA = re.compile(
 )
 #: Words that make a number a plan, a forecast or the target itself, not what was done
 #: (预计95%, 计划完成95%, 95%(目标值)).
-PLAN = re.compile(r"预计|计划|拟|力争|争取|有望|预期值|预测|目标值?|指标值|年度目标|将达到|将完成")
+PLAN = re.compile(
+    r"预计|(?<!按)(?<!完成)(?<!达到)(?<!超)(?:计划|目标值?|年度目标)(?!的)"
+    r"|拟|力争|争取|有望|预期值|预测|指标值|将达到|将完成"
+)
 GRADE_WORDS = re.compile(
     r"显著|明显|有效|提升|提高|促进|较好|良好|优秀|优良|较高|满意|积极|改善|增强|加强|"
     r"健全|建立|规范|稳定|保障|长期|持续|逐步|降低|减少|增加|作用|成效|效果|达到预期|"

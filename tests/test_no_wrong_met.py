@@ -203,3 +203,15 @@ def test_an_execution_rate_row_is_checked_against_the_budget_amounts() -> None:
     flags = [(f.code, f.path) for f in perfscore.evaluate(form).flags]
     assert ("execution-rate-mismatch", "indicators[0].actual") in flags
     assert not [p for c, p in flags if c == "execution-rate-mismatch" and "[1]" in p]
+
+
+@given(
+    st.integers(min_value=1, max_value=100),
+    st.sampled_from(["预计", "计划", "力争", "未完成", "无法完成", "尚未完成"]),
+    st.sampled_from(["有效提升", "效果显著", "明显改善"]),
+)
+def test_a_plan_or_a_denial_never_meets_a_qualitative_target(
+    share: int, words: str, target: str
+) -> None:
+    """预计95% or 未完成95% against 有效提升 is not a completion of 95%: never met."""
+    assert _row(target, f"{words}{share}%").status != "met"

@@ -58,9 +58,16 @@ def restated(target: str, actual: str) -> str | None:
 _DENIED_TAIL = re.compile(r"未达标|不达标|未达到|未完成|未实现|未通过|不合格|未达成")
 
 
-def falls_short(tail: str) -> bool:
-    """True when the words after a completion's number say it fell short (90%未达标)."""
-    return bool(_DENIED_TAIL.search(tail))
+# Words before a completion's number that deny it was done (未完成95%, 无法完成95%).
+_DENIED_LABEL = re.compile(
+    r"(?:未|没有|没|无法|未能|尚未|不能)(?:按时|按期|如期|全部)?(?:完成|达标|达成|实现|通过)|不达标|不合格"
+)
+
+
+def falls_short(tail: str, label: str = "") -> bool:
+    """True when the words around a completion's number say it fell short (90%未达标,
+    未完成95%)."""
+    return bool(_DENIED_TAIL.search(tail) or _DENIED_LABEL.search(label))
 
 
 def planned(label: str, tail: str) -> bool:

@@ -351,7 +351,7 @@ class Judge:
                 "完成值是计划、预计或目标数，不是实际完成",
                 "the completion is a plan, a forecast or the target, not what was done",
             )
-        if falls_short(actual.tail):
+        if falls_short(actual.tail, actual.label):
             # 90%未达标: the completion itself says the target was not reached.
             return self.refuse(actual, op, "完成值注明未达标", "the completion says it fell short")
         bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from perfscore.engine.judge.outcome import Outcome
 from perfscore.engine.judge.qualitative import grade_completion
+from perfscore.engine.reading import planned
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
 from perfscore.text.dates import year_offset
@@ -49,6 +50,14 @@ def judge_date(j: Judge, target: Date, actual: Value) -> Outcome:
     if done is None:
         j.mismatch(target.text, actual.text)
         return Outcome("not_judged", direction=target.op)
+    if planned(done.label, done.tail):
+        # 计划12月完成: when it is to be done, not when it was.
+        return j.refuse(
+            actual,
+            target.op,
+            "完成值是计划或预计的时间，不是实际完成时间",
+            "the completion is a planned or expected date, not when it was done",
+        )
     year = j.year or target.year or done.year or _ANY_YEAR
     op = target.op or Op.LE
     t0, t1 = target.start(year), target.end(year)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from perfscore.engine.judge.frames import change_outcome
 from perfscore.engine.judge.outcome import Outcome
-from perfscore.engine.reading import denied, read_completion, restated
+from perfscore.engine.reading import denied, falls_short, planned, read_completion, restated
 from perfscore.engine.results import Status
 from perfscore.text.operators import OPERATORS
 from perfscore.text.units import PERCENT
@@ -186,6 +186,15 @@ def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
     if isinstance(actual, Nil):
         return _nil(j, target, actual)
     if isinstance(actual, Comparison):
+        if planned(actual.label, actual.tail):
+            return j.refuse(
+                actual,
+                None,
+                "完成值是计划、预计或目标数，不是实际完成",
+                "the completion is a plan, a forecast or the target, not what was done",
+            )
+        if falls_short(actual.tail, actual.label):
+            return j.refuse(actual, None, "完成值注明未达标", "the completion says it fell short")
         changed = change_outcome(j, words(target.text), actual)
         if changed is not None:
             return changed

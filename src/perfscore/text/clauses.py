@@ -192,6 +192,9 @@ def _comparison(text: str, body: str, each: bool) -> Clause:
             return FreeText(text, "out-of-range", m["num"][:24])
         if _SYMBOLS_ONLY.match(m["tail"] or "x"):
             return FreeText(text, "stray-after", m["tail"])
+        if _DIGIT.search(m["tail"]):
+            # 100%完成80%: two numbers, and nothing says which is the value.
+            return FreeText(text, "descriptive")
         if m["label"] and m["label"] != "-" and _SYMBOLS_ONLY.match(m["label"]) and not each:
             return FreeText(text, "stray-before", m["label"])
         found = _quantity(text, m, magnitude, each)

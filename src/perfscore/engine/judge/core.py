@@ -21,6 +21,7 @@ from perfscore.engine.judge.frames import (
     in_change_frame,
     per_year,
     share_done,
+    small_count,
     zero_limit,
 )
 from perfscore.engine.judge.outcome import Outcome, tidy
@@ -300,7 +301,7 @@ class Judge:
                 and t > 0
                 and a >= t * factor
                 and not ceiling
-                and not self._small_count(target, a - t)
+                and not small_count(target, a - t, self.rules.spec.over_achievement_margin)
             ):
                 self.find(
                     "over-achievement",
@@ -326,12 +327,6 @@ class Judge:
         return Outcome(
             status, achievement, "quantitative", op, formula.text, trace, (a, t), (actual, target)
         )
-
-    def _small_count(self, target: Quantity, beaten_by: Decimal) -> bool:
-        """A small count beaten by a few (≥1次 completed 3): no over-achievement a reader would
-        act on, under the rule set's ``over_achievement_margin``."""
-        counted = target.unit.dimension in ("[count]", "") and not target.unit.is_percent
-        return counted and beaten_by < self.rules.spec.over_achievement_margin
 
     def _quantitative(self, target: Comparison, actual: Value) -> Outcome:
         op = self._direction(target)
@@ -367,6 +362,11 @@ class Judge:
                 side_en="above" if bound == "lower" else "below",
             )
             return Outcome("not_judged", direction=op)
+        if actual.quantity.magnitude < 0 and not (
+            actual.quantity.unit.is_percent or tq.unit.is_percent
+        ):
+            # 负120人, -3天: no count, time or amount is below zero.
+            return self.refuse(actual, op, "数量为负", "a negative quantity")
         if gives_no_change(target, actual):
             return self.refuse(
                 actual,

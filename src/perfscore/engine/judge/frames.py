@@ -31,6 +31,7 @@ __all__ = [
     "in_change_frame",
     "per_year",
     "share_done",
+    "small_count",
     "zero_limit",
 ]
 
@@ -185,3 +186,10 @@ def share_done(target: Quantity, actual: Quantity) -> Decimal | None:
 def describe_share(share: Decimal) -> str:
     """The share as the finding prints it."""
     return plain(share * 100) + "%"
+
+
+def small_count(target: Quantity, beaten_by: Decimal, margin: Decimal) -> bool:
+    """A small count beaten by a few (≥1次 completed 3): no over-achievement a reader would act
+    on, under the rule set's ``over_achievement_margin``."""
+    counted = target.unit.dimension in ("[count]", "") and not target.unit.is_percent
+    return counted and beaten_by < margin

@@ -27,7 +27,7 @@ from perfscore.engine.checks import (
 )
 from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
 from perfscore.engine.row import RowOutcome, outcome_of, read_row
-from perfscore.engine.rowchecks import execution_row
+from perfscore.engine.rowchecks import could_score_execution, execution_row
 from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
@@ -163,6 +163,8 @@ def _execution_rows(
 ) -> None:
     """Indicator rows scoring budget execution, checked against the budget block's own rate."""
     rate = execution.rate if execution is not None else None
+    if rate is None or not could_score_execution("\n".join(r.name for r in results)):
+        return
     for r in results:
         found = execution_row(r.name, r.actual, rate)
         if found is not None:

@@ -21,7 +21,14 @@ from perfscore.words.flags import Finding, finding
 from perfscore.words.messages import num, percent, shorten
 from perfscore.words.steps import Step, shown
 
-__all__ = ["execution_row", "measurable", "printed_row", "printed_score", "target_fits"]
+__all__ = [
+    "could_score_execution",
+    "execution_row",
+    "measurable",
+    "printed_row",
+    "printed_score",
+    "target_fits",
+]
 
 _ZERO = Decimal(0)
 _MEASURE_ZH = {"percent": "百分比", "count": "数量", "time": "时长"}
@@ -62,7 +69,12 @@ def target_fits(name: str, target: Value, rules: RuleSet) -> Iterator[Finding]:
 
 
 # An indicator row that scores budget execution (预算执行率 among the indicators).
-_EXECUTION_ROW = re.compile(r"(?:预算|资金|支出|经费)(?:执行率|支出率|使用率)|^执行率$")
+_EXECUTION_ROW = re.compile(r"(?:预算|资金|支出|经费)(?:执行率|支出率|使用率)|^执行率$", re.M)
+
+
+def could_score_execution(names: str) -> bool:
+    """A cheap test on a form's row names (joined) before each row is looked at."""
+    return _EXECUTION_ROW.search(names) is not None
 
 
 def execution_row(name: str, actual: Value | None, rate: Decimal | None) -> Finding | None:

@@ -26,7 +26,7 @@ from perfscore.engine.checks import (
     check_totals,
 )
 from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
-from perfscore.engine.row import RowOutcome, outcome_of, read_row
+from perfscore.engine.row import RowOutcome, outcome_of, read_row, rows_memo
 from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
@@ -77,8 +77,11 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     execution = _execution(form, rules, flag)
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
+    memo = rows_memo(rules)
     outcomes = [
-        outcome_of(read_row(ind, scored=scored, targets_only=targets_only, year=form.year), rules)
+        outcome_of(
+            read_row(ind, scored=scored, targets_only=targets_only, year=form.year), rules, memo
+        )
         for ind in form.indicators
     ]
     results = [

@@ -22,12 +22,13 @@ from perfscore.engine.scoring import score
 from perfscore.engine.structure import label_key
 from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
+from perfscore.memo import Table
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import Op, Quantity, Value, parse_value
 from perfscore.words.flags import Finding, Severity, finding
 from perfscore.words.steps import Step
 
-__all__ = ["Row", "RowOutcome", "outcome_of", "read_row"]
+__all__ = ["Row", "RowOutcome", "outcome_of", "read_row", "rows_memo"]
 
 _ZERO = Decimal(0)
 _JUDGED = frozenset({"met", "partly_met", "missed"})
@@ -101,13 +102,20 @@ class RowOutcome(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-def outcome_of(row: Row, rules: RuleSet) -> RowOutcome:
-    """The row's outcome, from the rule set's memo when a row like it was seen before."""
-    memo = rules.memo.table("rows")
-    hit: RowOutcome | None = memo.get(row)
+def outcome_of(row: Row, rules: RuleSet, memo: Table[Row, RowOutcome] | None = None) -> RowOutcome:
+    """The row's outcome, from the rule set's memo when a row like it was seen before
+    (``memo``: the rule set's table of rows, where the caller has it at hand)."""
+    if memo is None:
+        memo = rows_memo(rules)
+    hit = memo.get(row)
     if hit is None:
         hit = memo.put(row, _work(row, rules))
     return hit
+
+
+def rows_memo(rules: RuleSet) -> Table[Row, RowOutcome]:
+    """The rule set's table of row outcomes."""
+    return rules.memo.table("rows")
 
 
 def _judged(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -225,6 +225,7 @@ MAX_PLACES = 12
 _SMALLEST = Decimal(1).scaleb(-MAX_PLACES)
 # Exact for every number below 10^15 at 12 places, whatever the host program's context.
 _BOUNDS_CONTEXT = Context(prec=40, Emax=999_999, Emin=-999_999)
+_BOUNDS_QUANTIZE = _BOUNDS_CONTEXT.quantize
 _PLACES = re.compile(rf"[.．][0-9０-９]{{{MAX_PLACES + 1},}}")
 
 
@@ -251,6 +252,8 @@ def to_decimal(value: Any) -> Any:
 
 def to_text(value: Any) -> Any:
     """Printed cells: keep strings; numbers typed in YAML become their printed text."""
+    if type(value) is str:  # nearly every cell: no further tests
+        return value
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, Decimal)):
@@ -280,8 +283,7 @@ def rate_text(text: str) -> str:
 
 def bounded(value: Decimal) -> Decimal:
     """A number a form can hold: finite, below 10^15, at most 12 decimal places."""
-    if value.is_finite() and value.adjusted() < 15:
-        with localcontext(_BOUNDS_CONTEXT):
-            if value == value.quantize(_SMALLEST):
-                return value
+    # The bounds' own context does the arithmetic, whatever the host program's context is.
+    if value.is_finite() and value.adjusted() < 15 and value == _BOUNDS_QUANTIZE(value, _SMALLEST):
+        return value
     raise PydanticCustomError("number_bounds", "not a usable number")

@@ -88,15 +88,16 @@ class _Model(BaseModel):
             return handler(data)
         out: dict[str, Any] = {}
         printed: dict[str, str] | None = None
+        required = _REQUIRED[cls]
         for key, value in data.items():
             convert = converters.get(key)
             if convert is None:
                 out[key] = value
                 continue
             value = convert(value)
-            if convert is to_text and isinstance(value, str):
-                read: str | None = _simple(value)
-                if not value.strip() and key not in _REQUIRED[cls]:
+            if convert is to_text and type(value) is str:
+                read: str | None = value if value.isascii() else _simple(value)
+                if (not value or value.isspace()) and key not in required:
                     read = None  # a blank cell is an empty one (missing-value, not unreadable)
                 elif read != value:
                     printed = printed or {}

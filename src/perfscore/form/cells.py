@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from perfscore.text.numbers import MULTIPLIERS
 from perfscore.text.script import simplify
 from perfscore.text.values import plain
 
@@ -48,16 +49,6 @@ MONEY_UNITS: dict[str, Decimal] = {
     "万元": Decimal(10_000),
     "百万元": Decimal(1_000_000),
     "亿元": Decimal(100_000_000),
-}
-
-# A multiplier written after the number (150万, 1.2亿, 5千元).
-_MULTIPLIERS = {
-    "": Decimal(1),
-    "千": Decimal(1_000),
-    "万": Decimal(10_000),
-    "百万": Decimal(1_000_000),
-    "千万": Decimal(10_000_000),
-    "亿": Decimal(100_000_000),
 }
 
 # Thousands are grouped with ASCII or full-width commas, or spaces; currency signs and 人民币
@@ -135,7 +126,7 @@ def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] 
         said = multiplier + "元" if printed_unit else bare
         folded = said not in MONEY_UNITS  # 1千万: a multiplier without a unit of its own
         if folded:
-            said, number = "元", number * _MULTIPLIERS[multiplier]
+            said, number = "元", number * MULTIPLIERS[multiplier]
     else:
         number, said, folded, printed_unit = Decimal(printed), bare, False, False
     if said == unit and not folded:

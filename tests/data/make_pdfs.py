@@ -36,6 +36,10 @@ FIXTURES: dict[str, tuple[str, str, str, bool, bool, int]] = {
     "social-docx-a4-portrait-5pages": ("social", "docx", "A4", False, True, 9),
     "social-xlsx-a4-landscape": ("social", "xlsx", "A4", True, True, 0),
     "training-xlsx-letter-portrait": ("training", "xlsx", "Letter", False, True, 0),
+    "social-docx-a4-portrait-unruled": ("social", "docx", "A4", False, False, 0),
+    "notary-docx-letter-landscape-unruled": ("notary", "docx", "Letter", True, False, 0),
+    "training-docx-a4-portrait-unruled": ("training", "docx", "A4", False, False, 0),
+    "social-docx-a4-portrait-unruled-4pages": ("social", "docx", "A4", False, False, 4),
 }
 
 

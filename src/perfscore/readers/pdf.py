@@ -28,6 +28,7 @@ from perfscore.errors import FormError
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.pdflayout import Placed, join_pages
+from perfscore.readers.pdfwords import word_rows
 from perfscore.readers.spreadsheet import MAX_CELLS
 
 __all__ = ["MAX_PAGES", "forms_from_pdf", "normalise", "pdf_grid"]
@@ -84,7 +85,8 @@ def _quiet() -> None:
 
 def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     """The PDF held in ``data`` as one grid of cell texts, and — where no page has a ruled
-    table — its text as lines (empty when there are tables).
+    table — its text as lines (empty when there are tables); then the grid is its words
+    placed in the columns and rows they stand in (:mod:`perfscore.readers.pdfwords`).
 
     :raises FormError: the PDF cannot be opened (damaged, encrypted) or is too long.
     """
@@ -99,6 +101,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
             reason = f"it is protected by a password ({reason})"
         raise FormError(f"not a readable PDF: {reason}", source=source) from None
     pages: list[list[Placed]] = []
+    words: list[list[Placed]] = []  # each page's words as rows, while no page has rules
     lines: list[str] = []
     tables_found = False
     cells = 0
@@ -112,6 +115,11 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
         for page in document.pages:
             rows, page_lines, has_tables = _page_rows(page)
             tables_found = tables_found or has_tables
+            if not tables_found:
+                before = (
+                    next((r.lefts for r in reversed(words[-1]) if r.lefts), ()) if words else ()
+                )
+                words.append(word_rows(page, normalise, before))
             lines += page_lines
             pages.append(rows)
             cells += sum(len(row.cells) for row in rows)
@@ -122,7 +130,9 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                     expected=f"at most {MAX_CELLS:,} cells",
                 )
             page.close()
-    return join_pages(pages), [] if tables_found else lines
+    if tables_found:
+        return join_pages(pages), []
+    return join_pages(words), lines
 
 
 def _page_rows(page: Any) -> tuple[list[Placed], list[str], bool]:
@@ -197,6 +207,24 @@ def forms_from_pdf(data: bytes, source: str) -> list[GridForm]:
     grid, lines = pdf_grid(data, source)
     if not lines:
         return forms_from_grid(grid)
+    # No rules: read both as the words stand in their columns and as published text, and
+    # take the reading that finds more whole indicator rows (the text reader on a tie).
     from perfscore.readers.text import forms_from_text
 
-    return forms_from_text("\n".join(lines))
+    words = forms_from_grid(grid)
+    text = forms_from_text("\n".join(lines))
+    return words if _whole_rows(words) > _whole_rows(text) else text
+
+
+def _whole_rows(forms: list[GridForm]) -> int:
+    """How many indicator rows of ``forms`` have a name, a target and a completion, less the
+    cells that could not be read."""
+    rows = [
+        row
+        for form in forms
+        for row in form.data.get("indicators") or ()
+        if all(row.get(key) for key in ("name", "target", "actual"))
+    ]
+    return len(rows) - sum(
+        1 for form in forms for *_, severity in form.notes if severity == "warning"
+    )

@@ -10,8 +10,9 @@ pages into one grid:
 - **A row broken by the page** (Word and WPS let a row split by default) is joined to its first
   half: the next page's first row continues the last row of the page before when it has
   nothing in the columns a new indicator always fills (实际完成值, 权重, 得分) while the row it
-  follows does, and text in the name or target columns.  A header repeated on the new page is
-  looked past (the grid reader skips it).
+  follows does, and text in the name or target columns; or when it holds neither a target nor
+  a name beside anything measured (the tail of a completion, or of a name alone).  A header
+  repeated on the new page is looked past (the grid reader skips it).
 - **A group label split by the page** (``满意`` | ``度指标``) is joined where the halves make a
   label of the national scheme, in the rows above and below the break.
 """
@@ -110,17 +111,22 @@ def _cell(cells: Sequence[str], columns: dict[str, int], key: str) -> str:
 
 
 def _continues(before: list[str], cells: list[str], columns: dict[str, int]) -> bool:
-    """Whether ``cells`` (a page's first table row) is the second half of ``before``."""
-    if _header(cells) or _header(before):
+    """Whether ``cells`` (a page's first table row) is the second half of ``before``: it
+    fills none of 实际完成值, 权重, 得分 where ``before`` fills one, or it holds no target and
+    no name beside something measured."""
+    if _header(cells) or _header(before) or not _cell(before, columns, "name"):
         return False
     keys = [key for key in _FILLED if key in columns]
-    return (
-        bool(keys)
+    if (
+        keys
         and not any(_cell(cells, columns, key) for key in keys)
         and any(_cell(before, columns, key) for key in keys)
         and any(_cell(cells, columns, key) for key in _TEXT)
-        and bool(_cell(before, columns, "name"))
-    )
+    ):
+        return True
+    # The tails of cells that wrapped: neither a target nor a name with something to measure.
+    own = {key for key in ("name", "target", *keys) if _cell(cells, columns, key)}
+    return bool(own) and "target" not in own and ("name" not in own or own == {"name"})
 
 
 def _joined(before: list[str], after: list[str]) -> list[str]:

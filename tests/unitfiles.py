@@ -28,7 +28,7 @@ def word_layout(forms: list[dict[str, Any]], *, padding_rows: int = 0) -> Layout
     项目资金 merged down beside 年度资金总额 (every amount of the budget row filled), the
     indicators (一级/二级 merged down) and 总分; ``padding_rows`` copies of each form's
     indicators make it run over several pages."""
-    lay = formats.layout([_padded(f, padding_rows) for f in forms])
+    lay = formats.layout([padded(f, padding_rows) for f in forms])
     for r, row in enumerate(lay.rows):
         if row[0] and str(row[0]).startswith("项目资金"):
             lay.merges.remove((r, 0, r, 1))
@@ -37,7 +37,7 @@ def word_layout(forms: list[dict[str, Any]], *, padding_rows: int = 0) -> Layout
     return lay
 
 
-def _padded(form: dict[str, Any], copies: int) -> dict[str, Any]:
+def padded(form: dict[str, Any], copies: int) -> dict[str, Any]:
     """``form`` with every indicator's weight and score present (empty where it has none) and
     ``copies`` more copies of its indicators, renamed."""
     blank = {"actual": None, "weight": None, "score": None}
@@ -59,6 +59,23 @@ def _padded(form: dict[str, Any], copies: int) -> dict[str, Any]:
     ]
     form["indicators"] += extra
     return form
+
+
+def _covered(lay: Layout) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Each position a merged range covers, and the range."""
+    return {
+        (r, c): merge
+        for merge in lay.merges
+        for r in range(merge[0], merge[2] + 1)
+        for c in range(merge[1], merge[3] + 1)
+    }
+
+
+def _shown(value: Any, percent: bool) -> str:
+    """A cell's value as Word prints it (a percent-formatted share as ``90%``)."""
+    if value is None:
+        return ""
+    return f"{round(value * 100)}%" if percent else str(value)
 
 
 def soffice() -> str | None:
@@ -103,12 +120,12 @@ def _table(document: Any, lay: Layout, first: int, end: int, rules: bool) -> Non
     table = document.add_table(rows=end - first, cols=WIDTH)
     if rules:
         table.style = "Table Grid"
-    covered = formats._covered(lay)
+    covered = _covered(lay)
     for r in range(first, end):
         for c in range(WIDTH):
             value = lay.rows[r][c]
             if value is not None:
-                table.cell(r - first, c).text = formats._shown(value, (r, c) in lay.percent)
+                table.cell(r - first, c).text = _shown(value, (r, c) in lay.percent)
     for a, b, c, d in sorted({covered[k] for k in covered if first <= k[0] < end}):
         text = table.cell(a - first, b).text
         merged = table.cell(a - first, b).merge(table.cell(c - first, d))
@@ -142,7 +159,7 @@ def to_xlsx(
     widths = [8, 10, 12, 22, 12, 8, 12, 8, 8, 16]
     for c, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + c)].width = width
-    covered = formats._covered(lay)
+    covered = _covered(lay)
     for r, row in enumerate(lay.rows):
         # As Excel saves a wrapped row: tall enough for its longest cell (a Chinese character
         # is two width units), so that nothing spills into the next row when printed.

@@ -46,7 +46,7 @@ FIXTURES: dict[str, tuple[str, str, str, bool, bool, int]] = {
 def fixture(name: str, work: Path) -> None:
     """Write ``name``.pdf and ``name``.yaml into :data:`OUT`."""
     source, writer, page, landscape, rules, copies = FIXTURES[name]
-    form: dict[str, Any] = unitfiles._padded(
+    form: dict[str, Any] = unitfiles.padded(
         yaml.safe_load(SOURCES[source].read_text("utf-8")), copies
     )
     lay = unitfiles.word_layout([form])

@@ -132,3 +132,34 @@ def test_budget_columns_that_cannot_be_placed_are_flagged_not_guessed() -> None:
     (form,) = forms_from_grid(grid)
     assert "budget" not in form.data
     assert [path for path, _, severity in form.notes if severity == "warning"] == ["budget"]
+
+
+class _Page:
+    """A page of words at given positions, as pdfplumber reports them."""
+
+    def __init__(self, words: list[tuple[int, int, str]]) -> None:
+        self.words = [
+            {"x0": x, "x1": x + 9 * len(text), "top": top, "bottom": top + 9, "text": text}
+            for x, top, text in words
+        ]
+
+    def extract_words(self, **_: Any) -> list[dict[str, Any]]:
+        return self.words
+
+
+def test_unruled_numbers_are_not_glued_across_lines() -> None:
+    """Regression: two rows set at the line spacing (cells centred vertically) read their
+    weights 30 and 0 as one cell, 300."""
+    from perfscore.readers.pdf import normalise
+    from perfscore.readers.pdfwords import word_rows
+
+    # Rows set apart by their padding (22 points), wrapped lines at the spacing (12): the
+    # second row's line sits at the spacing below the first, as a centred cell puts it.
+    head = [(0, 0, "三级指标"), (100, 0, "年度指标值"), (200, 0, "权重")]
+    one = [(0, 22, "人数"), (100, 22, "≥16人"), (205, 22, "30")]
+    two = [(0, 34, "次数"), (100, 34, "≥2次"), (205, 34, "0")]
+    filler = [(0, top, "说明") for top in (56, 68, 90, 102)]
+    rows = word_rows(_Page(head + one + two + filler), normalise)
+    weights = [row.cells[2] for row in rows]
+    assert "300" not in weights
+    assert weights[:3] == ["权重", "30", "0"]

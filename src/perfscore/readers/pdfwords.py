@@ -23,7 +23,7 @@ import itertools
 from collections import Counter
 from typing import Any
 
-from perfscore.readers.labels import GRID_INDICATOR_COLUMNS, column_key
+from perfscore.readers.labels import GRID_INDICATOR_COLUMNS, column_key, is_number
 from perfscore.readers.pdflayout import Placed
 
 __all__ = ["word_rows"]
@@ -56,7 +56,7 @@ def word_rows(page: Any, normalise: Any, reference: tuple[float, ...] = ()) -> l
         cells: list[list[str]] = [[] for _ in lefts]
         for line in row:
             for word in line:
-                cells[_column(lefts, word["x0"])].append(word["text"])
+                cells[_column(lefts, _start(word))].append(word["text"])
         out.append(Placed([normalise("\n".join(c)) for c in cells], lefts))
     return out
 
@@ -89,7 +89,7 @@ def _columns(lines: list[list[dict[str, Any]]], reference: tuple[float, ...]) ->
         begins = [
             w
             for b, w in zip([None, *line], line, strict=False)
-            if not b or w["x0"] - b["x1"] > _CELL_GAP
+            if (not b or w["x0"] - b["x1"] > _CELL_GAP) and not is_number(w["text"])
         ]
         for x in {round(w["x0"]) for w in begins}:
             starts[x] += 1
@@ -100,6 +100,12 @@ def _columns(lines: list[list[dict[str, Any]]], reference: tuple[float, ...]) ->
         else:
             edges.append((x, count))
     return tuple(float(x) for x, count in edges if count >= _MIN_COLUMN_WORDS)
+
+
+def _start(word: dict[str, Any]) -> float:
+    """Where a word stands: its left edge; a number's middle (spreadsheets right-align
+    numbers, so a number begins wherever its digits make it begin)."""
+    return (word["x0"] + word["x1"]) / 2 if is_number(word["text"]) else float(word["x0"])
 
 
 def _column(lefts: tuple[float, ...], x: float) -> int:
@@ -133,11 +139,30 @@ def _rows(
             i
             and spacing * 0.9 <= gaps[i - 1] <= spacing * 1.3
             and (padded or _wraps(lines[i - 1], line, lefts, rights))
+            and not _clash(rows[-1], line, lefts)
         ):
             rows[-1].append(line)
         else:
             rows.append([line])
     return rows
+
+
+def _clash(
+    row: list[list[dict[str, Any]]], line: list[dict[str, Any]], lefts: tuple[float, ...]
+) -> bool:
+    """Whether ``line`` sets a lone number under a lone number of ``row`` in one column: a
+    number never wraps into another, so such a line is another row (``30`` above ``0`` is
+    not ``300``)."""
+    above = set().union(*(_lone_numbers(printed, lefts) for printed in row))
+    return bool(_lone_numbers(line, lefts) & above)
+
+
+def _lone_numbers(line: list[dict[str, Any]], lefts: tuple[float, ...]) -> set[int]:
+    """The columns in which ``line`` prints one number and nothing else."""
+    cells: dict[int, list[str]] = {}
+    for word in line:
+        cells.setdefault(_column(lefts, _start(word)), []).append(word["text"])
+    return {c for c, texts in cells.items() if len(texts) == 1 and is_number(texts[0])}
 
 
 def _rights(lines: list[list[dict[str, Any]]], lefts: tuple[float, ...]) -> list[float]:

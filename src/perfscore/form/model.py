@@ -370,9 +370,7 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         elif field == "budget" and isinstance(value, Mapping):
             form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
         elif field == "indicators" and isinstance(value, (list, tuple)):
-            form[key] = [
-                _row_points(_keys(row)) if _is_mapping(row) else row for row in value
-            ]
+            form[key] = [_row_points(_keys(row)) if _is_mapping(row) else row for row in value]
     if notes:
         _add_notes(form, notes)
     return form

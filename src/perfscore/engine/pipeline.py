@@ -106,10 +106,28 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
-    grade = rules.grade(total) if total is not None else None
+    grade = rules.grade(total) if total is not None and not _unread_parts(form) else None
     return EvaluationResult(
         form, rules.name, execution, tuple(results), total, form.total, flags, source, grade
     )
+
+
+# The cells a total is made of: the budget row, and each row's target, actual, weight and score.
+_TOTAL_PARTS = frozenset({"target", "actual", "weight", "score"})
+
+
+def _unread_parts(form: Form) -> bool:
+    """Whether a cell the total is made of could not be read (a budget whose numbers stand
+    under no label, an unreadable weight): such a total is unverified, and is not graded."""
+    for note in form.notes:
+        if note.severity != "warning":
+            continue
+        path = parse_path(note.path)
+        if path[:1] in (("budget",), ("total",)) or (
+            path[:1] == ("indicators",) and path[-1] in _TOTAL_PARTS
+        ):
+            return True
+    return False
 
 
 def _execution(form: Form, rules: RuleSet, flag: Flagger) -> ExecutionResult | None:

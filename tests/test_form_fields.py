@@ -202,7 +202,7 @@ def test_a_total_made_of_an_unread_cell_is_not_graded(
 ) -> None:
     """A grade is never printed beside a total one of whose cells could not be read: the
     total is still recomputed from what was read, and the cell is flagged."""
-    rows = [{**ROW, **row}]
+    rows = [dict(ROW, weight=45, score=45), {**ROW, "name": "解矫率", "weight": 45, **row}]
     result = perfscore.evaluate({"budget": budget, "indicators": rows})
     assert "unreadable-cell" in {f.code for f in result.flags}
     assert result.total is not None

@@ -41,7 +41,9 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 DOCUMENT_SUFFIXES = {".docx", ".pdf"}
 TEXT_SUFFIXES = {".txt", ".tsv", ".text"}
 DATA_SUFFIXES = {".yaml", ".yml", ".json"}
-SUFFIXES = SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES
+#: Web pages, read by perfscore.readers.webpage.
+WEB_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"}
+SUFFIXES = SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES | WEB_SUFFIXES
 
 _LOOKED_FOR = "a table headed 三级指标 and 年度指标值 (or a wide table with 年度指标内容)"
 
@@ -175,6 +177,11 @@ def _load(p: Path, source: str) -> list[Form]:
 
         found = forms_from_pdf(data, source)
         return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    if suffix in WEB_SUFFIXES and kind in ("html", "text"):
+        from perfscore.readers.webpage import forms_from_webpage
+
+        found = forms_from_webpage(data, source)
+        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
     if kind == "html" and suffix in SPREADSHEET_SUFFIXES:
         # An "export to Excel" that wrote an HTML page under a workbook's name.
         from perfscore.readers.htmltable import forms_from_html
@@ -190,13 +197,11 @@ def _load(p: Path, source: str) -> list[Form]:
             expected=f"a {suffix or 'form'} file" if suffix in SUFFIXES else "a form file",
         )
     if suffix in TEXT_SUFFIXES:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FormError("the text is not UTF-8", source=source, expected="UTF-8 text") from None
         from perfscore.readers.text import forms_from_text
+        from perfscore.readers.webpage import decode_text, encoding_note
 
-        found = forms_from_text(text)
+        text, encoding = decode_text(data, source)
+        found = [encoding_note(form, encoding) for form in forms_from_text(text)]
         return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
     # Text under another name: read as a form document, within a form document's bound.
     return _data_forms(p, source, read_regular_file(p, max_bytes=MAX_FORM_BYTES, error=FormError))
@@ -271,6 +276,9 @@ def form_files(
             root = path.resolve()
             for found in sorted(path.rglob("*")):
                 if found.suffix.lower() not in wanted:
+                    if forms_only and found.is_file() and not found.name.startswith("."):
+                        kind = f"a {found.suffix} file" if found.suffix else "a file without suffix"
+                        notes.append(f"{found}: skipped, {kind} is not a form perfscore reads")
                     continue
                 note = _passed_over(found, root, forms_only)
                 if note == "":

@@ -19,6 +19,7 @@ from perfscore.engine.judge.frames import (
     describe_share,
     gives_no_change,
     in_change_frame,
+    nothing_as_zero,
     per_year,
     share_done,
     small_count,
@@ -122,9 +123,8 @@ class Judge:
         restated = restates(self, target, actual)
         if restated is not None:
             return restated
-        if isinstance(target, Nil) and isinstance(actual, Comparison):
-            # 零 (no complaints) against 4人: a limit of zero, exceeded.
-            zero = Comparison(target.text, None, Quantity(_ZERO, actual.quantity.unit))
+        zero = nothing_as_zero(target, actual)
+        if zero is not None:
             return self._quantitative(zero, actual)
         if isinstance(actual, FreeText):
             self.find(

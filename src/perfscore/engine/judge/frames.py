@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from perfscore.engine.judge.outcome import Outcome
 from perfscore.text.operators import Op
 from perfscore.text.units import resolve
-from perfscore.text.values import Comparison, Quantity
+from perfscore.text.values import Comparison, Nil, Quantity, Value
 from perfscore.words.messages import plain, shorten
 from perfscore.words.steps import Step
 
@@ -29,6 +29,7 @@ __all__ = [
     "describe_share",
     "gives_no_change",
     "in_change_frame",
+    "nothing_as_zero",
     "per_year",
     "share_done",
     "small_count",
@@ -193,3 +194,14 @@ def small_count(target: Quantity, beaten_by: Decimal, margin: Decimal) -> bool:
     on, under the rule set's ``over_achievement_margin``."""
     counted = target.unit.dimension in ("[count]", "") and not target.unit.is_percent
     return counted and beaten_by < margin
+
+
+def nothing_as_zero(target: Value, actual: Value) -> Comparison | None:
+    """零 or 无安全事故 (nothing to occur) against a count (4人, 2起): a target of zero in the
+    actual's unit, which the count exceeds.  A percentage is how much of it was achieved
+    (未收到有效投诉 / 100%) and is read as a completion: None."""
+    if not isinstance(target, Nil) or not isinstance(actual, Comparison):
+        return None
+    if actual.quantity.unit.is_percent:
+        return None
+    return Comparison(target.text, None, Quantity(_ZERO, actual.quantity.unit))

@@ -152,7 +152,9 @@ def per_year(j: Judge, target: Comparison, actual: Comparison) -> Quantity | Non
     if actual.quantity.unit.dimension not in ("", "[count]"):
         return None
     periods = _PERIODS[period]
-    if periods == 1:
+    if periods == 1 or ("/" not in unit.label and target.quantity.magnitude >= periods):
+        # 每季度督查 ≥4次 already counts the year (four quarters): a period named only in the
+        # name makes a target smaller than the number of periods one per period.
         return None
     year_unit = resolve(count, unit.noun) if count else unit
     year = Quantity(target.quantity.magnitude * periods, year_unit)

@@ -211,6 +211,25 @@ def test_a_total_made_of_an_unread_cell_is_not_graded(
     assert read.grade is not None
 
 
+def test_weights_worked_out_by_a_program_are_read_with_a_note() -> None:
+    """A weight typed as a float from arithmetic (100/3) is rounded to the places a form holds,
+    with a note, and the row is scored: never a FormError for the whole form."""
+    rows = [
+        dict(ROW, weight=100 / 3, score=100 / 3),
+        dict(ROW, name="解矫率", target="≥90%", actual="95%", weight=200 / 3, score=None),
+    ]
+    result = perfscore.evaluate({"indicators": rows})
+    notes = [f for f in result.flags if f.code == "reading-note"]
+    assert {f.path for f in notes} == {
+        "indicators[0].weight",
+        "indicators[0].score",
+        "indicators[1].weight",
+    }
+    assert result.indicators[0].weight == Decimal("33.333333333333")
+    assert result.total == Decimal("100.00")
+    assert "missing-reason" not in {f.code for f in result.flags}
+
+
 def test_unreadable_indicator_weight_costs_only_that_cell() -> None:
     """An unreadable weight in one row: that row is flagged, every other row scored."""
     rows = [dict(ROW, weight="很重"), dict(ROW, name="解矫率", target="≥90%", actual="95%")]

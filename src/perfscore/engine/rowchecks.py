@@ -170,7 +170,8 @@ def printed_score(
             formula=_formula(steps),
         )
     short = (
-        points is not None and weight is not None and points < weight
+        # Against the weight as scores are rounded: full marks on a weight of 100/3 are 33.33.
+        points is not None and weight is not None and points < rules.round(weight)
         if scored
         else outcome.status in ("missed", "partly_met")
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -29,6 +29,7 @@ __all__ = [
     "MAX_PLACES",
     "MONEY_UNITS",
     "bounded",
+    "from_float",
     "money_unit",
     "rate_text",
     "read_amount",
@@ -228,7 +229,7 @@ def to_decimal(value: Any) -> Any:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))  # the shortest repr is what the user wrote
+        return from_float(value)
     if isinstance(value, str):
         text = (value if value.isascii() else simplify(value)).strip()
         text = text.replace(",", "").replace("，", "")
@@ -239,6 +240,16 @@ def to_decimal(value: Any) -> Any:
         except InvalidOperation:
             return value
     return value
+
+
+def from_float(value: float) -> Decimal:
+    """A float as the number it stands for: its shortest repr (what the user wrote), rounded
+    half-up to :data:`MAX_PLACES` places where it carries a binary fraction's tail (``100/3``
+    is 33.333333333333336: 33.333333333333)."""
+    number = Decimal(repr(value))
+    if number.is_finite() and number.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+        return number.quantize(_SMALLEST, rounding=ROUND_HALF_UP, context=_BOUNDS_CONTEXT)
+    return number
 
 
 def to_text(value: Any) -> Any:

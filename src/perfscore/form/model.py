@@ -32,6 +32,7 @@ from pydantic import (
 from perfscore.errors import FormError
 from perfscore.form.cells import (
     bounded,
+    from_float,
     money_unit,
     rate_text,
     read_amount,
@@ -370,7 +371,10 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         elif field == "budget" and isinstance(value, Mapping):
             form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
         elif field == "indicators" and isinstance(value, (list, tuple)):
-            form[key] = [_row_points(_keys(row)) if _is_mapping(row) else row for row in value]
+            form[key] = [
+                _row_points(_keys(row), f"indicators[{i}]", notes) if _is_mapping(row) else row
+                for i, row in enumerate(value)
+            ]
     if notes:
         _add_notes(form, notes)
     return form
@@ -385,10 +389,21 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def _row_points(row: dict[Any, Any]) -> dict[Any, Any]:
+def _row_points(row: dict[Any, Any], where: str, notes: list[NoteData]) -> dict[Any, Any]:
     for key in _ROW_POINTS:
         if key in row:
-            row[key] = read_points(row[key])
+            value = row[key]
+            if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
+                # A weight worked out by a program (100/3): rounded, and said so.
+                notes.append(
+                    reading_note(
+                        f"{where}.{_FIELD_OF[Indicator][key]}",
+                        f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
+                        f"{value!r} is a computed fraction: {from_float(value)} is used",
+                        severity="info",
+                    )
+                )
+            row[key] = read_points(value)
     return row
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from perfscore.errors import FormError
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.source import describe, read_bytes, sniff
+from perfscore.readers.xmlattrs import tag_attrs, usual_spelling, xml_unescape
 from perfscore.readers.ziparchive import PartTooLarge, ZipParts
 
 __all__ = [
@@ -131,7 +132,6 @@ _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatC
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTR = re.compile(rb"([\w:.-]+)=\"([^\"]*)\"")
 
 
 def _percent_format(code: str) -> bool:
@@ -158,13 +158,6 @@ def _percent_styles(styles: bytes) -> set[int]:
     return out
 
 
-def _xml_unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
-
-
 def _xlsx_sheet_parts(archive: ZipParts, source: str) -> dict[str, str]:
     """Sheet name → worksheet part, from the workbook and its relationships."""
     workbook = _read_part(archive, "xl/workbook.xml", source)
@@ -174,16 +167,16 @@ def _xlsx_sheet_parts(archive: ZipParts, source: str) -> dict[str, str]:
         rels = b""
     targets: dict[bytes, str] = {}
     for rel in _REL.findall(rels):
-        attrs = dict(_ATTR.findall(rel))
-        target = _xml_unescape(attrs.get(b"Target", b""))
+        attrs = tag_attrs(rel)
+        target = xml_unescape(attrs.get(b"Target", b""))
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         targets[attrs.get(b"Id", b"")] = re.sub(r"[^/]+/\.\./", "", part)
     parts: dict[str, str] = {}
     for sheet in _SHEET.findall(workbook):
-        attrs = dict(_ATTR.findall(sheet))
+        attrs = tag_attrs(sheet)
         rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
         if rid in targets:
-            parts[_xml_unescape(attrs.get(b"name", b""))] = targets[rid]
+            parts[xml_unescape(attrs.get(b"name", b""))] = targets[rid]
     return parts
 
 
@@ -252,7 +245,7 @@ def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
         for name, part in _xlsx_sheet_parts(archive, source).items():
             if part not in names:
                 continue
-            sheet = _xlsx_sheet(_read_part(archive, part, source), percent)
+            sheet = _xlsx_sheet(usual_spelling(_read_part(archive, part, source)), percent)
             _check_extent(source, name, sheet.rows, sheet.columns)
             out[name] = sheet
         return out
@@ -282,7 +275,7 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
                 source=source,
                 expected="an OpenDocument spreadsheet (.ods)",
             )
-        data = _read_part(archive, "content.xml", source)
+        data = usual_spelling(_read_part(archive, "content.xml", source))
     except _ZIP_ERRORS as exc:
         raise FormError(f"a damaged spreadsheet: {_reason(exc)}", source=source) from None
     out: dict[str, _Sheet] = {}
@@ -292,9 +285,9 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
         closing, tag, attrs_raw, empty = m.groups()
         if tag == b"table":
             if not closing:
-                attrs = dict(_ATTR.findall(attrs_raw))
+                attrs = tag_attrs(attrs_raw)
                 sheet = _Sheet(merges=[])
-                out[_xml_unescape(attrs.get(b"table:name", b""))] = sheet
+                out[xml_unescape(attrs.get(b"table:name", b""))] = sheet
                 row = 0
             continue
         if sheet is None:
@@ -303,7 +296,7 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
             if closing:
                 row += row_repeat
                 continue
-            attrs = dict(_ATTR.findall(attrs_raw))
+            attrs = tag_attrs(attrs_raw)
             row_repeat = int(attrs.get(b"table:number-rows-repeated", b"1"))
             col = 0
             if empty:
@@ -311,7 +304,7 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
             continue
         if closing:
             continue
-        attrs = dict(_ATTR.findall(attrs_raw))
+        attrs = tag_attrs(attrs_raw)
         repeat = int(attrs.get(b"table:number-columns-repeated", b"1"))
         # Content: a value type, or text inside (a non-empty element).
         has_content = tag == b"table-cell" and (b"office:value-type" in attrs or not empty)

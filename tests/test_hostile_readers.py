@@ -1,0 +1,183 @@
+"""Hostile files for the readers: each ends as its own FormError, never a crash or a hang.
+
+The files are built here, a few kilobytes each.  Cases that would cost the reader its whole
+CPU or memory allowance run with small :class:`ReaderLimits`, so the suite stays quick.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from perfscore import FormError
+from perfscore.batch import Failure, evaluate_many
+from perfscore.readers import ReaderLimits, load_forms
+from tests import formats
+from tests.conftest import EXAMPLES
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_WORKBOOK = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _xlsx(path: Path, rows: str) -> Path:
+    """A workbook of one sheet whose ``<sheetData>`` holds ``rows`` as written."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c>",
+        '<c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+        '<c\tr="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    ],
+)
+def test_last_cell_in_any_quoting_is_measured_before_reading(tmp_path: Path, cell: str) -> None:
+    """A cell at XFD1048576, however its attribute is quoted, is refused by the scan."""
+    path = _xlsx(
+        tmp_path / "far.xlsx",
+        f"<row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is>"
+        f"</c></row><row r='1048576'>{cell}</row>",
+    )
+    with pytest.raises(FormError, match="1,048,576 rows"):
+        load_forms(path, isolate=False)
+
+
+def test_repeats_in_single_quotes_are_measured(tmp_path: Path) -> None:
+    """An .ods repeating a cell with content 100000 × 1000 times in single quotes is refused."""
+    rows = (
+        "<table:table-row table:number-rows-repeated='100000'>"
+        "<table:table-cell table:number-columns-repeated='1000' office:value-type='string'>"
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    path = formats.ods_file(tmp_path / "rep.ods", rows)
+    with pytest.raises(FormError, match="more than perfscore reads"):
+        load_forms(path, isolate=False)
+
+
+def _luohu() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "luohu-2024-notary-lawyers.yaml").read_text("utf-8")
+    )
+    return loaded
+
+
+def _xls_bytes() -> bytes:
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("自评表")
+    for r in range(30):
+        for c in range(6):
+            sheet.write(r, c, f"项目{r}-{c}")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_an_xls_cut_short_is_a_form_error(tmp_path: Path, isolate: bool) -> None:
+    """A partial download of an .xls (some cuts make the library panic) is a FormError."""
+    data = _xls_bytes()
+    path = tmp_path / "cut.xls"
+    for cut in range(600, len(data), 311):
+        path.write_bytes(data[:cut])
+        with pytest.raises(FormError):
+            load_forms(path, isolate=isolate)
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+_LENGTH_CYCLE = _pdf(
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length 5 0 R >>\nstream\nBT (x) Tj ET\nendstream",
+        b"6 0 R",
+        b"5 0 R",
+    ]
+)
+
+
+def test_a_pdf_that_loops_the_reader_runs_out_of_time(tmp_path: Path) -> None:
+    """A PDF whose /Length is a reference cycle (the library loops) ends at the CPU limit."""
+    path = tmp_path / "cycle.pdf"
+    path.write_bytes(_LENGTH_CYCLE)
+    with pytest.raises(FormError, match="CPU time"):
+        load_forms(path, limits=ReaderLimits(cpu_seconds=1))
+
+
+def test_a_reader_out_of_memory_is_a_form_error(tmp_path: Path) -> None:
+    """A workbook that needs more memory than the worker may use is a FormError, and the next
+    file is read by a fresh worker."""
+    big = "x" * (40 * 1024 * 1024)
+    path = _xlsx(
+        tmp_path / "big.xlsx", f"<row r='1'><c r='A1' t='inlineStr'><is><t>{big}</t></is></c></row>"
+    )
+    with pytest.raises(FormError):
+        load_forms(path, limits=ReaderLimits(memory_bytes=150 * 1024 * 1024))
+    good = formats.to_xlsx(formats.layout([_luohu()]), tmp_path / "good.xlsx")
+    assert load_forms(good, limits=ReaderLimits(memory_bytes=150 * 1024 * 1024))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batch_goes_on_past_hostile_files(tmp_path: Path, jobs: int) -> None:
+    """Good forms beside files that hang or crash a reader: every good form scores, every bad
+    file is its own Failure, in order, with one core or two."""
+    good = formats.to_xlsx(formats.layout([_luohu()]), tmp_path / "good.xlsx")
+    cycle = tmp_path / "cycle.pdf"
+    cycle.write_bytes(_LENGTH_CYCLE)
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes(_xls_bytes()[:4000])
+    inputs = [good, cut, good, cycle, good]
+    limits = ReaderLimits(cpu_seconds=1)
+    items = list(evaluate_many(inputs, jobs=jobs, chunk_size=1, reader_limits=limits))
+    assert [isinstance(item, Failure) for item in items] == [False, True, False, True, False]

@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_024
 MAX_CELLS = 4_000_000
+# A cell's number printed: exact for any float's digits (17) or an int a cell holds.
+_CELL_CONTEXT = Context(prec=60, Emax=999_999, Emin=-999_999)
 #: Largest part of a zipped spreadsheet read, uncompressed (guards against a zip bomb).
 MAX_PART_BYTES = 256 * 1024 * 1024
 
@@ -367,9 +369,12 @@ def _text(value: Any, percent: bool = False) -> str:
             return shown
     if isinstance(value, (int, float)):
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if percent:
-            return f"{format((exact * 100).normalize(), 'f')}%"
-        return format(exact.normalize(), "f")
+        # In a context of its own: the caller's (prec=3, or Rounded trapped) must not change
+        # what a cell reads as (96.51% is not 96.6%).
+        with localcontext(_CELL_CONTEXT):
+            if percent:
+                return f"{format((exact * 100).normalize(), 'f')}%"
+            return format(exact.normalize(), "f")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -67,7 +68,7 @@ def _read(form: FormInput, index: int, limits: ReaderLimits) -> list[Ready] | Fa
             return [(f, f"{form} #{i + 1}") for i, f in enumerate(forms)]
         return [(form if isinstance(form, Form) else form_from_data(form), None)]
     except PerfscoreError as exc:
-        return Failure(str(form) if isinstance(form, (str, Path)) else f"<form {index}>", exc)
+        return Failure(_source(form, index), exc)
 
 
 def _score(
@@ -120,6 +121,8 @@ def _start_worker() -> None:
     # collector from walking those objects over and over — each walk also writes to their
     # pages, undoing copy-on-write sharing — so the worker's time goes to its own forms.
     gc.freeze()
+    # Ctrl-C is the parent's to handle (it stops the pool): no traceback from every worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cpu_count() -> int:
@@ -207,8 +210,14 @@ def evaluate_many(
     # Imported here: process pools cost a start-up the single-core path should not pay.
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    try:
         yield from _spread(pool, jobs, forms, ruleset, lang, chunk_size, transform, limits)
+    except BaseException:
+        # Ctrl-C, or a caller that closed the stream: nothing more is started, nothing waited for.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _spread(
@@ -223,18 +232,51 @@ def _spread(
 ) -> Iterator[Any]:
     """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
     key = _rules_key(ruleset)
-    pending: deque[Future[list[Any]]] = deque()
+    pending: deque[tuple[Future[list[Any]] | None, Chunk]] = deque()
+    job = (key, lang, transform, limits)
     try:
         for chunk in _chunks(forms, chunk_size):
-            pending.append(executor.submit(_work, chunk, key, lang, transform, limits))
+            try:
+                pending.append((executor.submit(_work, chunk, *job), chunk))
+            except Exception:  # a pool already broken: the chunk is done here
+                pending.append((None, chunk))
             if len(pending) >= IN_FLIGHT_PER_WORKER * max(workers, 1):
-                yield from pending.popleft().result()
+                yield from _settle(*pending.popleft(), job)
         while pending:
-            yield from pending.popleft().result()
+            yield from _settle(*pending.popleft(), job)
     finally:
         # A caller that stops early (or an error) leaves nothing running on its behalf.
-        for future in pending:
-            future.cancel()
+        for future, _ in pending:
+            if future is not None:
+                future.cancel()
+
+
+def _settle(future: Future[list[Any]] | None, chunk: Chunk, job: tuple[Any, ...]) -> list[Any]:
+    """A chunk's results from its worker; if it could not be sent (an item that cannot be
+    pickled) or its worker is gone, each item is done here, and an item that cannot be sent
+    is a :class:`Failure` as it would be with ``jobs=1``'s bad input."""
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # the chunk, or the pool, failed: item by item below
+            pass
+    import pickle
+
+    items: list[Any] = []
+    for index, form in chunk:
+        try:
+            pickle.dumps(form)
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            error = PerfscoreError(f"cannot be sent to a worker process ({reason})")
+            items.append(Failure(_source(form, index), error))
+            continue
+        items += _work([(index, form)], *job)
+    return items
+
+
+def _source(form: object, index: int) -> str:
+    return str(form) if isinstance(form, (str, Path)) else f"<form {index}>"
 
 
 def _chunks(forms: Iterable[FormInput], size: int) -> Iterator[Chunk]:

@@ -54,17 +54,19 @@ DEFAULT_LIMITS = ReaderLimits()
 
 def grid_forms(kind: str, data: bytes, source: str) -> Found:
     """The forms in ``data`` (a file of ``kind``, as :func:`~perfscore.readers.source.sniff`
-    names it), each with where it was found — read in this process.
+    names it, or ``sheets`` for any spreadsheet), each with where it was found (`` [Sheet1]``,
+    `` #2``; for ``sheets`` the sheet's name) — read in this process.
 
     :raises FormError: the reader of the kind refused the file.
     """
     from perfscore.readers.grid import forms_from_grid
 
-    if kind in ("xlsx", "ods", "xls", "encrypted"):
+    if kind in ("xlsx", "ods", "xls", "encrypted", "sheets"):
         from perfscore.readers.spreadsheet import workbook_grids
 
+        # "sheets": each form with its bare sheet name (an annotated copy marks that sheet).
         return [
-            (f" [{name}]", form)
+            (name if kind == "sheets" else f" [{name}]", form)
             for name, grid in workbook_grids(data, source)
             for form in forms_from_grid(grid)
         ]

@@ -25,13 +25,16 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, localcontext
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfscore.errors import FormError
-from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.grid import GridForm
 from perfscore.readers.source import describe, read_bytes, sniff
 from perfscore.readers.xmlattrs import tag_attrs, usual_spelling, xml_unescape
 from perfscore.readers.ziparchive import PartTooLarge, ZipParts
+
+if TYPE_CHECKING:
+    from perfscore.readers.isolation import ReaderLimits
 
 __all__ = [
     "MAX_CELLS",
@@ -477,14 +480,17 @@ def _grid(sheet: Any, rows: int, columns: int, info: _Sheet | None) -> list[list
     return grid
 
 
-def forms_from_workbook(path: Path) -> list[SheetForm]:
-    """Every form on every sheet of the spreadsheet at ``path``.
+def forms_from_workbook(
+    path: Path, *, isolate: bool = True, limits: ReaderLimits | None = None
+) -> list[SheetForm]:
+    """Every form on every sheet of the spreadsheet at ``path``, read in a bounded worker
+    process unless ``isolate`` is false (see :mod:`perfscore.readers.isolation`).
 
     :raises FormError: the file cannot be read as a spreadsheet (see :func:`workbook_grids`).
     """
-    source = str(path)
-    return [
-        SheetForm(name, form)
-        for name, grid in workbook_grids(read_bytes(path), source)
-        for form in forms_from_grid(grid)
-    ]
+    from perfscore.readers.isolation import DEFAULT_LIMITS, read_grid_forms
+
+    found = read_grid_forms(
+        "sheets", read_bytes(path), str(path), isolate=isolate, limits=limits or DEFAULT_LIMITS
+    )
+    return [SheetForm(name, form) for name, form in found]

@@ -181,3 +181,116 @@ def test_a_batch_goes_on_past_hostile_files(tmp_path: Path, jobs: int) -> None:
     limits = ReaderLimits(cpu_seconds=1)
     items = list(evaluate_many(inputs, jobs=jobs, chunk_size=1, reader_limits=limits))
     assert [isinstance(item, Failure) for item in items] == [False, True, False, True, False]
+
+
+def test_an_item_that_cannot_be_sent_is_a_failure_in_place() -> None:
+    """``evaluate_many(jobs=2)`` over an unpicklable mapping: a Failure where it stood, and the
+    other forms scored."""
+    import threading
+
+    form = yaml.safe_load((EXAMPLES / "luohu-2024-notary-lawyers.yaml").read_text("utf-8"))
+    odd = {**form, "lock": threading.Lock()}
+    items = list(evaluate_many([form, odd, form], jobs=2, chunk_size=1))
+    assert [isinstance(item, Failure) for item in items] == [False, True, False]
+    failure = items[1]
+    assert isinstance(failure, Failure)
+    assert "cannot be sent to a worker" in failure.message
+
+
+# --- bounds before work ----------------------------------------------------------------------
+
+
+def _xlsx_with(path: Path, rows: str, extra: dict[str, bytes]) -> Path:
+    _xlsx(path, rows)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in extra.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_shared_strings_are_counted_before_reading(tmp_path: Path) -> None:
+    """Four million and one empty shared strings (a few KB zipped) are refused."""
+    strings = b"<sst>" + b"<si/>" * 4_000_001 + b"</sst>"
+    path = _xlsx_with(tmp_path / "sst.xlsx", "", {"xl/sharedStrings.xml": strings})
+    with pytest.raises(FormError, match="shared strings"):
+        load_forms(path, isolate=False)
+
+
+def test_merged_ranges_are_counted_before_reading(tmp_path: Path) -> None:
+    """A sheet of 100,001 merged ranges is refused before the library lists them."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is></c></row></sheetData>"
+        "<mergeCells>" + '<mergeCell ref="A1:B2"/>' * 100_001 + "</mergeCells></worksheet>"
+    )
+    path = _xlsx(tmp_path / "merges.xlsx", "")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "m.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = sheet.encode() if item.filename.endswith("sheet1.xml") else src.read(item)
+            dst.writestr(item.filename, data, zipfile.ZIP_DEFLATED)
+    with pytest.raises(FormError, match="merged ranges"):
+        load_forms(tmp_path / "m.xlsx", isolate=False)
+
+
+def _docx(path: Path, body: str) -> Path:
+    """A Word document whose body is ``body`` (WordprocessingML)."""
+    document = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", document)
+    return path
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "<w:tr>" + '<w:tc><w:tcPr><w:gridSpan w:val="3000000"/></w:tcPr><w:p/></w:tc>' + "</w:tr>",
+        "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 1_001,
+    ],
+    ids=["span-3000000", "merged-down-1001"],
+)
+def test_word_tables_are_measured_before_reading(tmp_path: Path, table: str) -> None:
+    """Spans and merges that python-docx lays out in quadratic time are refused first."""
+    path = _docx(tmp_path / "t.docx", f"<w:tbl>{table}</w:tbl>")
+    with pytest.raises(FormError, match="more than perfscore reads"):
+        load_forms(path, isolate=False)
+
+
+def test_one_wide_html_row_does_not_widen_a_million_cells(tmp_path: Path) -> None:
+    """``colspan=1024`` then 5,000 rows: refused before every row is padded to 1,024 cells."""
+    page = "<table><tr><td colspan=1024>x</td></tr>" + "<tr><td>y</td></tr>" * 5_000 + "</table>"
+    path = tmp_path / "wide.xls"
+    path.write_text(f"<html><body>{page}</body></html>", "utf-8")
+    with pytest.raises(FormError, match="more cells than perfscore reads"):
+        load_forms(path, isolate=False)
+
+
+def _page_pdf(contents: bytes, count: int = 1) -> bytes:
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(contents), contents),
+        ]
+    )
+
+
+def test_a_declared_page_count_is_refused_before_the_pages_are_built(tmp_path: Path) -> None:
+    """A page tree declaring 300,000 pages is refused at once."""
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_page_pdf(b"", count=300_000))
+    with pytest.raises(FormError, match="300,000 pages"):
+        load_forms(path, isolate=False)
+
+
+def test_a_page_ruled_finer_than_any_form_is_refused(tmp_path: Path) -> None:
+    """A 2 KB page ruled into a 200 × 200 grid (table finding: 20 s) is refused."""
+    lines = [b"%d 100 m %d 700 l" % (100 + 2 * i, 100 + 2 * i) for i in range(201)]
+    lines += [b"100 %d m 500 %d l" % (100 + 3 * i, 100 + 3 * i) for i in range(201)]
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(_page_pdf(b"\n".join(lines) + b"\nS"))
+    with pytest.raises(FormError, match="ruled into"):
+        load_forms(path, isolate=False)

@@ -27,6 +27,7 @@ from typing import Any
 from perfscore.errors import FormError
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.pdfbounds import check_page, check_pages
 from perfscore.readers.spreadsheet import MAX_CELLS
 
 __all__ = ["MAX_PAGES", "forms_from_pdf", "normalise", "pdf_grid"]
@@ -102,6 +103,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     tables_found = False
     cells = 0
     with document:
+        check_pages(document, source)  # the declared count, before any page is built
         if len(document.pages) > MAX_PAGES:
             raise FormError(
                 f"the PDF has {len(document.pages):,} pages",
@@ -109,6 +111,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                 expected=f"at most {MAX_PAGES:,} pages",
             )
         for page in document.pages:
+            check_page(page, source)
             rows, page_lines, has_tables = _page_rows(page)
             tables_found = tables_found or has_tables
             lines += page_lines

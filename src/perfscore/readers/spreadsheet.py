@@ -15,19 +15,18 @@ the library allocating the whole range.  Merged ranges are clipped to the extent
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, localcontext
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from perfscore.errors import FormError
+from perfscore.readers.celltext import cell_text
 from perfscore.readers.grid import GridForm
 from perfscore.readers.source import describe, read_bytes, sniff
 from perfscore.readers.xmlattrs import tag_attrs, usual_spelling, xml_unescape
@@ -53,8 +52,11 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_024
 MAX_CELLS = 4_000_000
-# A cell's number printed: exact for any float's digits (17) or an int a cell holds.
-_CELL_CONTEXT = Context(prec=60, Emax=999_999, Emin=-999_999)
+#: Most merged ranges a sheet may have (a form has tens), and the largest table of shared
+#: strings: entries, and bytes unpacked (a department's list of projects needs a few MiB).
+MAX_MERGES = 100_000
+MAX_SHARED_STRINGS = MAX_CELLS
+MAX_SHARED_BYTES = 64 * 1024 * 1024
 #: Largest part of a zipped spreadsheet read, uncompressed (guards against a zip bomb).
 MAX_PART_BYTES = 256 * 1024 * 1024
 
@@ -75,6 +77,7 @@ class _Sheet:
     columns: int = 0
     percent: set[tuple[int, int]] = field(default_factory=set)
     merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
+    merge_count: int = 0
 
 
 def _column_number(letters: bytes) -> int:
@@ -219,6 +222,7 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     digits = len(str(sheet.rows))
     if re.search(rb" r=\"[A-Z]{1,4}\d{%d,}\"" % (digits + 1), data):
         sheet.rows = max(int(m.group(2)) for m in _CELL_REF.finditer(data))
+    sheet.merge_count = data.count(b"<mergeCell ") + data.count(b":mergeCell ")
     cells = data.count(b"<c ") + data.count(b"<c>")
     if data.count(b' r="') < cells + len(rows):
         sheet.rows += data.count(b"<row")
@@ -233,6 +237,29 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     return sheet
 
 
+def _check_shared_strings(archive: ZipParts, source: str) -> None:
+    """The shared strings measured before the library builds them: 19 million empty entries
+    fit in 800 KB, one 600 MB string in 600 KB."""
+    name = next((n for n in archive.names if n.lower() == "xl/sharedstrings.xml"), None)
+    if name is None:
+        return
+    try:
+        data = archive.read(name, MAX_SHARED_BYTES)
+    except PartTooLarge:
+        raise FormError(
+            "the shared strings unpack to more than perfscore reads",
+            source=source,
+            expected=f"at most {MAX_SHARED_BYTES:,} bytes of shared strings",
+        ) from None
+    count = data.count(b"<si") + data.count(b":si")
+    if count > MAX_SHARED_STRINGS:
+        raise FormError(
+            f"the workbook declares {count:,} shared strings",
+            source=source,
+            expected=f"at most {MAX_SHARED_STRINGS:,}",
+        )
+
+
 def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
     try:
         archive = ZipParts(data)
@@ -244,6 +271,7 @@ def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
                 source=source,
                 expected="an .xlsx workbook (xl/workbook.xml)",
             )
+        _check_shared_strings(archive, source)
         styles = _read_part(archive, "xl/styles.xml", source) if "xl/styles.xml" in names else b""
         percent = _percent_styles(styles) if styles else set()
         out: dict[str, _Sheet] = {}
@@ -251,6 +279,12 @@ def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
             if part not in names:
                 continue
             sheet = _xlsx_sheet(usual_spelling(_read_part(archive, part, source)), percent)
+            if sheet.merge_count > MAX_MERGES:
+                raise FormError(
+                    f"sheet {name!r} has {sheet.merge_count:,} merged ranges",
+                    source=source,
+                    expected=f"at most {MAX_MERGES:,} merged ranges a sheet",
+                )
             _check_extent(source, name, sheet.rows, sheet.columns)
             out[name] = sheet
         return out
@@ -354,39 +388,6 @@ def _scan_xls(data: bytes, source: str) -> dict[str, _Sheet]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _text(value: Any, percent: bool = False) -> str:
-    """A cell's value as the text a person reads in it."""
-    if value == "" or value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value.__class__ is float and not percent:
-        # The common cases without Decimal: whole numbers, and floats whose shortest
-        # round-trip text has no exponent (repr is that text).
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        shown = repr(value)
-        if "e" not in shown and "n" not in shown:
-            return shown
-    if isinstance(value, (int, float)):
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        # In a context of its own: the caller's (prec=3, or Rounded trapped) must not change
-        # what a cell reads as (96.51% is not 96.6%).
-        with localcontext(_CELL_CONTEXT):
-            if percent:
-                return f"{format((exact * 100).normalize(), 'f')}%"
-            return format(exact.normalize(), "f")
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def workbook_grids(data: bytes, source: str) -> Iterator[tuple[str, list[list[str]]]]:
     """(sheet name, grid of cell texts from A1) for every worksheet of the spreadsheet held in
     ``data`` (an .xlsx, .xlsm, .xls or .ods file's bytes, whatever its name says).
@@ -462,9 +463,9 @@ def _grid(sheet: Any, rows: int, columns: int, info: _Sheet | None) -> list[list
     pad = [""] * first
     for r, values in enumerate(sheet.iter_rows()):
         if percent:
-            row = pad + [_text(v, (r, first + c) in percent) for c, v in enumerate(values)]
+            row = pad + [cell_text(v, (r, first + c) in percent) for c, v in enumerate(values)]
         else:
-            row = pad + [v if v.__class__ is str else _text(v) for v in values]
+            row = pad + [v if v.__class__ is str else cell_text(v) for v in values]
         grid.append(row)
     merges = sheet.merged_cell_ranges
     if merges is None and info is not None:

@@ -216,14 +216,28 @@ _TARGET_MONEY = {
 }
 
 
+def _values_after(row: list[str]) -> list[str]:
+    """For each cell of ``row``, the first non-empty value right of it ("" for none): one pass
+    from the right, so a row of 100,000 cells costs 100,000 steps, not their square."""
+    out = [""] * len(row)
+    found = ""
+    for c in range(len(row) - 1, -1, -1):
+        out[c] = found
+        value = row[c].strip()
+        if value:
+            found = value
+    return out
+
+
 def _read_target_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
     """A target table's budget (预算数 / 财政资金 / 其他资金), spending plan and goals."""
     budget: dict[str, Any] = {}
     for r in range(start, stop):
         row = grid[r]
+        following = _values_after(row)
         for c, cell in enumerate(row):
             label = squeeze(cell)
-            value = next((v.strip() for v in row[c + 1 :] if v.strip()), "")
+            value = following[c]
             key = _TARGET_MONEY.get(label)
             if key and key not in budget and is_number(value):
                 budget[key] = value.replace(",", "")

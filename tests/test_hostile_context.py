@@ -60,3 +60,20 @@ def test_percent_cells_read_as_printed_under_any_context(tmp_path: Path) -> None
     with decimal.localcontext(_TRAPPING):
         (read,) = load_forms(path, isolate=False)
     assert [i.actual for i in read.indicators if i.name == name] == ["96.51%"]
+
+
+def test_a_valid_rule_file_loads_under_a_trapping_context(tmp_path: Path) -> None:
+    """A host trapping Rounded and Inexact at prec=3: a rule file with units of its own and
+    long constants loads, its constants exact."""
+    from perfscore.ruleset.rules import load_rules
+
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "name: r\ntitle: t\nextends: national-2020\n"
+        'units: ["担 = 50 kilogram", "箩 = 1.2345678 kilogram"]\n'
+        "quantitative:\n  score: weight * min(achievement, 1.23456789)\n",
+        "utf-8",
+    )
+    with decimal.localcontext(_TRAPPING):
+        rules = load_rules(path)
+    assert rules.local_units["箩"].factor == Decimal("1234.5678")

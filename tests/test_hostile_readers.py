@@ -294,3 +294,22 @@ def test_a_page_ruled_finer_than_any_form_is_refused(tmp_path: Path) -> None:
     path.write_bytes(_page_pdf(b"\n".join(lines) + b"\nS"))
     with pytest.raises(FormError, match="ruled into"):
         load_forms(path, isolate=False)
+
+
+def test_an_encrypted_pdf_says_it_is_protected(tmp_path: Path) -> None:
+    """A PDF locked with a password says so, not only the library's wrapper name."""
+    data = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+            b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>" % (b"11" * 32, b"22" * 32),
+        ]
+    )
+    ident = b"<00112233445566778899aabbccddeeff>"
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(
+        data.replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt 4 0 R /ID [%s%s]" % (ident, ident))
+    )
+    with pytest.raises(FormError, match="protected by a password"):
+        load_forms(path)

@@ -27,7 +27,7 @@ from typing import Any
 from perfscore.errors import FormError
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
-from perfscore.readers.pdfbounds import check_page, check_pages
+from perfscore.readers.pdfbounds import check_page, check_pages, open_error
 from perfscore.readers.spreadsheet import MAX_CELLS
 
 __all__ = ["MAX_PAGES", "forms_from_pdf", "normalise", "pdf_grid"]
@@ -94,10 +94,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     try:
         document = pdfplumber.open(BytesIO(data))
     except Exception as exc:  # pdfminer raises its own classes for damaged or locked files
-        reason = str(exc).strip() or type(exc).__name__
-        if "password" in reason.lower() or "encrypt" in reason.lower():
-            reason = f"it is protected by a password ({reason})"
-        raise FormError(f"not a readable PDF: {reason}", source=source) from None
+        raise FormError(f"not a readable PDF: {open_error(exc)}", source=source) from None
     grid: list[list[str]] = []
     lines: list[str] = []
     tables_found = False

@@ -86,3 +86,15 @@ def check_page(page: Any, source: str) -> None:
             source=source,
             expected=f"at most {MAX_GRID_CELLS:,} ruled cells a page",
         )
+
+
+def open_error(exc: Exception) -> str:
+    """Why the library could not open a PDF, in words: its wrapper
+    (``PdfminerException``) says nothing, the error it wraps (``PDFPasswordIncorrect``) does."""
+    inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+    shown = inner if inner is not None else exc
+    reason = str(shown).strip() or type(shown).__name__
+    named = f"{reason} {type(shown).__name__}".lower()
+    if "password" in named or "encrypt" in named:
+        return f"it is protected by a password ({reason})"
+    return reason

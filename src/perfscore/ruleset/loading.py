@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping
+from decimal import localcontext
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
+from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rulefile import Positions, RuleFile
 from perfscore.suggest import did_you_mean
 from perfscore.yamlfile import read_yaml
@@ -269,7 +271,11 @@ class _Loaded:
         with self._lock:  # one thread reads a file; the others wait for its rule set
             entry = self._entries.get(key)
             if entry is None or not entry.current(0.0):
-                entry = _Entry(Path(key))
+                # Read, checked and compiled in the scoring context, never the caller's: a
+                # host trapping Rounded must not make a valid rule file fail, nor a host's
+                # precision shape the compiled constants every later caller shares.
+                with localcontext(SCORING_CONTEXT):
+                    entry = _Entry(Path(key))
                 self._entries.pop(key, None)
                 if len(self._entries) >= MAX_LOADED:
                     self._entries.pop(next(iter(self._entries)))

@@ -168,19 +168,36 @@ def test_a_reader_out_of_memory_is_a_form_error(tmp_path: Path) -> None:
     assert load_forms(good, limits=ReaderLimits(memory_bytes=150 * 1024 * 1024))
 
 
+def _hostile_files(folder: Path, *, hang: bool) -> list[Path]:
+    """One file of each kind found to crash, stall or exhaust a reader (``hang``: with the
+    PDF that loops the library, which costs its CPU limit)."""
+    folder.mkdir()
+    far = "<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    files = [_xlsx(folder / "far.xlsx", far)]
+    (folder / "cut.xls").write_bytes(_xls_bytes()[:4000])
+    (folder / "long.pdf").write_bytes(_page_pdf(b"", count=300_000))
+    (folder / "wide.xls").write_text(
+        "<table><tr><td colspan=1024>x</td></tr>" + "<tr><td>y</td></tr>" * 5_000, "utf-8"
+    )
+    span = '<w:tc><w:tcPr><w:gridSpan w:val="3000000"/></w:tcPr><w:p/></w:tc>'
+    files += [folder / "cut.xls", folder / "long.pdf", folder / "wide.xls"]
+    files.append(_docx(folder / "span.docx", f"<w:tbl><w:tr>{span}</w:tr></w:tbl>"))
+    if hang:
+        (folder / "cycle.pdf").write_bytes(_LENGTH_CYCLE)
+        files.append(folder / "cycle.pdf")
+    return files
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_batch_goes_on_past_hostile_files(tmp_path: Path, jobs: int) -> None:
-    """Good forms beside files that hang or crash a reader: every good form scores, every bad
-    file is its own Failure, in order, with one core or two."""
+    """Good forms beside files that crash, stall or exhaust a reader: every good form scores,
+    every bad file is its own Failure, in order, with one core or two."""
     good = formats.to_xlsx(formats.layout([_luohu()]), tmp_path / "good.xlsx")
-    cycle = tmp_path / "cycle.pdf"
-    cycle.write_bytes(_LENGTH_CYCLE)
-    cut = tmp_path / "cut.xls"
-    cut.write_bytes(_xls_bytes()[:4000])
-    inputs = [good, cut, good, cycle, good]
+    bad = _hostile_files(tmp_path / "bad", hang=jobs == 2)
+    inputs = [good] + [path for hostile in bad for path in (hostile, good)]
     limits = ReaderLimits(cpu_seconds=1)
     items = list(evaluate_many(inputs, jobs=jobs, chunk_size=1, reader_limits=limits))
-    assert [isinstance(item, Failure) for item in items] == [False, True, False, True, False]
+    assert [isinstance(item, Failure) for item in items] == [p != good for p in inputs]
 
 
 def test_an_item_that_cannot_be_sent_is_a_failure_in_place() -> None:

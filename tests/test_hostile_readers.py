@@ -330,3 +330,26 @@ def test_an_encrypted_pdf_says_it_is_protected(tmp_path: Path) -> None:
     )
     with pytest.raises(FormError, match="protected by a password"):
         load_forms(path)
+
+
+def test_a_panicking_reader_prints_one_line_per_file(tmp_path: Path) -> None:
+    """Scoring a folder of .xls files cut short (some make the library panic and print its
+    backtrace): stderr holds one line per file, nothing of the library's."""
+    import subprocess
+    import sys
+
+    data = _xls_bytes()
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    cuts = range(600, len(data), 311)
+    for cut in cuts:
+        (folder / f"{cut}.xls").write_bytes(data[:cut])
+    done = subprocess.run(
+        [sys.executable, "-m", "perfscore", "score", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stderr.splitlines()
+    assert len(lines) == len(cuts), done.stderr
+    assert all(line.startswith("perfscore: ") for line in lines)

@@ -159,6 +159,9 @@ class _Worker:
             [sys.executable, "-c", code],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            # What a library prints as it fails (a Rust panic's backtrace) is not the caller's
+            # to read: the file's FormError says what happened.
+            stderr=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C at the terminal goes to the caller, not here
         )
         assert self.process.stdin is not None
@@ -262,7 +265,7 @@ def serve(memory: int) -> None:
     import sys
 
     answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # what a library prints goes to stderr, never into the answers
+    os.dup2(2, 1)  # what a library prints goes where stderr goes, never into the answers
     asked = sys.stdin.buffer
     try:
         import resource

@@ -189,6 +189,28 @@ def test_one_unreadable_cell_is_flagged_and_the_rest_scored(
     assert result.indicators[0].score == Decimal(90)
 
 
+@pytest.mark.parametrize(
+    ("budget", "row"),
+    [
+        ({"adjusted": 100, "executed": "九十五万"}, {}),
+        ({"adjusted": 100, "executed": 95}, {"weight": "很重"}),
+        ({"adjusted": 100, "executed": 95}, {"score": "满分"}),
+    ],
+)
+def test_a_total_made_of_an_unread_cell_is_not_graded(
+    budget: dict[str, Any], row: dict[str, Any]
+) -> None:
+    """A grade is never printed beside a total one of whose cells could not be read: the
+    total is still recomputed from what was read, and the cell is flagged."""
+    rows = [dict(ROW, weight=45, score=45), {**ROW, "name": "解矫率", "weight": 45, **row}]
+    result = perfscore.evaluate({"budget": budget, "indicators": rows})
+    assert "unreadable-cell" in {f.code for f in result.flags}
+    assert result.total is not None
+    assert result.grade is None
+    read = perfscore.evaluate({"budget": {"adjusted": 100, "executed": 95}, "indicators": [ROW]})
+    assert read.grade is not None
+
+
 def test_unreadable_indicator_weight_costs_only_that_cell() -> None:
     """An unreadable weight in one row: that row is flagged, every other row scored."""
     rows = [dict(ROW, weight="很重"), dict(ROW, name="解矫率", target="≥90%", actual="95%")]

@@ -462,11 +462,12 @@ def test_score_folder_reports_each_broken_file(tmp_path: Path) -> None:
     code = run(["score", "--format", "json", str(folder)], out, err)
     assert code == 1
     results = json.loads(out.getvalue())
-    good = "good.xlsx good.xls good.ods good.docx good.pdf good.yaml good.json".split()
+    # good.html: the page the PDF was printed from, a web page holding the form.
+    good = "good.xlsx good.xls good.ods good.docx good.pdf good.html good.yaml good.json".split()
     assert sorted(Path(r["source"]).name for r in results) == sorted(
         [*good, "good.txt #1", "good.txt #2"]
     )
-    assert sorted(r["total"] for r in results) == ["93.69"] + ["99.90"] * 8
+    assert sorted(r["total"] for r in results) == ["93.69"] + ["99.90"] * 9
     lines = err.getvalue().splitlines()
     for name in broken:
         assert any(name in line for line in lines), name

@@ -5,7 +5,7 @@ engine remembers judgements, rows and name lookups.  Each :class:`~perfscore.rul
 owns one :class:`Memo`; every table in it is bounded, so memory stays flat however many distinct
 names a stream of forms carries.  The key of every table is the complete input of the code
 whose answers it keeps — that code receives nothing but the key (see
-:class:`perfscore.engine.judge.JudgeInput`), so no answer can be reused for an input it did not see.
+:class:`perfscore.engine.row.Row`), so no answer can be reused for an input it did not see.
 
 Reads take no lock (a dict lookup is atomic in CPython); writes and evictions take the
 table's lock.  Two threads may compute the same answer at once; both store the same value.

@@ -26,7 +26,7 @@ from perfscore.engine.checks import (
     check_totals,
 )
 from perfscore.engine.results import EvaluationResult, ExecutionResult, IndicatorResult, Status
-from perfscore.engine.row import RowOutcome, outcome_of, read_row
+from perfscore.engine.row import RowOutcome, outcome_of, read_row, rows_memo
 from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
@@ -77,8 +77,11 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     execution = _execution(form, rules, flag)
     scored = any(ind.weight is not None for ind in form.indicators)
     targets_only = form.kind == "targets"
+    memo = rows_memo(rules)
     outcomes = [
-        outcome_of(read_row(ind, scored=scored, targets_only=targets_only, year=form.year), rules)
+        outcome_of(
+            read_row(ind, scored=scored, targets_only=targets_only, year=form.year), rules, memo
+        )
         for ind in form.indicators
     ]
     results = [
@@ -103,10 +106,28 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
-    grade = rules.grade(total) if total is not None else None
+    grade = rules.grade(total) if total is not None and not _unread_parts(form) else None
     return EvaluationResult(
         form, rules.name, execution, tuple(results), total, form.total, flags, source, grade
     )
+
+
+# The cells a total is made of: the budget row, and each row's target, actual, weight and score.
+_TOTAL_PARTS = frozenset({"target", "actual", "weight", "score"})
+
+
+def _unread_parts(form: Form) -> bool:
+    """Whether a cell the total is made of could not be read (a budget whose numbers stand
+    under no label, an unreadable weight): such a total is unverified, and is not graded."""
+    for note in form.notes:
+        if note.severity != "warning":
+            continue
+        path = parse_path(note.path)
+        if path[:1] in (("budget",), ("total",)) or (
+            path[:1] == ("indicators",) and path[-1] in _TOTAL_PARTS
+        ):
+            return True
+    return False
 
 
 def _execution(form: Form, rules: RuleSet, flag: Flagger) -> ExecutionResult | None:

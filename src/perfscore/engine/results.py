@@ -23,7 +23,7 @@ from perfscore.text.values import (
     Value,
 )
 from perfscore.words.flags import Flag
-from perfscore.words.steps import Step, render_all
+from perfscore.words.steps import KeptStep, render_all
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
 
@@ -51,7 +51,7 @@ class IndicatorResult(NamedTuple):
     score: Decimal | None
     reported_score: Decimal | None
     direction: Op | None = None
-    steps: tuple[Step, ...] = ()
+    steps: tuple[KeptStep, ...] = ()
     compared: tuple[Quantity, Quantity | None] | None = None
     lang: str = "zh"
 
@@ -104,7 +104,7 @@ class ExecutionResult:
     score: Decimal | None
     reported_score: Decimal | None
     #: The facts behind the rate and the score; the words are written only when read.
-    steps: tuple[Step, ...] = ()
+    steps: tuple[KeptStep, ...] = ()
     lang: str = "zh"
 
     @property

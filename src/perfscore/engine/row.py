@@ -13,7 +13,7 @@ form, every place in a form and both languages.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from perfscore.engine.judge import Outcome, judge
 from perfscore.engine.results import Status
@@ -22,12 +22,15 @@ from perfscore.engine.scoring import score
 from perfscore.engine.structure import label_key
 from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
+from perfscore.memo import Table
 from perfscore.ruleset.rules import RuleSet
 from perfscore.text.values import Op, Quantity, Value, parse_value
+from perfscore.words import flags
+from perfscore.words import steps as steps_words
 from perfscore.words.flags import Finding, Severity, finding
-from perfscore.words.steps import Step
+from perfscore.words.steps import KeptStep, Step
 
-__all__ = ["Row", "RowOutcome", "outcome_of", "read_row"]
+__all__ = ["Row", "RowOutcome", "outcome_of", "read_row", "rows_memo"]
 
 _ZERO = Decimal(0)
 _JUDGED = frozenset({"met", "partly_met", "missed"})
@@ -96,18 +99,28 @@ class RowOutcome(NamedTuple):
     weight: Decimal | None
     points: Decimal | None
     direction: Op | None
-    steps: tuple[Step, ...]
+    steps: tuple[KeptStep, ...]
     compared: tuple[Quantity, Quantity | None] | None
-    findings: tuple[Finding, ...]
+    findings: tuple[flags.KeptFinding, ...]
 
 
-def outcome_of(row: Row, rules: RuleSet) -> RowOutcome:
-    """The row's outcome, from the rule set's memo when a row like it was seen before."""
-    memo = rules.memo.table("rows")
-    hit: RowOutcome | None = memo.get(row)
+def outcome_of(
+    row: Row, rules: RuleSet, memo: Table[tuple[Any, ...], RowOutcome] | None = None
+) -> RowOutcome:
+    """The row's outcome, from the rule set's memo when a row like it was seen before
+    (``memo``: the rule set's table of rows, where the caller has it at hand)."""
+    if memo is None:
+        memo = rows_memo(rules)
+    hit = memo.get(row)
     if hit is None:
-        hit = memo.put(row, _work(row, rules))
+        # Kept under the row as a plain tuple: a key of atoms the collector never visits.
+        hit = memo.put(tuple(row), _work(row, rules))
     return hit
+
+
+def rows_memo(rules: RuleSet) -> Table[tuple[Any, ...], RowOutcome]:
+    """The rule set's table of row outcomes."""
+    return rules.memo.table("rows")
 
 
 def _judged(
@@ -165,7 +178,7 @@ def _work(row: Row, rules: RuleSet) -> RowOutcome:
         weight,
         points,
         outcome.direction,
-        steps,
+        steps_words.kept(steps),
         outcome.compared,
-        tuple(found),
+        flags.kept(found),
     )

@@ -18,7 +18,7 @@ from perfscore.text.operators import OPERATORS
 from perfscore.text.values import Comparison, Compound, Deadline, FreeText, NotApplicable, Value
 from perfscore.words.flags import Finding, finding
 from perfscore.words.messages import num, percent, shorten
-from perfscore.words.steps import Step, shown
+from perfscore.words.steps import KeptStep, shown
 
 __all__ = ["measurable", "printed_row", "printed_score", "target_fits"]
 
@@ -87,15 +87,16 @@ def printed_row(weight: Decimal | None, score: Decimal | None) -> Iterator[Findi
         yield finding("score-exceeds-weight", "score", score=score, weight=weight)
 
 
-def _formula(steps: tuple[Step, ...]) -> str:
+def _formula(steps: tuple[KeptStep, ...]) -> str:
     """The scoring step's formula with the row's values in it (``weight * achievement = 5 ×
     0.98 = 4.9``), as the rule file writes it."""
     for step in reversed(steps):
-        if step.kind == "score":
-            text, inputs, raw = step.args
+        kind, args = step
+        if kind == "score":
+            text, inputs, raw = args
             return f"{text} = {shown(text, inputs)} = {num(raw)}"
-        if step.kind == "indicator-rule":
-            how, raw = step.args
+        if kind == "indicator-rule":
+            how, raw = args
             return f"{how} → {num(raw)}"
     return ""
 
@@ -104,7 +105,7 @@ def printed_score(
     outcome: Outcome,
     weight: Decimal | None,
     points: Decimal | None,
-    steps: tuple[Step, ...],
+    steps: tuple[KeptStep, ...],
     printed: Decimal | None,
     has_reason: bool,
     scored: bool,

@@ -201,7 +201,26 @@ def read_layout(
 ) -> Layout:
     """Read ``form``'s layout; ``weights`` are the rows' weights (for the first-level
     convention).  ``kind_checks`` is false for forms whose blocks and groups need not all be
-    present (部门整体)."""
+    present (部门整体).
+
+    Forms of one template repeat their layout, so it is remembered in the rule set's memo under
+    everything it is read from: the rows' labels and weights, the blocks' points, the kind."""
+    key = (
+        tuple((ind.level1, ind.level2) for ind in form.indicators),
+        tuple(weights),
+        tuple(form.blocks.items()),
+        kind_checks,
+    )
+    table = rules.memo.table("layout", limit=1024)
+    found: Layout | None = table.get(key)
+    if found is None:
+        found = table.put(key, _read_layout(form, weights, rules, kind_checks))
+    return found
+
+
+def _read_layout(
+    form: Form, weights: Sequence[Decimal | None], rules: RuleSet, kind_checks: bool
+) -> Layout:
     tpl = template(rules)
     places = tuple(place(ind.level1, ind.level2, rules) for ind in form.indicators)
     points = block_points(form, rules)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from perfscore.text.numbers import MULTIPLIERS
 from perfscore.text.script import simplify
 from perfscore.text.values import plain
 
@@ -48,16 +49,6 @@ MONEY_UNITS: dict[str, Decimal] = {
     "万元": Decimal(10_000),
     "百万元": Decimal(1_000_000),
     "亿元": Decimal(100_000_000),
-}
-
-# A multiplier written after the number (150万, 1.2亿, 5千元).
-_MULTIPLIERS = {
-    "": Decimal(1),
-    "千": Decimal(1_000),
-    "万": Decimal(10_000),
-    "百万": Decimal(1_000_000),
-    "千万": Decimal(10_000_000),
-    "亿": Decimal(100_000_000),
 }
 
 # Thousands are grouped with ASCII or full-width commas, or spaces; currency signs and 人民币
@@ -135,7 +126,7 @@ def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] 
         said = multiplier + "元" if printed_unit else bare
         folded = said not in MONEY_UNITS  # 1千万: a multiplier without a unit of its own
         if folded:
-            said, number = "元", number * _MULTIPLIERS[multiplier]
+            said, number = "元", number * MULTIPLIERS[multiplier]
     else:
         number, said, folded, printed_unit = Decimal(printed), bare, False, False
     if said == unit and not folded:
@@ -225,6 +216,7 @@ MAX_PLACES = 12
 _SMALLEST = Decimal(1).scaleb(-MAX_PLACES)
 # Exact for every number below 10^15 at 12 places, whatever the host program's context.
 _BOUNDS_CONTEXT = Context(prec=40, Emax=999_999, Emin=-999_999)
+_BOUNDS_QUANTIZE = _BOUNDS_CONTEXT.quantize
 _PLACES = re.compile(rf"[.．][0-9０-９]{{{MAX_PLACES + 1},}}")
 
 
@@ -251,6 +243,8 @@ def to_decimal(value: Any) -> Any:
 
 def to_text(value: Any) -> Any:
     """Printed cells: keep strings; numbers typed in YAML become their printed text."""
+    if type(value) is str:  # nearly every cell: no further tests
+        return value
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, Decimal)):
@@ -280,8 +274,7 @@ def rate_text(text: str) -> str:
 
 def bounded(value: Decimal) -> Decimal:
     """A number a form can hold: finite, below 10^15, at most 12 decimal places."""
-    if value.is_finite() and value.adjusted() < 15:
-        with localcontext(_BOUNDS_CONTEXT):
-            if value == value.quantize(_SMALLEST):
-                return value
+    # The bounds' own context does the arithmetic, whatever the host program's context is.
+    if value.is_finite() and value.adjusted() < 15 and value == _BOUNDS_QUANTIZE(value, _SMALLEST):
+        return value
     raise PydanticCustomError("number_bounds", "not a usable number")

@@ -84,19 +84,20 @@ class _Model(BaseModel):
         """Numbers as printed ("4,262.41") to Decimals, numbers typed for text to text, text
         in simplified script (blank text is no text); the printed text is kept aside."""
         converters = _CONVERTERS.get(cls)
-        if not isinstance(data, Mapping) or not converters:
+        if not converters or not _is_mapping(data):
             return handler(data)
         out: dict[str, Any] = {}
         printed: dict[str, str] | None = None
+        required = _REQUIRED[cls]
         for key, value in data.items():
             convert = converters.get(key)
             if convert is None:
                 out[key] = value
                 continue
             value = convert(value)
-            if convert is to_text and isinstance(value, str):
-                read: str | None = _simple(value)
-                if not value.strip() and key not in _REQUIRED[cls]:
+            if convert is to_text and type(value) is str:
+                read: str | None = value if value.isascii() else _simple(value)
+                if (not value or value.isspace()) and key not in required:
                     read = None  # a blank cell is an empty one (missing-value, not unreadable)
                 elif read != value:
                     printed = printed or {}
@@ -369,9 +370,7 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         elif field == "budget" and isinstance(value, Mapping):
             form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
         elif field == "indicators" and isinstance(value, (list, tuple)):
-            form[key] = [
-                _row_points(_keys(row)) if isinstance(row, Mapping) else row for row in value
-            ]
+            form[key] = [_row_points(_keys(row)) if _is_mapping(row) else row for row in value]
     if notes:
         _add_notes(form, notes)
     return form
@@ -379,6 +378,11 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
 
 # The keys of a row's weight and score: the only number cells of a row.
 _ROW_POINTS = tuple(k for k, f in _FIELD_OF[Indicator].items() if f in _POINT_FIELDS)
+
+
+def _is_mapping(value: Any) -> bool:
+    # A dict in nearly every case: tested directly before the (slower) abstract-class test.
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _row_points(row: dict[Any, Any]) -> dict[Any, Any]:

@@ -43,7 +43,9 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 DOCUMENT_SUFFIXES = {".docx", ".pdf"}
 TEXT_SUFFIXES = {".txt", ".tsv", ".text"}
 DATA_SUFFIXES = {".yaml", ".yml", ".json"}
-SUFFIXES = SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES
+#: Web pages, read by perfscore.readers.webpage.
+WEB_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"}
+SUFFIXES = SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES | TEXT_SUFFIXES | DATA_SUFFIXES | WEB_SUFFIXES
 
 _LOOKED_FOR = "a table headed 三级指标 and 年度指标值 (or a wide table with 年度指标内容)"
 
@@ -163,11 +165,12 @@ def _load(p: Path, source: str, isolate: bool, limits: ReaderLimits) -> list[For
         return _data_forms(p, source, raw)
     data = read_bytes(p)
     kind = sniff(data)
-    readable = kind in ("xlsx", "ods", "xls", "encrypted", "docx", "pdf")
+    binary = kind in ("xlsx", "ods", "xls", "encrypted", "docx", "pdf")
+    web = suffix in WEB_SUFFIXES and kind in ("html", "text")
     # An "export to Excel" that wrote an HTML page under a workbook's name.
-    readable = readable or (kind == "html" and suffix in SPREADSHEET_SUFFIXES)
-    if readable:
-        found = read_grid_forms(kind, data, source, isolate=isolate, limits=limits)
+    if binary or web or (kind == "html" and suffix in SPREADSHEET_SUFFIXES):
+        job = kind if binary else "webpage" if web else "html"
+        found = read_grid_forms(job, data, source, isolate=isolate, limits=limits)
         return _grid_forms([f for _, f in found], source, [at for at, _ in found])
     if kind == "damaged":
         raise FormError(f"the file is {describe(kind)}", source=source, expected=f"a {suffix} file")
@@ -178,10 +181,7 @@ def _load(p: Path, source: str, isolate: bool, limits: ReaderLimits) -> list[For
             expected=f"a {suffix or 'form'} file" if suffix in SUFFIXES else "a form file",
         )
     if suffix in TEXT_SUFFIXES:
-        try:
-            data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FormError("the text is not UTF-8", source=source, expected="UTF-8 text") from None
+        # Decoded (UTF-8, GB18030, UTF-16: the encoding becomes a reading note) where read.
         found = read_grid_forms("text", data, source, isolate=isolate, limits=limits)
         return _grid_forms([f for _, f in found], source, [at for at, _ in found])
     # Text under another name: read as a form document, within a form document's bound.
@@ -257,6 +257,9 @@ def form_files(
             root = path.resolve()
             for found in sorted(path.rglob("*")):
                 if found.suffix.lower() not in wanted:
+                    if forms_only and found.is_file() and not found.name.startswith("."):
+                        kind = f"a {found.suffix} file" if found.suffix else "a file without suffix"
+                        notes.append(f"{found}: skipped, {kind} is not a form perfscore reads")
                     continue
                 note = _passed_over(found, root, forms_only)
                 if note == "":

@@ -291,11 +291,15 @@ def _read_budget(grid: list[list[str]], start: int, stop: int, form: GridForm) -
             ),
             None,
         )
-        if shift is not None:
-            pairs = [(by_col[c - shift], c, v) for c, v in numbers]
-        else:
-            pairs = [(key, c, v) for (_, key), (c, v) in zip(keys, numbers, strict=False)]
-        for key, c, value in pairs:
+        if shift is None:
+            # Pairing labels and numbers in order would read an amount from another column
+            # without a word: the budget is reported unreadable instead.
+            printed = "、".join(v for _, v in numbers)
+            form.notes.append(
+                ("budget", f"预算执行情况的数字（{printed}）与表头的列对不上，未读取", "warning")
+            )
+            return
+        for key, c, value in ((by_col[c - shift], c, v) for c, v in numbers):
             if key in budget:
                 continue
             budget[key] = value if key == "rate" else value.replace(",", "")

@@ -104,12 +104,14 @@ def _read_row(
     index: int,
     form: GridForm,
 ) -> dict[str, Any] | None:
-    """Indicator ``index`` from row ``r``, or None for a row with no name, target or actual."""
+    """Indicator ``index`` from row ``r``, or None for an empty row.  A row that prints only
+    a weight or a score is kept (flagged for its missing name): its points count."""
     level1, level2 = levels
     name = _cell(row, columns, "name")
     target = _cell(row, columns, "target")
     actual = _cell(row, columns, "actual")
-    if not name and not target and not actual:
+    points = any(is_number(_cell(row, columns, key)) for key in ("weight", "score"))
+    if not name and not target and not actual and not points:
         return None
     if not name:
         form.notes.append((f"indicators[{index}].name", "三级指标名称为空", "warning"))

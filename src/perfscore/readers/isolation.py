@@ -82,10 +82,16 @@ def grid_forms(kind: str, data: bytes, source: str) -> Found:
         from perfscore.readers.htmltable import forms_from_html
 
         found = forms_from_html(data, source)
+    elif kind == "webpage":
+        from perfscore.readers.webpage import forms_from_webpage
+
+        found = forms_from_webpage(data, source)
     else:
         from perfscore.readers.text import forms_from_text
+        from perfscore.readers.webpage import decode_text, encoding_note
 
-        found = forms_from_text(data.decode("utf-8-sig"))
+        text, encoding = decode_text(data, source)
+        found = [encoding_note(form, encoding) for form in forms_from_text(text)]
     return [(f" #{i + 1}", form) for i, form in enumerate(found)]
 
 

@@ -28,6 +28,8 @@ from perfscore.errors import FormError
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.pdfbounds import check_page, check_pages, open_error
+from perfscore.readers.pdflayout import Placed, join_pages
+from perfscore.readers.pdfwords import word_rows
 from perfscore.readers.spreadsheet import MAX_CELLS
 
 __all__ = ["MAX_PAGES", "forms_from_pdf", "normalise", "pdf_grid"]
@@ -84,7 +86,8 @@ def _quiet() -> None:
 
 def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     """The PDF held in ``data`` as one grid of cell texts, and — where no page has a ruled
-    table — its text as lines (empty when there are tables).
+    table — its text as lines (empty when there are tables); then the grid is its words
+    placed in the columns and rows they stand in (:mod:`perfscore.readers.pdfwords`).
 
     :raises FormError: the PDF cannot be opened (damaged, encrypted) or is too long.
     """
@@ -95,7 +98,8 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
         document = pdfplumber.open(BytesIO(data))
     except Exception as exc:  # pdfminer raises its own classes for damaged or locked files
         raise FormError(f"not a readable PDF: {open_error(exc)}", source=source) from None
-    grid: list[list[str]] = []
+    pages: list[list[Placed]] = []
+    words: list[list[Placed]] = []  # each page's words as rows, while no page has rules
     lines: list[str] = []
     tables_found = False
     cells = 0
@@ -111,10 +115,14 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
             check_page(page, source)
             rows, page_lines, has_tables = _page_rows(page)
             tables_found = tables_found or has_tables
+            if not tables_found:
+                before = (
+                    next((r.lefts for r in reversed(words[-1]) if r.lefts), ()) if words else ()
+                )
+                words.append(word_rows(page, normalise, before))
             lines += page_lines
-            for row in rows:
-                cells += len(row)
-                grid.append(row)
+            pages.append(rows)
+            cells += sum(len(row.cells) for row in rows)
             if cells > MAX_CELLS:
                 raise FormError(
                     "the PDF holds more cells than perfscore reads",
@@ -122,19 +130,22 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                     expected=f"at most {MAX_CELLS:,} cells",
                 )
             page.close()
-    return grid, [] if tables_found else lines
+    if tables_found:
+        return join_pages(pages), []
+    return join_pages(words), lines
 
 
-def _page_rows(page: Any) -> tuple[list[list[str]], list[str], bool]:
+def _page_rows(page: Any) -> tuple[list[Placed], list[str], bool]:
     """A page's rows in reading order (table rows and the text lines around the tables), its
     text lines as printed (look-alike characters mapped, nothing joined), and whether it has
     a ruled table."""
     tables = page.find_tables()
-    placed: list[tuple[float, int, list[str]]] = []
+    placed: list[tuple[float, int, Placed]] = []
     for number, table in enumerate(tables):
         top = table.bbox[1]
-        for i, row in enumerate(_table_rows(table)):
-            placed.append((top, number * 100_000 + i, row))
+        rows, lefts = _table_rows(table)
+        for i, row in enumerate(rows):
+            placed.append((top, number * 100_000 + i, Placed(row, lefts)))
     boxes = [t.bbox for t in tables]
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -148,42 +159,46 @@ def _page_rows(page: Any) -> tuple[list[list[str]], list[str], bool]:
         printed.append(_LOOKALIKE.sub(_ordinary, line["text"]))
         cells = paragraph_cells(normalise(line["text"]))
         if cells:
-            placed.append((line["top"], -1, cells))
+            placed.append((line["top"], -1, Placed(cells)))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [row for _, _, row in placed], printed, bool(tables)
 
 
-def _table_rows(table: Any) -> list[list[str]]:
-    """A ruled table's rows with every merged cell's text in each position it covers."""
+def _table_rows(table: Any) -> tuple[list[list[str]], tuple[float, ...]]:
+    """A ruled table's rows with every merged cell's text in each position it covers, and the
+    x of its columns' left edges.
+
+    A position pdfplumber leaves empty (covered by a merged cell) is filled from the cell
+    whose box holds the middle of that position: the position's column runs from its own left
+    edge to the next column's, its row from its top to the next row's.  Taking a column's x
+    from the first cell seen in it would take a title merged across the table as column 0,
+    and read every merged position of that column from the middle of the page.
+    """
     texts = table.extract()
-    rows = table.rows
-    boxes: list[tuple[tuple[float, float, float, float], str]] = []
-    column_x: dict[int, float] = {}
-    for r, row in enumerate(rows):
-        for c, box in enumerate(row.cells):
-            if box is not None:
-                boxes.append((box, normalise(texts[r][c] or "")))
-                column_x.setdefault(c, (box[0] + box[2]) / 2)
+    lefts = sorted({box[0] for row in table.rows for box in row.cells if box is not None})
+    tops = sorted({box[1] for row in table.rows for box in row.cells if box is not None})
+    right, bottom = table.bbox[2], table.bbox[3]
+    boxes = [
+        (box, normalise(texts[r][c] or ""))
+        for r, row in enumerate(table.rows)
+        for c, box in enumerate(row.cells)
+        if box is not None
+    ]
     out: list[list[str]] = []
-    for r, row in enumerate(rows):
-        y = (row.bbox[1] + row.bbox[3]) / 2
+    for r, row in enumerate(table.rows):
+        top = row.bbox[1]
+        below = next((t for t in tops if t > top), bottom)
+        y = (top + below) / 2
         line: list[str] = []
         for c, box in enumerate(row.cells):
             if box is not None:
                 line.append(normalise(texts[r][c] or ""))
                 continue
-            x = column_x.get(c)
-            owner = (
-                next(
-                    (t for b, t in boxes if b[0] <= x <= b[2] and b[1] <= y <= b[3]),
-                    "",
-                )
-                if x is not None
-                else ""
-            )
-            line.append(owner)
+            left = lefts[c] if c < len(lefts) else right
+            x = (left + (lefts[c + 1] if c + 1 < len(lefts) else right)) / 2
+            line.append(next((t for b, t in boxes if b[0] <= x <= b[2] and b[1] <= y <= b[3]), ""))
         out.append(line)
-    return out
+    return out, tuple(round(x, 1) for x in lefts)
 
 
 def forms_from_pdf(data: bytes, source: str) -> list[GridForm]:
@@ -192,6 +207,24 @@ def forms_from_pdf(data: bytes, source: str) -> list[GridForm]:
     grid, lines = pdf_grid(data, source)
     if not lines:
         return forms_from_grid(grid)
+    # No rules: read both as the words stand in their columns and as published text, and
+    # take the reading that finds more whole indicator rows (the text reader on a tie).
     from perfscore.readers.text import forms_from_text
 
-    return forms_from_text("\n".join(lines))
+    words = forms_from_grid(grid)
+    text = forms_from_text("\n".join(lines))
+    return words if _whole_rows(words) > _whole_rows(text) else text
+
+
+def _whole_rows(forms: list[GridForm]) -> int:
+    """How many indicator rows of ``forms`` have a name, a target and a completion, less the
+    cells that could not be read."""
+    rows = [
+        row
+        for form in forms
+        for row in form.data.get("indicators") or ()
+        if all(row.get(key) for key in ("name", "target", "actual"))
+    ]
+    return len(rows) - sum(
+        1 for form in forms for *_, severity in form.notes if severity == "warning"
+    )

@@ -62,6 +62,8 @@ def sniff(data: bytes) -> str:
     head = data[:512].lstrip().lstrip(b"\xef\xbb\xbf").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         return "html"
+    if head.startswith(b"<!--") and b"<html" in data[:4096].lower():
+        return "html"  # a page saved by Internet Explorer or 360: <!-- saved from url=… -->
     return "text"
 
 

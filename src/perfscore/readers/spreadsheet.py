@@ -52,11 +52,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_024
 MAX_CELLS = 4_000_000
-#: Most merged ranges a sheet may have (a form has tens), and the largest table of shared
-#: strings: entries, and bytes unpacked (a department's list of projects needs a few MiB).
-MAX_MERGES = 100_000
-MAX_SHARED_STRINGS = MAX_CELLS
-MAX_SHARED_BYTES = 64 * 1024 * 1024
+MAX_MERGES = 100_000  #: merged ranges a sheet (a form has tens)
+MAX_SHARED_STRINGS, MAX_SHARED_BYTES = MAX_CELLS, 64 * 1024 * 1024  #: entries; bytes unpacked
 #: Largest part of a zipped spreadsheet read, uncompressed (guards against a zip bomb).
 MAX_PART_BYTES = 256 * 1024 * 1024
 
@@ -299,13 +296,8 @@ _ODS_TAG = re.compile(
 )
 
 
-def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
-    """Extents, percent cells and merged ranges of every table of an OpenDocument spreadsheet.
-
-    Rows and cells carry repeat counts (``number-rows-repeated``): an empty row repeated to
-    the millionth row is nothing, but repeated cells with content are cells, so the extent is
-    the last row and column with content, counted with the repeats.
-    """
+def _ods_content(raw: bytes, source: str) -> bytes:
+    """The content part of an OpenDocument spreadsheet, its attributes in the usual spelling."""
     try:
         archive = ZipParts(raw)
         if "content.xml" not in archive.names:
@@ -314,9 +306,19 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
                 source=source,
                 expected="an OpenDocument spreadsheet (.ods)",
             )
-        data = usual_spelling(_read_part(archive, "content.xml", source))
+        return usual_spelling(_read_part(archive, "content.xml", source))
     except _ZIP_ERRORS as exc:
         raise FormError(f"a damaged spreadsheet: {_reason(exc)}", source=source) from None
+
+
+def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
+    """Extents, percent cells and merged ranges of every table of an OpenDocument spreadsheet.
+
+    Rows and cells carry repeat counts (``number-rows-repeated``): an empty row repeated to
+    the millionth row is nothing, but repeated cells with content are cells, so the extent is
+    the last row and column with content, counted with the repeats.
+    """
+    data = _ods_content(raw, source)
     out: dict[str, _Sheet] = {}
     sheet: _Sheet | None = None
     row = col = row_repeat = 0

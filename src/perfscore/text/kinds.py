@@ -13,7 +13,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from enum import StrEnum
 
 from perfscore.text.normalise import HAN
@@ -61,8 +61,8 @@ class Quantity:
     base: Decimal = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        with localcontext(ARITHMETIC):
-            object.__setattr__(self, "base", self.magnitude * self.unit.factor)
+        # The context's own method: the same arithmetic without switching the thread's context.
+        object.__setattr__(self, "base", ARITHMETIC.multiply(self.magnitude, self.unit.factor))
 
     def __str__(self) -> str:
         return f"{plain(self.magnitude)}{self.unit}"

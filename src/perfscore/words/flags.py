@@ -7,7 +7,7 @@ or English, and the numbers involved as strings (printed, recomputed, the formul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -22,10 +22,12 @@ __all__ = [
     "Flag",
     "FlagSpec",
     "Flagger",
+    "KeptFinding",
     "Severity",
     "facts",
     "finding",
     "format_path",
+    "kept",
     "parse_path",
 ]
 
@@ -131,9 +133,22 @@ class Finding(NamedTuple):
     at: Severity | None = None
 
 
+#: A finding as remembered rows keep it: ``(code, field, facts, at)``, a plain tuple of texts
+#: and numbers (``at`` a severity's name), which the garbage collector stops visiting.
+KeptFinding = tuple[str, str, Facts, str | None]
+
+
+def kept(found: Iterable[Finding]) -> tuple[KeptFinding, ...]:
+    """``found`` as plain tuples."""
+    return tuple((f.code, f.field, f.facts, None if f.at is None else f.at.value) for f in found)
+
+
 def finding(code: str, field: str = "", /, *, at: Severity | None = None, **data: Any) -> Finding:
     """A :class:`Finding` of ``code`` about ``field`` with ``data`` as its facts."""
     return Finding(code, field, facts(data), at)
+
+
+_new_flag = tuple.__new__
 
 
 class Flagger:
@@ -158,12 +173,14 @@ class Flagger:
         """
         self.flags.append(self._flag(code, location, at, facts(data)))
 
-    def place(self, found: tuple[Finding, ...], row: Location) -> None:
+    def place(self, found: tuple[KeptFinding, ...], row: Location) -> None:
         """Findings about one row, given the row's path: ``row + (field,)``."""
         append = self.flags.append
-        for f in found:
-            where = (*row, f.field) if f.field else row
-            append(self._flag(f.code, where, f.at, f.facts))
+        overrides, lang = self.overrides, self.lang
+        for code, field, facts, at in found:
+            severity = overrides.get(code) or (at and Severity(at)) or CATALOGUE[code].severity
+            # Straight from the fields: rows place thousands of flags.
+            append(_new_flag(Flag, (code, severity, (*row, field) if field else row, facts, lang)))
 
     def _flag(
         self,

@@ -26,14 +26,27 @@ from perfscore.words.messages import (
     symbol,
 )
 
-__all__ = ["STEPS", "Step", "render", "render_all", "shown"]
+__all__ = ["STEPS", "KeptStep", "Step", "kept", "render", "render_all", "shown"]
 
 
 class Step(NamedTuple):
-    """One step of a trace: ``kind`` (a key of :data:`STEPS`) and its arguments."""
+    """One step of a trace, as the judge and the scorer write it: ``kind`` (a key of
+    :data:`STEPS`) and its arguments."""
 
     kind: str
     args: tuple[Any, ...] = ()
+
+
+#: A step as results keep it: ``(kind, args)``, a plain tuple of texts and numbers.  Remembered
+#: rows hold many; plain tuples of atoms are ones the garbage collector stops visiting.
+KeptStep = tuple[str, tuple[Any, ...]]
+
+
+def kept(steps: Iterable[KeptStep]) -> tuple[KeptStep, ...]:
+    """``steps`` as plain tuples (a clause's own steps too)."""
+    return tuple(
+        (kind, (args[0], kept(args[1])) if kind == "clause" else args) for kind, args in steps
+    )
 
 
 _Words = Callable[..., str]
@@ -58,7 +71,7 @@ def _met(met: bool, en: bool) -> str:
 
 
 def _clause(en: bool) -> _Words:
-    def words(number: int, steps: tuple[Step, ...]) -> str:
+    def words(number: int, steps: tuple[KeptStep, ...]) -> str:
         head = f"clause {number}: " if en else f"第{number}项："
         return head + "; ".join(render(s, en) for s in steps)
 
@@ -177,13 +190,14 @@ def shown(formula: str, inputs: tuple[tuple[str, Any], ...]) -> str:
     )
 
 
-def render(step: Step, en: bool | str = False) -> str:
+def render(step: KeptStep, en: bool | str = False) -> str:
     """One step in words; ``en`` is ``True``/``"en"`` for English."""
-    words = STEPS[step.kind][1 if en is True or en == "en" else 0]
-    return words(*step.args)
+    kind, args = step
+    words = STEPS[kind][1 if en is True or en == "en" else 0]
+    return words(*args)
 
 
-def render_all(steps: Iterable[Step], lang: str) -> tuple[str, ...]:
+def render_all(steps: Iterable[KeptStep], lang: str) -> tuple[str, ...]:
     """A trace in words, one line a step."""
     en = lang == "en"
     return tuple(render(s, en) for s in steps)

@@ -245,7 +245,9 @@ class Judge:
         t, a = tidy(t), tidy(a)
         sense = OPERATORS[op]
         met = sense.holds(a, t)
-        trace = [Step("compare", (actual, met, str(op), target))]
+        # The quantities as printed, once: the steps keep texts, not objects.
+        shown_actual, shown_target = str(actual), str(target)
+        trace = [Step("compare", (shown_actual, met, str(op), shown_target))]
         if met:
             factor = self.rules.spec.over_achievement
             # A percentage at or below 100% is never implausible (satisfaction 100% vs ≥80%).
@@ -276,7 +278,7 @@ class Judge:
             self.find("formula-failed", "", detail=str(exc))
             return Outcome("not_judged", direction=op)
         achievement = min(max(achievement, _ZERO), _ONE)
-        inputs = (("actual", actual), ("target", target))
+        inputs = (("actual", shown_actual), ("target", shown_target))
         trace.append(Step("achievement", (formula.text, inputs, achievement)))
         status: Status = "missed" if achievement == 0 else "partly_met"
         return Outcome(

@@ -289,8 +289,10 @@ def serve(memory: int) -> None:
             return
         if resource is not None:
             used = resource.getrusage(resource.RUSAGE_SELF)
-            spent = math.ceil(used.ru_utime + used.ru_stime)
-            resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu, resource.RLIM_INFINITY))
+            # The limit is the worker's whole CPU time, in whole seconds: rounded down, so a
+            # file never gets more than its ``cpu`` seconds (at least ``cpu`` - 1).
+            until = max(math.floor(used.ru_utime + used.ru_stime + cpu), 1)
+            resource.setrlimit(resource.RLIMIT_CPU, (until, resource.RLIM_INFINITY))
         try:
             answer: Any = guarded(*job)
         except PerfscoreError as exc:

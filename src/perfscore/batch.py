@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.form.model import Form, form_from_data
 from perfscore.readers import load_forms
+from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits
 from perfscore.ruleset.rules import RuleSet, load_rules, shipped_dir
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form should not pay
@@ -56,17 +58,17 @@ class Failure:
 Ready = tuple[Form, str | None]
 
 
-def _read(form: FormInput, index: int) -> list[Ready] | Failure:
+def _read(form: FormInput, index: int, limits: ReaderLimits) -> list[Ready] | Failure:
     """The validated forms an input holds: a file may hold several (a workbook, a text)."""
     try:
         if isinstance(form, (str, Path)):
-            forms = load_forms(form)
+            forms = load_forms(form, limits=limits)
             if len(forms) == 1:
                 return [(forms[0], str(form))]
             return [(f, f"{form} #{i + 1}") for i, f in enumerate(forms)]
         return [(form if isinstance(form, Form) else form_from_data(form), None)]
     except PerfscoreError as exc:
-        return Failure(str(form) if isinstance(form, (str, Path)) else f"<form {index}>", exc)
+        return Failure(_source(form, index), exc)
 
 
 def _score(
@@ -81,10 +83,14 @@ def _score(
 
 
 def _one(
-    form: FormInput, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
+    form: FormInput,
+    rules: str | Path | RuleSet,
+    lang: Literal["zh", "en"],
+    index: int,
+    limits: ReaderLimits = DEFAULT_LIMITS,
 ) -> list[EvaluationResult | Failure]:
     """Read and score one input."""
-    read = _read(form, index)
+    read = _read(form, index, limits)
     if isinstance(read, Failure):
         return [read]
     return [_score(ready, rules, lang, index) for ready in read]
@@ -98,12 +104,13 @@ def _work(
     rules_key: str,
     lang: Literal["zh", "en"],
     transform: Callable[[EvaluationResult], Any] | None,
+    limits: ReaderLimits = DEFAULT_LIMITS,
 ) -> list[Any]:
     """Read, score and transform a chunk where it lands, sending back only what ``transform``
     makes of each result.  The rule set is loaded by name or path where the chunk runs (a
     compiled rule set holds compiled code; its name travels instead), once per process."""
     rules = load_rules(rules_key)
-    items = [item for index, form in chunk for item in _one(form, rules, lang, index)]
+    items = [item for index, form in chunk for item in _one(form, rules, lang, index, limits)]
     if transform is None:
         return items
     return [item if isinstance(item, Failure) else transform(item) for item in items]
@@ -114,6 +121,8 @@ def _start_worker() -> None:
     # collector from walking those objects over and over — each walk also writes to their
     # pages, undoing copy-on-write sharing — so the worker's time goes to its own forms.
     gc.freeze()
+    # Ctrl-C is the parent's to handle (it stops the pool): no traceback from every worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cpu_count() -> int:
@@ -161,6 +170,7 @@ def evaluate_many(
     chunk_size: int = 32,
     transform: Callable[[EvaluationResult], Any] | None = None,
     executor: Executor | None = None,
+    reader_limits: ReaderLimits = DEFAULT_LIMITS,
 ) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
 
@@ -180,24 +190,34 @@ def evaluate_many(
     opened where the chunk runs: on a cluster the forms (and a rule file given by path) must
     be at the same path on every machine.
 
+    Files are read within ``reader_limits`` (see :func:`perfscore.readers.load_forms`): one
+    that exhausts a reader is that input's :class:`Failure`, and the stream goes on.
+
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
     """
     ruleset = load_rules(rules)
+    limits = reader_limits
     if executor is not None:
         workers = jobs if jobs is not None and jobs > 0 else _workers_of(executor)
-        yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform)
+        yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform, limits)
         return
     jobs = min(jobs or 1, cpu_count())
     if jobs <= 1:
         for index, form in enumerate(forms):
-            for item in _one(form, ruleset, lang, index):
+            for item in _one(form, ruleset, lang, index, reader_limits):
                 yield item if transform is None or isinstance(item, Failure) else transform(item)
         return
     # Imported here: process pools cost a start-up the single-core path should not pay.
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-        yield from _spread(pool, jobs, forms, ruleset, lang, chunk_size, transform)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    try:
+        yield from _spread(pool, jobs, forms, ruleset, lang, chunk_size, transform, limits)
+    except BaseException:
+        # Ctrl-C, or a caller that closed the stream: nothing more is started, nothing waited for.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _spread(
@@ -208,21 +228,55 @@ def _spread(
     lang: Literal["zh", "en"],
     chunk_size: int,
     transform: Callable[[EvaluationResult], Any] | None,
+    limits: ReaderLimits,
 ) -> Iterator[Any]:
     """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
     key = _rules_key(ruleset)
-    pending: deque[Future[list[Any]]] = deque()
+    pending: deque[tuple[Future[list[Any]] | None, Chunk]] = deque()
+    job = (key, lang, transform, limits)
     try:
         for chunk in _chunks(forms, chunk_size):
-            pending.append(executor.submit(_work, chunk, key, lang, transform))
+            try:
+                pending.append((executor.submit(_work, chunk, *job), chunk))
+            except Exception:  # a pool already broken: the chunk is done here
+                pending.append((None, chunk))
             if len(pending) >= IN_FLIGHT_PER_WORKER * max(workers, 1):
-                yield from pending.popleft().result()
+                yield from _settle(*pending.popleft(), job)
         while pending:
-            yield from pending.popleft().result()
+            yield from _settle(*pending.popleft(), job)
     finally:
         # A caller that stops early (or an error) leaves nothing running on its behalf.
-        for future in pending:
-            future.cancel()
+        for future, _ in pending:
+            if future is not None:
+                future.cancel()
+
+
+def _settle(future: Future[list[Any]] | None, chunk: Chunk, job: tuple[Any, ...]) -> list[Any]:
+    """A chunk's results from its worker; if it could not be sent (an item that cannot be
+    pickled) or its worker is gone, each item is done here, and an item that cannot be sent
+    is a :class:`Failure` as it would be with ``jobs=1``'s bad input."""
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # the chunk, or the pool, failed: item by item below
+            pass
+    import pickle
+
+    items: list[Any] = []
+    for index, form in chunk:
+        try:
+            pickle.dumps(form)
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            error = PerfscoreError(f"cannot be sent to a worker process ({reason})")
+            items.append(Failure(_source(form, index), error))
+            continue
+        items += _work([(index, form)], *job)
+    return items
+
+
+def _source(form: object, index: int) -> str:
+    return str(form) if isinstance(form, (str, Path)) else f"<form {index}>"
 
 
 def _chunks(forms: Iterable[FormInput], size: int) -> Iterator[Chunk]:

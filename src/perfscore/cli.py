@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,10 +27,11 @@ import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore.batch import Failure, evaluate_many
 from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
-from perfscore.files import atomic_path, refuse_overwrite, same_file
+from perfscore.files import refuse_overwrite, same_file, text_output
 from perfscore.form.model import Form
 from perfscore.readers import SUFFIXES, WORKBOOK_SUFFIXES, dump_forms, form_files, load_forms
 from perfscore.report import formats as report
+from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rulefile import rules_json_schema
 from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
 
@@ -168,17 +170,21 @@ def _files(
 
 @contextmanager
 def _output(path: str | None, stdout: TextIO, inputs: Sequence[Path | str]) -> Iterator[TextIO]:
-    """The report's stream: stdout, or ``--output``, which must not be one of the ``inputs``
-    and appears whole (written beside it under a temporary name, then renamed)."""
-    if path is None:
+    """The report's stream: stdout (no ``--output``, or ``-o -``), or ``--output``, which
+    must not be one of the ``inputs`` (the forms and the rule files read) and appears whole
+    (written beside it under a temporary name, then renamed) — a FIFO or a device is written
+    through."""
+    if path is None or path == "-":
         yield stdout
         return
     refuse_overwrite(path, inputs, what="--output")
-    with (
-        atomic_path(path) as temporary,
-        open(temporary, "w", encoding="utf-8", newline="") as stream,
-    ):
+    with text_output(path) as stream:
         yield stream
+
+
+def _inputs(files: Sequence[Path], rules: RuleSet) -> list[Path | str]:
+    """Every file a run reads: the forms, and the rule file with the files it extends."""
+    return [*files, *rule_files(rules)]
 
 
 class _Progress:
@@ -200,11 +206,12 @@ class _Progress:
 
 def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     files = _files(args.paths, stderr=stderr)
-    if args.output:
-        refuse_overwrite(args.output, files, what="--output")
+    rules = load_rules(args.rules)
+    inputs = _inputs(files, rules)
+    if args.output and args.output != "-":
+        refuse_overwrite(args.output, inputs, what="--output")
     if args.annotate:
         _annotate(args, files)
-    rules = load_rules(args.rules)
     show = args.progress == "always" or (
         args.progress == "auto" and len(files) > 20 and stderr.isatty()
     )
@@ -216,7 +223,7 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
-    with _output(args.output, stdout, files) as out:
+    with _output(args.output, stdout, inputs) as out:
         if args.format == "csv":
             report.CsvWriter(out, lang=args.lang)  # the header row
         elif args.format == "json":
@@ -281,7 +288,7 @@ def _score_page(
             kept.append(item)
     from perfscore.report import html as htmlreport
 
-    with _output(args.output, stdout, files) as out:
+    with _output(args.output, stdout, _inputs(files, rules)) as out:
         out.write(htmlreport.page(kept, args.lang, failures))
     return 1 if failures or flagged else 0
 
@@ -348,7 +355,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         text = explain(result, args.indicator, args.lang)
     except LookupError as exc:
         raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
-    with _output(args.output, stdout, [path]) as out:
+    with _output(args.output, stdout, [path, *rule_files(load_rules(args.rules))]) as out:
         out.write(text)
     return 0
 
@@ -359,8 +366,9 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     results: list[EvaluationResult] = []
     failed = False
     files = _files(args.paths, stderr=stderr)
-    if args.output:
-        refuse_overwrite(args.output, files, what="--output")
+    inputs = _inputs(files, load_rules(args.rules))
+    if args.output and args.output != "-":
+        refuse_overwrite(args.output, inputs, what="--output")
     for item in evaluate_many(files, args.rules, lang=args.lang):
         if isinstance(item, Failure):
             failed = True
@@ -372,7 +380,7 @@ def _aggregate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from perfscore.rollup import aggregate
 
     rollup = aggregate(results)
-    with _output(args.output, stdout, files) as out:
+    with _output(args.output, stdout, inputs) as out:
         if args.format == "json":
             import json
 
@@ -444,8 +452,20 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return 2
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # As Ctrl-C: the output being written is removed on the way out, never left half-written.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate in a form, a file name that is not UTF-8: written as an escape on
+        # any terminal or pipe, never a UnicodeEncodeError halfway through a report.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = run(sys.argv[1:], sys.stdout, sys.stderr)
         sys.stdout.flush()
@@ -453,6 +473,9 @@ def main() -> None:
         # The reader went away (perfscore … | head): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    except KeyboardInterrupt:
+        print("perfscore: interrupted", file=sys.stderr)
+        code = 130
     sys.exit(code)
 
 

@@ -16,10 +16,18 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TextIO
 
 from perfscore.errors import PerfscoreError
 
-__all__ = ["atomic_path", "read_regular_file", "refuse_overwrite", "same_file"]
+__all__ = [
+    "atomic_path",
+    "read_regular_file",
+    "refuse_overwrite",
+    "same_file",
+    "text_output",
+    "writes_through",
+]
 
 
 def _process_umask() -> int:
@@ -130,3 +138,39 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         with suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def writes_through(target: str | Path) -> bool:
+    """Whether ``target`` is a FIFO or a character device (``/dev/null``, ``/dev/stdout``, a
+    terminal): written to as it is, never replaced by a regular file."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+@contextmanager
+def text_output(target: str | Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream onto ``target``: a FIFO or a device written through, any other path
+    written beside it and renamed when complete (see :func:`atomic_path`).  What UTF-8 cannot
+    encode (a lone surrogate in a form, an undecodable file name) is written as an escape
+    (``\\udcff``), never an error halfway through a report.
+
+    :raises PerfscoreError: the target cannot be written.
+    """
+    if writes_through(target):
+        try:
+            stream = open(  # noqa: SIM115  # closed by the with below, once open succeeded
+                target, "w", encoding="utf-8", errors="backslashreplace", newline=""
+            )
+        except OSError as exc:
+            raise PerfscoreError(f"cannot write: {exc.strerror}", source=str(target)) from None
+        with stream:
+            yield stream
+        return
+    with (
+        atomic_path(target) as temporary,
+        open(temporary, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream,
+    ):
+        yield stream

@@ -21,6 +21,7 @@ from perfscore.files import read_regular_file
 from perfscore.form.document import MAX_FORM_BYTES, parse_data
 from perfscore.form.fields import FORM
 from perfscore.form.model import Form, form_from_data
+from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits, read_grid_forms
 from perfscore.readers.source import describe, read_bytes, sniff
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MultipleFormsWarning",
+    "ReaderLimits",
     "dump_forms",
     "form_files",
     "form_from_grid",
@@ -116,7 +118,9 @@ def _raise_all(errors: list[FormError]) -> None:
         )
 
 
-def load_forms(path: str | Path) -> list[Form]:
+def load_forms(
+    path: str | Path, *, isolate: bool = True, limits: ReaderLimits = DEFAULT_LIMITS
+) -> list[Form]:
     """Every form in the file at ``path``: one for YAML/JSON (or several for a list), one per
     form found in a spreadsheet (all sheets), a Word document, a PDF or a published text.
 
@@ -125,12 +129,17 @@ def load_forms(path: str | Path) -> list[Form]:
     wrong while reading — a damaged zip, an encrypted workbook, a sheet too large, a form
     without indicators — is a :class:`FormError`; a file never reads as an empty form.
 
+    Spreadsheets, Word documents, PDFs and texts are read in a worker process bounded by
+    ``limits`` (:mod:`perfscore.readers.isolation`): a file that would exhaust memory, loop or
+    crash a reader library is that file's :class:`FormError`.  ``isolate=False`` reads them in
+    this process, for files from a trusted source.
+
     :raises FormError: naming the file and what it could not find or read.
     """
     p = Path(path)
     source = str(p)
     try:
-        return _load(p, source)
+        return _load(p, source, isolate, limits)
     except PerfscoreError as exc:
         error = exc
     except MemoryError:
@@ -147,47 +156,22 @@ def load_forms(path: str | Path) -> list[Form]:
     raise error
 
 
-def _load(p: Path, source: str) -> list[Form]:
+def _load(p: Path, source: str, isolate: bool, limits: ReaderLimits) -> list[Form]:
     suffix = p.suffix.lower()
     if suffix in DATA_SUFFIXES:
         raw = read_regular_file(p, max_bytes=MAX_FORM_BYTES, error=FormError)
         if not raw:
             raise FormError("the file is empty", source=source, expected="a YAML or JSON form")
         return _data_forms(p, source, raw)
-    from perfscore.readers.grid import forms_from_grid  # layout readers: on demand
-
     data = read_bytes(p)
     kind = sniff(data)
-    if kind in ("xlsx", "ods", "xls", "encrypted"):
-        from perfscore.readers.spreadsheet import workbook_grids
-
-        sheets = [
-            (name, form)
-            for name, grid in workbook_grids(data, source)
-            for form in forms_from_grid(grid)
-        ]
-        return _grid_forms([f for _, f in sheets], source, [f" [{n}]" for n, _ in sheets])
-    if kind == "docx":
-        from perfscore.readers.docx import forms_from_docx
-
-        found = forms_from_docx(data, source)
-        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
-    if kind == "pdf":
-        from perfscore.readers.pdf import forms_from_pdf
-
-        found = forms_from_pdf(data, source)
-        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
-    if suffix in WEB_SUFFIXES and kind in ("html", "text"):
-        from perfscore.readers.webpage import forms_from_webpage
-
-        found = forms_from_webpage(data, source)
-        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
-    if kind == "html" and suffix in SPREADSHEET_SUFFIXES:
-        # An "export to Excel" that wrote an HTML page under a workbook's name.
-        from perfscore.readers.htmltable import forms_from_html
-
-        found = forms_from_html(data, source)
-        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+    binary = kind in ("xlsx", "ods", "xls", "encrypted", "docx", "pdf")
+    web = suffix in WEB_SUFFIXES and kind in ("html", "text")
+    # An "export to Excel" that wrote an HTML page under a workbook's name.
+    if binary or web or (kind == "html" and suffix in SPREADSHEET_SUFFIXES):
+        job = kind if binary else "webpage" if web else "html"
+        found = read_grid_forms(job, data, source, isolate=isolate, limits=limits)
+        return _grid_forms([f for _, f in found], source, [at for at, _ in found])
     if kind == "damaged":
         raise FormError(f"the file is {describe(kind)}", source=source, expected=f"a {suffix} file")
     if kind != "text" or suffix in SPREADSHEET_SUFFIXES | DOCUMENT_SUFFIXES:
@@ -197,12 +181,9 @@ def _load(p: Path, source: str) -> list[Form]:
             expected=f"a {suffix or 'form'} file" if suffix in SUFFIXES else "a form file",
         )
     if suffix in TEXT_SUFFIXES:
-        from perfscore.readers.text import forms_from_text
-        from perfscore.readers.webpage import decode_text, encoding_note
-
-        text, encoding = decode_text(data, source)
-        found = [encoding_note(form, encoding) for form in forms_from_text(text)]
-        return _grid_forms(found, source, [f" #{i + 1}" for i in range(len(found))])
+        # Decoded (UTF-8, GB18030, UTF-16: the encoding becomes a reading note) where read.
+        found = read_grid_forms("text", data, source, isolate=isolate, limits=limits)
+        return _grid_forms([f for _, f in found], source, [at for at, _ in found])
     # Text under another name: read as a form document, within a form document's bound.
     return _data_forms(p, source, read_regular_file(p, max_bytes=MAX_FORM_BYTES, error=FormError))
 
@@ -337,7 +318,9 @@ def _sublines(
     return {k[1:]: v for k, v in lines.items() if k[:1] == (index,)}
 
 
-def load_form(path: str | Path) -> Form:
+def load_form(
+    path: str | Path, *, isolate: bool = True, limits: ReaderLimits = DEFAULT_LIMITS
+) -> Form:
     """The form in the file at ``path`` (``.yaml``, ``.json``, ``.xlsx``, ``.txt``).
 
     A file holding several forms gives the first, with a :class:`MultipleFormsWarning`
@@ -346,7 +329,7 @@ def load_form(path: str | Path) -> Form:
     :raises FormError: for a missing or unreadable file, or a bad field — naming the file, the
         field path and the line.
     """
-    forms = load_forms(path)
+    forms = load_forms(path, isolate=isolate, limits=limits)
     if len(forms) > 1:
         warnings.warn(
             f"{path} holds {len(forms)} forms; load_form returns the first "

@@ -17,9 +17,21 @@ from typing import Any
 
 from perfscore.errors import FormError
 from perfscore.readers.grid import GridForm, forms_from_grid
-from perfscore.readers.spreadsheet import MAX_CELLS, MAX_PART_BYTES
+from perfscore.readers.spreadsheet import MAX_CELLS, MAX_COLUMNS, MAX_PART_BYTES
+from perfscore.readers.ziparchive import PartTooLarge, ZipParts
 
-__all__ = ["docx_grid", "forms_from_docx", "paragraph_cells"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_MERGED_DOWN",
+    "docx_grid",
+    "forms_from_docx",
+    "paragraph_cells",
+]
+
+#: All parts of a Word document together, unpacked (each part is bounded by MAX_PART_BYTES).
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+#: Cells merged down (vMerge) in one document: a form has tens.
+MAX_MERGED_DOWN = 1_000
 
 # A label in running text: 项目名称：X, 实施单位: Y — short, no digits, at the start of the line or
 # after a space (so the 单位 inside 项目资金（单位：万元） is not taken for one).
@@ -52,18 +64,46 @@ def paragraph_cells(text: str) -> list[str]:
 
 
 def _check_parts(data: bytes, source: str) -> None:
-    """Refuse a document whose parts unpack to more than the limit, before python-docx does."""
+    """Refuse a document whose parts unpack to more than the limits — each, and all together —
+    or whose tables are larger than any form's, before python-docx builds them."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
+            total = 0
             for info in archive.infolist():
-                if info.file_size > MAX_PART_BYTES:
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES or total > MAX_DOCUMENT_BYTES:
                     raise FormError(
-                        f"part {info.filename} unpacks to {info.file_size:,} bytes",
+                        f"part {info.filename} unpacks to {info.file_size:,} bytes "
+                        f"({total:,} with the parts before it)",
                         source=source,
-                        expected=f"at most {MAX_PART_BYTES:,} bytes per part",
+                        expected=f"at most {MAX_PART_BYTES:,} bytes per part and "
+                        f"{MAX_DOCUMENT_BYTES:,} in all",
                     )
-    except zipfile.BadZipFile as exc:
+            if "word/document.xml" in archive.namelist():
+                body = ZipParts(data).read("word/document.xml", MAX_PART_BYTES)
+                _check_tables(body, source)
+    except (zipfile.BadZipFile, PartTooLarge) as exc:
         raise FormError(f"not a readable Word document: {exc}", source=source) from None
+
+
+_GRID_SPAN = re.compile(rb"<w:gridSpan\s+w:val\s*=\s*[\"']\s*(\d+)")
+
+
+def _check_tables(body: bytes, source: str) -> None:
+    """Cells, spans across and merges down counted in the document's XML: python-docx lays a
+    merged cell out in time that grows with the square of the merge (a chain of 2,000 cells
+    merged down takes seconds, a span of 3 million columns minutes)."""
+    cells = body.count(b"<w:tc>") + body.count(b"<w:tc ")
+    widest = max((int(n) for n in _GRID_SPAN.findall(body)), default=1)
+    merged = body.count(b"<w:vMerge")
+    if cells > MAX_CELLS or widest > MAX_COLUMNS or merged > MAX_MERGED_DOWN:
+        raise FormError(
+            f"tables of {cells:,} cells, spans of up to {widest:,} columns and {merged:,} cells "
+            "merged down, more than perfscore reads",
+            source=source,
+            expected=f"at most {MAX_CELLS:,} cells, spans of {MAX_COLUMNS:,} columns and "
+            f"{MAX_MERGED_DOWN:,} cells merged down",
+        )
 
 
 def docx_grid(data: bytes, source: str) -> list[list[str]]:

@@ -180,6 +180,7 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
     data = form.data
     for r in range(start, stop):
         row = grid[r]
+        following = _values_after(row)
         for c, cell in enumerate(row):
             text = cell.strip()
             if _TITLE.search(text):
@@ -196,7 +197,7 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
             key = HEADING.get(squeeze(text))
             if key is None or key in data:
                 continue
-            value = next((v.strip() for v in row[c + 1 :] if v.strip()), "")
+            col, value = following[c]
             if not value or squeeze(value) in HEADING:
                 continue  # no value, or the next label (项目编码: | 项目名称: …)
             if key == "year":
@@ -206,7 +207,6 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
                     form.positions[("year",)] = (r, c + 1)
                 continue
             data[key] = value
-            col = next(i for i in range(c + 1, len(row)) if row[i].strip())
             form.positions[(key,)] = (r, col)
 
 
@@ -216,14 +216,29 @@ _TARGET_MONEY = {
 }
 
 
+def _values_after(row: list[str]) -> list[tuple[int, str]]:
+    """For each cell of ``row``, the first non-empty value right of it and its column
+    ((-1, "") for none): one pass from the right, so a row of 100,000 cells costs 100,000 steps,
+    not their square."""
+    out: list[tuple[int, str]] = [(-1, "")] * len(row)
+    found: tuple[int, str] = (-1, "")
+    for c in range(len(row) - 1, -1, -1):
+        out[c] = found
+        value = row[c].strip()
+        if value:
+            found = (c, value)
+    return out
+
+
 def _read_target_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) -> None:
     """A target table's budget (预算数 / 财政资金 / 其他资金), spending plan and goals."""
     budget: dict[str, Any] = {}
     for r in range(start, stop):
         row = grid[r]
+        following = _values_after(row)
         for c, cell in enumerate(row):
             label = squeeze(cell)
-            value = next((v.strip() for v in row[c + 1 :] if v.strip()), "")
+            value = following[c][1]
             key = _TARGET_MONEY.get(label)
             if key and key not in budget and is_number(value):
                 budget[key] = value.replace(",", "")

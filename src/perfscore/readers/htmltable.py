@@ -127,6 +127,9 @@ class _Tables(HTMLParser):
                     target[c : c + across] = [text] * across
                 c += across
         width = max((len(line) for line in out), default=0)
+        # One wide row widens every row: measured before the rows are padded to it.
+        if len(self.grid) + len(out) > MAX_ROWS or width * len(out) > MAX_CELLS:
+            raise _TooLarge
         for line in out:
             self.grid.append([cell or "" for cell in line] + [""] * (width - len(line)))
         self.rows = []

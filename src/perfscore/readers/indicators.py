@@ -9,7 +9,7 @@ row prints a weight or score.  Every value taken is remembered with its cell.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from perfscore.form.fields import FORM
@@ -21,6 +21,7 @@ from perfscore.readers.labels import (
     labels_of,
     squeeze,
 )
+from perfscore.text.units import ARITHMETIC
 from perfscore.text.values import plain
 
 if TYPE_CHECKING:
@@ -160,10 +161,12 @@ def _spread_block_points(
         count = last - first
         if count <= 0:
             continue
-        share = (points / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        with localcontext(ARITHMETIC):  # never the caller's context: weights are exact
+            share = (points / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            rest = points - share * (count - 1)
         for i in range(first, last):
             indicators[i]["weight"] = plain(share)
-        indicators[last - 1]["weight"] = plain(points - share * (count - 1))
+        indicators[last - 1]["weight"] = plain(rest)
         form.notes.append(
             (
                 f"indicators[{first}].weight",

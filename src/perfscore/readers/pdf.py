@@ -27,6 +27,7 @@ from typing import Any
 from perfscore.errors import FormError
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.pdfbounds import check_page, check_pages, open_error
 from perfscore.readers.pdflayout import Placed, join_pages
 from perfscore.readers.pdfwords import word_rows
 from perfscore.readers.spreadsheet import MAX_CELLS
@@ -96,16 +97,14 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     try:
         document = pdfplumber.open(BytesIO(data))
     except Exception as exc:  # pdfminer raises its own classes for damaged or locked files
-        reason = str(exc).strip() or type(exc).__name__
-        if "password" in reason.lower() or "encrypt" in reason.lower():
-            reason = f"it is protected by a password ({reason})"
-        raise FormError(f"not a readable PDF: {reason}", source=source) from None
+        raise FormError(f"not a readable PDF: {open_error(exc)}", source=source) from None
     pages: list[list[Placed]] = []
     words: list[list[Placed]] = []  # each page's words as rows, while no page has rules
     lines: list[str] = []
     tables_found = False
     cells = 0
     with document:
+        check_pages(document, source)  # the declared count, before any page is built
         if len(document.pages) > MAX_PAGES:
             raise FormError(
                 f"the PDF has {len(document.pages):,} pages",
@@ -113,6 +112,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                 expected=f"at most {MAX_PAGES:,} pages",
             )
         for page in document.pages:
+            check_page(page, source)
             rows, page_lines, has_tables = _page_rows(page)
             tables_found = tables_found or has_tables
             if not tables_found:

@@ -15,22 +15,25 @@ the library allocating the whole range.  Merged ranges are clipped to the extent
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfscore.errors import FormError
-from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.celltext import cell_text
+from perfscore.readers.grid import GridForm
 from perfscore.readers.source import describe, read_bytes, sniff
+from perfscore.readers.xmlattrs import tag_attrs, usual_spelling, xml_unescape
 from perfscore.readers.ziparchive import PartTooLarge, ZipParts
+
+if TYPE_CHECKING:
+    from perfscore.readers.isolation import ReaderLimits
 
 __all__ = [
     "MAX_CELLS",
@@ -49,6 +52,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_024
 MAX_CELLS = 4_000_000
+MAX_MERGES = 100_000  #: merged ranges a sheet (a form has tens)
+MAX_SHARED_STRINGS, MAX_SHARED_BYTES = MAX_CELLS, 64 * 1024 * 1024  #: entries; bytes unpacked
 #: Largest part of a zipped spreadsheet read, uncompressed (guards against a zip bomb).
 MAX_PART_BYTES = 256 * 1024 * 1024
 
@@ -69,6 +74,7 @@ class _Sheet:
     columns: int = 0
     percent: set[tuple[int, int]] = field(default_factory=set)
     merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
+    merge_count: int = 0
 
 
 def _column_number(letters: bytes) -> int:
@@ -131,7 +137,6 @@ _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatC
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTR = re.compile(rb"([\w:.-]+)=\"([^\"]*)\"")
 
 
 def _percent_format(code: str) -> bool:
@@ -158,13 +163,6 @@ def _percent_styles(styles: bytes) -> set[int]:
     return out
 
 
-def _xml_unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
-
-
 def _xlsx_sheet_parts(archive: ZipParts, source: str) -> dict[str, str]:
     """Sheet name → worksheet part, from the workbook and its relationships."""
     workbook = _read_part(archive, "xl/workbook.xml", source)
@@ -174,16 +172,16 @@ def _xlsx_sheet_parts(archive: ZipParts, source: str) -> dict[str, str]:
         rels = b""
     targets: dict[bytes, str] = {}
     for rel in _REL.findall(rels):
-        attrs = dict(_ATTR.findall(rel))
-        target = _xml_unescape(attrs.get(b"Target", b""))
+        attrs = tag_attrs(rel)
+        target = xml_unescape(attrs.get(b"Target", b""))
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         targets[attrs.get(b"Id", b"")] = re.sub(r"[^/]+/\.\./", "", part)
     parts: dict[str, str] = {}
     for sheet in _SHEET.findall(workbook):
-        attrs = dict(_ATTR.findall(sheet))
+        attrs = tag_attrs(sheet)
         rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
         if rid in targets:
-            parts[_xml_unescape(attrs.get(b"name", b""))] = targets[rid]
+            parts[xml_unescape(attrs.get(b"name", b""))] = targets[rid]
     return parts
 
 
@@ -221,6 +219,7 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     digits = len(str(sheet.rows))
     if re.search(rb" r=\"[A-Z]{1,4}\d{%d,}\"" % (digits + 1), data):
         sheet.rows = max(int(m.group(2)) for m in _CELL_REF.finditer(data))
+    sheet.merge_count = data.count(b"<mergeCell ") + data.count(b":mergeCell ")
     cells = data.count(b"<c ") + data.count(b"<c>")
     if data.count(b' r="') < cells + len(rows):
         sheet.rows += data.count(b"<row")
@@ -235,6 +234,29 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     return sheet
 
 
+def _check_shared_strings(archive: ZipParts, source: str) -> None:
+    """The shared strings measured before the library builds them: 19 million empty entries
+    fit in 800 KB, one 600 MB string in 600 KB."""
+    name = next((n for n in archive.names if n.lower() == "xl/sharedstrings.xml"), None)
+    if name is None:
+        return
+    try:
+        data = archive.read(name, MAX_SHARED_BYTES)
+    except PartTooLarge:
+        raise FormError(
+            "the shared strings unpack to more than perfscore reads",
+            source=source,
+            expected=f"at most {MAX_SHARED_BYTES:,} bytes of shared strings",
+        ) from None
+    count = data.count(b"<si") + data.count(b":si")
+    if count > MAX_SHARED_STRINGS:
+        raise FormError(
+            f"the workbook declares {count:,} shared strings",
+            source=source,
+            expected=f"at most {MAX_SHARED_STRINGS:,}",
+        )
+
+
 def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
     try:
         archive = ZipParts(data)
@@ -246,13 +268,20 @@ def _scan_xlsx(data: bytes, source: str) -> dict[str, _Sheet]:
                 source=source,
                 expected="an .xlsx workbook (xl/workbook.xml)",
             )
+        _check_shared_strings(archive, source)
         styles = _read_part(archive, "xl/styles.xml", source) if "xl/styles.xml" in names else b""
         percent = _percent_styles(styles) if styles else set()
         out: dict[str, _Sheet] = {}
         for name, part in _xlsx_sheet_parts(archive, source).items():
             if part not in names:
                 continue
-            sheet = _xlsx_sheet(_read_part(archive, part, source), percent)
+            sheet = _xlsx_sheet(usual_spelling(_read_part(archive, part, source)), percent)
+            if sheet.merge_count > MAX_MERGES:
+                raise FormError(
+                    f"sheet {name!r} has {sheet.merge_count:,} merged ranges",
+                    source=source,
+                    expected=f"at most {MAX_MERGES:,} merged ranges a sheet",
+                )
             _check_extent(source, name, sheet.rows, sheet.columns)
             out[name] = sheet
         return out
@@ -267,13 +296,8 @@ _ODS_TAG = re.compile(
 )
 
 
-def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
-    """Extents, percent cells and merged ranges of every table of an OpenDocument spreadsheet.
-
-    Rows and cells carry repeat counts (``number-rows-repeated``): an empty row repeated to
-    the millionth row is nothing, but repeated cells with content are cells, so the extent is
-    the last row and column with content, counted with the repeats.
-    """
+def _ods_content(raw: bytes, source: str) -> bytes:
+    """The content part of an OpenDocument spreadsheet, its attributes in the usual spelling."""
     try:
         archive = ZipParts(raw)
         if "content.xml" not in archive.names:
@@ -282,9 +306,19 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
                 source=source,
                 expected="an OpenDocument spreadsheet (.ods)",
             )
-        data = _read_part(archive, "content.xml", source)
+        return usual_spelling(_read_part(archive, "content.xml", source))
     except _ZIP_ERRORS as exc:
         raise FormError(f"a damaged spreadsheet: {_reason(exc)}", source=source) from None
+
+
+def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
+    """Extents, percent cells and merged ranges of every table of an OpenDocument spreadsheet.
+
+    Rows and cells carry repeat counts (``number-rows-repeated``): an empty row repeated to
+    the millionth row is nothing, but repeated cells with content are cells, so the extent is
+    the last row and column with content, counted with the repeats.
+    """
+    data = _ods_content(raw, source)
     out: dict[str, _Sheet] = {}
     sheet: _Sheet | None = None
     row = col = row_repeat = 0
@@ -292,9 +326,9 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
         closing, tag, attrs_raw, empty = m.groups()
         if tag == b"table":
             if not closing:
-                attrs = dict(_ATTR.findall(attrs_raw))
+                attrs = tag_attrs(attrs_raw)
                 sheet = _Sheet(merges=[])
-                out[_xml_unescape(attrs.get(b"table:name", b""))] = sheet
+                out[xml_unescape(attrs.get(b"table:name", b""))] = sheet
                 row = 0
             continue
         if sheet is None:
@@ -303,7 +337,7 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
             if closing:
                 row += row_repeat
                 continue
-            attrs = dict(_ATTR.findall(attrs_raw))
+            attrs = tag_attrs(attrs_raw)
             row_repeat = int(attrs.get(b"table:number-rows-repeated", b"1"))
             col = 0
             if empty:
@@ -311,7 +345,7 @@ def _scan_ods(raw: bytes, source: str) -> dict[str, _Sheet]:
             continue
         if closing:
             continue
-        attrs = dict(_ATTR.findall(attrs_raw))
+        attrs = tag_attrs(attrs_raw)
         repeat = int(attrs.get(b"table:number-columns-repeated", b"1"))
         # Content: a value type, or text inside (a non-empty element).
         has_content = tag == b"table-cell" and (b"office:value-type" in attrs or not empty)
@@ -354,36 +388,6 @@ def _scan_xls(data: bytes, source: str) -> dict[str, _Sheet]:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def _text(value: Any, percent: bool = False) -> str:
-    """A cell's value as the text a person reads in it."""
-    if value == "" or value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value.__class__ is float and not percent:
-        # The common cases without Decimal: whole numbers, and floats whose shortest
-        # round-trip text has no exponent (repr is that text).
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        shown = repr(value)
-        if "e" not in shown and "n" not in shown:
-            return shown
-    if isinstance(value, (int, float)):
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if percent:
-            return f"{format((exact * 100).normalize(), 'f')}%"
-        return format(exact.normalize(), "f")
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
 
 
 def workbook_grids(data: bytes, source: str) -> Iterator[tuple[str, list[list[str]]]]:
@@ -461,9 +465,9 @@ def _grid(sheet: Any, rows: int, columns: int, info: _Sheet | None) -> list[list
     pad = [""] * first
     for r, values in enumerate(sheet.iter_rows()):
         if percent:
-            row = pad + [_text(v, (r, first + c) in percent) for c, v in enumerate(values)]
+            row = pad + [cell_text(v, (r, first + c) in percent) for c, v in enumerate(values)]
         else:
-            row = pad + [v if v.__class__ is str else _text(v) for v in values]
+            row = pad + [v if v.__class__ is str else cell_text(v) for v in values]
         grid.append(row)
     merges = sheet.merged_cell_ranges
     if merges is None and info is not None:
@@ -479,14 +483,17 @@ def _grid(sheet: Any, rows: int, columns: int, info: _Sheet | None) -> list[list
     return grid
 
 
-def forms_from_workbook(path: Path) -> list[SheetForm]:
-    """Every form on every sheet of the spreadsheet at ``path``.
+def forms_from_workbook(
+    path: Path, *, isolate: bool = True, limits: ReaderLimits | None = None
+) -> list[SheetForm]:
+    """Every form on every sheet of the spreadsheet at ``path``, read in a bounded worker
+    process unless ``isolate`` is false (see :mod:`perfscore.readers.isolation`).
 
     :raises FormError: the file cannot be read as a spreadsheet (see :func:`workbook_grids`).
     """
-    source = str(path)
-    return [
-        SheetForm(name, form)
-        for name, grid in workbook_grids(read_bytes(path), source)
-        for form in forms_from_grid(grid)
-    ]
+    from perfscore.readers.isolation import DEFAULT_LIMITS, read_grid_forms
+
+    found = read_grid_forms(
+        "sheets", read_bytes(path), str(path), isolate=isolate, limits=limits or DEFAULT_LIMITS
+    )
+    return [SheetForm(name, form) for name, form in found]

@@ -62,12 +62,27 @@ def _as_printed(forms: list[GridForm], text: str, printed: str) -> list[GridForm
     """
     if printed == text:
         return forms
+    # Values are looked for from where the last one was found (they follow the text's order),
+    # and the whole search may read the text a few times over at most: a value not found in
+    # that budget keeps its simplified spelling, and a 4 MB text costs seconds, not minutes.
+    budget = [8 * len(text) + 100_000]
+    cursor = [0]
+
+    def find(value: str) -> int:
+        at = text.find(value, cursor[0])
+        budget[0] -= (at if at >= 0 else len(text)) - cursor[0]
+        if at < 0 and budget[0] > len(text):
+            at = text.find(value)
+            budget[0] -= at if at >= 0 else len(text)
+        if at >= 0:
+            cursor[0] = at
+        return at
 
     def restore(node: dict[str, Any], keys: Iterable[str]) -> None:
         for key in keys:
             value = node.get(key)
-            if isinstance(value, str) and value and not value.isascii():
-                at = text.find(value)
+            if isinstance(value, str) and value and not value.isascii() and budget[0] > 0:
+                at = find(value)
                 if at >= 0:
                     node[key] = printed[at : at + len(value)]
 

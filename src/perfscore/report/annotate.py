@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
@@ -23,6 +23,7 @@ from perfscore.errors import FormError
 from perfscore.files import atomic_path, refuse_overwrite
 from perfscore.readers import form_from_grid
 from perfscore.readers.xlsx import forms_from_workbook
+from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import RuleSet, load_rules
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num
@@ -35,6 +36,7 @@ FILLS = {
     "warning": PatternFill("solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
 }
 _AUTHOR = "perfscore"
+_LAST_COLUMN = 16_384  # XFD: a worksheet has no column beyond
 
 
 def _top_left(sheet: Worksheet, row: int, col: int) -> tuple[int, int]:
@@ -75,12 +77,12 @@ def annotate_workbook(
     :raises PerfscoreError: ``target`` is ``source``, or cannot be written.
     """
     src = Path(source)
-    refuse_overwrite(target, [src], what="the annotated copy")
-    found = forms_from_workbook(src)
+    ruleset = load_rules(rules)
+    refuse_overwrite(target, [src, *rule_files(ruleset)], what="the annotated copy")
+    found = forms_from_workbook(src)  # read in a bounded worker first: a bomb stops here
     if not found:
         raise FormError("no self-evaluation form found", source=str(src))
-    ruleset = load_rules(rules)
-    workbook = load_workbook(src)  # formulas and styles kept as they are
+    workbook = _open(src)
     results: list[EvaluationResult] = []
     for number, sheet_form in enumerate(found, start=1):
         form = form_from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
@@ -98,6 +100,23 @@ def annotate_workbook(
     return results
 
 
+def _open(src: Path) -> Any:
+    """The workbook as openpyxl edits it (formulas and styles kept as they are).
+
+    :raises FormError: openpyxl cannot open what the reader could read (a DOCTYPE in a sheet,
+        damaged document properties, a part missing from the content types).
+    """
+    try:
+        return load_workbook(src)
+    except Exception as exc:  # openpyxl, lxml and zipfile each raise their own kinds
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise FormError(
+            f"the workbook can be scored but not annotated ({type(exc).__name__}: {reason})",
+            source=str(src),
+            expected="a workbook as Excel saves it",
+        ) from None
+
+
 def _write_scores(
     sheet: Worksheet,
     result: EvaluationResult,
@@ -108,6 +127,11 @@ def _write_scores(
     if not rows:
         return
     column = sheet.max_column + 1
+    if column > _LAST_COLUMN:
+        raise FormError(
+            f"sheet {sheet.title!r} uses every column up to XFD: no room for the recomputed scores",
+            expected="a sheet with a free column right of its last",
+        )
     # Positions are 0-based: the header sits one row above the first indicator, which in
     # 1-based worksheet rows is the first indicator's 0-based number.
     header = sheet.cell(min(rows), column)

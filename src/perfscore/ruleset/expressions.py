@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, localcontext
@@ -40,6 +41,18 @@ MAX_MAGNITUDE = Decimal(1_000_000_000)
 # Every score is computed in this context: 28 significant digits, exponents bounded so that no
 # input can ask for a million-digit number, and every arithmetic fault an exception.
 SCORING_CONTEXT = Context(prec=28, Emax=999_999, Emin=-999_999)
+
+
+_DECIMAL_LITERAL = re.compile(r"(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?")
+
+
+def _decimal_literal(literal: str) -> Decimal | None:
+    """A number as written in a formula, exactly; None for what Python reads but a person
+    would not write in a rule file (``0x1``, ``0b1``, ``0o1``)."""
+    if not _DECIMAL_LITERAL.fullmatch(literal):
+        return None
+    with localcontext(SCORING_CONTEXT):
+        return Decimal(literal.replace("_", ""))
 
 
 def _floor(x: Decimal) -> Decimal:
@@ -233,7 +246,13 @@ class Formula:
                     raise RuleSetError(f"only numbers may appear in {text!r}", path=where)
                 # Exact decimals: 0.5 in a rule file means Decimal("0.5"), not a binary float.
                 literal = ast.get_source_segment(source, node) or repr(node.value)
-                exact = Decimal(literal)
+                exact = _decimal_literal(literal)
+                if exact is None:
+                    raise RuleSetError(
+                        f"write {literal} as a decimal number in {text!r}",
+                        path=where,
+                        expected="digits, a point and an exponent (12, 0.5, 1e3)",
+                    )
                 if abs(exact) > MAX_CONSTANT:
                     raise RuleSetError(
                         f"constant {literal} exceeds {MAX_CONSTANT} in {text!r}", path=where

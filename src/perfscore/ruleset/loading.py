@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping
+from decimal import localcontext
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
+from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rulefile import Positions, RuleFile
 from perfscore.suggest import did_you_mean
 from perfscore.yamlfile import read_yaml
@@ -74,7 +76,11 @@ def _is_path(text: str) -> bool:
 
 def _shipped(name: str, **where: Any) -> Path:
     path = shipped_dir() / f"{name}.yaml"
-    if _NAME.fullmatch(name) and path.is_file():
+    try:
+        found = bool(_NAME.fullmatch(name)) and path.is_file()
+    except OSError:  # a name too long for a file name is no shipped name
+        found = False
+    if found:
         return path
     raise RuleSetError(
         f"no shipped rule set named {name!r}{did_you_mean(name, list_rules())}"
@@ -141,6 +147,9 @@ def _merge(parent: Mapping[str, Any], child: Mapping[str, Any], depth: int = 0) 
     return out
 
 
+#: Longest chain of ``extends`` followed (a rule set builds on one or two others).
+MAX_EXTENDS = 16
+
 _Stamp = tuple[str, int, int, int]  # a file's path, inode, modification time and size
 
 
@@ -158,6 +167,12 @@ def _resolve(
     """Read a rule file and the files it extends, merged; ``chain`` collects each file's stamp
     so a later load can tell whether any of them changed."""
     key = str(path.resolve())
+    if len(seen) >= MAX_EXTENDS:
+        raise RuleSetError(
+            f"rule sets extend each other more than {MAX_EXTENDS} deep",
+            source=str(path),
+            expected="a short chain of extends",
+        )
     if key in seen:
         cycle = " → ".join(Path(p).name for p in (*seen, key))
         raise RuleSetError(f"rule sets extend each other in a cycle: {cycle}", source=str(path))
@@ -243,7 +258,9 @@ class _Loaded:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: a signal handler that loads a rule set while this thread holds the lock
+        # (reading a file) goes on, instead of waiting for itself for ever.
+        self._lock = threading.RLock()
 
     def get(self, key: str, grace: float = 0.0) -> RuleSet:
         """The rule set of the resolved file ``key``, its files looked at unless they were
@@ -254,15 +271,32 @@ class _Loaded:
         with self._lock:  # one thread reads a file; the others wait for its rule set
             entry = self._entries.get(key)
             if entry is None or not entry.current(0.0):
-                entry = _Entry(Path(key))
+                # Read, checked and compiled in the scoring context, never the caller's: a
+                # host trapping Rounded must not make a valid rule file fail, nor a host's
+                # precision shape the compiled constants every later caller shares.
+                with localcontext(SCORING_CONTEXT):
+                    entry = _Entry(Path(key))
                 self._entries.pop(key, None)
                 if len(self._entries) >= MAX_LOADED:
                     self._entries.pop(next(iter(self._entries)))
                 self._entries[key] = entry
         return entry.rule_set
 
+    def files(self, rule_set: RuleSet) -> tuple[str, ...]:
+        """The files ``rule_set`` was read from (its own, then those it extends)."""
+        for entry in list(self._entries.values()):
+            if entry.rule_set is rule_set:
+                return tuple(stamp[0] for stamp in entry.stamps)
+        return (rule_set.source_file,) if rule_set.source_file else ()
+
 
 _LOADED = _Loaded()
+
+
+def rule_files(rule_set: RuleSet) -> tuple[str, ...]:
+    """The files a loaded rule set was read from — its own and every file it extends — which
+    an output must never overwrite."""
+    return _LOADED.files(rule_set)
 
 
 def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
@@ -279,7 +313,14 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
         # Resolved on every call, never remembered: a relative path follows the working folder.
         return _LOADED.get(str(name_or_path.resolve()))
     if not isinstance(name_or_path, str):
-        return name_or_path
+        from perfscore.ruleset.rules import RuleSet
+
+        if isinstance(name_or_path, RuleSet):
+            return name_or_path
+        raise TypeError(
+            "rules must be a rule-set name, a path to a rule file or a RuleSet, "
+            f"not {type(name_or_path).__name__}"
+        )
     if _is_path(name_or_path):
         return _LOADED.get(str(Path(name_or_path).resolve()))
     return _LOADED.get(_shipped_file(name_or_path), SHIPPED_RECHECK_SECONDS)

@@ -142,7 +142,10 @@ class Qualitative(_Strict):
 
     score: Annotated[str, FormulaOf("weight", "completion")] = "weight * min(completion, 1)"
     bands: tuple[Band, ...] = ()
-    words: dict[Literal["full", "basic", "partial", "none"], Decimal] = Field(default_factory=dict)
+    # The share of the weight each completion word earns: from 0 (none) to 1 (full).
+    words: dict[
+        Literal["full", "basic", "partial", "none"], Annotated[Decimal, Field(ge=0, le=1)]
+    ] = Field(default_factory=dict)
     # Grade and verdict words printed as a completion (好, 基本满意, 通过验收) and their band.
     verdicts: dict[str, Literal["full", "basic", "partial", "none"]] = Field(default_factory=dict)
     source: str | None = None
@@ -307,13 +310,15 @@ class RuleFile(_Strict):
     qualitative: Qualitative = Qualitative()
     not_applicable: Literal["full", "zero", "rescale"] = "full"
     rounding: Rounding = Rounding()
-    tolerance: Decimal = Decimal("0.01")
+    # Points: a printed score this close to the recomputed one is no mismatch (at most 1 point).
+    tolerance: Decimal = Field(default=Decimal("0.01"), ge=0, le=1)
     direction_hints: DirectionHints = DirectionHints()
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
-    over_achievement: Decimal | None = Decimal(2)
+    # A factor beyond the target (2: twice the target); at most 1 would flag every met row.
+    over_achievement: Decimal | None = Field(default=Decimal(2), gt=1, le=1_000_000)
     # A count target beaten by fewer than this many (≥1次 completed 3) is never flagged.
-    over_achievement_margin: Decimal = Decimal(0)
+    over_achievement_margin: Decimal = Field(default=Decimal(0), ge=0)
     indicator_rules: tuple[IndicatorRule, ...] = ()
     # Units of the rule set's own, in pint's definition syntax (担 = 50 kg).
     units: tuple[str, ...] = ()

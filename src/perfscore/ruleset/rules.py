@@ -23,6 +23,7 @@ from perfscore.errors import RuleSetError
 from perfscore.memo import Memo
 from perfscore.ruleset.expressions import Formula
 from perfscore.ruleset.loading import DEFAULT_RULES, list_rules, load_rules, shipped_dir
+from perfscore.ruleset.patterns import nested_repeat
 from perfscore.ruleset.rulefile import (
     Band,
     FormulaOf,
@@ -46,6 +47,10 @@ __all__ = [
     "load_rules",
     "shipped_dir",
 ]
+
+#: Sizes a rule set's own unit may have, in its base unit (a 担 is 50 kg; a 箩 not 10**100000).
+MIN_FACTOR = Decimal("1e-12")
+MAX_FACTOR = Decimal("1e12")
 
 _ROUNDING_MODES = {
     "half_up": ROUND_HALF_UP,
@@ -350,6 +355,15 @@ def _formula(text: str, names: frozenset[str], key: str, where: _Where) -> Formu
 def _pattern(items: tuple[str, ...], key: str, where: _Where) -> re.Pattern[str] | None:
     if not items:
         return None
+    for item in items:
+        nested = nested_repeat(item)
+        if nested is not None:
+            raise where.fail(
+                f"pattern {item!r} repeats a repeat ({nested}): it can take exponential time "
+                "on a text it does not match",
+                key,
+                "a pattern without a repeated group that repeats inside ((ab)+, not (a+)+)",
+            )
     try:
         return re.compile("|".join(f"(?:{p})" for p in items))
     except re.error as exc:
@@ -382,6 +396,16 @@ def _local_units(spec: RuleFile, where: _Where) -> dict[str, Unit]:
     if not spec.units:
         return {}
     try:
-        return local_units(spec.units)
+        units = local_units(spec.units)
     except ValueError as exc:
         raise where.fail(f"unit definition: {exc}", "units") from None
+    for word, unit in units.items():
+        # A factor is a positive, finite size: 0, a negative or 1e-320 turns every comparison
+        # in the unit upside down or to nothing.
+        if not (unit.factor.is_finite() and MIN_FACTOR <= unit.factor <= MAX_FACTOR):
+            raise where.fail(
+                f"unit {word!r} is {unit.factor} of its base unit",
+                "units",
+                f"a positive size between {MIN_FACTOR} and {MAX_FACTOR} of the base unit",
+            )
+    return units

@@ -206,14 +206,19 @@ def percent_words(text: str) -> str:
 
 def compound_numbers(text: str) -> str:
     """Write compound numbers as one number: 1万5千人 → 15000人, 2天半 → 2.5天."""
-    if _TWO_MULTIPLIERS.search(text) and _MIXED.search(text):
-        text = _MIXED.sub(_mixed, text)
-    if "半" in text:
-        text = _AND_A_HALF.sub(lambda m: f"{plain(_magnitude(m[1]) + Decimal('0.5'))}{m[2]}", text)
-        text = _A_HALF.sub(lambda m: f"0.5{m[1]}", text)
-    if _TWO_DURATION_WORDS.search(text) and _two_durations_pattern().search(text):
-        text = _two_durations_pattern().sub(_two_durations, text)
-    return text
+    # In the module's own context: the result is cached process-wide, so the caller's
+    # context (prec=3, ROUND_UP) must not shape it.
+    with localcontext(ARITHMETIC):
+        if _TWO_MULTIPLIERS.search(text) and _MIXED.search(text):
+            text = _MIXED.sub(_mixed, text)
+        if "半" in text:
+            text = _AND_A_HALF.sub(
+                lambda m: f"{plain(_magnitude(m[1]) + Decimal('0.5'))}{m[2]}", text
+            )
+            text = _A_HALF.sub(lambda m: f"0.5{m[1]}", text)
+        if _TWO_DURATION_WORDS.search(text) and _two_durations_pattern().search(text):
+            text = _two_durations_pattern().sub(_two_durations, text)
+        return text
 
 
 def _two_durations(m: re.Match[str]) -> str:

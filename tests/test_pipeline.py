@@ -129,3 +129,22 @@ def test_the_row_is_the_key_and_nothing_else() -> None:
     fields = {"", "target", "actual", "weight", "score", "reason"}
     assert out.findings
     assert all(field in fields for _, field, _, _ in out.findings)
+
+
+@pytest.mark.parametrize(
+    ("weight", "score", "expected"),
+    [(10, None, 1), (10, 0, 1), (0, 0, 0), (None, None, 0)],
+)
+def test_an_empty_row_is_one_finding_or_none(
+    weight: int | None, score: int | None, expected: int
+) -> None:
+    """A row printing neither target nor actual is one missing-value finding, not two; a filler
+    row that prints no points either is none."""
+    rows = [
+        {"name": "培训人数", "target": "≥10人", "actual": "12人", "weight": 90, "score": 90},
+        {"name": "宣传次数", "weight": weight, "score": score},
+    ]
+    result = perfscore.evaluate({"indicators": rows})
+    missing = [f for f in result.flags if f.code == "missing-value"]
+    assert len(missing) == expected
+    assert all(f.location[:2] == ("indicators", 1) for f in missing)

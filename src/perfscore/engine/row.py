@@ -135,8 +135,20 @@ def _judged(
         else:
             found += measurable(target)
         return Outcome("not_judged"), found
+    if target is None and actual is None:
+        # One finding for one empty row; none for a filler row that prints no points either.
+        if row.weight or row.score:
+            found.append(
+                finding(
+                    "missing-value",
+                    "target",
+                    field="target and actual",
+                    field_zh="年度指标值和实际完成值",
+                )
+            )
+        return Outcome("not_judged"), found
     if target is None or actual is None:
-        found += [_missing(n) for n, v in (("target", target), ("actual", actual)) if v is None]
+        found.append(_missing("target" if target is None else "actual"))
         return Outcome("not_judged"), found
     outcome = judge(rules, row.name, target, actual, level2=row.level2, year=row.year)
     found += outcome.findings

@@ -419,6 +419,17 @@ def test_amount_is_the_same_money_in_every_unit(amount: Decimal, unit: str, suff
     assert (note is None) == (suffix == "" or size[suffix] == size[unit])
 
 
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [("¥3,500", "0.35"), ("￥3500", "0.35"), ("人民币3500元", "0.35"), ("RMB 3,500", "0.35")],
+)
+def test_a_currency_sign_says_yuan(cell: str, amount: str) -> None:
+    """¥3,500 in a form kept in 万元 is 3500 元, read as 0.35 万元 with a note; never 3500 万元."""
+    read, note = read_amount(cell, "万元", "万元")
+    assert read == Decimal(amount)
+    assert note is not None
+
+
 @pytest.mark.parametrize("cell", ["1E100", "1e999", "9" * 40, "1E100万元"])
 def test_amounts_past_any_form_are_left_for_the_bounds(cell: str) -> None:
     """An amount too large to write out whole is read as it is, not an exception: the form's

@@ -55,7 +55,7 @@ MONEY_UNITS: dict[str, Decimal] = {
 # Thousands are grouped with ASCII or full-width commas, or spaces; currency signs and 人民币
 # may lead; 元 (or 圆) may close.  Simplified and half-width already (see simplify).
 _AMOUNT = re.compile(
-    r"(?:人民币|RMB|CNY)?[¥￥]?"
+    r"(?P<currency>(?:人民币|RMB|CNY)?[¥￥]?)"
     r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)"
     r"(?P<multiplier>百万|千万|千|万|亿)?"
     r"(?P<yuan>元|圆)?",
@@ -123,7 +123,8 @@ def read_amount(value: Any, bare: str, unit: str) -> tuple[Any, tuple[str, str] 
             return value, None
         number = Decimal(match["number"])
         multiplier = match["multiplier"] or ""
-        printed_unit = bool(multiplier or match["yuan"])
+        # ¥, ￥, 人民币 say 元 as much as 元 does: ¥3,500 in a 万元 form is 0.35 万元.
+        printed_unit = bool(multiplier or match["yuan"] or match["currency"])
         said = multiplier + "元" if printed_unit else bare
         folded = said not in MONEY_UNITS  # 1千万: a multiplier without a unit of its own
         if folded:

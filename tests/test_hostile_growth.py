@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+import perfscore
 from perfscore.readers.grid import forms_from_grid
 from perfscore.readers.text import forms_from_text
+from perfscore.report.html import page
 
 SEED = Path(__file__).parent / "data" / "seeds" / "000_901614b04f88c628.txt"
 _TARGET_HEADING = "项目绩效目标表\n项目名称\tx\n"
@@ -86,4 +88,21 @@ def test_a_wide_target_heading_row_grows_linearly() -> None:
     small, large = grid(20_000), grid(200_000)
     forms_from_grid(small)
     ratio = _best(lambda: forms_from_grid(large)) / _best(lambda: forms_from_grid(small))
+    assert ratio <= 20, ratio
+
+
+def test_the_html_report_grows_linearly() -> None:
+    """A form of many flagged rows: its HTML report finds each row's flags once, not by a
+    search of every flag for every row."""
+
+    def result(n: int) -> perfscore.EvaluationResult:
+        rows = [
+            {"name": f"件数{i}", "target": "≥10件", "actual": "5件", "weight": 1, "score": 1}
+            for i in range(n)
+        ]
+        return perfscore.evaluate({"indicators": rows})
+
+    small, large = result(300), result(3_000)
+    page([small])
+    ratio = _best(lambda: page([large])) / _best(lambda: page([small]))
     assert ratio <= 20, ratio

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -148,3 +149,25 @@ def test_an_empty_row_is_one_finding_or_none(
     missing = [f for f in result.flags if f.code == "missing-value"]
     assert len(missing) == expected
     assert all(f.location[:2] == ("indicators", 1) for f in missing)
+
+
+def test_flag_data_is_json_with_every_fact() -> None:
+    """A flag's data is a plain dict of texts: JSON-ready, with each English twin beside the
+    fact it translates, whatever the evaluation's language."""
+    rows = [{"name": "培训人数", "target": "≥10人", "actual": "8人", "weight": 10, "score": 10}]
+    for lang in ("zh", "en"):
+        result = perfscore.evaluate({"indicators": rows}, lang=lang)
+        mismatch = next(f for f in result.flags if f.code == "score-mismatch")
+        data = json.loads(json.dumps(mismatch.data))
+        assert data["how"].startswith("完成程度")
+        assert data["how_en"].startswith("achievement")
+        assert data["formula"] == "weight * min(achievement, 1) = 10 × min(0.8, 1) = 8"
+
+
+def test_a_met_row_scored_short_names_the_comparison_that_met() -> None:
+    """A met row whose printed score is short of full marks: the mismatch's formula is the
+    comparison that met the target, never blank."""
+    rows = [{"name": "覆盖率", "target": "100%", "actual": "100%", "weight": 10, "score": 5}]
+    result = perfscore.evaluate({"indicators": rows})
+    mismatch = next(f for f in result.flags if f.code == "score-mismatch")
+    assert mismatch.data["formula"] == "100% ≥ 100%"

@@ -214,7 +214,16 @@ def _indicator_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
     if result.form.kind != "targets":
         header.append(_t(lang, "偏差原因", "Reason"))
     out = ['<table class="indicators">' + _heads(header)]
-    out += [_indicator_row(result, r, cells, columns, lang) for r in result.indicators]
+    # The rows with a flag worth a look, found once: not every flag for every row.
+    flagged = {
+        f.location[1]
+        for f in result.flags
+        if f.location[:1] == ("indicators",) and len(f.location) > 1 and f.severity != "info"
+    }
+    out += [
+        _indicator_row(result, r, cells, columns, lang, r.index in flagged)
+        for r in result.indicators
+    ]
     if result.total is not None or result.reported_total is not None:
         total_flags = cells.get(("total",), [])
         out.append(
@@ -238,11 +247,12 @@ def _indicator_row(
     cells: _Cells,
     columns: Sequence[int],
     lang: str,
+    flagged: bool,
 ) -> str:
-    """One indicator's row, in ``columns`` (the text reports' numbering)."""
+    """One indicator's row, in ``columns`` (the text reports' numbering); ``flagged`` when it
+    has a flag worth a look."""
     key = ("indicators", r.index)
-    row_flags = [f for f in result.flags if f.location[:2] == key and f.severity != "info"]
-    classes = f"indicator status-{r.status}" + (" has-flags" if row_flags else "")
+    classes = f"indicator status-{r.status}" + (" has-flags" if flagged else "")
     ind = r.indicator
     row = {
         0: _td(str(r.index), cells.get(key, [])),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from perfscore.paths import Location, format_path, parse_path
@@ -59,20 +58,20 @@ class Flag(NamedTuple):
         return format_path(self.location)
 
     @property
-    def data(self) -> Mapping[str, str]:
-        """The facts as the evaluation's language reads them (``reason`` in English under
-        ``lang="en"``)."""
-        return self.data_in(self.lang)
+    def data(self) -> dict[str, str]:
+        """Every fact as text, numbers as a form prints them: a fact whose words depend on the
+        language is in Chinese, with its English twin beside it (``how``, ``how_en``).  A new
+        dict on each read, JSON-ready."""
+        return {k: v if isinstance(v, str) else num(v) for k, v in self.facts}
 
-    def data_in(self, lang: str) -> Mapping[str, str]:
-        """The facts in ``lang``: a fact with an English twin takes it in English."""
-        facts = {k: v if isinstance(v, str) else num(v) for k, v in self.facts}
-        twins = [k for k in facts if k.endswith("_en")]
-        for twin in twins:
-            english = facts.pop(twin)
-            if lang == "en":
-                facts[twin[:-3]] = english
-        return MappingProxyType(facts)
+    def _words(self, lang: str) -> dict[str, str]:
+        """The facts a message in ``lang`` is written from: in English, each twin in place of
+        the fact it translates."""
+        facts = self.data
+        if lang == "en":
+            for twin in [k for k in facts if k.endswith("_en")]:
+                facts[twin[:-3]] = facts[twin]
+        return facts
 
     @property
     def message(self) -> str:
@@ -82,7 +81,7 @@ class Flag(NamedTuple):
     def message_in(self, lang: str) -> str:
         """The message in ``lang`` (``"zh"`` or ``"en"``), written from the catalogue."""
         spec = CATALOGUE[self.code]
-        data = self.data_in(lang)
+        data = self._words(lang)
         # Text quoted from the form is cut in the message (a descriptive target may run to a
         # paragraph); the facts keep it whole.
         shown = {k: shorten(v) if k in _QUOTED else v for k, v in data.items()}

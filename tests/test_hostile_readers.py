@@ -309,7 +309,9 @@ def test_a_page_ruled_finer_than_any_form_is_refused(tmp_path: Path) -> None:
     lines += [b"100 %d m 500 %d l" % (100 + 3 * i, 100 + 3 * i) for i in range(201)]
     path = tmp_path / "grid.pdf"
     path.write_bytes(_page_pdf(b"\n".join(lines) + b"\nS"))
-    with pytest.raises(FormError, match="ruled into"):
+    # Older pdfplumber releases (the lowest allowed) do not report these strokes as ruling
+    # lines: there the page has no table to look for, and is refused as no form at once.
+    with pytest.raises(FormError, match=r"ruled into|no self-evaluation form found"):
         load_forms(path, isolate=False)
 
 

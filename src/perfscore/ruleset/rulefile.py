@@ -316,7 +316,7 @@ class RuleFile(_Strict):
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
     # A factor beyond the target (2: twice the target); at most 1 would flag every met row.
-    over_achievement: Decimal | None = Field(default=Decimal(2), gt=1, le=1_000_000)
+    over_achievement: Annotated[Decimal, Field(gt=1, le=1_000_000)] | None = Decimal(2)
     # A count target beaten by fewer than this many (≥1次 completed 3) is never flagged.
     over_achievement_margin: Decimal = Field(default=Decimal(0), ge=0)
     indicator_rules: tuple[IndicatorRule, ...] = ()

@@ -3,6 +3,8 @@ printed in, and sums time delivered (issue 20)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from decimal import Decimal
@@ -11,6 +13,7 @@ from pathlib import Path
 import yaml
 
 import perfscore
+from perfscore.report.rollup import rollup_csv, rollup_markdown, rollup_table
 from perfscore.rollup import aggregate
 from tests.conftest import EXAMPLES
 
@@ -28,6 +31,7 @@ def test_a_form_and_its_converted_copy_count_once(tmp_path: Path) -> None:
     assert [i.value for i in rollup.indicators] == [i.value for i in once.indicators]
     assert rollup.duplicates == (str(tmp_path / "form.json"),)
     assert rollup.to_dict()["duplicates"] == [str(tmp_path / "form.json")]
+    assert str(tmp_path / "form.json") in rollup_table(rollup)
 
 
 def _form(rows: list[dict[str, object]]) -> perfscore.EvaluationResult:
@@ -52,6 +56,16 @@ def test_rows_left_out_are_listed_with_why() -> None:
     rollup = aggregate([result])
     assert [i.name for i in rollup.indicators] == ["培训次数"]
     assert [(p, n) for p, n, _ in rollup.dropped] == [("p", "培训效果反馈")]
+    # Every text output says so too, not only the model and its JSON.
+    for lang in ("zh", "en"):
+        assert "培训效果反馈" in rollup_table(rollup, lang)
+        assert "培训效果反馈" in rollup_markdown(rollup, lang)
+    out = io.StringIO()
+    rollup_csv(rollup, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
+    dropped = [r for r in rows if r["kind"] == "dropped"]
+    assert [(r["source"], r["name"]) for r in dropped] == [("p", "培训效果反馈")]
+    assert dropped[0]["note"]
 
 
 def test_a_sum_printed_in_wan_stays_in_wan() -> None:

@@ -85,6 +85,22 @@ def _rollup_summary(rollup: Rollup, lang: str) -> list[str]:
     ]
 
 
+def _left_out(rollup: Rollup, lang: str) -> list[str]:
+    """What the department figures do not include, one line each: indicators left out of the
+    sums (with why) and forms counted once as copies of another."""
+    lines = [
+        f"left out: {project} · {name} ({why})"
+        if lang == "en"
+        else f"未计入汇总：{project} · {name}（{why}）"
+        for project, name, why in rollup.dropped
+    ]
+    lines += [
+        _t(lang, "重复的表，未重复计入：", "a second copy, counted once: ") + source
+        for source in rollup.duplicates
+    ]
+    return lines
+
+
 def rollup_table(rollup: Rollup, lang: str = "zh") -> str:
     """The roll-up as terminal tables: projects, then indicators."""
     out = [*_rollup_summary(rollup, lang), ""]
@@ -102,6 +118,9 @@ def rollup_table(rollup: Rollup, lang: str = "zh") -> str:
     }
     rows = [[i.name, method[i.method], i.shown, str(i.projects)] for i in rollup.indicators]
     out += ["", table(header, rows, {2, 3})]
+    left_out = _left_out(rollup, lang)
+    if left_out:
+        out += ["", *left_out]
     return "\n".join(out) + "\n"
 
 
@@ -126,21 +145,26 @@ def rollup_markdown(rollup: Rollup, lang: str = "zh") -> str:
         f"| {markdown_cell(i.name)} | {i.method} | {i.shown} | {i.projects} |"
         for i in rollup.indicators
     ]
+    left_out = _left_out(rollup, lang)
+    if left_out:
+        out += ["", *[f"- {markdown_cell(line)}" for line in left_out]]
     return "\n".join(out) + "\n"
 
 
-_CSV_HEADER = "kind name budget executed rate total method value unit projects source".split()
+_CSV_HEADER = "kind name budget executed rate total method value unit projects source note".split()
 
 
 def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
-    """The roll-up as CSV: one row per project, the department's, then one per indicator."""
+    """The roll-up as CSV: one row per project, the department's, one per indicator, then one
+    per indicator left out (``dropped``, why in ``note``) and per copy counted once
+    (``duplicate``)."""
     stream.write(CSV_BOM)
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(_CSV_HEADER)
     for p in rollup.projects:
         money = [_num(p.budget), _num(p.executed), _num(p.rate), _num(p.total)]
         writer.writerow(
-            ["project", csv_text(p.project), *money, *[""] * 4, csv_text(p.source or "")]
+            ["project", csv_text(p.project), *money, *[""] * 4, csv_text(p.source or ""), ""]
         )
     money = [
         _num(rollup.budget),
@@ -148,7 +172,11 @@ def rollup_csv(rollup: Rollup, stream: TextIO) -> None:
         _num(rollup.printed_rate),
         _num(rollup.printed_score),
     ]
-    writer.writerow(["department", "", *money, "", "", "", len(rollup.projects), ""])
+    writer.writerow(["department", "", *money, "", "", "", len(rollup.projects), "", ""])
     for i in rollup.indicators:
         shown = [i.method, _num(i.printed), i.unit, i.projects]
-        writer.writerow(["indicator", csv_text(i.name), *[""] * 4, *shown, ""])
+        writer.writerow(["indicator", csv_text(i.name), *[""] * 4, *shown, "", ""])
+    for project, name, why in rollup.dropped:
+        writer.writerow(["dropped", csv_text(name), *[""] * 8, csv_text(project), csv_text(why)])
+    for source in rollup.duplicates:
+        writer.writerow(["duplicate", "", *[""] * 8, csv_text(source), "counted once"])

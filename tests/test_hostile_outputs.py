@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -181,3 +182,43 @@ def test_annotate_of_a_workbook_the_writer_rejects_is_one_line(tmp_path: Path) -
     assert code == 2
     assert "not annotated" in err or "cannot" in err
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_annotate_never_writes_a_column_past_xfd(tmp_path: Path) -> None:
+    """A sheet that already uses its last column (XFD): refused with one line naming the sheet
+    (the reader's bounds meet it before the annotation does), never a column past the sheet's
+    end, a traceback or a half-written copy."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "form.xlsx"
+    assert _cli("convert", str(NOTARY), str(book))[0] == 0
+    workbook = openpyxl.load_workbook(book)
+    workbook.active.cell(1, 16_384).value = "XFD"
+    full = tmp_path / "full.xlsx"
+    workbook.save(full)
+    code, _, err = _cli("score", str(full), "--annotate", str(tmp_path / "a.xlsx"))
+    assert code == 2
+    assert "公证律师管理经费" in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_sigterm_is_one_line_and_exit_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SIGTERM (a service stopping the command) ends it as Ctrl-C does: one line, 130."""
+
+    def terminated(argv: object, stdout: object, stderr: object) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return 0  # pragma: no cover - the signal's handler raises before this
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli, "run", terminated)
+    monkeypatch.setattr(sys, "argv", ["perfscore", "score", str(NOTARY)])
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert info.value.code == 130
+    assert capsys.readouterr().err == "perfscore: interrupted\n"

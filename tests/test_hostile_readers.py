@@ -355,3 +355,20 @@ def test_a_panicking_reader_prints_one_line_per_file(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == len(cuts), done.stderr
     assert all(line.startswith("perfscore: ") for line in lines)
+
+
+def test_word_parts_are_bounded_all_together(tmp_path: Path) -> None:
+    """A .docx of small compressed parts that unpack to more than the limit all together (each
+    below the per-part limit) is refused before any part is unpacked."""
+    path = tmp_path / "images.docx"
+    chunk = bytes(1024 * 1024)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        for i in range(3):  # 3 × 100 MiB of zeros: a few hundred KB on disk
+            with archive.open(f"word/media/image{i}.png", "w") as part:
+                for _ in range(100):
+                    part.write(chunk)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(FormError, match="with the parts before it"):
+        load_forms(path, isolate=False)

@@ -26,8 +26,14 @@ from perfscore.engine.judge.frames import (
     zero_limit,
 )
 from perfscore.engine.judge.outcome import Outcome, tidy
-from perfscore.engine.judge.qualitative import deadline, grade_completion, qualitative, restates
-from perfscore.engine.reading import falls_short, planned, read_actual
+from perfscore.engine.judge.qualitative import (
+    deadline,
+    disowning,
+    grade_completion,
+    qualitative,
+    restates,
+)
+from perfscore.engine.reading import read_actual
 from perfscore.engine.results import Status
 from perfscore.errors import FormulaError
 from perfscore.ruleset.rules import RuleSet
@@ -340,17 +346,9 @@ class Judge:
     def _against(self, target: Comparison, op: Op, tq: Quantity, actual: Comparison) -> Outcome:
         """A number against a number target, in the target's frame (its period, its direction
         of change), after the words around the actual are heard."""
-        if planned(actual.label, actual.tail):
-            # 预计95%, 95%(目标值): a plan or the target itself, not what was done.
-            return self.refuse(
-                actual,
-                op,
-                "完成值是计划、预计或目标数，不是实际完成",
-                "the completion is a plan, a forecast or the target, not what was done",
-            )
-        if falls_short(actual.tail, actual.label):
-            # 90%未达标: the completion itself says the target was not reached.
-            return self.refuse(actual, op, "完成值注明未达标", "the completion says it fell short")
+        disowned = disowning(self, actual, op)
+        if disowned is not None:
+            return disowned
         bound = OPERATORS[actual.op].better if actual.op is not None and not actual.each else ""
         if bound in ("higher", "lower") and OPERATORS[op].better != bound:
             # 90%以下 completed against ≥90% (or =90%): it may lie anywhere below; never

@@ -32,7 +32,15 @@ from perfscore.words.steps import Step
 if TYPE_CHECKING:
     from perfscore.engine.judge.core import Judge
 
-__all__ = ["by_band", "check_band", "deadline", "grade_completion", "qualitative", "restates"]
+__all__ = [
+    "by_band",
+    "check_band",
+    "deadline",
+    "disowning",
+    "grade_completion",
+    "qualitative",
+    "restates",
+]
 
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
@@ -186,15 +194,9 @@ def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
     if isinstance(actual, Nil):
         return _nil(j, target, actual)
     if isinstance(actual, Comparison):
-        if planned(actual.label, actual.tail):
-            return j.refuse(
-                actual,
-                None,
-                "完成值是计划、预计或目标数，不是实际完成",
-                "the completion is a plan, a forecast or the target, not what was done",
-            )
-        if falls_short(actual.tail, actual.label):
-            return j.refuse(actual, None, "完成值注明未达标", "the completion says it fell short")
+        disowned = disowning(j, actual, None)
+        if disowned is not None:
+            return disowned
         changed = change_outcome(j, words(target.text), actual)
         if changed is not None:
             return changed
@@ -230,3 +232,18 @@ def qualitative(j: Judge, target: Value, actual: Value) -> Outcome:
         reason_en="neither a completion percentage nor a completion word",
     )
     return Outcome("not_judged")
+
+
+def disowning(j: Judge, actual: Comparison, op: Op | None) -> Outcome | None:
+    """Not judged, where the completion's own words disown its number: a plan or the target
+    itself (预计95%, 95%(目标值)), or a shortfall it states (90%未达标)."""
+    if planned(actual.label, actual.tail):
+        return j.refuse(
+            actual,
+            op,
+            "完成值是计划、预计或目标数，不是实际完成",
+            "the completion is a plan, a forecast or the target, not what was done",
+        )
+    if falls_short(actual.tail, actual.label):
+        return j.refuse(actual, op, "完成值注明未达标", "the completion says it fell short")
+    return None

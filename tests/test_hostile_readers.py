@@ -7,6 +7,8 @@ CPU or memory allowance run with small :class:`ReaderLimits`, so the suite stays
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ import yaml
 
 from perfscore import FormError
 from perfscore.batch import Failure, evaluate_many
-from perfscore.readers import ReaderLimits, load_forms
+from perfscore.readers import ReaderLimits, form_files, load_forms
 from tests import formats
 from tests.conftest import EXAMPLES
 
@@ -372,3 +374,24 @@ def test_word_parts_are_bounded_all_together(tmp_path: Path) -> None:
     assert path.stat().st_size < 2 * 1024 * 1024
     with pytest.raises(FormError, match="with the parts before it"):
         load_forms(path, isolate=False)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder below the one named that cannot be listed (unreadable, or gone while the tree
+    is walked) is a note; the other files are still found, and no traceback."""
+    shutil.copy(EXAMPLES / "luohu-2024-social-workers.yaml", tmp_path / "form.yaml")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    listing = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == gone:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, notes = form_files([tmp_path])
+    assert files == [tmp_path / "form.yaml"]
+    assert [n for n in notes if str(gone) in n]

@@ -7,6 +7,7 @@ could not read becomes a note on the form, which the engine reports as a flag.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import warnings
@@ -255,7 +256,7 @@ def form_files(
         path = Path(text)
         if path.is_dir():
             root = path.resolve()
-            for found in sorted(path.rglob("*")):
+            for found in _entries(path, notes):
                 if found.suffix.lower() not in wanted:
                     if forms_only and found.is_file() and not found.name.startswith("."):
                         kind = f"a {found.suffix} file" if found.suffix else "a file without suffix"
@@ -271,6 +272,20 @@ def form_files(
         else:
             raise FormError("no such file or directory", source=str(text))
     return files, notes
+
+
+def _entries(folder: Path, notes: list[str]) -> list[Path]:
+    """Everything below ``folder``, sorted, links to folders not followed; a folder that
+    cannot be listed (unreadable, or gone while the tree was walked) is a note, not an error
+    for the rest."""
+
+    def unreadable(error: OSError) -> None:
+        notes.append(f"{error.filename}: skipped, a folder that cannot be read")
+
+    found: list[Path] = []
+    for top, folders, files in os.walk(folder, onerror=unreadable):
+        found += [Path(top, name) for name in (*folders, *files)]
+    return sorted(found)
 
 
 def _passed_over(path: Path, root: Path, forms_only: bool) -> str | None:

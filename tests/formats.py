@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from tests.workbooks import INDICATOR_HEADING
+
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
 WIDTH = 10
 
@@ -109,20 +111,7 @@ def _heading(out: Layout, form: dict[str, Any]) -> None:
 
 def _indicators(out: Layout, form: dict[str, Any], *, merge_down: bool) -> None:
     """The indicator table, 一级/二级 merged down their blocks (or printed once), and 总分."""
-    out.add(
-        [
-            "年度绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "度量单位",
-            "* 实际完成值",
-            "* 权重",
-            "* 得分",
-            "偏差原因分析及改进措施",
-        ]
-    )
+    out.add(list(INDICATOR_HEADING))
     first = len(out.rows)
     for ind in form["indicators"]:
         actual = ind["actual"]
@@ -158,7 +147,8 @@ def _indicators(out: Layout, form: dict[str, Any], *, merge_down: bool) -> None:
     out.merges.append((total, 1, total, 6))
 
 
-def _shown(value: Any, percent: bool) -> str:
+def shown(value: Any, percent: bool) -> str:
+    """A cell's value as Word prints it (a percent-formatted share as ``90%``)."""
     if value is None:
         return ""
     if percent:
@@ -166,7 +156,8 @@ def _shown(value: Any, percent: bool) -> str:
     return str(value)
 
 
-def _covered(lay: Layout) -> dict[tuple[int, int], Merge]:
+def covered_by(lay: Layout) -> dict[tuple[int, int], Merge]:
+    """Each position a merged range covers, and the range."""
     out = {}
     for m in lay.merges:
         for r in range(m[0], m[2] + 1):
@@ -201,7 +192,7 @@ def to_xls(lay: Layout, path: Path) -> Path:
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet("自评表")
     percent = xlwt.easyxf(num_format_str="0%")
-    covered = _covered(lay)
+    covered = covered_by(lay)
     done = set()
     for r, row in enumerate(lay.rows):
         for c, value in enumerate(row):
@@ -250,7 +241,7 @@ def ods_file(path: Path, rows_xml: str, name: str = "自评表") -> Path:
 def to_ods(lay: Layout, path: Path) -> Path:
     """As LibreOffice writes it: merged cells spanned with covered cells, empty rows repeated
     to the sheet's end, percentages typed as such."""
-    covered = _covered(lay)
+    covered = covered_by(lay)
     rows = []
     for r, row in enumerate(lay.rows):
         cells = []
@@ -270,7 +261,7 @@ def to_ods(lay: Layout, path: Path) -> Path:
             elif (r, c) in lay.percent:
                 cells.append(
                     f'<table:table-cell{span} office:value-type="percentage"'
-                    f' office:value="{value}"><text:p>{_shown(value, True)}</text:p>'
+                    f' office:value="{value}"><text:p>{shown(value, True)}</text:p>'
                     "</table:table-cell>"
                 )
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -305,7 +296,7 @@ def to_docx(lay: Layout, path: Path) -> Path:
     r = 0
     while r < len(lay.rows):
         row = lay.rows[r]
-        texts = [_shown(v, False) for v in row if v is not None]
+        texts = [shown(v, False) for v in row if v is not None]
         if r in lay.titles:
             document.add_paragraph(texts[0])
             r += 1
@@ -323,24 +314,28 @@ def to_docx(lay: Layout, path: Path) -> Path:
             end = r + 1
             while end < len(lay.rows) and end not in lay.titles:
                 end += 1
-            _docx_table(document, lay, r, end)
+            last = end
+            while last > r and not any(v is not None for v in lay.rows[last - 1]):
+                last -= 1  # trailing empty rows are no part of the table
+            docx_table(document, lay, r, last)
             r = end
     document.save(str(path))
     return path
 
 
-def _docx_table(document: Any, lay: Layout, first: int, end: int) -> None:
-    while end > first and not any(v is not None for v in lay.rows[end - 1]):
-        end -= 1
+def docx_table(document: Any, lay: Layout, first: int, end: int, *, rules: bool = True) -> None:
+    """Rows ``first``–``end`` of ``lay`` as a Word table, merged ranges merged; ruled unless
+    ``rules`` is false."""
     table = document.add_table(rows=end - first, cols=WIDTH)
-    table.style = "Table Grid"
-    covered = _covered(lay)
+    if rules:
+        table.style = "Table Grid"
+    merges = covered_by(lay)
     for r in range(first, end):
         for c in range(WIDTH):
             value = lay.rows[r][c]
             if value is not None:
-                table.cell(r - first, c).text = _shown(value, (r, c) in lay.percent)
-    for a, b, c, d in sorted({covered[k] for k in covered if first <= k[0] < end}):
+                table.cell(r - first, c).text = shown(value, (r, c) in lay.percent)
+    for a, b, c, d in sorted({merges[k] for k in merges if first <= k[0] < end}):
         text = table.cell(a - first, b).text
         merged = table.cell(a - first, b).merge(table.cell(c - first, d))
         merged.text = text
@@ -352,7 +347,7 @@ def _docx_table(document: Any, lay: Layout, first: int, end: int) -> None:
 def to_html(lay: Layout, *, padding: int = 2) -> str:
     """The layout as an HTML page of ruled tables, merged cells as row/column spans; the title
     rows as headings between the tables."""
-    covered = _covered(lay)
+    covered = covered_by(lay)
     out = [
         "<!doctype html><html><head><meta charset='utf-8'><style>"
         "body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:11px}"
@@ -383,7 +378,7 @@ def to_html(lay: Layout, *, padding: int = 2) -> str:
             span = ""
             if merge:
                 span = f" rowspan={merge[2] - merge[0] + 1} colspan={merge[3] - merge[1] + 1}"
-            out.append(f"<td{span}>{html.escape(_shown(value, (r, c) in lay.percent))}</td>")
+            out.append(f"<td{span}>{html.escape(shown(value, (r, c) in lay.percent))}</td>")
         out.append("</tr>")
     if in_table:
         out.append("</table>")

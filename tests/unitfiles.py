@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests import formats
-from tests.formats import WIDTH, Layout
+from tests.formats import WIDTH, Layout, covered_by, docx_table
 
 PAGES = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 
@@ -61,23 +61,6 @@ def padded(form: dict[str, Any], copies: int) -> dict[str, Any]:
     return form
 
 
-def _covered(lay: Layout) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    """Each position a merged range covers, and the range."""
-    return {
-        (r, c): merge
-        for merge in lay.merges
-        for r in range(merge[0], merge[2] + 1)
-        for c in range(merge[1], merge[3] + 1)
-    }
-
-
-def _shown(value: Any, percent: bool) -> str:
-    """A cell's value as Word prints it (a percent-formatted share as ``90%``)."""
-    if value is None:
-        return ""
-    return f"{round(value * 100)}%" if percent else str(value)
-
-
 def soffice() -> str | None:
     """LibreOffice, if this machine has it."""
     for name in ("soffice", "libreoffice"):
@@ -110,26 +93,10 @@ def to_docx(
     for first, end in itertools.pairwise(starts):
         while end > first and not any(v is not None for v in lay.rows[end - 1]):
             end -= 1
-        _table(document, lay, first, end, rules)
+        docx_table(document, lay, first, end, rules=rules)
         document.add_paragraph("")
     document.save(str(path))
     return path
-
-
-def _table(document: Any, lay: Layout, first: int, end: int, rules: bool) -> None:
-    table = document.add_table(rows=end - first, cols=WIDTH)
-    if rules:
-        table.style = "Table Grid"
-    covered = _covered(lay)
-    for r in range(first, end):
-        for c in range(WIDTH):
-            value = lay.rows[r][c]
-            if value is not None:
-                table.cell(r - first, c).text = _shown(value, (r, c) in lay.percent)
-    for a, b, c, d in sorted({covered[k] for k in covered if first <= k[0] < end}):
-        text = table.cell(a - first, b).text
-        merged = table.cell(a - first, b).merge(table.cell(c - first, d))
-        merged.text = text
 
 
 def to_xlsx(
@@ -159,7 +126,7 @@ def to_xlsx(
     widths = [8, 10, 12, 22, 12, 8, 12, 8, 8, 16]
     for c, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + c)].width = width
-    covered = _covered(lay)
+    covered = covered_by(lay)
     for r, row in enumerate(lay.rows):
         # As Excel saves a wrapped row: tall enough for its longest cell (a Chinese character
         # is two width units), so that nothing spills into the next row when printed.

@@ -12,6 +12,20 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+#: The indicator table's heading row as the ordinary template prints it (一级 to 偏差原因).
+INDICATOR_HEADING = (
+    "年度绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "度量单位",
+    "* 实际完成值",
+    "* 权重",
+    "* 得分",
+    "偏差原因分析及改进措施",
+)
+
 
 def _put(sheet: Worksheet, row: int, values: list[Any], col: int = 1) -> None:
     for offset, value in enumerate(values):
@@ -92,18 +106,7 @@ def _luohu_indicators(sheet: Worksheet, row: int, form: dict[str, Any]) -> int:
     _put(
         sheet,
         row,
-        [
-            "年度绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "度量单位",
-            "* 实际完成值",
-            "* 权重",
-            "* 得分",
-            "偏差原因分析及改进措施",
-        ],
+        list(INDICATOR_HEADING),
     )
     first = row + 1
     for i, ind in enumerate(form["indicators"]):

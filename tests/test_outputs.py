@@ -42,23 +42,28 @@ def test_csv_has_a_bom_and_a_row_per_form_level_flag(tmp_path: Path) -> None:
     assert "total: 95" in text
     form = tmp_path / "form.yaml"
     form.write_text(text, "utf-8")
-    code, out, _ = _run("score", "--format", "csv", "--fail-on", "never", str(form))
+    code, out, _ = _run("score", "--format", "csv", "--fail-on", "never", "--lang", "en", str(form))
     assert code == 0
     rows = _csv(out)
-    flags = [r for r in rows if r["index"] == ""]
+    flags = [r for r in rows if r["row_type"] == "flag"]
     assert "total-mismatch" in [r["flags"] for r in flags]
     mismatch = next(r for r in flags if r["flags"] == "total-mismatch")
     assert (mismatch["path"], mismatch["severity"]) == ("total", "error")
     assert "95" in mismatch["message"]
-    assert [r["index"] for r in rows if r["index"]] == [str(i) for i in range(15)]
+    assert mismatch["place"] == "line 44"
+    numbers = [r["number"] for r in rows if r["row_type"] == "indicator"]
+    assert numbers == [str(i) for i in range(1, 16)]
+    total = next(r for r in rows if r["row_type"] == "total")
+    assert (total["score"], total["reported_score"]) == ("93.69", "95")
 
 
 @pytest.mark.parametrize(("lang", "word"), [("zh", "部分达成"), ("en", "partly met")])
 def test_csv_status_in_the_report_language(lang: str, word: str) -> None:
     _, out, _ = _run("score", "--format", "csv", "--lang", lang, str(EXAMPLES))
     rows = _csv(out)
-    cost = next(r for r in rows if r["status_code"] == "partly_met")
-    assert cost["status"] == word
+    status, code = ("status", "status_code") if lang == "en" else ("判断", "判断代码")
+    cost = next(r for r in rows if r[code] == "partly_met")
+    assert cost[status] == word
 
 
 @given(st.sampled_from("=+-@\t\r"), st.text(max_size=20))
@@ -74,7 +79,7 @@ def test_csv_writes_a_formula_looking_name_as_text(tmp_path: Path) -> None:
         "indicators:\n  - {name: '@SUM(A1)', target: '-1', actual: '+2'}\n",
         "utf-8",
     )
-    _, out, _ = _run("score", "--format", "csv", "--fail-on", "never", str(form))
+    _, out, _ = _run("score", "--format", "csv", "--fail-on", "never", "--lang", "en", str(form))
     for row in _csv(out):
         for key in ("project", "name", "target", "actual", "message"):
             assert not row[key].startswith(("=", "+", "-", "@")), (key, row[key])

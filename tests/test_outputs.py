@@ -117,7 +117,7 @@ def test_english_reports_print_no_codes_or_chinese_labels(fmt: str, tmp_path: Pa
 @pytest.mark.parametrize("how", ["hash", "option"])
 def test_explain_picks_the_second_form(how: str) -> None:
     args = [f"{SEED_001}#2"] if how == "hash" else [str(SEED_001), "--form", "2"]
-    code, out, err = _run("explain", *args, "-i", "0")
+    code, out, err = _run("explain", *args, "-i", "1")
     assert code == 0
     assert out.startswith("一般行政管理事务")
     assert "资产管理系统维护次数" in out
@@ -125,7 +125,7 @@ def test_explain_picks_the_second_form(how: str) -> None:
 
 
 def test_explain_of_a_file_with_several_forms_says_which() -> None:
-    code, out, err = _run("explain", str(SEED_001), "-i", "0")
+    code, out, err = _run("explain", str(SEED_001), "-i", "1")
     assert code == 0
     assert out.startswith("社区矫正")
     assert "holds 6 forms" in err

@@ -7,11 +7,12 @@ so a flag reads alike everywhere: ``错误  得分计算有误  第3项「成本
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 from perfscore.engine.results import EvaluationResult, IndicatorResult
 from perfscore.form.fields import BUDGET, FORM, INDICATOR, FieldLabels
+from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.words.catalogue import CATALOGUE, severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say
@@ -114,8 +115,14 @@ class Tally(NamedTuple):
 
     @classmethod
     def of(cls, result: EvaluationResult) -> Tally:
-        """One form's counts."""
-        severities = [f.severity for f in result.flags]
+        """One form's counts (in the scoring context: the host's Decimal context must not
+        change a report)."""
+        with localcontext(SCORING_CONTEXT):
+            return cls._of(result)
+
+    @classmethod
+    def _of(cls, result: EvaluationResult) -> Tally:
+        severities = [str(f.severity) for f in result.flags]
         checked = sum((r.score for r in result.indicators if r.score is not None), _ZERO)
         ex = result.execution
         if ex is not None and ex.score is not None and result.total is not None:
@@ -137,16 +144,29 @@ class Tally(NamedTuple):
             taken if result.total is not None else _ZERO,
         )
 
-    def __add__(self, other: object) -> Tally:  # type: ignore[override]
+    def __add__(self, other: tuple[object, ...]) -> Tally:
+        """Two tallies added field by field (a tuple would be joined)."""
         if not isinstance(other, Tally):
             return NotImplemented
-        return Tally(*(a + b for a, b in zip(self, other, strict=True)))
+        with localcontext(SCORING_CONTEXT):
+            return self._plus(other)
+
+    def _plus(self, other: Tally) -> Tally:
+        return Tally(
+            self.forms + other.forms,
+            self.errors + other.errors,
+            self.warnings + other.warnings,
+            self.notes + other.notes,
+            self.checked + other.checked,
+            self.taken + other.taken,
+        )
 
     @property
     def verified(self) -> Decimal | None:
         """The share of all points that was recomputed; ``None`` when no form was scored."""
-        whole = self.checked + self.taken
-        return (self.checked / whole).quantize(Decimal("0.0001")) if whole > 0 else None
+        with localcontext(SCORING_CONTEXT):
+            whole = self.checked + self.taken
+            return (self.checked / whole).quantize(Decimal("0.0001")) if whole > 0 else None
 
     def text(self, lang: str, unread: int = 0, *, one: bool = False) -> str:
         """``共 3 张表：错误 2 项，警告 5 项，提示 7 项；已核实分值占比 98.5%`` (and the files

@@ -410,7 +410,7 @@ def closing(fmt: str, tally: Tally, lang: str, unread: int = 0) -> str:
         prefix = "\n" if fmt == "table" else ""
         return (
             prefix
-            + ("**" + _t(lang, "合计", "Summary") + "**: " if fmt == "markdown" else "")
+            + ("**" + _t(lang, "合计**：", "Summary**: ") if fmt == "markdown" else "")
             + (tally.text(lang, unread) + "\n")
         )
     return ""

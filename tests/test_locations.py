@@ -105,7 +105,8 @@ def test_last_column_is_xfd() -> None:
 
 @pytest.mark.parametrize(("suffix", "write"), [(".xlsx", to_xlsx), (".ods", to_ods)])
 def test_workbook_flags_name_their_cell(suffix: str, write: Any, tmp_path: Path) -> None:
-    """A wrong score is its score cell; a missing reason (a blank cell) is its row; the
+    """A wrong score is its score cell; a missing reason is the blank reason cell to fill in;
+    a blank execution score, in a budget row with no score column, is the budget row; the
     budget's rate is its cell; the total its cell."""
     lay = layout([_form()])
     result = perfscore.evaluate(write(lay, tmp_path / f"form{suffix}"))
@@ -114,7 +115,7 @@ def test_workbook_flags_name_their_cell(suffix: str, write: Any, tmp_path: Path)
     assert _flag(result, "score-mismatch", "indicators[0].score").place() == f"{sheet}!I{row}"
     missed = _flag(result, "missing-reason", "indicators[2].reason")
     assert missed.source == SourceLocation(
-        file=str(tmp_path / f"form{suffix}"), sheet=sheet, row=row + 2
+        file=str(tmp_path / f"form{suffix}"), sheet=sheet, cell=f"J{row + 2}"
     )
     assert _flag(result, "execution-rate-mismatch", "budget.rate").place() == f"{sheet}!G6"
     assert _flag(result, "missing-execution-score", "budget.score").place("en") == f"{sheet} row 6"

@@ -118,7 +118,8 @@ def test_table_speaks_chinese_with_places(workbook: Path) -> None:
     result = perfscore.evaluate(workbook)
     text = report.to_table(result)
     assert "错误  得分计算有误  第1项「帮教对象衔接人数」得分 [Sheet!I9]  得分填报为 18" in text
-    assert "警告  缺少偏差原因  第3项「衔接登记时限」偏差原因分析及改进措施 [Sheet 第11行]" in text
+    assert "警告  缺少偏差原因  第3项「衔接登记时限」偏差原因分析及改进措施 [Sheet!J11]" in text
+    assert "警告  缺少预算执行得分  预算执行情况 得分 [Sheet 第6行]" in text
     assert "全年预算数 460000 元  全年执行数 412760 元  预算执行率 89.73%" in text
     assert not re.search(r"^(error|warning|info) ", text, re.M)
     assert "score-mismatch" not in text
@@ -130,9 +131,7 @@ def test_table_in_english(workbook: Path) -> None:
     result = perfscore.evaluate(workbook, lang="en")
     text = report.to_table(result, "en")
     assert "error  score differs  row 1 (帮教对象衔接人数), score [Sheet!I9]  score printed" in text
-    assert (
-        "warning  no reason for the shortfall  row 3 (衔接登记时限), reason [Sheet row 11]" in text
-    )
+    assert "warning  no reason for the shortfall  row 3 (衔接登记时限), reason [Sheet!J11]" in text
     assert "budget 460000 yuan  executed 412760 yuan" in text
     assert not re.search("|".join(zh for zh, _ in SEVERITY_WORDS.values()), text)
     assert "this form: 4 errors, 3 warnings, 1 note; 100% of the points verified" in text
@@ -259,3 +258,45 @@ def test_tally_adds_up_form_by_form() -> None:
     assert tally.notes == sum(1 for r in results for f in r.flags if f.severity == "info")
     assert tally.verified == 1
     assert Tally().verified is None
+
+
+def test_rows_keep_the_number_the_form_prints(tmp_path: Path) -> None:
+    """A form printing 序号 is numbered by it everywhere: table, explain -i, flag subjects, the
+    rows taken as printed."""
+    path = tmp_path / "numbered.yaml"
+    path.write_text(
+        "project: p\n"
+        "indicators:\n"
+        "  - {序号: '11', name: 甲, target: '≥10人', actual: '10人', weight: 50, score: 50}\n"
+        "  - {序号: '12', name: 乙, target: '80&', actual: '90&', weight: 50, score: 40}\n"
+        "total: 90\n",
+        "utf-8",
+    )
+    result = perfscore.evaluate(path)
+    assert [r.indicator.number for r in result.indicators] == ["11", "12"]
+    table = report.to_table(result)
+    assert re.search(r"^\s*12\*\s+乙", table, re.M)
+    assert "按填报计入的行: #12" in table
+    trusted = next(f for f in result.flags if f.code == "printed-scores-trusted")
+    assert "#12" in trusted.message
+    assert explain(result, "12").split("\n")[2].startswith("[12] 乙")
+    unread = next(f for f in result.flags if f.location[:2] == ("indicators", 1))
+    assert flag_subject(unread, result, "zh").startswith("第12项「乙」")
+
+
+def test_a_workbook_numbering_column_is_read(tmp_path: Path) -> None:
+    """A workbook whose indicator table has a 序号 column: the reports use it."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["项目支出绩效自评表"])
+    sheet.append(["项目名称", "p"])
+    sheet.append(["序号", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"])
+    sheet.append(["1.1", "产出指标", "数量指标", "甲", "≥10人", "12人"])
+    sheet.append(["1.2", "产出指标", "数量指标", "乙", "≥10人", "8人"])
+    workbook.save(tmp_path / "n.xlsx")
+    result = perfscore.evaluate(tmp_path / "n.xlsx")
+    assert [r.indicator.number for r in result.indicators] == ["1.1", "1.2"]
+    missed = next(f for f in result.flags if f.code == "missing-reason")
+    assert flag_subject(missed, result, "zh").startswith("第1.2项「乙」")

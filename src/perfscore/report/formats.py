@@ -185,7 +185,7 @@ def verified_words(result: EvaluationResult, lang: str) -> str:
     (rows numbered as the table numbers them); empty where every point was recomputed."""
     if result.verified is None or not result.trusted:
         return ""
-    rows = ", ".join(f"#{i + 1}" for i in result.trusted)
+    rows = ", ".join(f"#{row_number(result.indicators[i])}" for i in result.trusted)
     return (
         "  "
         + _t(lang, "已核实", "verified")

@@ -257,3 +257,39 @@ def test_json_keeps_codes_and_adds_the_source(tmp_path: Path) -> None:
         "text": "Sheet!I9",
     }
     json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "name", ["notary-docx-letter-landscape.pdf", "caidian-docx-a4-portrait-3pages.pdf"]
+)
+def test_pdf_flags_name_their_page_and_table_row(name: str) -> None:
+    """A ruled PDF: each row's flag names the page, the table on it and the row, and that
+    table row holds the row's target as printed."""
+    import pdfplumber
+
+    path = DATA / "pdf" / name
+    result = perfscore.evaluate(path)
+    checked = 0
+    with pdfplumber.open(path) as pdf:
+        for flag in result.flags:
+            if flag.location[-1:] != ("target",):
+                continue
+            place = flag.source
+            assert place is not None
+            assert place.page
+            assert place.table
+            assert place.row
+            table = pdf.pages[place.page - 1].find_tables()[place.table - 1].extract()
+            cells = " ".join(c or "" for c in table[place.row - 1])
+            target = result.indicators[int(flag.location[1])].indicator.target or ""
+            assert target[:3] in cells.replace("\n", ""), (flag, cells)
+            checked += 1
+    assert checked
+
+
+def test_unruled_pdf_flags_name_their_page_and_line() -> None:
+    """A PDF without rules is read as text: a flag names the page and the line on it."""
+    result = perfscore.evaluate(DATA / "pdf" / "social-docx-a4-portrait-unruled-4pages.pdf")
+    places = [f.source for f in result.flags]
+    assert all(p is not None and p.page and p.line for p in places)
+    assert {p.text("zh") for p in places if p is not None} >= {"第2页第2行"}

@@ -300,3 +300,29 @@ def test_a_workbook_numbering_column_is_read(tmp_path: Path) -> None:
     assert [r.indicator.number for r in result.indicators] == ["1.1", "1.2"]
     missed = next(f for f in result.flags if f.code == "missing-reason")
     assert flag_subject(missed, result, "zh").startswith("第1.2项「乙」")
+
+
+def test_rollup_speaks_the_forms_language() -> None:
+    """The roll-up: Chinese CSV headers, kinds and methods under zh, amounts with their unit,
+    methods in words in Markdown, and the forms' closing summary."""
+    from perfscore.report.rollup import rollup_csv, rollup_markdown
+    from perfscore.rollup import aggregate
+
+    results = [perfscore.evaluate(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    rollup = aggregate(results)
+    out = io.StringIO()
+    rollup_csv(rollup, out)
+    rows = _csv(out.getvalue())
+    assert rows[0]["行类型"] == "项目"
+    assert rows[0]["金额单位"] == "元"
+    assert next(r for r in rows if r["行类型"] == "指标")["汇总方式"] in ("累加", "资金加权平均")
+    tally = sum((Tally.of(r) for r in results), Tally())
+    text = rollup_markdown(rollup, "zh", tally)
+    assert "| sum |" not in text
+    assert "| weighted_mean |" not in text
+    assert "= 2242461.64 元 / 2249500 元 = 99.69%" in text
+    assert text.rstrip().endswith(tally.text("zh"))
+    _, table, _ = _run("aggregate", str(EXAMPLES))
+    assert table.rstrip().endswith(
+        "共 2 张表：错误 0 项，警告 0 项，提示 14 项；已核实分值占比 100%"
+    )

@@ -10,7 +10,7 @@ Word or PDF table, a line of a text — and :func:`grid_sources` turns a form's 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from perfscore.form.fields import Location
@@ -71,11 +71,11 @@ def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
         place = origin.cell(r, c)
         if place is None:
             continue
-        cells[loc] = replace(place, file=file)
+        cells[loc] = place._replace(file=file)
         # A row's finding with no cell of its own (a blank score) points at its row.
         row_key = loc[:2] if loc[:1] == ("indicators",) and len(loc) > 2 else loc[:1]
         if row_key in (("budget",), loc[:2]) and row_key != loc:
             whole = origin.row(r)
             if whole is not None and (row_key not in rows or loc[-1] == "name"):
-                rows[row_key] = replace(whole, file=file)
+                rows[row_key] = whole._replace(file=file)
     return widened(cells, rows)

@@ -8,12 +8,13 @@ import copy
 import json
 import pickle
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfscore
@@ -293,3 +294,46 @@ def test_unruled_pdf_flags_name_their_page_and_line() -> None:
     places = [f.source for f in result.flags]
     assert all(p is not None and p.page and p.line for p in places)
     assert {p.text("zh") for p in places if p is not None} >= {"第2页第2行"}
+
+
+_ROW_TEXT = st.sampled_from(
+    ["≥10人", "10人", "8人", "≥90%", "95%", "80&", "不适用", "无", "", "100%"]
+)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(
+            _ROW_TEXT, _ROW_TEXT, st.sampled_from([None, 5, 10]), st.sampled_from([None, 0, 5])
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["indicators", "绩效指标"]),
+)
+def test_every_flag_of_a_yaml_form_points_at_its_key(
+    rows: list[tuple[str, str, int | None, int | None]], top: str
+) -> None:
+    """Any YAML form: every flag has a line of the file; a flag on a field the file writes is
+    on that field's own line, under whatever spelling of the block the file uses."""
+    indicators = []
+    for n, (target, actual, weight, score) in enumerate(rows):
+        row: dict[str, Any] = {"name": f"指标{n}", "target": target, "actual": actual}
+        row.update({k: v for k, v in (("weight", weight), ("score", score)) if v is not None})
+        indicators.append(row)
+    text = yaml.safe_dump(
+        {"project": "p", top: indicators, "total": 50}, allow_unicode=True, sort_keys=False
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "form.yaml"
+        path.write_text(text, "utf-8")
+        result = perfscore.evaluate(path)
+    lines = text.split("\n")
+    for flag in result.flags:
+        assert flag.source is not None, flag
+        assert flag.source.line is not None, flag
+        assert 1 <= flag.source.line <= len(lines), flag
+        loc = flag.location
+        if len(loc) == 3 and loc[0] == "indicators" and loc[2] in indicators[int(loc[1])]:
+            assert lines[flag.source.line - 1].lstrip(" -").startswith(f"{loc[2]}:"), flag

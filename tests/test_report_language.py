@@ -247,7 +247,7 @@ def test_html_speaks_the_forms_language(workbook: Path) -> None:
     assert ">460000 元</td>" in page
     assert ">412760 元</td>" in page
     assert "共 1 张表：错误 4 项，警告 3 项，提示 1 项" in page
-    assert 'title="错误 得分计算有误（Sheet!I9）: 得分填报为 18' in page
+    assert 'title="错误 得分计算有误（Sheet!I9）：得分填报为 18' in page
 
 
 def test_tally_adds_up_form_by_form() -> None:

@@ -70,7 +70,10 @@ def _hover(f: Flag, lang: str) -> str:
     """A flag as a cell's tooltip shows it: ``错误 得分计算有误（Sheet1!H14）：…``."""
     place = f.source.text(lang) if f.source is not None else ""
     where = (f" ({place})" if lang == "en" else f"（{place}）") if place else ""
-    return f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}: {f.message_in(lang)}"
+    colon = say(lang, "：", ": ")
+    return (
+        f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}{colon}{f.message_in(lang)}"
+    )
 
 
 def _td(
@@ -286,7 +289,7 @@ def _indicator_row(
     classes = f"indicator status-{r.status}" + (" has-flags" if flagged else "")
     ind = r.indicator
     row = {
-        0: _td(str(row_number(r)), cells.get(key, []), lang=lang),
+        0: _td(row_number(r), cells.get(key, []), lang=lang),
         1: _td(ind.printed("level1"), cells.get((*key, "level1"), []), lang=lang),
         2: _td(ind.printed("level2"), cells.get((*key, "level2"), []), lang=lang),
         3: _td(ind.printed("name"), cells.get((*key, "name"), []), lang=lang),

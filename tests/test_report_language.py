@@ -326,3 +326,16 @@ def test_rollup_speaks_the_forms_language() -> None:
     assert table.rstrip().endswith(
         "共 2 张表：错误 0 项，警告 0 项，提示 14 项；已核实分值占比 100%"
     )
+
+
+def test_rollup_page_speaks_the_forms_language() -> None:
+    """The roll-up page: amounts with their unit, methods in words, a closing summary."""
+    from perfscore.rollup import aggregate
+
+    results = [perfscore.evaluate(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    page = htmlreport.rollup_page(aggregate(results), results)
+    assert ">224500 元</td>" in page
+    assert "<td>sum</td>" not in page
+    assert "<td>weighted_mean</td>" not in page
+    assert "资金加权平均" in page
+    assert "共 2 张表：错误 0 项" in page

@@ -16,7 +16,7 @@ from perfscore.words.messages import say as _t
 if TYPE_CHECKING:
     from perfscore.rollup import Rollup
 
-__all__ = ["rollup_csv", "rollup_markdown", "rollup_table", "source_cell"]
+__all__ = ["method_words", "rollup_csv", "rollup_markdown", "rollup_table", "source_cell"]
 
 
 def source_cell(source: str | None, width: int = 28) -> str:
@@ -82,7 +82,8 @@ def _rollup_header(lang: str, money: str) -> list[str]:
 _METHODS = {"sum": ("累加", "sum"), "weighted_mean": ("资金加权平均", "fund-weighted mean")}
 
 
-def _method(method: str, lang: str) -> str:
+def method_words(method: str, lang: str) -> str:
+    """How an indicator is summed up, in words: ``sum`` → ``累加``."""
     return _t(lang, *_METHODS[method]) if method in _METHODS else method
 
 
@@ -126,7 +127,9 @@ def rollup_table(rollup: Rollup, lang: str = "zh", tally: Tally | None = None) -
         if lang != "en"
         else ["indicator", "method", "value", "projects"]
     )
-    rows = [[i.name, _method(i.method, lang), i.shown, str(i.projects)] for i in rollup.indicators]
+    rows = [
+        [i.name, method_words(i.method, lang), i.shown, str(i.projects)] for i in rollup.indicators
+    ]
     out += ["", table(header, rows, {2, 3})]
     left_out = _left_out(rollup, lang)
     if left_out:
@@ -154,7 +157,7 @@ def rollup_markdown(rollup: Rollup, lang: str = "zh", tally: Tally | None = None
         "|---|---|---:|---:|",
     ]
     out += [
-        f"| {markdown_cell(i.name)} | {_method(i.method, lang)} | {i.shown} | {i.projects} |"
+        f"| {markdown_cell(i.name)} | {method_words(i.method, lang)} | {i.shown} | {i.projects} |"
         for i in rollup.indicators
     ]
     left_out = _left_out(rollup, lang)
@@ -227,7 +230,7 @@ def rollup_csv(rollup: Rollup, stream: TextIO, lang: str = "zh") -> None:
         row(
             "indicator",
             name=csv_text(i.name),
-            method=_method(i.method, lang),
+            method=method_words(i.method, lang),
             value=_num(i.printed),
             unit=i.unit,
             projects=i.projects,

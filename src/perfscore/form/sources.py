@@ -7,9 +7,11 @@ form costs nothing more and two forms that read the same stay equal.  The engine
 flag the place of its path, or of the nearest wider place
 (:class:`~perfscore.words.flags.Flagger`).
 
-Besides the paths of values, a table of sources holds a few wider places: each indicator row
+Besides the paths of values, the sources give a few wider places: each indicator row
 (``("indicators", 3)``: the row as a whole), the budget block (``("budget",)``), the indicator
-table (``("indicators",)``) and the form (``()``: its first place).
+table (``("indicators",)``) and the form (``()``: its first place).  They are looked up when
+a flag asks (a YAML form's here, a grid form's in :mod:`perfscore.readers.places`): reading a
+form builds no table.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from perfscore.form.model import Form
 from perfscore.paths import SourceLocation
 from perfscore.text.script import simplify
 
-__all__ = ["Sources", "line_sources", "line_table", "sources_of", "widened", "with_sources"]
+__all__ = ["Sources", "line_sources", "line_table", "sources_of", "with_sources"]
 
 #: A field path → where its value stands in the file.
 Sources = Mapping[Location, SourceLocation]
@@ -49,42 +51,6 @@ def sources_of(form: Form) -> Sources:
     private = form.__pydantic_private__
     found = private.get("sources") if private else None
     return found if found is not None else _NONE
-
-
-def widened(
-    cells: Mapping[Location, SourceLocation], rows: Mapping[Location, SourceLocation]
-) -> dict[Location, SourceLocation]:
-    """``cells`` with the wider places added where ``cells`` has none of its own: each
-    indicator row's and the budget row's place from ``rows`` (else its first cell), the
-    indicator table's first row, the form's first place."""
-    out = dict(cells)
-    firsts: dict[Location, tuple[Any, SourceLocation]] = {}
-    for loc, place in (*cells.items(), *rows.items()):
-        order = _order(place)
-        head = loc[:1]
-        wider: tuple[Location, ...] = ((),)
-        if len(loc) > 1 and head in (("budget",), ("indicators",)):
-            wider = ((), head, loc[:2]) if len(loc) > 2 and head == ("indicators",) else ((), head)
-        for key in wider:
-            first = firsts.get(key)
-            if first is None or order < first[0]:
-                firsts[key] = (order, place)
-    out.update(rows)
-    for key, (_, place) in firsts.items():
-        out.setdefault(key, place)
-    return out
-
-
-def _order(place: SourceLocation) -> tuple[int, ...]:
-    """Reading order of places in one file: page, table, row, paragraph, line, column."""
-    return (
-        place.page or 0,
-        place.table or 0,
-        place.row or 0,
-        place.paragraph or 0,
-        place.line or 0,
-        place.column or 0,
-    )
 
 
 def _keys(fields: Iterable[FieldLabels]) -> dict[str, str]:

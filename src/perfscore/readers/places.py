@@ -9,16 +9,17 @@ Word or PDF table, a line of a text — and :func:`grid_sources` turns a form's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from perfscore.form.fields import Location
-from perfscore.form.sources import widened
 from perfscore.paths import SourceLocation, cell_name
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
+
+Position = tuple[int, int]  # (row, column) in a grid, from 0
 
 __all__ = ["GridOrigin", "grid_sources", "located"]
 
@@ -59,23 +60,66 @@ def located(forms: Iterable[GridForm], origin: GridOrigin) -> list[GridForm]:
     return out
 
 
-def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
-    """Each value's place in ``file``, with the wider places (each indicator row, the budget,
-    the form: see :func:`perfscore.form.sources.widened`); empty where the reader kept none."""
+def grid_sources(form: GridForm, file: str) -> Mapping[Location, SourceLocation]:
+    """Each value's place in ``file`` (and the wider places: each indicator row, the budget
+    row, the indicator table, the form's first cell), looked up as flags ask for them; empty
+    where the reader kept none."""
     origin = form.origin
     if origin is None or not form.positions:
         return {}
-    cells: dict[Location, SourceLocation] = {}
-    rows: dict[Location, SourceLocation] = {}
-    for loc, (r, c) in form.positions.items():
-        place = origin.cell(r, c)
-        if place is None:
-            continue
-        cells[loc] = place._replace(file=file)
-        # A row's finding with no cell of its own (a blank score) points at its row.
-        row_key = loc[:2] if loc[:1] == ("indicators",) and len(loc) > 2 else loc[:1]
-        if row_key in (("budget",), loc[:2]) and row_key != loc:
-            whole = origin.row(r)
-            if whole is not None and (row_key not in rows or loc[-1] == "name"):
-                rows[row_key] = whole._replace(file=file)
-    return widened(cells, rows)
+    return _GridPlaces(form.positions, origin, file)
+
+
+class _GridPlaces(Mapping[Location, SourceLocation]):
+    """A grid form's places, found when a flag asks: a value's own cell, else — for a row, the
+    budget, the indicator table or the form — the row or cell it starts at.  Nothing is built
+    while the form is read; iterating builds the whole table, for who asks for all."""
+
+    __slots__ = ("_file", "_origin", "_positions")
+
+    def __init__(
+        self, positions: Mapping[Location, Position], origin: GridOrigin, file: str
+    ) -> None:
+        self._positions = positions
+        self._origin = origin
+        self._file = file
+
+    def __getitem__(self, key: Location) -> SourceLocation:
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: Location, default: Any = None) -> Any:
+        found = self._find(key)
+        return default if found is None else found
+
+    def _find(self, key: Location) -> SourceLocation | None:
+        positions, origin = self._positions, self._origin
+        at = positions.get(key)
+        if at is not None:
+            place = origin.cell(*at)
+        elif (len(key) == 2 and key[0] == "indicators") or key == ("budget",):
+            # A row's finding with no cell of its own (a blank score) points at its row.
+            rows = [positions[k][0] for k in positions if k[: len(key)] == key]
+            place = origin.row(min(rows)) if rows else None
+        elif len(key) <= 1 and (found := [p for k, p in positions.items() if k[:1] == key]):
+            # The indicator table at its first row, the form at its first cell.
+            first = min(found)
+            place = origin.row(first[0]) if key else origin.cell(*first)
+        else:
+            return None
+        return None if place is None else place._replace(file=self._file)
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __bool__(self) -> bool:
+        return True  # made only for a form with places; asking must not build the table
+
+    def _table(self) -> dict[Location, SourceLocation]:
+        keys = {k[:n] for k in self._positions for n in range(len(k) + 1)}
+        return {k: p for k in keys if (p := self._find(k)) is not None}

@@ -24,7 +24,7 @@ from perfscore.form.sources import sources_of
 from perfscore.paths import SourceLocation, cell_name, column_letters
 from perfscore.words.flags import Flag
 from tests.conftest import DATA, EXAMPLES, ROOT
-from tests.formats import layout, to_docx, to_html, to_ods, to_xlsx
+from tests.formats import layout, to_docx, to_html, to_ods, to_xls, to_xlsx
 
 CORPUS = ROOT / "tests" / "corpus"
 SEED_003 = DATA / "seeds" / "003_1f06280c6eec3f80.txt"
@@ -104,14 +104,16 @@ def test_last_column_is_xfd() -> None:
 # --- the readers ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("suffix", "write"), [(".xlsx", to_xlsx), (".ods", to_ods)])
+@pytest.mark.parametrize(
+    ("suffix", "write"), [(".xlsx", to_xlsx), (".xls", to_xls), (".ods", to_ods)]
+)
 def test_workbook_flags_name_their_cell(suffix: str, write: Any, tmp_path: Path) -> None:
     """A wrong score is its score cell; a missing reason is the blank reason cell to fill in;
     a blank execution score, in a budget row with no score column, is the budget row; the
     budget's rate is its cell; the total its cell."""
     lay = layout([_form()])
     result = perfscore.evaluate(write(lay, tmp_path / f"form{suffix}"))
-    sheet = "Sheet" if suffix == ".xlsx" else "自评表"
+    sheet = {".xlsx": "Sheet"}.get(suffix, "自评表")
     row = next(r for r, cells in enumerate(lay.rows) if cells[3] == "帮教对象衔接人数") + 1
     assert _flag(result, "score-mismatch", "indicators[0].score").place() == f"{sheet}!I{row}"
     missed = _flag(result, "missing-reason", "indicators[2].reason")

@@ -339,3 +339,37 @@ def test_every_flag_of_a_yaml_form_points_at_its_key(
         loc = flag.location
         if len(loc) == 3 and loc[0] == "indicators" and loc[2] in indicators[int(loc[1])]:
             assert lines[flag.source.line - 1].lstrip(" -").startswith(f"{loc[2]}:"), flag
+
+
+_NUMBER = st.one_of(st.none(), st.integers(1, 5000))
+
+
+@given(
+    st.one_of(st.none(), st.text(min_size=1, max_size=12)),
+    _NUMBER,
+    _NUMBER,
+    _NUMBER,
+    _NUMBER,
+    _NUMBER,
+)
+def test_a_place_names_every_number_it_knows(
+    sheet: str | None,
+    page: int | None,
+    table: int | None,
+    row: int | None,
+    paragraph: int | None,
+    line: int | None,
+) -> None:
+    """Whatever a reader knows of a place, its words say every number of it, in both
+    languages, and a place with nothing known says nothing."""
+    place = SourceLocation(
+        sheet=sheet, page=page, table=table, row=row, paragraph=paragraph, line=line
+    )
+    for lang in ("zh", "en"):
+        text = place.text(lang)
+        shown = [row] if sheet is not None else [page, table, row, paragraph, line]
+        for number in shown:
+            if number is not None:
+                assert str(number) in text, (place, lang, text)
+        known = sheet is not None or any(n is not None for n in shown)
+        assert bool(text) == known, (place, text)

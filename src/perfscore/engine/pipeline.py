@@ -35,6 +35,7 @@ from perfscore.form.model import Form, Indicator, form_from_data
 from perfscore.readers import load_form
 from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.waivers import WaiverInput, Waivers, load_waivers
 from perfscore.words.flags import Flag, Flagger, parse_path
 from perfscore.words.messages import num, percent
 
@@ -48,17 +49,22 @@ def evaluate(
     rules: str | Path | RuleSet = "national-2020",
     *,
     lang: Literal["zh", "en"] = "zh",
+    waivers: WaiverInput | None = None,
 ) -> EvaluationResult:
     """Score a self-evaluation form and flag every deviation.
 
     ``form`` is a :class:`~perfscore.form.model.Form`, a mapping in the form format, or the path of
     a form file; ``rules`` a shipped rule-set name, a rule file's path or a loaded
     :class:`~perfscore.ruleset.rules.RuleSet`.  Flag messages are Chinese unless ``lang="en"``.
+    ``waivers`` (a waivers file's path, or :class:`~perfscore.waivers.Waivers`) marks the flags
+    they match as accepted (:mod:`perfscore.waivers`).
     Thread-safe; the host's Decimal context does not affect the result.
 
     :raises FormError: the form cannot be read.
     :raises RuleSetError: the rule set cannot be loaded.
+    :raises WaiverError: the waivers cannot be read.
     """
+    accepted = None if waivers is None else load_waivers(waivers)
     source: str | None = None
     if isinstance(form, (str, Path)):
         source = str(form)
@@ -67,10 +73,12 @@ def evaluate(
         form = form_from_data(form)
     ruleset = load_rules(rules)
     with localcontext(SCORING_CONTEXT):
-        return _evaluate(form, ruleset, lang, source)
+        return _evaluate(form, ruleset, lang, source, accepted)
 
 
-def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> EvaluationResult:
+def _evaluate(
+    form: Form, rules: RuleSet, lang: str, source: str | None, waivers: Waivers | None = None
+) -> EvaluationResult:
     flag = Flagger(rules.spec.severity, lang)
     for note in form.notes:
         code = "unreadable-cell" if note.severity == "warning" else "reading-note"
@@ -110,6 +118,8 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
+    if waivers is not None:
+        flags = waivers.accept(form, flags)
     grade = rules.grade(total) if total is not None and not _unread_parts(form) else None
     return EvaluationResult(
         form,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfscore.paths import Location, format_path, parse_path
 from perfscore.words.catalogue import CATALOGUE, RANK, FlagSpec, Severity
 from perfscore.words.messages import num, shorten
+
+if TYPE_CHECKING:  # a flag only carries a waiver: the waivers module is not loaded for it
+    from perfscore.waivers import Waiver
 
 __all__ = [
     "CATALOGUE",
@@ -43,7 +46,8 @@ class Flag(NamedTuple):
     same as text (``indicators[3].actual``).  ``facts`` are the numbers and texts involved, as
     pairs; a fact whose words depend on the language has an English twin named ``…_en``.
     The message is written from the catalogue when read: :attr:`message` in the evaluation's
-    language, :meth:`message_in` in either.
+    language, :meth:`message_in` in either.  ``waiver`` is the waiver that accepted the flag
+    (:mod:`perfscore.waivers`): it is still listed, but not counted as an error or warning.
     """
 
     code: str
@@ -51,6 +55,12 @@ class Flag(NamedTuple):
     location: tuple[str | int, ...]
     facts: Facts = ()
     lang: str = "zh"
+    waiver: Waiver | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether a waiver accepted the flag."""
+        return self.waiver is not None
 
     @property
     def path(self) -> str:
@@ -95,6 +105,7 @@ class Flag(NamedTuple):
             "path": self.path,
             "message": self.message,
             "data": dict(self.data),
+            "accepted": None if self.waiver is None else self.waiver.to_dict(),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -178,8 +189,9 @@ class Flagger:
         overrides, lang = self.overrides, self.lang
         for code, field, facts, at in found:
             severity = overrides.get(code) or (at and Severity(at)) or CATALOGUE[code].severity
-            # Straight from the fields: rows place thousands of flags.
-            append(_new_flag(Flag, (code, severity, (*row, field) if field else row, facts, lang)))
+            # Straight from the fields: rows place thousands of flags.  A waiver is given later.
+            where = (*row, field) if field else row
+            append(_new_flag(Flag, (code, severity, where, facts, lang, None)))
 
     def _flag(
         self,

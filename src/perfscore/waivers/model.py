@@ -1,0 +1,241 @@
+"""A waiver and a file's waivers, as data: which form, which flag, where, why; how a waiver
+matches a flag; and the words a report writes beside an accepted flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from perfscore.form.fields import FORM, FieldLabels
+from perfscore.paths import Location
+from perfscore.text.normalise import words
+from perfscore.words.messages import say
+
+if TYPE_CHECKING:
+    from perfscore.engine.results import EvaluationResult
+    from perfscore.form.model import Form
+    from perfscore.words.flags import Flag
+
+__all__ = [
+    "KEYS",
+    "Waiver",
+    "WaiverInput",
+    "Waivers",
+    "accepted_label",
+    "accepted_note",
+    "cell_key",
+    "row_names",
+]
+
+
+def _key(key: str, what: str, *labels: str) -> FieldLabels:
+    return FieldLabels(key, labels, what)
+
+
+#: The keys of a waiver: the English key, then every spelling accepted for it (the Chinese an
+#: auditor writes first).  The form's own keys take their labels from the form's field table.
+KEYS: Mapping[str, FieldLabels] = {
+    f.key: f
+    for f in (
+        _key("project", "the project's name, as the form prints it", *FORM["project"].labels),
+        _key("project_code", "the project's code (项目编码)", *FORM["code"].labels),
+        _key("year", "the year the form evaluates (any year when left out)", *FORM["year"].labels),
+        _key("flag", "the flag code accepted (over-achievement …)", "问题代码", "标记代码"),
+        _key(
+            "location",
+            "where: a row as the form numbers it (3, 第3行), an indicator's name, a field path "
+            "(indicators[2].actual) or a cell (Sheet1!H14); the whole form when left out",
+            "位置",
+        ),
+        _key(
+            "field",
+            "with a row or an indicator's name: the field (actual, 实际完成值)",
+            "字段",
+            "栏目",
+        ),
+        _key("reason", "why the finding is accepted", "原因", "接受原因", "说明"),
+        _key("reviewer", "who accepted it", "审核人", "复核人", "who", "by"),
+        _key("date", "when (2025-03-01, 2025年3月1日)", "日期", "审核日期"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One accepted finding: which form, which flag, where, and why.
+
+    The form is named by ``project`` (its name, compared as words: script, spaces and
+    punctuation aside) and/or ``project_code``, and ``year`` (any year when ``None``).  The place
+    is at most one of ``path`` (a field path, 0-based, and everything under it), ``row`` (as the
+    form numbers it, from 1), ``indicator`` (a row's name; every row so named) and ``cell``
+    (``Sheet1!H14``, as a flag's source names it); ``field`` narrows a row or a name to one of
+    its fields.  No place: every flag of the code in the form.  ``source`` and ``line`` are
+    where the waiver was written.
+    """
+
+    flag: str
+    reason: str
+    project: str | None = None
+    project_code: str | None = None
+    year: int | None = None
+    location: str | None = None
+    path: Location | None = None
+    row: int | None = None
+    indicator: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    reviewer: str | None = None
+    date: date | None = None
+    source: str | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the waiver was written: ``waivers.yaml:7``, or ``waiver #3`` without a file."""
+        if self.source is None:
+            return f"waiver #{self.line}" if self.line is not None else "waiver"
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+    def describe(self) -> str:
+        """The waiver in one line: ``法律服务培训项目 2024 over-achievement 第2行``."""
+        parts = [self.project or self.project_code, self.year, self.flag, self.location]
+        return " ".join(str(p) for p in parts if p is not None)
+
+    def covers(self, form: Form) -> bool:
+        """Whether the waiver names ``form`` (its project and year)."""
+        if self.year is not None and form.year != self.year:
+            return False
+        if self.project_code is not None and (form.code or "").strip() != self.project_code:
+            return False
+        return self.project is None or words(form.project or "") == words(self.project)
+
+    def matches(self, flag: Flag, names: Sequence[str]) -> bool:
+        """Whether ``flag`` of a form this waiver covers is the one accepted; ``names`` are the
+        form's row names as words (:func:`row_names`)."""
+        if flag.code != self.flag:
+            return False
+        here = flag.location
+        if self.path is not None:
+            return here[: len(self.path)] == self.path
+        if self.cell is not None:
+            return self.cell in _cells_of(flag)
+        if self.row is None and self.indicator is None:
+            return True
+        if len(here) < 2 or here[0] != "indicators" or not isinstance(here[1], int):
+            return False
+        index = here[1]
+        if self.row is not None and index != self.row - 1:
+            return False
+        if self.indicator is not None and (
+            index >= len(names) or names[index] != words(self.indicator)
+        ):
+            return False
+        return self.field is None or here[2:3] == (self.field,)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: why, by whom, when, and where the waiver was written."""
+        return {
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "date": self.date.isoformat() if self.date else None,
+            "file": self.source,
+            "line": self.line,
+        }
+
+
+def _cells_of(flag: Flag) -> frozenset[str]:
+    """The cells a flag's source names, written as a waiver writes them (``SHEET1!H14`` and
+    ``H14``); none before the flag knows its source."""
+    source = getattr(flag, "source", None)
+    sheet = getattr(source, "sheet", None)
+    cell = getattr(source, "cell", None)
+    if not isinstance(cell, str) or not cell:
+        return frozenset()
+    found = {cell_key(None, cell)}
+    if isinstance(sheet, str) and sheet:
+        found.add(cell_key(sheet, cell))
+    return frozenset(found)
+
+
+def cell_key(sheet: str | None, cell: str) -> str:
+    """A cell as compared: ``'Sheet 1'!$h$14`` → ``Sheet 1!H14``."""
+    plain = cell.replace("$", "").upper()
+    return f"{sheet.strip(chr(39))}!{plain}" if sheet else plain
+
+
+def row_names(form: Form) -> tuple[str, ...]:
+    """The form's row names as a waiver's ``indicator`` is compared with them."""
+    return tuple(words(ind.name) for ind in form.indicators)
+
+
+@dataclass(frozen=True, slots=True)
+class Waivers:
+    """The waivers of one file (or list), in the order written; immutable, safe to share
+    between threads and to send to worker processes."""
+
+    entries: tuple[Waiver, ...] = ()
+    source: str | None = None
+
+    def __iter__(self) -> Iterator[Waiver]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def accept(self, form: Form, flags: Iterable[Flag]) -> tuple[Flag, ...]:
+        """``flags`` of ``form``, each one a waiver matches marked with the first such waiver
+        (in file order)."""
+        flags = tuple(flags)
+        mine = [w for w in self.entries if w.covers(form)]
+        if not mine:
+            return flags
+        names = row_names(form)
+        out = []
+        for f in flags:
+            waiver = next((w for w in mine if w.matches(f, names)), None)
+            out.append(f if waiver is None else f._replace(waiver=waiver))
+        return tuple(out)
+
+    def matched(self, result: EvaluationResult) -> frozenset[int]:
+        """The positions (in :attr:`entries`) of the waivers that match a flag of ``result``
+        — a waiver another one shadowed included: it is not stale."""
+        form = result.form
+        mine = [(i, w) for i, w in enumerate(self.entries) if w.covers(form)]
+        if not mine:
+            return frozenset()
+        names = row_names(form)
+        return frozenset(i for i, w in mine if any(w.matches(f, names) for f in result.flags))
+
+    def stale(self, results: Iterable[EvaluationResult | frozenset[int]]) -> tuple[Waiver, ...]:
+        """The waivers that match no flag of any of ``results`` (results, or what
+        :meth:`matched` said of each, as a batch's workers send it back)."""
+        used: set[int] = set()
+        for item in results:
+            used |= item if isinstance(item, frozenset) else self.matched(item)
+        return tuple(w for i, w in enumerate(self.entries) if i not in used)
+
+
+#: What ``evaluate(..., waivers=…)`` takes: a waivers file's path, loaded :class:`Waivers`, or
+#: the entries themselves as mappings (keys as in a file).
+WaiverInput = Waivers | str | Path | Sequence[Mapping[str, Any]]
+
+
+def accepted_note(flag: Flag, lang: str) -> str:
+    """``已接受（原因，审核人，2025-03-01）`` for a flag a waiver accepted, ``""`` for another:
+    what every report writes beside the flag's message."""
+    waiver = getattr(flag, "waiver", None)
+    if waiver is None:
+        return ""
+    parts = [waiver.reason, waiver.reviewer, waiver.date.isoformat() if waiver.date else None]
+    shown = [p for p in parts if p]
+    if lang == "en":
+        return f"accepted ({', '.join(shown)})"
+    return f"已接受（{'，'.join(shown)}）"
+
+
+def accepted_label(lang: str) -> str:
+    """The word for an accepted flag: ``已接受`` or ``accepted``."""
+    return say(lang, "已接受", "accepted")

@@ -26,7 +26,8 @@ __all__ = [
     "Waivers",
     "accepted_label",
     "accepted_note",
-    "cell_key",
+    "place_key",
+    "places_of",
     "row_names",
 ]
 
@@ -68,12 +69,15 @@ class Waiver:
     """One accepted finding: which form, which flag, where, and why.
 
     The form is named by ``project`` (its name, compared as words: script, spaces and
-    punctuation aside) and/or ``project_code``, and ``year`` (any year when ``None``).  The place
-    is at most one of ``path`` (a field path, 0-based, and everything under it), ``row`` (as the
-    form numbers it, from 1), ``indicator`` (a row's name; every row so named) and ``cell``
-    (``Sheet1!H14``, as a flag's source names it); ``field`` narrows a row or a name to one of
-    its fields.  No place: every flag of the code in the form.  ``source`` and ``line`` are
-    where the waiver was written.
+    punctuation aside) and/or ``project_code``, and ``year`` (any year when ``None``).
+
+    ``location`` is the place as written.  A field path is read as ``path`` (0-based; the
+    place and everything under it).  Any other place matches a flag whose place in the file is
+    written so (``place``: ``Sheet1!H14``, ``H14``, ``第2页 表1第5行``, as reports print it),
+    or the rows it names: ``row`` (as the form numbers them, from 1) or ``indicator`` (a row's
+    name; every row so named), narrowed to one of the row's fields by ``field``.  No place:
+    every flag of the code in the form.  ``source`` and ``line`` are where the waiver was
+    written.
     """
 
     flag: str
@@ -85,7 +89,7 @@ class Waiver:
     path: Location | None = None
     row: int | None = None
     indicator: str | None = None
-    cell: str | None = None
+    place: str | None = None
     field: str | None = None
     reviewer: str | None = None
     date: date | None = None
@@ -120,9 +124,9 @@ class Waiver:
         here = flag.location
         if self.path is not None:
             return here[: len(self.path)] == self.path
-        if self.cell is not None:
-            return self.cell in _cells_of(flag)
-        if self.row is None and self.indicator is None:
+        if self.place is None:
+            return True
+        if self.place in places_of(flag):
             return True
         if len(here) < 2 or here[0] != "indicators" or not isinstance(here[1], int):
             return False
@@ -146,24 +150,25 @@ class Waiver:
         }
 
 
-def _cells_of(flag: Flag) -> frozenset[str]:
-    """The cells a flag's source names, written as a waiver writes them (``SHEET1!H14`` and
-    ``H14``); none before the flag knows its source."""
+def places_of(flag: Flag) -> frozenset[str]:
+    """The places a flag stands at in its file, as :func:`place_key` compares them: the place
+    in either language (``Sheet1!H14``, ``第2页 表1第5行``, ``page 2, table 1, row 5``), and a
+    cell alone (``H14``); none for a form made in Python."""
     source = getattr(flag, "source", None)
-    sheet = getattr(source, "sheet", None)
-    cell = getattr(source, "cell", None)
-    if not isinstance(cell, str) or not cell:
+    if source is None:
         return frozenset()
-    found = {cell_key(None, cell)}
-    if isinstance(sheet, str) and sheet:
-        found.add(cell_key(sheet, cell))
+    found = {place_key(source.text(lang)) for lang in ("zh", "en")}
+    cell = getattr(source, "cell", None)
+    if isinstance(cell, str) and cell:
+        found.add(place_key(cell))
+    found.discard("")
     return frozenset(found)
 
 
-def cell_key(sheet: str | None, cell: str) -> str:
-    """A cell as compared: ``'Sheet 1'!$h$14`` → ``Sheet 1!H14``."""
-    plain = cell.replace("$", "").upper()
-    return f"{sheet.strip(chr(39))}!{plain}" if sheet else plain
+def place_key(text: str) -> str:
+    """A place as compared: without spaces, quotes and ``$``, letters capitalised
+    (``'预算 表'!$h$14`` → ``预算表!H14``)."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "$'\"").upper()
 
 
 def row_names(form: Form) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from perfscore.form.fields import FORM, INDICATOR
 from perfscore.paths import format_path, parse_path
 from perfscore.suggest import did_you_mean
 from perfscore.text.script import simplify
-from perfscore.waivers.model import KEYS, Waiver, WaiverInput, Waivers, cell_key
+from perfscore.waivers.model import KEYS, Waiver, WaiverInput, Waivers, place_key
 from perfscore.words.catalogue import CATALOGUE
 from perfscore.yamlfile import Positions, read_yaml
 
@@ -36,7 +36,6 @@ _ROW_FIELDS: dict[str, str] = {
 }
 
 _ROW = re.compile(r"(?:第|#|序号|行)?\s*(\d{1,6})\s*行?")
-_CELL = re.compile(r"(?:(?P<sheet>'[^']+'|[^!'\s][^!]*)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -209,25 +208,22 @@ class _Entry:
         return out
 
     def _location(self, text: str) -> dict[str, Any]:
-        """A location as written: a row, a field path, a cell, else an indicator's name."""
-        written = self.values["location"][0]
-        value = self.values["location"][1]
-        row = _ROW.fullmatch(text)
-        if row is not None and not isinstance(value, Decimal):
-            number = int(row[1])
-            if number < 1:
-                self.fail(written, "rows are numbered from 1", "第1行 or more")
-            return {"row": number}
+        """A location as written: a field path; else a place in the file, and the row it
+        numbers or the indicator it names."""
+        written, value = self.values["location"]
         head = re.match(r"[A-Za-z_]+", text)
         if head is not None and head[0] in FORM and re.fullmatch(r"[\w.\[\]]+", text):
             path = parse_path(text)
             if format_path(path) != text:
                 self.fail(written, f"{text!r} is not a field path", "indicators[2].actual")
             return {"path": path}
-        cell = _CELL.fullmatch(text)
-        if cell is not None:
-            return {"cell": cell_key(cell["sheet"], f"{cell['col']}{cell['row']}")}
-        return {"indicator": text}
+        out: dict[str, Any] = {"place": place_key(text)}
+        row = _ROW.fullmatch(text)
+        if row is None or isinstance(value, Decimal):
+            return {**out, "indicator": text}
+        if int(row[1]) < 1:
+            self.fail(written, "rows are numbered from 1", "第1行 or more")
+        return {**out, "row": int(row[1])}
 
 
 def _known_keys() -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
+from perfscore.waivers import accepted_note
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
@@ -221,8 +222,17 @@ def heading(result: EvaluationResult, lang: str = "zh") -> str:
     return "  ".join(p for p in parts if p)
 
 
-def _flag_lines(flags: Sequence[Flag]) -> list[str]:
-    return [f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}" for f in flags]
+def _flag_lines(flags: Sequence[Flag], lang: str) -> list[str]:
+    return [
+        f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}{_accepted(f, lang)}"
+        for f in flags
+    ]
+
+
+def _accepted(flag: Flag, lang: str) -> str:
+    """`` 已接受（原因，审核人，日期）`` after the message of a flag a waiver accepted."""
+    note = accepted_note(flag, lang)
+    return f"  {note}" if note else ""
 
 
 def to_table(result: EvaluationResult, lang: str = "zh") -> str:
@@ -258,7 +268,7 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     if total is not None:
         out += ["", total]
     if result.flags:
-        out += ["", *_flag_lines(result.flags)]
+        out += ["", *_flag_lines(result.flags, lang)]
     return "\n".join(out) + "\n"
 
 
@@ -299,7 +309,8 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
             "|---|---|---|---|",
         ]
         out += [
-            f"| {f.severity} | `{f.code}` | `{f.path}` | {markdown_cell(f.message)} |"
+            f"| {f.severity} | `{f.code}` | `{f.path}` | "
+            f"{markdown_cell(f.message + _accepted(f, lang))} |"
             for f in result.flags
         ]
     return "\n".join(out) + "\n\n"
@@ -369,7 +380,8 @@ class CsvWriter:
                 and f.location[0] == "indicators"
                 and isinstance(f.location[1], int)
             ):
-                codes.setdefault(int(f.location[1]), []).append(f.code)
+                accepted = "(" + accepted_note(f, self._lang) + ")" if f.waiver else ""
+                codes.setdefault(int(f.location[1]), []).append(f.code + accepted)
             else:
                 form_flags.append(f)
         lead = [csv_text(result.source), csv_text(result.form.project), result.form.year or ""]
@@ -399,8 +411,9 @@ class CsvWriter:
                 ]
             )
         for f in form_flags:
+            message = csv_text(f.message + _accepted(f, self._lang))
             self._writer.writerow(
-                [*lead, *[""] * 11, f.code, "", f.path, f.severity, csv_text(f.message), verified]
+                [*lead, *[""] * 11, f.code, "", f.path, f.severity, message, verified]
             )
 
 
@@ -459,7 +472,8 @@ def rendered(
         text = to_markdown(result, lang)
     else:
         text = to_table(result, lang)
-    return text, any(f.severity in worst for f in result.flags), result.source
+    hit = any(f.severity in worst and f.waiver is None for f in result.flags)
+    return text, hit, result.source
 
 
 def failure_line(source: str, error: Exception) -> str:

@@ -16,6 +16,7 @@ from html import escape
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns, verified_words
 from perfscore.rollup import Rollup
+from perfscore.waivers import accepted_note
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
@@ -33,7 +34,7 @@ td.flag-warning{background:#fff8c5;outline:1px solid #bf8700}
 tr.status-not_judged td.status,tr.status-missed td.status{color:#cf222e}
 .sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700}.sev-info{color:#57606a}
 .ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}
-ul.flags{margin:4px 0;padding-left:20px}.meta{color:#57606a}
+ul.flags{margin:4px 0;padding-left:20px}.accepted{color:#1a7f37}.meta{color:#57606a}
 label{user-select:none}
 table.indicators th,table.indicators td.num,table.indicators td.status,
 table.indicators td:nth-child(-n+3){white-space:nowrap}
@@ -149,12 +150,19 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
         out.append('<ul class="flags">')
         out += [
             f'<li><span class="sev-{f.severity}">{f.severity}</span> <code>{escape(f.code)}</code> '
-            f"<code>{escape(f.path)}</code> {escape(f.message)}</li>"
+            f"<code>{escape(f.path)}</code> {escape(f.message)}"
+            f"{_accepted(f, lang)}</li>"
             for f in result.flags
         ]
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _accepted(flag: Flag, lang: str) -> str:
+    """The waiver that accepted ``flag``, after its message; ``""`` for another flag."""
+    note = accepted_note(flag, lang)
+    return f' <span class="accepted">{escape(note)}</span>' if note else ""
 
 
 def _plan_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:

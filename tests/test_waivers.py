@@ -331,3 +331,36 @@ def test_waivers_accept_exactly_the_flags_they_name(chosen: set[int]) -> None:
     assert len(result.errors) + len(result.warnings) + len(result.accepted) >= len(
         _PLAIN.errors
     ) + len(_PLAIN.warnings)
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.text(max_size=12),
+    st.sampled_from(["over-achievement", "第3行", "2024年", "2025-03-01", "indicators[1]"]),
+)
+_KEYS = st.one_of(
+    st.sampled_from([s for f in KEYS.values() for s in (f.key, *f.labels)]), st.text(max_size=6)
+)
+_ENTRIES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=8)),
+    max_leaves=20,
+)
+
+
+@given(st.lists(_ENTRIES, max_size=4))
+def test_any_entries_load_or_raise_a_waiver_error(entries: list[Any]) -> None:
+    """Whatever the entries hold, loading gives Waivers or a WaiverError, never another
+    exception; what loads can be applied to a form."""
+    try:
+        waivers = load_waivers(entries)
+    except WaiverError as exc:
+        error: WaiverError | None = exc
+    else:
+        error = None
+        result = perfscore.evaluate(FORM, waivers=waivers)
+        assert len(result.flags) == len(_PLAIN.flags)
+    assert error is None or str(error).startswith("waiver #")

@@ -4,7 +4,7 @@ matches a flag; and the words a report writes beside an accepted flag."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,6 +183,25 @@ class Waivers:
 
     entries: tuple[Waiver, ...] = ()
     source: str | None = None
+    # The entries' positions by the form they name (its name as words, else its code), so a
+    # form of a batch looks at its own waivers only: thousands of waivers cost no more per
+    # form than a few.  Built once; never changed.
+    by_form: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for i, w in enumerate(self.entries):
+            key = _name_key(w.project) if w.project is not None else _code_key(w.project_code)
+            index.setdefault(key, []).append(i)
+        object.__setattr__(self, "by_form", {k: tuple(v) for k, v in index.items()})
+
+    def of(self, form: Form) -> list[tuple[int, Waiver]]:
+        """The waivers that name ``form``, with their positions, in file order."""
+        found = self.by_form.get(_name_key(form.project), ())
+        if form.code:
+            found += self.by_form.get(_code_key(form.code), ())
+        entries = self.entries
+        return [(i, entries[i]) for i in sorted(set(found)) if entries[i].covers(form)]
 
     def __iter__(self) -> Iterator[Waiver]:
         return iter(self.entries)
@@ -194,7 +213,7 @@ class Waivers:
         """``flags`` of ``form``, each one a waiver matches marked with the first such waiver
         (in file order)."""
         flags = tuple(flags)
-        mine = [w for w in self.entries if w.covers(form)]
+        mine = [w for _, w in self.of(form)]
         if not mine:
             return flags
         names = row_names(form)
@@ -207,11 +226,10 @@ class Waivers:
     def matched(self, result: EvaluationResult) -> frozenset[int]:
         """The positions (in :attr:`entries`) of the waivers that match a flag of ``result``
         — a waiver another one shadowed included: it is not stale."""
-        form = result.form
-        mine = [(i, w) for i, w in enumerate(self.entries) if w.covers(form)]
+        mine = self.of(result.form)
         if not mine:
             return frozenset()
-        names = row_names(form)
+        names = row_names(result.form)
         return frozenset(i for i, w in mine if any(w.matches(f, names) for f in result.flags))
 
     def stale(self, results: Iterable[EvaluationResult | frozenset[int]]) -> tuple[Waiver, ...]:
@@ -221,6 +239,14 @@ class Waivers:
         for item in results:
             used |= item if isinstance(item, frozenset) else self.matched(item)
         return tuple(w for i, w in enumerate(self.entries) if i not in used)
+
+
+def _name_key(project: str | None) -> str:
+    return "name:" + words(project or "")
+
+
+def _code_key(code: str | None) -> str:
+    return "code:" + (code or "").strip()
 
 
 #: What ``evaluate(..., waivers=…)`` takes: a waivers file's path, loaded :class:`Waivers`, or

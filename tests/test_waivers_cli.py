@@ -149,3 +149,14 @@ def test_the_docs_list_every_key_and_spelling() -> None:
     assert [(key, spellings.strip(), what.strip()) for key, spellings, what in rows] == [
         (f.key, ", ".join(f.labels), f.what) for f in KEYS.values()
     ]
+
+
+def test_html_marks_a_cell_whose_flags_are_all_accepted() -> None:
+    """An accepted cell is marked accepted, not as an error; a cell with a flag still open
+    keeps its severity."""
+    out = _run("score", FORM, "--waivers", WAIVERS, "--format", "html")[1]
+    marks = dict(re.findall(r'flagged flag-(\w+)" data-flags="([\w-]+)"', out))
+    assert re.search(r'flag-accepted" data-flags="over-achievement"', out)
+    assert re.search(r'flag-accepted" data-flags="low-execution"', out)
+    assert re.search(r'flag-error" data-flags="score-mismatch"', out)  # row 3 is not accepted
+    assert "accepted" in marks

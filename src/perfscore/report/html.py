@@ -31,6 +31,7 @@ th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}
 th{background:#f6f8fa;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.flag-error{background:#ffebe9;outline:2px solid #cf222e}
 td.flag-warning{background:#fff8c5;outline:1px solid #bf8700}
+td.flag-accepted{background:#dafbe1;outline:1px solid #1a7f37}
 tr.status-not_judged td.status,tr.status-missed td.status{color:#cf222e}
 .sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700}.sev-info{color:#57606a}
 .ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}
@@ -72,10 +73,14 @@ def _td(text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str =
     attrs = ""
     shown = [f for f in flags if f.severity != "info"]
     if shown:
-        worst = "error" if any(f.severity == "error" for f in shown) else "warning"
-        classes += ["flagged", f"flag-{worst}"]
+        # A cell whose every flag was accepted (a waiver) is marked as such, not as a fault.
+        live = [f for f in shown if f.waiver is None]
+        worst = "error" if any(f.severity == "error" for f in live) else "warning"
+        classes += ["flagged", f"flag-{worst if live else 'accepted'}"]
         codes = " ".join(sorted({f.code for f in shown}))
-        title = "\n".join(f"{f.code}: {f.message}" for f in shown)
+        title = "\n".join(
+            f"{f.code}: {f.message} {accepted_note(f, f.lang)}".rstrip() for f in shown
+        )
         attrs = f' data-flags="{escape(codes)}" title="{escape(title)}"'
     cls_attr = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{cls_attr}{attrs}>{escape(text)}</td>"

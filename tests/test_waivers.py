@@ -79,7 +79,19 @@ def test_waiver_from_file_matches_a_waiver_from_data() -> None:
     ("entry", "accepted"),
     [
         pytest.param({"位置": 1}, {"indicators[0].score"}, id="a row as the form numbers it"),
-        pytest.param({"位置": "第3行"}, {"indicators[2].score"}, id="第N行"),
+        pytest.param({"位置": "第3项"}, {"indicators[2].score"}, id="第N项"),
+        pytest.param({"位置": "row 3"}, {"indicators[2].score"}, id="row N"),
+        pytest.param({"位置": "序号3"}, {"indicators[2].score"}, id="序号N"),
+        pytest.param(
+            {"位置": "第3项「培训合格率」得分"}, {"indicators[2].score"}, id="as reports name it"
+        ),
+        pytest.param(
+            {"位置": "row 3 (培训合格率), score"}, {"indicators[2].score"}, id="in English"
+        ),
+        pytest.param({"位置": "第3项「培训人数」"}, set(), id="a number and another row's name"),
+        pytest.param({"位置": "第3项「培训合格率」实际完成值"}, set(), id="another field"),
+        pytest.param({"位置": "第18行"}, {"indicators[2].score"}, id="a line of the file"),
+        pytest.param({"位置": "第3行"}, set(), id="a line is not a row"),
         pytest.param({"位置": "#3"}, {"indicators[2].score"}, id="#N"),
         pytest.param({"位置": "培训合格率"}, {"indicators[2].score"}, id="an indicator's name"),
         pytest.param({"位置": "培训 合格率。"}, {"indicators[2].score"}, id="a name as words"),
@@ -238,7 +250,7 @@ def test_english_and_chinese_keys_read_alike() -> None:
             id="a list for text",
         ),
         pytest.param(
-            "- {项目名称: A, 问题代码: over-achievement, 原因: r, 位置: 第0行}\n",
+            "- {项目名称: A, 问题代码: over-achievement, 原因: r, 位置: 第0项}\n",
             "w.yaml:1:44: rows are numbered from 1",
             id="row 0",
         ),
@@ -339,7 +351,9 @@ _SCALARS = st.one_of(
     st.integers(-(10**6), 10**6),
     st.decimals(allow_nan=False, allow_infinity=False, places=2),
     st.text(max_size=12),
-    st.sampled_from(["over-achievement", "第3行", "2024年", "2025-03-01", "indicators[1]"]),
+    st.sampled_from(
+        ["over-achievement", "第3项", "第3项「x」得分", "2024年", "2025-03-01", "indicators[1]"]
+    ),
 )
 _KEYS = st.one_of(
     st.sampled_from([s for f in KEYS.values() for s in (f.key, *f.labels)]), st.text(max_size=6)
@@ -364,3 +378,10 @@ def test_any_entries_load_or_raise_a_waiver_error(entries: list[Any]) -> None:
         result = perfscore.evaluate(FORM, waivers=waivers)
         assert len(result.flags) == len(_PLAIN.flags)
     assert error is None or str(error).startswith("waiver #")
+
+
+@pytest.mark.parametrize("written", ["over-achievement", "大幅超额完成", "大幅超額完成"])
+def test_a_flag_is_named_by_its_code_or_its_title(written: str) -> None:
+    """The flag may be named as reports title it (in either script), or by its code."""
+    (waiver,) = _one(问题代码=written)
+    assert waiver.flag == "over-achievement"

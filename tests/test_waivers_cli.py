@@ -60,14 +60,15 @@ def test_english_reports_say_accepted() -> None:
     assert NOTE_EN in out
 
 
-def test_csv_rows_mark_accepted_codes() -> None:
-    """A row's flag codes mark the accepted one; a form-level flag's message carries it."""
+def test_csv_rows_carry_the_waiver() -> None:
+    """A row's message and a form-level flag's message end with the waiver's words."""
     out = _run("score", FORM, "--waivers", WAIVERS, "--format", "csv")[1]
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
-    by_name = {r["name"]: r for r in rows if r["name"]}
-    assert by_name["宣传活动次数"]["flags"] == f"over-achievement({NOTE})"
-    (budget,) = [r for r in rows if r["path"] == "budget.rate"]
-    assert budget["message"].endswith("已接受（结余资金已按规定收回，张三，2025-03-01）")
+    by_name = {r["三级指标"]: r for r in rows if r["行类型"] == "指标"}
+    assert by_name["宣传活动次数"]["问题说明"].endswith(NOTE)
+    assert "已接受" not in by_name["培训合格率"]["问题说明"]
+    (budget,) = [r for r in rows if r["字段路径"] == "budget.rate"]
+    assert budget["问题说明"].endswith("已接受（结余资金已按规定收回，张三，2025-03-01）")
 
 
 def test_stale_waivers_are_noted_with_their_line() -> None:
@@ -111,7 +112,7 @@ def test_a_bad_waivers_file_is_one_line_and_nothing_is_scored(tmp_path: Path) ->
     assert (code, out) == (2, "")
     assert err == (
         f"perfscore: {bad}:2:3: unknown flag code 'over-achievment'; did you mean "
-        "'over-achievement'? (expected a code from docs/flags.md)\n"
+        "'over-achievement'? (expected a code or title from docs/flags.md)\n"
     )
 
 

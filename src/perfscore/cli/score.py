@@ -91,6 +91,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "html":
         return _score_page(args, files, (rules, waivers), worst, progress, (stdout, stderr))
     failed = flagged = False
+    tally, unread = report.Tally(), 0  # the closing summary of the human formats
     used: list[frozenset[int]] = []
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
@@ -106,13 +107,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         ):
             progress.step()
             if isinstance(item, Failure):
-                failed = True
+                failed, unread = True, unread + 1
                 print(f"perfscore: {item.message}", file=stderr)
                 if args.format == "jsonl":  # one line per input, a failed one included
                     out.write(report.failure_line(item.source, item.error))
                 continue
-            text, hit, _, matched = item
-            flagged = flagged or hit
+            text, hit, _, counts, matched = item
+            flagged, tally = flagged or hit, tally + counts
             used.append(matched)
             if args.format == "json":
                 out.write(("\n" if first else ",\n") + text)
@@ -125,17 +126,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             first = False
         if args.format == "json":
             out.write("\n]\n" if not first else "]\n")
+        elif tally.forms > 1 or (unread and tally.forms):
+            out.write(report.closing(args.format, tally, args.lang, unread))
     _stale(waivers, used, stderr)
     return 1 if failed or flagged else 0
 
 
 def _rendered(
     result: EvaluationResult, waivers: Waivers | None, **how: Any
-) -> tuple[str, bool, str | None, frozenset[int]]:
+) -> tuple[str, bool, str | None, report.Tally, frozenset[int]]:
     """A result rendered where it was scored (:func:`report.rendered`), with the waivers that
     matched one of its flags: all a worker sends back."""
-    text, hit, source = report.rendered(result, **how)
-    return text, hit, source, waivers.matched(result) if waivers is not None else frozenset()
+    text, hit, source, counts = report.rendered(result, **how)
+    matched = waivers.matched(result) if waivers is not None else frozenset()
+    return text, hit, source, counts, matched
 
 
 def _stale(waivers: Waivers | None, used: Sequence[frozenset[int]], stderr: TextIO) -> None:

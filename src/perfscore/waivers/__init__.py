@@ -7,7 +7,7 @@ a flag code, optionally where in the form, and why it was accepted, by whom and 
     - 项目名称: 法律服务培训项目
       年度: 2024
       问题代码: over-achievement
-      位置: 第2行            # or 宣传活动次数, indicators[1].actual, Sheet1!H14
+      位置: 第2项            # or 宣传活动次数, indicators[1].actual, Sheet1!H14
       原因: 单位已说明：追加专项经费后增加宣传场次
       审核人: 张三
       日期: 2025-03-01
@@ -27,6 +27,7 @@ from perfscore.waivers.model import (
     Waivers,
     accepted_label,
     accepted_note,
+    flag_message,
     row_names,
 )
 from perfscore.waivers.reading import MAX_WAIVER_BYTES, load_waivers, waivers_json_schema
@@ -39,6 +40,7 @@ __all__ = [
     "Waivers",
     "accepted_label",
     "accepted_note",
+    "flag_message",
     "load_waivers",
     "row_names",
     "waivers_json_schema",

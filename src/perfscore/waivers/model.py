@@ -26,6 +26,7 @@ __all__ = [
     "Waivers",
     "accepted_label",
     "accepted_note",
+    "flag_message",
     "place_key",
     "places_of",
     "row_names",
@@ -47,7 +48,7 @@ KEYS: Mapping[str, FieldLabels] = {
         _key("flag", "the flag code accepted (over-achievement …)", "问题代码", "标记代码"),
         _key(
             "location",
-            "where: a row as the form numbers it (3, 第3行), an indicator's name, a field path "
+            "where: a row as the form numbers it (3, 第3项), an indicator's name, a field path "
             "(indicators[2].actual) or a cell (Sheet1!H14); the whole form when left out",
             "位置",
         ),
@@ -104,7 +105,7 @@ class Waiver:
         return f"{self.source}:{self.line}" if self.line is not None else self.source
 
     def describe(self) -> str:
-        """The waiver in one line: ``法律服务培训项目 2024 over-achievement 第2行``."""
+        """The waiver in one line: ``法律服务培训项目 2024 over-achievement 第2项``."""
         parts = [self.project or self.project_code, self.year, self.flag, self.location]
         return " ".join(str(p) for p in parts if p is not None)
 
@@ -265,6 +266,13 @@ def accepted_note(flag: Flag, lang: str) -> str:
     if lang == "en":
         return f"accepted ({', '.join(shown)})"
     return f"已接受（{'，'.join(shown)}）"
+
+
+def flag_message(flag: Flag, lang: str) -> str:
+    """The flag's message in ``lang``, followed by its waiver where one accepted it: what every
+    report writes for a flag (``…，指标值可能设置偏低 已接受（原因，审核人，日期）``)."""
+    note = accepted_note(flag, lang)
+    return f"{flag.message_in(lang)} {note}" if note else flag.message_in(lang)
 
 
 def accepted_label(lang: str) -> str:

@@ -35,7 +35,19 @@ _ROW_FIELDS: dict[str, str] = {
     simplify(spelling): f.key for f in INDICATOR.values() for spelling in (f.key, *f.labels)
 }
 
-_ROW = re.compile(r"(?:第|#|序号|行)?\s*(\d{1,6})\s*行?")
+# Each flag's titles (Chinese, and English in lower case) to its code: a waiver may name a
+# flag as reports title it.
+_TITLES: dict[str, str] = {
+    title: code for code, spec in CATALOGUE.items() for title in (spec.title, spec.title_en.lower())
+}
+
+# A row as reports name it: 第3项, 第3项「成本控制率」得分, row 3 (成本控制率), #3, 序号3; the name
+# and a field label may follow the number.  (第3行 is a line of a file, as reports print it.)
+_ROW = re.compile(
+    r"(?:第\s*(?P<n>\d{1,6})\s*项|(?:row|#|序号)\s*(?P<m>\d{1,6}))"
+    r"\s*(?:[「(（]\s*(?P<name>[^」)）]+?)\s*[」)）])?\s*[,，]?\s*(?P<field>.*)",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -156,15 +168,17 @@ class _Entry:
         )
 
     def flag(self) -> str:
+        """The flag code, or the code of the title reports print (``大幅超额完成``)."""
         code = self.text("flag", required=True) or ""
-        if code not in CATALOGUE:
+        found = code if code in CATALOGUE else _TITLES.get(simplify(code).strip().lower())
+        if found is None:
             written = self.values["flag"][0]
             self.fail(
                 written,
-                f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}",
-                "a code from docs/flags.md",
+                f"unknown flag code {code!r}{did_you_mean(code, [*CATALOGUE, *_TITLES])}",
+                "a code or title from docs/flags.md",
             )
-        return code
+        return found
 
     def year(self) -> int | None:
         if "year" not in self.values:
@@ -191,25 +205,31 @@ class _Entry:
     def place(self) -> dict[str, Any]:
         """The place as :class:`Waiver`'s fields: the location read, and its field."""
         location = self.text("location")
-        field = self.text("field")
         out: dict[str, Any] = {"location": location}
         if location is not None:
             out.update(self._location(location))
-        if field is not None:
-            written = self.values["field"][0]
-            key = _ROW_FIELDS.get(simplify(field))
-            if key is None:
-                hint = did_you_mean(field, _ROW_FIELDS)
-                self.fail(written, f"unknown field {field!r}{hint}", "a row's field: 实际完成值 …")
-            if "row" not in out and "indicator" not in out:
-                self.fail(written, f"{written} goes with a row or an indicator's name", "位置: 3")
-            out["field"] = key
-            out["location"] = f"{location} {field}"
-        return out
+        field = self.text("field")
+        if field is None:
+            return out
+        written = self.values["field"][0]
+        key = self.field_key(written, field)
+        if "row" not in out and "indicator" not in out:
+            self.fail(written, f"{written} goes with a row or an indicator's name", "位置: 第3项")
+        if out.get("field", key) != key:
+            self.fail(written, f"{written} {field!r} is not the field 位置 names", "one field")
+        return {**out, "field": key, "location": f"{location} {field}"}
+
+    def field_key(self, written: Any, label: str) -> str:
+        """A row's field by key or label (``实际完成值``, ``actual``)."""
+        key = _ROW_FIELDS.get(simplify(label).strip())
+        if key is None:
+            hint = did_you_mean(label, _ROW_FIELDS)
+            self.fail(written, f"unknown field {label!r}{hint}", "a row's field: 实际完成值 …")
+        return key
 
     def _location(self, text: str) -> dict[str, Any]:
         """A location as written: a field path; else a place in the file, and the row it
-        numbers or the indicator it names."""
+        numbers (with its name and field, as reports write them) or the indicator it names."""
         written, value = self.values["location"]
         head = re.match(r"[A-Za-z_]+", text)
         if head is not None and head[0] in FORM and re.fullmatch(r"[\w.\[\]]+", text):
@@ -218,12 +238,23 @@ class _Entry:
                 self.fail(written, f"{text!r} is not a field path", "indicators[2].actual")
             return {"path": path}
         out: dict[str, Any] = {"place": place_key(text)}
+        if re.fullmatch(r"-?\d{1,6}", text):  # a bare number: the row
+            number = int(text)
+            if number < 1:
+                self.fail(written, "rows are numbered from 1", "第1项 or more")
+            return {**out, "row": number}
         row = _ROW.fullmatch(text)
         if row is None or isinstance(value, Decimal):
             return {**out, "indicator": text}
-        if int(row[1]) < 1:
-            self.fail(written, "rows are numbered from 1", "第1行 or more")
-        return {**out, "row": int(row[1])}
+        number = int(row["n"] or row["m"])
+        if number < 1:
+            self.fail(written, "rows are numbered from 1", "第1项 or more")
+        out["row"] = number
+        if row["name"]:
+            out["indicator"] = row["name"]
+        if row["field"]:
+            out["field"] = self.field_key(written, row["field"])
+        return out
 
 
 def _known_keys() -> str:

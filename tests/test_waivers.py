@@ -385,3 +385,33 @@ def test_a_flag_is_named_by_its_code_or_its_title(written: str) -> None:
     """The flag may be named as reports title it (in either script), or by its code."""
     (waiver,) = _one(问题代码=written)
     assert waiver.flag == "over-achievement"
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The training form written as a workbook: its flags stand at cells."""
+    from perfscore.readers import load_forms
+    from perfscore.readers.writer import write_workbook
+
+    path = tmp_path_factory.mktemp("waivers") / "training.xlsx"
+    write_workbook(load_forms(FORM), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("place", "accepted"),
+    [
+        pytest.param("法律服务培训项目!E10", "indicators[1].actual", id="sheet and cell"),
+        pytest.param("'法律服务培训项目'!$e$10", "indicators[1].actual", id="quoted, absolute"),
+        pytest.param("E10", "indicators[1].actual", id="the cell alone"),
+        pytest.param("法律服务培训项目 第7行", "budget.rate", id="a sheet's row"),
+        pytest.param("E11", None, id="another cell"),
+    ],
+)
+def test_a_waiver_names_the_cell_reports_print(
+    workbook: Path, place: str, accepted: str | None
+) -> None:
+    """On a workbook, a waiver written with the place a report prints accepts that flag."""
+    code = "low-execution" if "第7行" in place else "over-achievement"
+    result = perfscore.evaluate(workbook, waivers=_one(问题代码=code, 位置=place))
+    assert [f.path for f in result.accepted] == ([accepted] if accepted else [])

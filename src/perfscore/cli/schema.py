@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from perfscore.form.model import Form
+from perfscore.form.schema import form_json_schema
 from perfscore.ruleset.rulefile import rules_json_schema
 from perfscore.waivers import waivers_json_schema
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if which == "waivers":
         schema = waivers_json_schema()
     else:
-        schema = rules_json_schema() if which == "rules" else Form.model_json_schema(by_alias=True)
+        schema = rules_json_schema() if which == "rules" else form_json_schema()
     json.dump(schema, stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return 0

@@ -161,3 +161,23 @@ def test_html_marks_a_cell_whose_flags_are_all_accepted() -> None:
     assert re.search(r'flag-accepted" data-flags="low-execution"', out)
     assert re.search(r'flag-error" data-flags="score-mismatch"', out)  # row 3 is not accepted
     assert "accepted" in marks
+
+
+def test_the_annotated_workbook_shows_accepted_cells(tmp_path: Path) -> None:
+    """--annotate with --waivers: an accepted cell is filled green and its comment carries the
+    waiver; a cell with an open error keeps the error's fill."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from perfscore.readers import load_forms
+    from perfscore.readers.writer import write_workbook
+
+    book = tmp_path / "training.xlsx"
+    write_workbook(load_forms(FORM), book)
+    out = tmp_path / "checked.xlsx"
+    code, _, err = _run("score", str(book), "--annotate", str(out), "--waivers", WAIVERS)
+    assert code == 1, err
+    sheet = openpyxl.load_workbook(out)["法律服务培训项目"]
+    accepted, still_wrong = sheet["E10"], sheet["G11"]
+    assert accepted.fill.start_color.rgb == "FFDAFBE1"
+    assert NOTE in accepted.comment.text
+    assert still_wrong.fill.start_color.rgb == "FFFFC7CE"
+    assert "已接受" not in still_wrong.comment.text

@@ -159,7 +159,7 @@ def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
         raise Usage("perfscore score: --output and --annotate name the same file")
     from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
 
-    annotate_workbook(files[0], args.annotate, args.rules, args.lang)
+    annotate_workbook(files[0], args.annotate, args.rules, args.lang, args.waivers)
 
 
 def _score_page(

@@ -415,3 +415,16 @@ def test_a_waiver_names_the_cell_reports_print(
     code = "low-execution" if "第7行" in place else "over-achievement"
     result = perfscore.evaluate(workbook, waivers=_one(问题代码=code, 位置=place))
     assert [f.path for f in result.accepted] == ([accepted] if accepted else [])
+
+
+def test_one_waivers_object_serves_many_threads() -> None:
+    """Waivers are immutable: threads scoring with one object get what one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    waivers = load_waivers(WAIVERS)
+    expected = perfscore.evaluate(FORM, waivers=waivers).to_dict()
+    with ThreadPoolExecutor(4) as pool:
+        found = list(
+            pool.map(lambda _: perfscore.evaluate(FORM, waivers=waivers).to_dict(), range(16))
+        )
+    assert found == [expected] * 16

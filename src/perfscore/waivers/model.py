@@ -48,8 +48,9 @@ KEYS: Mapping[str, FieldLabels] = {
         _key("flag", "the flag code accepted (over-achievement …)", "问题代码", "标记代码"),
         _key(
             "location",
-            "where: a row as the form numbers it (3, 第3项), an indicator's name, a field path "
-            "(indicators[2].actual) or a cell (Sheet1!H14); the whole form when left out",
+            "where: a row as reports name it (3, 第3项, 第3项「名称」得分), an indicator's name, a "
+            "field path (indicators[2].actual) or a place in the file (Sheet1!H14, 第57行); the "
+            "whole form when left out",
             "位置",
         ),
         _key(

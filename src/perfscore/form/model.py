@@ -13,10 +13,11 @@ did-you-mean.  Files are read by :mod:`perfscore.form.document`.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +26,6 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidatorFunctionWrapHandler,
     model_validator,
 )
 
@@ -79,38 +79,26 @@ def _alias(table: Mapping[str, FieldLabels], key: str) -> Any:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="wrap")
+    # Cells typed as people type them (numbers as printed, "4,262.41", to Decimals; numbers
+    # typed for text to text; text in simplified script, blank text as none) are converted in
+    # one pass of Python over the mapping before pydantic-core validates it: a validator on
+    # each model would cost every row of every form a call into Python and back.  The printed
+    # text is kept aside where it differs.
+    def __init__(self, /, **data: Any) -> None:
+        printed: list[Printed] = []
+        super().__init__(**_convert_tree(type(self), data, (), printed))
+        keep_printed(self, printed)
+
+    # pydantic-core calls a model's own __init__ for every model nested in another (every row)
+    # unless it is marked as pydantic's: nested cells are converted with their form instead.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
-    def _printed(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """Numbers as printed ("4,262.41") to Decimals, numbers typed for text to text, text
-        in simplified script (blank text is no text); the printed text is kept aside."""
-        converters = _CONVERTERS.get(cls)
-        if not converters or not _is_mapping(data):
-            return handler(data)
-        out: dict[str, Any] = {}
-        printed: dict[str, str] | None = None
-        required = _REQUIRED[cls]
-        for key, value in data.items():
-            convert = converters.get(key)
-            if convert is None:
-                out[key] = value
-                continue
-            value = convert(value)
-            if convert is to_text and type(value) is str:
-                read: str | None = value if value.isascii() else _simple(value)
-                if (not value or value.isspace()) and key not in required:
-                    read = None  # a blank cell is an empty one (missing-value, not unreadable)
-                elif read != value:
-                    printed = printed or {}
-                    printed[_FIELD_OF[cls][key]] = value
-                out[key] = read
-            else:
-                out[key] = value
-        model = handler(out)
-        if printed:
-            # Kept beside the fields, only on the rare model that needs it: a declared private
-            # attribute would cost every model of every form its initialisation.
-            object.__setattr__(model, "__pydantic_private__", {"printed": printed})
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj`` (a mapping of cells as typed, or a model) as this model."""
+        printed: list[Printed] = []
+        model = super().model_validate(_convert_tree(cls, obj, (), printed), *args, **kwargs)
+        keep_printed(model, printed)
         return model
 
     def __eq__(self, other: object) -> bool:
@@ -253,6 +241,12 @@ for _model in (Budget, Indicator, PlanPoint, Form):
         table.update(dict.fromkeys(keys, convert))
     _CONVERTERS[_model] = table
 _CONVERTERS[Form].update(dict.fromkeys(("blocks", "一级指标分值"), to_blocks))
+# The models inside a form, by the form's field that holds them (one, or a list of them).
+_NESTED: dict[str, tuple[type[BaseModel], bool]] = {
+    "budget": (Budget, False),
+    "indicators": (Indicator, True),
+    "spending_plan": (PlanPoint, True),
+}
 
 _KNOWN_KEYS: dict[str, list[str]] = {}
 for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")):
@@ -315,6 +309,107 @@ def _simple(text: str) -> str:
 _TEXT_CACHE: dict[str, str] = {}
 
 
+#: Where a model sits in a form (``()``, ``("budget",)``, ``("indicators", 3)``) and the texts
+#: of its fields as printed, where they differ from the text read.
+Printed = tuple[tuple[str | int, ...], dict[str, str]]
+
+
+def _convert(
+    model: type[BaseModel],
+    data: Mapping[Any, Any],
+    at: tuple[str | int, ...],
+    printed: list[Printed],
+    points: bool = False,
+) -> dict[Any, Any]:
+    """``data``'s cells converted for ``model`` (the model at ``at``), in a new mapping; the
+    texts it printed otherwise are added to ``printed``.  With ``points``, its numbers are
+    points as typed in a form (``5分``, ``五分``)."""
+    converters = _CONVERTERS[model]
+    required = _REQUIRED[model]
+    out: dict[Any, Any] = {}
+    texts: dict[str, str] | None = None
+    for key, value in data.items():
+        convert = converters.get(key)
+        if convert is None:
+            out[key] = value
+        elif convert is to_text:
+            if type(value) is not str:
+                value = to_text(value)
+                if type(value) is not str:
+                    out[key] = value  # not text: for the field's validation to refuse
+                    continue
+            read: str | None = (
+                value if value.isascii() else (_TEXT_CACHE.get(value) or _simple(value))
+            )
+            if (not value or value.isspace()) and key not in required:
+                read = None  # a blank cell is an empty one (missing-value, not unreadable)
+            elif read != value:
+                texts = texts or {}
+                texts[_FIELD_OF[model][key]] = value
+            out[key] = read
+        elif not points:
+            out[key] = convert(value)
+        elif value.__class__ is int or (value.__class__ is str and _PLAIN_NUMBER.fullmatch(value)):
+            out[key] = Decimal(value)  # nearly every weight and score, typed or printed
+        else:
+            out[key] = convert(read_points(value))
+    if texts:
+        printed.append((at, texts))
+    return out
+
+
+# A number as a weight or score is usually printed: ASCII digits only, nothing to read first.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _convert_tree(
+    model: type[BaseModel], data: Any, at: tuple[str | int, ...], printed: list[Printed]
+) -> Any:
+    """``data`` converted for ``model`` (:func:`_convert`), with the models inside a form
+    converted too; anything but a mapping as it is, for validation to refuse."""
+    if model not in _CONVERTERS or not _is_mapping(data):
+        return data
+    read = _convert(model, data, at, printed)
+    if model is Form:
+        for key, field in _taken(read):
+            inner, many = _NESTED[field]
+            value = read[key]
+            if not many:
+                read[key] = _convert_tree(inner, value, (field,), printed)
+            elif isinstance(value, (list, tuple)):
+                read[key] = [
+                    _convert_tree(inner, item, (field, i), printed) for i, item in enumerate(value)
+                ]
+    return read
+
+
+def _taken(form: Mapping[Any, Any]) -> list[tuple[Any, str]]:
+    """(key, field) of the form's fields that hold models, under the key validation takes
+    for each (its name, else its first label present)."""
+    fields = _FIELD_OF[Form]
+    found: dict[str, Any] = {}
+    for key in form:
+        field = fields.get(key)
+        if field in _NESTED and (field not in found or key == field):
+            found[field] = key
+    return [(key, field) for field, key in found.items()]
+
+
+def keep_printed(model: BaseModel, printed: list[Printed]) -> None:
+    """The printed texts (see :func:`_convert`) kept beside the fields of ``model`` and of the
+    models inside it, where they differ from the text read."""
+    for at, texts in printed:
+        item: Any = model
+        for part in at:
+            if item is None:  # a budget left out as unreadable
+                break
+            item = item[part] if isinstance(part, int) else getattr(item, part)
+        if isinstance(item, BaseModel):
+            # Only on the rare model that needs it: a declared private attribute would cost
+            # every model of every form its initialisation.
+            object.__setattr__(item, "__pydantic_private__", {"printed": texts})
+
+
 def _cells(
     data: dict[Any, Any], model: type[BaseModel], read: Callable[[str, Any], Any]
 ) -> dict[Any, Any]:
@@ -327,9 +422,12 @@ def _cells(
     return data
 
 
-def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
+def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, Any]:
     """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
-    read, and a reading note (in ``notes``) for every amount converted."""
+    read, a reading note (in ``notes``) for every amount converted, and every model's cells
+    converted to their fields' types (their printed texts added to ``printed``): the one
+    pass of Python over a form's cells, so that validating it is pydantic-core's work alone
+    (but for the numbers' bounds)."""
     notes: list[NoteData] = []
     form = _keys(data)
     fields = _FIELD_OF[Form]
@@ -358,8 +456,11 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
             return value
         return read_points(value) if field in _POINT_FIELDS else value
 
+    taken = {key for key, _ in _taken(form)}
     for key, value in form.items():
         field = fields.get(key)
+        # Printed texts are kept for the models validation takes (one key for each field).
+        kept = printed if key in taken else []
         if field == "total":
             form[key] = read_points(value)
         elif field == "year":
@@ -369,15 +470,22 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         elif field == "blocks" and isinstance(value, Mapping):
             form[key] = _keys(value)
         elif field == "budget" and isinstance(value, Mapping):
-            form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
+            cells = _cells(_keys(value), Budget, _at(amount, "budget"))
+            form[key] = _convert(Budget, cells, ("budget",), kept)
         elif field == "indicators" and isinstance(value, (list, tuple)):
             form[key] = [
-                _row_points(_keys(row), f"indicators[{i}]", notes) if _is_mapping(row) else row
+                _read_row(row, i, notes, kept) if _is_mapping(row) else row
                 for i, row in enumerate(value)
             ]
+        elif field == "spending_plan" and isinstance(value, (list, tuple)):
+            form[key] = [
+                _convert(PlanPoint, item, ("spending_plan", i), kept) if _is_mapping(item) else item
+                for i, item in enumerate(value)
+            ]
+    read = _convert(Form, form, (), printed)
     if notes:
-        _add_notes(form, notes)
-    return form
+        _add_notes(read, notes)
+    return read
 
 
 # The keys of a row's weight and score: the only number cells of a row.
@@ -389,22 +497,25 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def _row_points(row: dict[Any, Any], where: str, notes: list[NoteData]) -> dict[Any, Any]:
+def _read_row(
+    row: Mapping[Any, Any], index: int, notes: list[NoteData], printed: list[Printed]
+) -> dict[Any, Any]:
+    """Indicator ``index``'s cells, converted (keys simplified, points read)."""
+    if not row.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
+        row = {_key(k): v for k, v in row.items()}
     for key in _ROW_POINTS:
-        if key in row:
-            value = row[key]
-            if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
-                # A weight worked out by a program (100/3): rounded, and said so.
-                notes.append(
-                    reading_note(
-                        f"{where}.{_FIELD_OF[Indicator][key]}",
-                        f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
-                        f"{value!r} is a computed fraction: {from_float(value)} is used",
-                        severity="info",
-                    )
+        value = row.get(key)
+        if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
+            # A weight worked out by a program (100/3): rounded, and said so.
+            notes.append(
+                reading_note(
+                    f"indicators[{index}].{_FIELD_OF[Indicator][key]}",
+                    f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
+                    f"{value!r} is a computed fraction: {from_float(value)} is used",
+                    severity="info",
                 )
-            row[key] = read_points(value)
-    return row
+            )
+    return _convert(Indicator, row, ("indicators", index), printed, points=True)
 
 
 def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any], Any]:
@@ -461,11 +572,18 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
             line=1 if source else None,
             expected="kind, project, budget, indicators, …",
         )
-    data = _read_cells(data)
+    printed: list[Printed] = []
+    data = _read_cells(data, printed)
+    # The cells are converted: pydantic-core validates them as they are (Form.model_validate
+    # would convert them again).
+    validate = Form.__pydantic_validator__.validate_python
     try:
-        return Form.model_validate(data)
+        form: Form = validate(data)
     except ValidationError as first:
         exc = first
+    else:
+        keep_printed(form, printed)
+        return form
     # One unreadable cell must not cost the form: fields whose values cannot be read are left
     # out, each with a note on its path, and the rest is validated again.
     dropped = drop_unreadable(data, exc.errors(), _canonical)
@@ -473,7 +591,10 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         data, notes = dropped
         _add_notes(data, notes)
         try:
-            return Form.model_validate(data)
+            form = validate(data)
         except ValidationError as second:
             exc = second
+        else:
+            keep_printed(form, printed)
+            return form
     raise form_error(exc, source=source, lines=lines, known_keys=_KNOWN_KEYS) from None

@@ -13,11 +13,9 @@ did-you-mean.  Files are read by :mod:`perfscore.form.document`.
 
 from __future__ import annotations
 
-import re
-import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -40,13 +38,20 @@ from perfscore.form.cells import (
     read_points,
     read_year,
     to_blocks,
-    to_decimal,
-    to_text,
+)
+from perfscore.form.conversion import (
+    Cells,
+    Printed,
+    convert,
+    convert_tree,
+    keep_printed,
+    simple_key,
+    tables,
+    taken,
 )
 from perfscore.form.document import MAX_FORM_BYTES, Lines, read_data
 from perfscore.form.fields import BUDGET, FORM, INDICATOR, PLAN_POINT, FieldLabels, Location
 from perfscore.form.problems import NoteData, drop_unreadable, form_error, reading_note
-from perfscore.text.script import simplify
 
 __all__ = [
     "MAX_FORM_BYTES",
@@ -79,6 +84,9 @@ def _alias(table: Mapping[str, FieldLabels], key: str) -> Any:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    #: Whether cells are read as people type them (see :mod:`perfscore.form.conversion`).
+    typed_cells: ClassVar[bool] = True
+
     # Cells typed as people type them (numbers as printed, "4,262.41", to Decimals; numbers
     # typed for text to text; text in simplified script, blank text as none) are converted in
     # one pass of Python over the mapping before pydantic-core validates it: a validator on
@@ -86,7 +94,7 @@ class _Model(BaseModel):
     # text is kept aside where it differs.
     def __init__(self, /, **data: Any) -> None:
         printed: list[Printed] = []
-        super().__init__(**_convert_tree(type(self), data, (), printed))
+        super().__init__(**convert_tree(type(self), data, (), printed))
         keep_printed(self, printed)
 
     # pydantic-core calls a model's own __init__ for every model nested in another (every row)
@@ -97,7 +105,7 @@ class _Model(BaseModel):
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate ``obj`` (a mapping of cells as typed, or a model) as this model."""
         printed: list[Printed] = []
-        model = super().model_validate(_convert_tree(cls, obj, (), printed), *args, **kwargs)
+        model = super().model_validate(convert_tree(cls, obj, (), printed), *args, **kwargs)
         keep_printed(model, printed)
         return model
 
@@ -150,6 +158,8 @@ class Indicator(_Model):
 class Note(_Model):
     """Something a reader could not read, or decided, at ``path`` (``indicators[3].weight``)."""
 
+    typed_cells: ClassVar[bool] = False  # written by readers: taken as written
+
     path: str
     message: str
     severity: Literal["warning", "info"] = "warning"
@@ -183,7 +193,7 @@ class Form(_Model):
     )
     total: Number | None = _alias(FORM, "total")
     # 一级指标分值 printed on the block headers only (产出指标(60分)): block label → points.
-    blocks: dict[Text, Number] = Field(
+    blocks: Annotated[dict[Text, Number], Cells(to_blocks)] = Field(
         default_factory=dict, validation_alias=_names(FORM, "blocks")
     )
     purpose: Text | None = _alias(FORM, "purpose")
@@ -201,53 +211,6 @@ class Form(_Model):
         return self
 
 
-def _plain_types(annotation: Any) -> set[Any]:
-    """The types inside ``X | None`` and ``Annotated[X, …]``."""
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is Annotated:
-        return _plain_types(args[0])
-    if args:
-        return {t for arg in args for t in _plain_types(arg)}
-    return {annotation}
-
-
-_CONVERTERS: dict[type[BaseModel], dict[str, Any]] = {}
-# Every key a model accepts (field names and aliases) → the field's name.
-_FIELD_OF: dict[type[BaseModel], dict[str, str]] = {}
-# Keys of fields that must be present (a blank one is kept as printed).
-_REQUIRED: dict[type[BaseModel], frozenset[str]] = {}
-for _model in (Budget, Indicator, PlanPoint, Form):
-    table: dict[str, Any] = {}
-    fields: dict[str, str] = {}
-    required: set[str] = set()
-    for _name, _field in _model.model_fields.items():
-        _accepted = [_name]
-        if isinstance(_field.validation_alias, AliasChoices):
-            _accepted += [str(c) for c in _field.validation_alias.choices]
-        fields.update(dict.fromkeys(_accepted, _name))
-        if _field.is_required():
-            required.update(_accepted)
-    _FIELD_OF[_model] = fields
-    _REQUIRED[_model] = frozenset(required)
-    for _name, _field in _model.model_fields.items():
-        kinds = {Decimal: to_decimal, str: to_text}
-        types = _plain_types(_field.annotation)
-        convert = next((f for t, f in kinds.items() if t in types), None)
-        if convert is None:
-            continue
-        keys = [_name]
-        if isinstance(_field.validation_alias, AliasChoices):
-            keys += [str(c) for c in _field.validation_alias.choices]
-        table.update(dict.fromkeys(keys, convert))
-    _CONVERTERS[_model] = table
-_CONVERTERS[Form].update(dict.fromkeys(("blocks", "一级指标分值"), to_blocks))
-# The models inside a form, by the form's field that holds them (one, or a list of them).
-_NESTED: dict[str, tuple[type[BaseModel], bool]] = {
-    "budget": (Budget, False),
-    "indicators": (Indicator, True),
-    "spending_plan": (PlanPoint, True),
-}
-
 _KNOWN_KEYS: dict[str, list[str]] = {}
 for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")):
     names: list[str] = []
@@ -259,7 +222,7 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
     _KNOWN_KEYS[_where] = sorted(set(names))
 
 # Every key any model accepts, as typed in the contract (field names and simplified aliases).
-_EVERY_KEY = frozenset(k for fields in _FIELD_OF.values() for k in fields)
+_EVERY_KEY = frozenset(k for m in (Budget, Indicator, PlanPoint, Form) for k in tables(m).field_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,151 +233,18 @@ _MONEY_FIELDS = frozenset({"initial", "adjusted", "fiscal", "other", "executed"}
 _POINT_FIELDS = frozenset({"weight", "score", "total"})
 
 
-# Keys repeat on every row of every form: each is simplified once (bounded, for hostile input).
-_KEY_CACHE: dict[str, str] = {}
-
-
-def _key(key: Any) -> Any:
-    if not isinstance(key, str):
-        return key
-    read = _KEY_CACHE.get(key)
-    if read is None:
-        read = simplify(key).strip()
-        if len(_KEY_CACHE) < 4096:
-            _KEY_CACHE[key] = read
-    return read
-
-
 def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
     """The mapping with its keys in simplified script (``權重`` → ``权重``), in a new dict."""
     if data.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
         return dict(data)
-    return {_key(k): v for k, v in data.items()}
-
-
-def _simple(text: str) -> str:
-    """``text`` in simplified script; texts repeat across rows and forms, so each distinct one
-    is translated once (the table is bounded)."""
-    if text.isascii():
-        return text
-    read = _TEXT_CACHE.get(text)
-    if read is None:
-        read = simplify(text)
-        if len(_TEXT_CACHE) >= 8192:
-            _TEXT_CACHE.clear()
-        _TEXT_CACHE[text] = read
-    return read
-
-
-_TEXT_CACHE: dict[str, str] = {}
-
-
-#: Where a model sits in a form (``()``, ``("budget",)``, ``("indicators", 3)``) and the texts
-#: of its fields as printed, where they differ from the text read.
-Printed = tuple[tuple[str | int, ...], dict[str, str]]
-
-
-def _convert(
-    model: type[BaseModel],
-    data: Mapping[Any, Any],
-    at: tuple[str | int, ...],
-    printed: list[Printed],
-    points: bool = False,
-) -> dict[Any, Any]:
-    """``data``'s cells converted for ``model`` (the model at ``at``), in a new mapping; the
-    texts it printed otherwise are added to ``printed``.  With ``points``, its numbers are
-    points as typed in a form (``5分``, ``五分``)."""
-    converters = _CONVERTERS[model]
-    required = _REQUIRED[model]
-    out: dict[Any, Any] = {}
-    texts: dict[str, str] | None = None
-    for key, value in data.items():
-        convert = converters.get(key)
-        if convert is None:
-            out[key] = value
-        elif convert is to_text:
-            if type(value) is not str:
-                value = to_text(value)
-                if type(value) is not str:
-                    out[key] = value  # not text: for the field's validation to refuse
-                    continue
-            read: str | None = (
-                value if value.isascii() else (_TEXT_CACHE.get(value) or _simple(value))
-            )
-            if (not value or value.isspace()) and key not in required:
-                read = None  # a blank cell is an empty one (missing-value, not unreadable)
-            elif read != value:
-                texts = texts or {}
-                texts[_FIELD_OF[model][key]] = value
-            out[key] = read
-        elif not points:
-            out[key] = convert(value)
-        elif value.__class__ is int or (value.__class__ is str and _PLAIN_NUMBER.fullmatch(value)):
-            out[key] = Decimal(value)  # nearly every weight and score, typed or printed
-        else:
-            out[key] = convert(read_points(value))
-    if texts:
-        printed.append((at, texts))
-    return out
-
-
-# A number as a weight or score is usually printed: ASCII digits only, nothing to read first.
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-
-def _convert_tree(
-    model: type[BaseModel], data: Any, at: tuple[str | int, ...], printed: list[Printed]
-) -> Any:
-    """``data`` converted for ``model`` (:func:`_convert`), with the models inside a form
-    converted too; anything but a mapping as it is, for validation to refuse."""
-    if model not in _CONVERTERS or not _is_mapping(data):
-        return data
-    read = _convert(model, data, at, printed)
-    if model is Form:
-        for key, field in _taken(read):
-            inner, many = _NESTED[field]
-            value = read[key]
-            if not many:
-                read[key] = _convert_tree(inner, value, (field,), printed)
-            elif isinstance(value, (list, tuple)):
-                read[key] = [
-                    _convert_tree(inner, item, (field, i), printed) for i, item in enumerate(value)
-                ]
-    return read
-
-
-def _taken(form: Mapping[Any, Any]) -> list[tuple[Any, str]]:
-    """(key, field) of the form's fields that hold models, under the key validation takes
-    for each (its name, else its first label present)."""
-    fields = _FIELD_OF[Form]
-    found: dict[str, Any] = {}
-    for key in form:
-        field = fields.get(key)
-        if field in _NESTED and (field not in found or key == field):
-            found[field] = key
-    return [(key, field) for field, key in found.items()]
-
-
-def keep_printed(model: BaseModel, printed: list[Printed]) -> None:
-    """The printed texts (see :func:`_convert`) kept beside the fields of ``model`` and of the
-    models inside it, where they differ from the text read."""
-    for at, texts in printed:
-        item: Any = model
-        for part in at:
-            if item is None:  # a budget left out as unreadable
-                break
-            item = item[part] if isinstance(part, int) else getattr(item, part)
-        if isinstance(item, BaseModel):
-            # Only on the rare model that needs it: a declared private attribute would cost
-            # every model of every form its initialisation.
-            object.__setattr__(item, "__pydantic_private__", {"printed": texts})
+    return {simple_key(k): v for k, v in data.items()}
 
 
 def _cells(
     data: dict[Any, Any], model: type[BaseModel], read: Callable[[str, Any], Any]
 ) -> dict[Any, Any]:
     """``data`` (owned) with ``read(field, value)`` applied to every known field."""
-    fields = _FIELD_OF[model]
+    fields = tables(model).field_of
     for key, value in data.items():
         field = fields.get(key)
         if field is not None:
@@ -422,15 +252,10 @@ def _cells(
     return data
 
 
-def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, Any]:
-    """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
-    read, a reading note (in ``notes``) for every amount converted, and every model's cells
-    converted to their fields' types (their printed texts added to ``printed``): the one
-    pass of Python over a form's cells, so that validating it is pydantic-core's work alone
-    (but for the numbers' bounds)."""
-    notes: list[NoteData] = []
-    form = _keys(data)
-    fields = _FIELD_OF[Form]
+def _money_unit(form: dict[Any, Any], notes: list[NoteData]) -> tuple[str | None, str]:
+    """The money unit ``form`` (owned) declares (None when unreadable) and the unit its
+    amounts are read in, which it is set to."""
+    fields = tables(Form).field_of
     unit_key = next((k for k in form if fields.get(k) == "money_unit"), None)
     declared = money_unit(form[unit_key]) if unit_key is not None else "元"
     unit = declared or "元"
@@ -447,6 +272,19 @@ def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, An
                 )
             )
         form[unit_key] = unit
+    return declared, unit
+
+
+def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, Any]:
+    """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
+    read, a reading note (in ``notes``) for every amount converted, and every model's cells
+    converted to their fields' types (their printed texts added to ``printed``): the one
+    pass of Python over a form's cells, so that validating it is pydantic-core's work alone
+    (but for the numbers' bounds)."""
+    notes: list[NoteData] = []
+    form = _keys(data)
+    fields = tables(Form).field_of
+    declared, unit = _money_unit(form, notes)
 
     def amount(field: str, value: Any, where: str) -> Any:
         if field in _MONEY_FIELDS:
@@ -456,11 +294,11 @@ def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, An
             return value
         return read_points(value) if field in _POINT_FIELDS else value
 
-    taken = {key for key, _ in _taken(form)}
+    kept_keys = {key for key, _ in taken(Form, form)}
     for key, value in form.items():
         field = fields.get(key)
         # Printed texts are kept for the models validation takes (one key for each field).
-        kept = printed if key in taken else []
+        kept = printed if key in kept_keys else []
         if field == "total":
             form[key] = read_points(value)
         elif field == "year":
@@ -471,7 +309,7 @@ def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, An
             form[key] = _keys(value)
         elif field == "budget" and isinstance(value, Mapping):
             cells = _cells(_keys(value), Budget, _at(amount, "budget"))
-            form[key] = _convert(Budget, cells, ("budget",), kept)
+            form[key] = convert(Budget, cells, ("budget",), kept)
         elif field == "indicators" and isinstance(value, (list, tuple)):
             form[key] = [
                 _read_row(row, i, notes, kept) if _is_mapping(row) else row
@@ -479,17 +317,17 @@ def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, An
             ]
         elif field == "spending_plan" and isinstance(value, (list, tuple)):
             form[key] = [
-                _convert(PlanPoint, item, ("spending_plan", i), kept) if _is_mapping(item) else item
+                convert(PlanPoint, item, ("spending_plan", i), kept) if _is_mapping(item) else item
                 for i, item in enumerate(value)
             ]
-    read = _convert(Form, form, (), printed)
+    read = convert(Form, form, (), printed)
     if notes:
         _add_notes(read, notes)
     return read
 
 
 # The keys of a row's weight and score: the only number cells of a row.
-_ROW_POINTS = tuple(k for k, f in _FIELD_OF[Indicator].items() if f in _POINT_FIELDS)
+_ROW_POINTS = tuple(k for k, f in tables(Indicator).field_of.items() if f in _POINT_FIELDS)
 
 
 def _is_mapping(value: Any) -> bool:
@@ -502,20 +340,20 @@ def _read_row(
 ) -> dict[Any, Any]:
     """Indicator ``index``'s cells, converted (keys simplified, points read)."""
     if not row.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
-        row = {_key(k): v for k, v in row.items()}
+        row = {simple_key(k): v for k, v in row.items()}
     for key in _ROW_POINTS:
         value = row.get(key)
         if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
             # A weight worked out by a program (100/3): rounded, and said so.
             notes.append(
                 reading_note(
-                    f"indicators[{index}].{_FIELD_OF[Indicator][key]}",
+                    f"indicators[{index}].{tables(Indicator).field_of[key]}",
                     f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
                     f"{value!r} is a computed fraction: {from_float(value)} is used",
                     severity="info",
                 )
             )
-    return _convert(Indicator, row, ("indicators", index), printed, points=True)
+    return convert(Indicator, row, ("indicators", index), printed, points=True)
 
 
 def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any], Any]:
@@ -524,7 +362,7 @@ def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any]
 
 
 def _add_notes(form: dict[Any, Any], notes: list[NoteData]) -> None:
-    key = next((k for k in form if _FIELD_OF[Form].get(k) == "notes"), "notes")
+    key = next((k for k in form if tables(Form).field_of.get(k) == "notes"), "notes")
     given = form.get(key)
     form[key] = [*given, *notes] if isinstance(given, (list, tuple)) else notes
 
@@ -548,7 +386,7 @@ def _canonical(loc: Location) -> Location | None:
         if out and out[-1] == "blocks" and model is None:
             out.append(part)  # one block's points: {产出指标: 很多}
             continue
-        field = _FIELD_OF[model].get(part) if model is not None else None
+        field = tables(model).field_of.get(part) if model is not None else None
         if field is None:
             return None
         out.append(field)

@@ -407,12 +407,11 @@ def closing(fmt: str, tally: Tally, lang: str, unread: int = 0) -> str:
     forms, errors, warnings, notes, the verified share of points, files not read."""
     if fmt == "csv":
         return summary_rows(tally, lang, unread)
-    if fmt in ("table", "markdown"):
-        prefix = "\n" if fmt == "table" else ""
+    if fmt == "table":
+        return f"\n{tally.text(lang, unread)}\n"
+    if fmt == "markdown":
         return (
-            prefix
-            + ("**" + _t(lang, "合计**：", "Summary**: ") if fmt == "markdown" else "")
-            + (tally.text(lang, unread) + "\n")
+            f"**{_t(lang, '合计', 'Summary')}**{_t(lang, '：', ': ')}{tally.text(lang, unread)}\n"
         )
     return ""
 

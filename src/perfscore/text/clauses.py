@@ -360,6 +360,8 @@ def _per(body: str) -> tuple[str, list[tuple[Decimal, str]]] | None:
 
 def _rate(value: Comparison, pers: list[tuple[Decimal, str]], text: str) -> Comparison | None:
     unit = value.quantity.unit
+    if any(count == 0 for count, _ in pers):
+        return None  # 每0个月 names no period: no rate (and no division by zero)
     if unit.is_number or unit.is_percent or "/" in unit.label or not unit.is_known:
         return None
     label = unit.label + "/" + "·".join(word for _, word in pers)

@@ -59,6 +59,7 @@ from perfscore.text.normalise import (
 )
 from perfscore.text.numbers import plain
 from perfscore.text.operators import Op
+from perfscore.text.shapes import ShapeReader
 from perfscore.text.units import resolve
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "as_date",
     "parse_value",
     "plain",
+    "read_in_full",
     "words",
 ]
 
@@ -125,7 +127,10 @@ _FULL_COVERAGE = re.compile(
 )
 
 
-def _parse(text: str) -> Value:
+def read_in_full(text: str) -> Value:
+    """``text`` read by the whole grammar, with no cache and no shape: what
+    :func:`parse_value` answers, the slow way (the reference the shape path is checked
+    against)."""
     normal = normalise(text)
     if not normal:
         return FreeText(text, "empty")
@@ -159,6 +164,10 @@ def _parse(text: str) -> Value:
     return _retext(single, text)
 
 
+# New texts are read by their shape (perfscore.text.shapes) where a trusted template serves:
+# a fraction of the grammar's cost for the many texts that differ only in their numbers.
+_SHAPES = ShapeReader(read_in_full, limit=16_384)
+_parse = _SHAPES.read
 _cached = lru_cache(maxsize=65_536)(_parse)
 
 

@@ -121,8 +121,24 @@ class ShapeReader:
         self._full = full
         self._shapes: Table[str, _Shape] = Table(limit)
 
+    def made(self, text: str) -> Value | None:
+        """The value of ``text`` made from its shape's trusted template, or ``None`` when
+        no trusted template serves it (:meth:`read` then reads it in full)."""
+        found = shape_of(text)
+        if found is None:
+            return None
+        known = self._shapes.get(found[0])
+        if known is None or not known.trusted:
+            return None
+        made: Value = known.template(text, found[1])
+        # A range's ends in other units may change places (2天-30小时, 2天-50小时).
+        if isinstance(made, Range) and made.low.base > made.high.base:
+            return None
+        return made
+
     def read(self, text: str) -> Value:
-        """The value of ``text``: from its shape's template when one is trusted."""
+        """The value of ``text``: from its shape's template when one is trusted, else read
+        in full (and the shape's template learnt or confirmed)."""
         found = shape_of(text)
         if found is None:
             return self._full(text)
@@ -130,7 +146,6 @@ class ShapeReader:
         known = self._shapes.get(key)
         if known is not None and known.trusted:
             made: Value = known.template(text, numbers)
-            # A range's ends in other units may change places (2天-30小时, 2天-50小时).
             if not isinstance(made, Range) or made.low.base <= made.high.base:
                 return made
             return self._full(text)

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from perfscore.errors import ValueTextError
+from perfscore.memo import Table
 from perfscore.text.clauses import read_clause, two_sided
 from perfscore.text.dates import as_date
 from perfscore.text.kinds import (
@@ -169,6 +170,11 @@ def read_in_full(text: str) -> Value:
 _SHAPES = ShapeReader(read_in_full, limit=16_384)
 _parse = _SHAPES.read
 _cached = lru_cache(maxsize=65_536)(_parse)
+# Texts seen, and whether only once (True).  A value made from its shape's template the first
+# time its text is seen is not kept: values are objects the garbage collector walks for as
+# long as they are kept, and most new texts (a re-score after a rule change) are seen once.
+# A text seen again, or one the grammar had to read, is kept in the cache above.
+_ONCE: Table[str, bool] = Table(65_536)
 
 
 def _retext(value: Value, text: str) -> Value:
@@ -186,7 +192,9 @@ def parse_value(text: str) -> Value:
 
     Any string is accepted and read in time linear in its length; text that is not a value
     comes back as :class:`FreeText`.  Results for short texts are cached (a bounded number
-    of them), so re-reading the same cell is free.
+    of them), so re-reading the same cell is free; a new text is read by its shape where
+    :mod:`perfscore.text.shapes` has a trusted template for it, and kept from its second
+    reading on.
 
     :raises ValueTextError: if ``text`` is not a string.
     """
@@ -194,4 +202,14 @@ def parse_value(text: str) -> Value:
         raise ValueTextError(f"parse_value expects a string, got {type(text).__name__}")
     if len(text) > MAX_CACHED_TEXT:
         return _parse(text)
+    seen = _ONCE.get(text)
+    if seen is None:
+        made = _SHAPES.made(text)
+        if made is not None:
+            # Seen once and made from its shape: not kept until it is seen again.
+            _ONCE.put(text, True)
+            return made
+        _ONCE.put(text, False)
+    elif seen:
+        _ONCE.put(text, False)
     return _cached(text)

@@ -1,5 +1,5 @@
-"""The rule set's memo of rows: records of atoms the garbage collector never walks, and a
-remembered row scored exactly as a row worked out afresh."""
+"""The rule set's memo of rows: a row seen once kept as atoms the garbage collector never
+walks, and a remembered row scored exactly as a row worked out afresh."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 import perfscore
 from perfscore.engine.results import EvaluationResult
-from perfscore.engine.row import rows_memo
+from perfscore.engine.row import RowOutcome, rows_memo
 from perfscore.readers import load_form
 from perfscore.ruleset.loading import load_rules
 from perfscore.ruleset.rules import RuleSet
@@ -54,18 +54,26 @@ def test_a_remembered_row_is_scored_as_a_fresh_one(path: Path) -> None:
     assert _facts(english) == _facts(perfscore.evaluate(form, _fresh_rules(), lang="en"))
 
 
-def test_the_memo_keeps_records_of_atoms() -> None:
-    """What the memo keeps for a row — its key and its record — holds no object the
-    collector tracks: remembering rows costs the collector nothing."""
+def test_a_row_seen_once_is_kept_as_atoms() -> None:
+    """What the memo keeps for a row seen once — its key and a mark — holds no object the
+    collector tracks: rows never seen again cost the collector nothing.  Seen again, the row
+    keeps its outcome."""
     rules = _fresh_rules()
-    for path in FORMS:
-        perfscore.evaluate(load_form(path), rules)
+    forms = [load_form(path) for path in FORMS]
+    for form in forms:
+        perfscore.evaluate(form, rules)
     table = rows_memo(rules)
     kept = list(table._data.items())
     assert kept
-    for key, record in kept:
+    for key, mark in kept:
         assert _atoms_only(key), key
-        assert _atoms_only(record), record
+        # A row the data repeats is seen twice already, and keeps its outcome.
+        assert isinstance(mark, RowOutcome) or _atoms_only(mark), mark
+    assert sum(not isinstance(mark, RowOutcome) for _, mark in kept) > len(kept) / 2
+    for form in forms:
+        perfscore.evaluate(form, rules)
+    assert len(table) == len(kept)
+    assert all(isinstance(outcome, RowOutcome) for outcome in table._data.values())
 
 
 def test_texts_too_long_to_cache_are_kept_with_their_row() -> None:

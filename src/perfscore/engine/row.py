@@ -24,15 +24,13 @@ from perfscore.errors import FormulaError
 from perfscore.form.model import Indicator
 from perfscore.memo import Table
 from perfscore.ruleset.rules import RuleSet
-from perfscore.text.normalise import MAX_CACHED_TEXT
-from perfscore.text.units import Unit
-from perfscore.text.values import Comparison, Op, Quantity, Value, parse_value
+from perfscore.text.values import Op, Quantity, Value, parse_value
 from perfscore.words import flags
 from perfscore.words import steps as steps_words
 from perfscore.words.flags import Finding, Severity, finding
 from perfscore.words.steps import KeptStep, Step
 
-__all__ = ["Record", "Row", "RowOutcome", "outcome_of", "read_row", "rows_memo"]
+__all__ = ["Row", "RowOutcome", "outcome_of", "read_row", "rows_memo"]
 
 _ZERO = Decimal(0)
 _JUDGED = frozenset({"met", "partly_met", "missed"})
@@ -107,115 +105,40 @@ class RowOutcome(NamedTuple):
 
 
 def outcome_of(
-    row: Row, rules: RuleSet, memo: Table[tuple[Any, ...], Record] | None = None
+    row: Row, rules: RuleSet, memo: Table[tuple[Any, ...], RowOutcome | int] | None = None
 ) -> RowOutcome:
-    """The row's outcome, from the rule set's memo when a row like it was seen before
-    (``memo``: the rule set's table of rows, where the caller has it at hand)."""
+    """The row's outcome, from the rule set's memo when the row was seen twice before
+    (``memo``: the rule set's table of rows, where the caller has it at hand).
+
+    A row seen once is remembered by its key alone (a tuple of texts and numbers, which the
+    garbage collector stops visiting the first time it sees it); the second time it is seen
+    its outcome is kept, as the object the engine made.  An outcome is a web of objects
+    (values, quantities, nested tuples of steps and findings that the collector untracks one
+    level per collection), and outcomes kept for every new row made the collector walk them
+    all on every full collection: a fifth to two fifths of the time of rows never seen before
+    (a re-score after a rule change), where nearly every row is seen once.  A row seen again
+    is worked out once more and kept: a repeated batch pays one more pass, then every row is
+    a hit.
+    """
     if memo is None:
         memo = rows_memo(rules)
     kept = memo.get(row)
-    if kept is not None:
-        return _remembered(row, kept, rules)
+    if kept is not None and kept.__class__ is not int:
+        return kept  # type: ignore[return-value]  # not the int mark: an outcome
     outcome = _work(row, rules)
     # Kept under the row as a plain tuple: a key of atoms the collector never visits.
-    memo.put(tuple(row), _record(row, outcome))
+    memo.put(tuple(row), _SEEN_ONCE if kept is None else outcome)
     return outcome
 
 
-def rows_memo(rules: RuleSet) -> Table[tuple[Any, ...], Record]:
-    """The rule set's table of row outcomes, each kept as a :data:`Record`."""
+#: What the memo keeps for a row seen once: an atom, nothing for the collector to visit.
+_SEEN_ONCE = 1
+
+
+def rows_memo(rules: RuleSet) -> Table[tuple[Any, ...], RowOutcome | int]:
+    """The rule set's table of rows: the outcome of each row seen twice, a mark for a row
+    seen once."""
     return rules.memo.table("rows")
-
-
-#: A row's outcome as the memo keeps it: texts, Decimals and small tuples of them, which the
-#: garbage collector stops visiting the first time it sees them.  A memo of outcomes kept as
-#: objects (values, quantities, an operator) made the collector walk every remembered row on
-#: every full collection: a fifth to two fifths of the time of rows never seen before.  The
-#: values come back from their texts (the row, the key, holds them; ``parse_value`` keeps the
-#: objects), the compared quantities from the values or from their atoms.
-#: ``(name_key, status, achievement, weight, points, direction, steps, compared, findings,
-#: values)``; ``values`` is ``None`` unless a text is too long for the value cache.
-Record = tuple[Any, ...]
-
-_OPS = {op.value: op for op in Op}
-# A compared quantity as atoms: the actual's or the target's own (by name), or its fields.
-_KeptQuantity = str | tuple[Decimal, str, str, Decimal, str] | None
-
-
-def _record(row: Row, out: RowOutcome) -> Record:
-    texts = (row.target_text or "", row.actual_text or "")
-    values = None if max(map(len, texts)) <= MAX_CACHED_TEXT else (out.target, out.actual)
-    compared = None
-    if out.compared is not None:
-        shown, against = out.compared
-        compared = (
-            _kept_quantity(shown, out.target, out.actual),
-            _kept_quantity(against, out.target, out.actual),
-        )
-    return (
-        out.name_key,
-        out.status,
-        out.achievement,
-        out.weight,
-        out.points,
-        None if out.direction is None else out.direction.value,
-        out.steps,
-        compared,
-        out.findings,
-        values,
-    )
-
-
-def _kept_quantity(q: Quantity | None, target: Value | None, actual: Value | None) -> _KeptQuantity:
-    if q is None:
-        return None
-    if isinstance(target, Comparison) and q is target.quantity:
-        return "target"
-    if isinstance(actual, Comparison) and q is actual.quantity:
-        return "actual"
-    unit = q.unit
-    return (q.magnitude, unit.label, unit.dimension, unit.factor, unit.noun)
-
-
-def _remembered(row: Row, kept: Record, rules: RuleSet) -> RowOutcome:
-    """The outcome a :data:`Record` keeps, with its objects back."""
-    (name_key, status, achievement, weight, points, op, steps, compared, found, values) = kept
-    if values is None:
-        target = parse_value(row.target_text) if row.target_text is not None else None
-        actual = parse_value(row.actual_text) if row.actual_text is not None else None
-    else:
-        target, actual = values
-    if compared is not None:
-        compared = (
-            _quantity(compared[0], target, actual, rules),
-            _quantity(compared[1], target, actual, rules),
-        )
-    direction = None if op is None else _OPS[op]
-    facts = (name_key, status, achievement, weight, points, direction, steps, compared, found)
-    return _new_outcome(RowOutcome, (target, actual, *facts))
-
-
-_new_outcome = tuple.__new__
-
-
-def _quantity(
-    kept: _KeptQuantity, target: Value | None, actual: Value | None, rules: RuleSet
-) -> Quantity | None:
-    if kept is None:
-        return None
-    if isinstance(kept, str):
-        # Recorded only where the value is a Comparison whose own quantity was compared.
-        value = target if kept == "target" else actual
-        assert isinstance(value, Comparison)
-        return value.quantity
-    # Quantities worked out while judging (a ratio read as a percentage, a period converted)
-    # are shared from a small table of their own: one object per distinct quantity.
-    table: Table[Any, Quantity] = rules.memo.table("quantities", limit=4096)
-    found = table.get(kept)
-    if found is None:
-        magnitude, label, dimension, factor, noun = kept
-        found = table.put(kept, Quantity(magnitude, Unit(label, dimension, factor, noun)))
-    return found
 
 
 def _judged(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from perfscore.engine.judge import Outcome, judge
+from perfscore.engine.judge.fast import fast_judgement
 from perfscore.engine.results import Status
 from perfscore.engine.rowchecks import measurable, printed_row, printed_score, target_fits
 from perfscore.engine.scoring import score
@@ -168,7 +169,9 @@ def _judged(
     if target is None or actual is None:
         found.append(_missing("target" if target is None else "actual"))
         return Outcome("not_judged"), found
-    outcome = judge(rules, row.name, target, actual, level2=row.level2, year=row.year)
+    outcome = fast_judgement(
+        rules, row.name, target, actual, level2=row.level2, year=row.year
+    ) or judge(rules, row.name, target, actual, level2=row.level2, year=row.year)
     found += outcome.findings
     return outcome, found
 

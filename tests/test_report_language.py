@@ -339,3 +339,17 @@ def test_rollup_page_speaks_the_forms_language() -> None:
     assert "<td>weighted_mean</td>" not in page
     assert "资金加权平均" in page
     assert "共 2 张表：错误 0 项" in page
+
+
+def test_flag_where_in_one_phrase(workbook: Path) -> None:
+    """What a flag is about and its place, as a review quotes it; the subject alone without
+    a file."""
+    from perfscore.report.wording import flag_where
+
+    result = perfscore.evaluate(workbook)
+    flag = next(f for f in result.flags if f.path == "indicators[0].score")
+    assert flag_where(flag, result, "zh") == "第1项「帮教对象衔接人数」得分（Sheet!I9）"
+    assert flag_where(flag, result, "en") == "row 1 (帮教对象衔接人数), score (Sheet!I9)"
+    bare = perfscore.evaluate(_form())
+    flag = next(f for f in bare.flags if f.path == "indicators[0].score")
+    assert flag_where(flag, bare, "zh") == "第1项「帮教对象衔接人数」得分"

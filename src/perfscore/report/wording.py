@@ -22,6 +22,7 @@ __all__ = [
     "field_label",
     "flag_subject",
     "flag_title",
+    "flag_where",
     "money",
     "row_label",
     "row_number",
@@ -98,6 +99,17 @@ def flag_subject(flag: Flag, result: EvaluationResult, lang: str) -> str:
         )
     rest = " ".join(str(p) for p in loc[1:])
     return field_label(loc, lang) + (f" {rest}" if rest else "")
+
+
+def flag_where(flag: Flag, result: EvaluationResult, lang: str) -> str:
+    """What a flag is about and where it stands in the file, as one phrase:
+    ``第3项「成本控制率」得分（Sheet1!H14）`` / ``row 3 (成本控制率), score (Sheet1!H14)``; the
+    subject alone for a form with no places."""
+    place = flag.source.text(lang) if flag.source is not None else ""
+    subject = flag_subject(flag, result, lang)
+    if not place:
+        return subject
+    return f"{subject} ({place})" if lang == "en" else f"{subject}（{place}）"
 
 
 def flag_title(flag: Flag, lang: str) -> str:

@@ -373,3 +373,27 @@ def test_a_place_names_every_number_it_knows(
                 assert str(number) in text, (place, lang, text)
         known = sheet is not None or any(n is not None for n in shown)
         assert bool(text) == known, (place, text)
+
+
+def test_a_forms_places_as_a_table(tmp_path: Path) -> None:
+    """All of a form's places at once, in the form's own keys, whichever spelling the file
+    used; a path with no place is a KeyError."""
+    path = tmp_path / "form.yaml"
+    path.write_text(
+        "项目名称: 测试\n预算执行情况: {全年预算数: 100, 全年执行数: 90}\n"
+        "绩效指标:\n  - {三级指标: 甲, 年度指标值: '≥10人', 实际完成值: '12人'}\n",
+        "utf-8",
+    )
+    table = dict(sources_of(perfscore.load_form(path)))
+    assert table[("project",)].line == 1
+    assert (table[("budget", "adjusted")].line, table[("budget", "executed")].line) == (2, 2)
+    assert table[("indicators", 0, "actual")].line == 4
+    assert ("绩效指标",) not in table
+    with pytest.raises(KeyError):
+        sources_of(perfscore.load_form(path))[("total",)]
+    xlsx = to_xlsx(layout([_form()]), tmp_path / "form.xlsx")
+    places = sources_of(perfscore.load_form(xlsx))
+    assert places[("indicators", 0, "score")].cell == "I9"
+    assert places[("indicators", 0)].row == 9
+    with pytest.raises(KeyError):
+        places[("spending_plan", 0, "share")]

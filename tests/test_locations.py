@@ -397,3 +397,18 @@ def test_a_forms_places_as_a_table(tmp_path: Path) -> None:
     assert places[("indicators", 0)].row == 9
     with pytest.raises(KeyError):
         places[("spending_plan", 0, "share")]
+
+
+def test_a_block_spelt_in_traditional_script_has_its_places(tmp_path: Path) -> None:
+    """A YAML form whose block keys are in traditional script (績效指標): its flags point at
+    their rows, not at the form's first line."""
+    path = tmp_path / "form.yaml"
+    path.write_text(
+        "項目名稱: 測試\n績效指標:\n"
+        "  - {name: 甲, target: '≥10人', actual: '5人', weight: 10, score: 10}\n",
+        "utf-8",
+    )
+    result = perfscore.evaluate(path)
+    flag = _flag(result, "score-mismatch", "indicators[0].score")
+    assert flag.source is not None
+    assert (flag.source.line, flag.source.column) == (3, 57)

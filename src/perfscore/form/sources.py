@@ -108,7 +108,7 @@ class _KeyPlaces(Mapping[Location, SourceLocation]):
         positions = self._positions
         raw: Location = ()
         if key:
-            top = self._tops.get(str(key[0]))
+            top = self._tops.get(str(key[0])) or self._top_as_printed(str(key[0]))
             if top is None:
                 return None
             raw = (top,)
@@ -125,6 +125,21 @@ class _KeyPlaces(Mapping[Location, SourceLocation]):
                     return None
         found = positions.get(raw)
         return None if found is None else SourceLocation(self._file, line=found[0], column=found[1])
+
+    def _top_as_printed(self, name: str) -> str | None:
+        """The top-level key the file spells otherwise than the field table (``績效指標``,
+        in traditional script), looked for only when the usual spellings are not there."""
+        return next(
+            (
+                k[0]
+                for k in self._positions
+                if len(k) == 1
+                and isinstance(k[0], str)
+                and not k[0].isascii()
+                and _FORM_KEYS.get(simplify(k[0])) == name
+            ),
+            None,
+        )
 
     def __iter__(self) -> Iterator[Location]:
         return iter(line_table(self._positions, self._file))

@@ -3,8 +3,10 @@
 Every reader turns its file into a grid of cell texts, and the grid reader remembers each
 value's (row, column) in that grid (:attr:`~perfscore.readers.grid.GridForm.positions`).  A
 :class:`GridOrigin` says what a grid position is in the file — a worksheet's cell, a row of a
-Word or PDF table, a line of a text — and :func:`grid_sources` turns a form's positions into
-:class:`~perfscore.paths.SourceLocation` s, which the form carries to its flags.
+Word or PDF table, a line of a text — and :func:`grid_sources` gives a form's values their
+:class:`~perfscore.paths.SourceLocation` s, which the form carries to its flags.  A place is
+made when a flag asks for it, from the positions the reader kept anyway: reading a form builds
+nothing for its places.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
     perfscore schema rules|form
+    perfscore serve                the web page (the ``web`` extra)
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
@@ -58,7 +59,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
 
 
-_COMMANDS = ("score", "explain", "aggregate", "rules", "convert", "schema")
+_COMMANDS = ("score", "explain", "aggregate", "rules", "convert", "schema", "serve")
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -95,6 +96,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
         schema.add_argument("which", choices=["rules", "form"])
         built.append(schema)
+    if wanted("serve"):  # the parser and the handler live in perfscore.web (an optional extra)
+        from perfscore.web.command import add_parser
+
+        built.append(add_parser(sub))
     for p in built:
         p.error = _Parser.error.__get__(p)  # type: ignore[method-assign]
     return parser
@@ -435,6 +440,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _convert(args)
         if args.command == "schema":
             return _schema(args.which, stdout)
+        if args.command == "serve":
+            from perfscore.web.command import serve
+
+            return serve(args, stdout, stderr)
         if args.rules_command in ("check", "test"):
             from perfscore.ruleset import check
 

@@ -33,7 +33,7 @@ from perfscore.engine.pipeline import EvaluationResult
 from perfscore.errors import PerfscoreError
 from perfscore.ruleset.rules import list_rules, load_rules
 from perfscore.web import downloads, workbench
-from perfscore.web.guard import Guard
+from perfscore.web.guard import Guard, TooLarge
 from perfscore.web.jobs import Busy, Job, JobStore, remove_folder
 from perfscore.web.ruleupload import RuleChoice, RuleRefused, check_rule_file, choose_rules
 from perfscore.web.settings import Settings
@@ -213,9 +213,9 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"{exc}", status_code=status)
 
 
-async def _bad_form(request: Request, exc: Exception) -> Response:
-    """The multipart parser refused the upload (too many files or fields)."""
-    return PlainTextResponse(f"refused: {exc}", status_code=400)
+async def _too_large(request: Request, exc: Exception) -> Response:
+    """The body passed the size limit while it was read (see the guard)."""
+    return PlainTextResponse(str(exc), status_code=413)
 
 
 def create_app(settings: Settings | None = None) -> Guard:
@@ -245,13 +245,22 @@ def create_app(settings: Settings | None = None) -> Guard:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={PerfscoreError: _refused, HTTPException: _http_error},
+        exception_handlers={
+            PerfscoreError: _refused,
+            HTTPException: _http_error,
+            TooLarge: _too_large,
+        },
     )
     app.state.site = site
     return Guard(app, site.settings)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (an unknown page, an upload its parser would not read) as a
+    sentence; for an upload, with the limit it most likely passed."""
     status = getattr(exc, "status_code", 400)
-    detail = getattr(exc, "detail", "")
+    detail = str(getattr(exc, "detail", "") or "").rstrip(".")
+    if status == 400 and request.method == "POST":
+        limit = request.app.state.site.settings.max_files
+        detail += f"; at most {limit} files are accepted at once"
     return PlainTextResponse(f"refused: {detail}", status_code=status)

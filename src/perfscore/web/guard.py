@@ -21,7 +21,7 @@ from typing import Any
 
 from perfscore.web.settings import Settings
 
-__all__ = ["SECURITY_HEADERS", "Guard"]
+__all__ = ["SECURITY_HEADERS", "Guard", "TooLarge"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,8 +47,11 @@ SECURITY_HEADERS = (
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
-class _TooLarge(Exception):
-    """The body went past the limit while it was being read."""
+class TooLarge(Exception):
+    """The body went past the limit while it was being read; the message says so.
+
+    Raised from ``receive`` inside whatever is reading the body: the application answers it
+    with 413 (an exception handler), and the guard does when nothing has answered yet."""
 
 
 class Guard:
@@ -79,9 +82,9 @@ class Guard:
 
         try:
             await self.app(scope, self._bounded(receive), secured)
-        except _TooLarge:
+        except TooLarge as exc:
             if not started:
-                await _answer(send, 413, self._too_large())
+                await _answer(send, 413, str(exc))
 
     def refusal(self, scope: Scope) -> tuple[int, str] | None:
         """Why this request is refused (status and a sentence), or None."""
@@ -121,7 +124,7 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge
+                    raise TooLarge(self._too_large())
             return message
 
         return bounded

@@ -153,7 +153,7 @@ class JobStore:
         :raises Busy: every kept batch is still being scored (the job's folder is removed).
         """
         with self._lock:
-            self._expire(time.monotonic())
+            self._expire(time.monotonic(), room=True)
             if len(self._jobs) >= self.max_jobs:
                 remove_folder(job.folder)
                 raise Busy(
@@ -179,16 +179,16 @@ class JobStore:
         remove_folder(job.folder)
         return True
 
-    def _expire(self, now: float) -> None:
-        """Drop expired batches, then the oldest finished ones while the store is full
-        (called with the lock held)."""
+    def _expire(self, now: float, room: bool = False) -> None:
+        """Drop expired batches and, to make ``room`` for one more, the oldest finished ones
+        while the store is full (called with the lock held)."""
         finished = sorted(
             (age, job.created, job.id)
             for job in self._jobs.values()
             if (age := job.finished_for(now)) is not None
         )
         for age, _, job_id in reversed(finished):  # the oldest first
-            if age < self.job_seconds and len(self._jobs) < self.max_jobs:
+            if age < self.job_seconds and not (room and len(self._jobs) >= self.max_jobs):
                 break
             remove_folder(self._jobs.pop(job_id).folder)
 

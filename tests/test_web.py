@@ -1,0 +1,420 @@
+"""perfscore serve over plain HTTP: the guard (Host, Origin, sizes, counts), a batch from upload
+to downloads, uploads that never become paths, escaping, rule files, and the batch store."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import DATA, EXAMPLES
+
+pytest.importorskip("starlette", reason="perfscore serve needs the web extra")
+
+from starlette.testclient import TestClient
+
+from perfscore.web.app import create_app
+from perfscore.web.settings import Settings
+
+ORIGIN = {"origin": "http://127.0.0.1:8000"}
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings()), base_url=BASE) as c:
+        yield c
+
+
+def _client(**limits: Any) -> TestClient:
+    return TestClient(create_app(Settings(**limits)), base_url=BASE)
+
+
+def _files(*paths: Path, extra: tuple[tuple[str, bytes], ...] = ()) -> list[Any]:
+    sent: list[Any] = [("files", (p.name, p.read_bytes())) for p in paths]
+    sent += [("files", (name, data)) for name, data in extra]
+    return sent
+
+
+def _finished(client: TestClient, job: str) -> dict[str, Any]:
+    """Poll a batch until it is done (as the page does)."""
+    for _ in range(300):
+        status: dict[str, Any] = client.get(f"/jobs/{job}").json()
+        if status["state"] == "done":
+            return status
+        time.sleep(0.05)
+    raise AssertionError("the batch did not finish")
+
+
+def _batch(client: TestClient, files: list[Any], **data: str) -> tuple[str, dict[str, Any]]:
+    answer = client.post("/jobs", files=files, data=data, headers=ORIGIN)
+    assert answer.status_code == 202, answer.text
+    job = answer.json()["id"]
+    return job, _finished(client, job)
+
+
+# --- the guard --------------------------------------------------------------------------------
+
+
+def test_page_is_served_with_its_protections(client: TestClient) -> None:
+    """The page loads, in Chinese, with no inline script, and every answer forbids framing,
+    sniffing, caching and foreign scripts."""
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "绩效自评表核查" in page.text
+    assert "<script>" not in page.text
+    assert "national-2020" in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+    assert client.get("/static/app.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:8000", "evil.example", "127.0.0.1:9999", "127.0.0.1", ""]
+)
+def test_a_request_for_another_host_is_refused(client: TestClient, host: str) -> None:
+    """DNS rebinding: a Host that is not the server's own address and port gets 403."""
+    answer = client.get("/", headers={"host": host})
+    assert answer.status_code == 403
+    assert "refused" in answer.text
+    assert "--allow-host" in answer.text
+
+
+def test_the_loopback_names_and_allowed_hosts_are_accepted() -> None:
+    """localhost:PORT reaches a loopback server; a name given with --allow-host reaches one
+    listening elsewhere, and its loopback names still do."""
+    with _client() as c:
+        assert c.get("/", headers={"host": "localhost:8000"}).status_code == 200
+    with _client(host="0.0.0.0", allowed_hosts=("audit.local",)) as c:
+        assert c.get("/", headers={"host": "audit.local:8000"}).status_code == 200
+        assert c.get("/", headers={"host": "0.0.0.0:8000"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "http://127.0.0.1:9999"},
+        {"origin": "null"},
+        {},  # no Origin at all: not this server's page
+    ],
+    ids=["other-site", "other-port", "null", "none"],
+)
+def test_a_cross_origin_post_is_refused(client: TestClient, headers: dict[str, str]) -> None:
+    """A POST that does not come from the server's own page starts nothing: 403, no batch."""
+    sent = _files(EXAMPLES / "luohu-2024-social-workers.yaml")
+    answer = client.post("/jobs", files=sent, headers=headers)
+    assert answer.status_code == 403
+    assert "refused" in answer.text
+    assert not any(client.app.app.state.site.store.root.iterdir())  # type: ignore[attr-defined]
+
+
+def test_a_cross_origin_read_is_refused(client: TestClient) -> None:
+    """Another site's script cannot read a batch either."""
+    answer = client.get("/jobs/x", headers={"origin": "http://evil.example"})
+    assert answer.status_code == 403
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read() -> None:
+    """A declared length over the limit: 413 with the limit and what to do."""
+    with _client(max_upload_bytes=1024 * 1024) as c:
+        big = [("files", ("big.yaml", b"x" * (1024 * 1024 + 1)))]
+        answer = c.post("/jobs", files=big, headers=ORIGIN)
+    assert answer.status_code == 413
+    assert "larger than the 1 MB accepted at once" in answer.text
+    assert "--max-upload-mb" in answer.text
+
+
+def test_an_oversized_upload_without_a_length_is_stopped_at_the_limit() -> None:
+    """A chunked body (no Content-Length) is cut off as soon as it passes the limit."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"y" * 65536
+
+    with _client(max_upload_bytes=1024 * 1024) as c:
+        answer = c.post(
+            "/jobs",
+            content=chunks(),
+            headers={**ORIGIN, "content-type": "multipart/form-data; boundary=b"},
+        )
+    assert answer.status_code == 413
+
+
+def test_too_many_files_are_refused() -> None:
+    """More files than --max-files: 400 naming the limit; nothing kept."""
+    with _client(max_files=2) as c:
+        sent = _files(extra=tuple((f"f{i}.yaml", b"kind: project\n") for i in range(3)))
+        answer = c.post("/jobs", files=sent, headers=ORIGIN)
+        assert answer.status_code == 400
+        assert "at most 2" in answer.text
+        assert not any(c.app.app.state.site.store.root.iterdir())  # type: ignore[attr-defined]
+
+
+# --- a batch ----------------------------------------------------------------------------------
+
+
+def test_a_batch_from_upload_to_downloads(client: TestClient) -> None:
+    """Two forms and a broken file: the progress counts the files, the report shows both
+    totals printed and recomputed and names the broken file; the explanation and the CSV
+    and JSON downloads follow."""
+    sent = _files(
+        EXAMPLES / "luohu-2024-social-workers.yaml",
+        EXAMPLES / "luohu-2024-notary-lawyers.yaml",
+        extra=(("broken.xlsx", b"not a workbook"),),
+    )
+    job, status = _batch(client, sent)
+    assert (status["done"], status["total"]) == (3, 3)
+    assert [f["recomputed"] for f in status["forms"]] == ["99.9", "93.69"]
+    assert status["failures"][0]["file"] == "broken.xlsx"
+    report = client.get(f"/jobs/{job}/report").text
+    assert "购买社工岗位服务" in report
+    assert "公证律师管理经费" in report
+    assert "broken.xlsx" in report
+    assert "/tmp" not in report
+    explained = client.get(f"/jobs/{job}/forms/0/explain", params={"row": "1"}).text
+    assert "解矫率" in explained
+    assert "≥90%" in explained
+    csv = client.get(f"/jobs/{job}/download/csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    assert "购买社工岗位服务" in csv.text
+    data = client.get(f"/jobs/{job}/download/json").json()
+    assert [d["total"] for d in data] == ["99.90", "93.69"]
+    assert {d["source"] for d in data} == {
+        "luohu-2024-social-workers.yaml",
+        "luohu-2024-notary-lawyers.yaml",
+    }
+
+
+def test_a_batch_in_english(client: TestClient) -> None:
+    """The language chosen on the page is the report's."""
+    job, _ = _batch(client, _files(EXAMPLES / "luohu-2024-notary-lawyers.yaml"), lang="en")
+    report = client.get(f"/jobs/{job}/report").text
+    assert "Recomputed" in report
+    assert "重算得分" not in report
+
+
+def test_an_annotated_workbook_and_a_zip_of_several(client: TestClient, tmp_path: Path) -> None:
+    """One workbook: its annotated copy; two: a zip of both, named after the uploads."""
+    from openpyxl import load_workbook
+
+    book = _workbook(tmp_path, EXAMPLES / "luohu-2024-social-workers.yaml")
+    job, _ = _batch(client, [("files", ("社工.xlsx", book.read_bytes()))])
+    one = client.get(f"/jobs/{job}/download/annotated")
+    assert one.status_code == 200
+    assert (
+        "filename*=UTF-8''%E7%A4%BE%E5%B7%A5.annotated.xlsx" in one.headers["content-disposition"]
+    )
+    sheets = load_workbook(io.BytesIO(one.content)).sheetnames
+    assert sheets[-1] == "perfscore"
+    summary = load_workbook(io.BytesIO(one.content))["perfscore"]
+    texts = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+    assert not any("perfscore-web-" in t for t in texts)  # the private path is not shown
+    two = [("files", (f"{d}/社工.xlsx", book.read_bytes())) for d in ("a", "b")]
+    job, _ = _batch(client, two)
+    zipped = client.get(f"/jobs/{job}/download/annotated")
+    assert zipped.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
+    assert names == ["社工.annotated.xlsx", "社工-2.annotated.xlsx"]
+
+
+def test_no_workbook_to_annotate_says_so(client: TestClient) -> None:
+    """A batch of YAML forms has no workbook to annotate: a sentence, not an empty file."""
+    job, _ = _batch(client, _files(EXAMPLES / "luohu-2024-notary-lawyers.yaml"))
+    answer = client.get(f"/jobs/{job}/download/annotated")
+    assert answer.status_code == 400
+    assert "no Excel workbook" in answer.text
+
+
+def _workbook(folder: Path, form: Path) -> Path:
+    from perfscore.readers import load_forms
+    from perfscore.readers.writer import write_workbook
+
+    target = folder / f"{form.stem}.xlsx"
+    write_workbook(load_forms(form), target)
+    return target
+
+
+def test_values_are_escaped(client: TestClient) -> None:
+    """A project named like markup is shown as text, in the report and the upload's name."""
+    text = (EXAMPLES / "luohu-2024-social-workers.yaml").read_text("utf-8")
+    hostile = text.replace("project: 购买社工岗位服务", 'project: "<img src=x onerror=alert(1)>"')
+    job, _ = _batch(client, [("files", ("<b>x</b>.yaml", hostile.encode()))])
+    report = client.get(f"/jobs/{job}/report").text
+    assert "<img" not in report
+    assert "&lt;img src=x onerror=alert(1)&gt;" in report
+    assert "<b>x</b>" not in report
+    assert "&lt;b&gt;x&lt;/b&gt;.yaml" in report
+
+
+def test_upload_names_never_become_paths(client: TestClient) -> None:
+    """A name climbing out of the folder is shown cleaned and saved under a number inside the
+    batch's private folder; nothing appears beside it."""
+    store = client.app.app.state.site.store  # type: ignore[attr-defined]
+    form = (EXAMPLES / "luohu-2024-social-workers.yaml").read_bytes()
+    _job, status = _batch(client, [("files", ("../../../../tmp/evil.yaml", form))])
+    assert status["forms"][0]["file"] == "tmp/evil.yaml"
+    saved = [p.relative_to(store.root) for p in store.root.rglob("*") if p.is_file()]
+    assert [p.name for p in saved] == ["0001.yaml"]
+    assert not (store.root.parent / "evil.yaml").exists()
+
+
+def test_files_perfscore_does_not_read_are_passed_over(client: TestClient) -> None:
+    """A .doc and an Office lock file beside a form: noted, not read."""
+    form = (EXAMPLES / "luohu-2024-social-workers.yaml").read_bytes()
+    sent = [("files", (n, form)) for n in ("a.yaml", "b.doc", "~$c.xlsx")]
+    answer = client.post("/jobs", files=sent, headers=ORIGIN)
+    assert answer.status_code == 202
+    notes = answer.json()["notes"]
+    assert len(notes) == 2
+    assert "b.doc" in notes[0]
+    assert "~$c.xlsx" in notes[1]
+    only = [("files", ("b.doc", b"x"))]
+    refused = client.post("/jobs", files=only, headers=ORIGIN)
+    assert refused.status_code == 400
+    assert "no form file" in refused.text
+
+
+# --- rule files -------------------------------------------------------------------------------
+
+_BAD_RULES = b"name: mine\nextends: national-2020\nweights: {execution: 20}\n"
+
+
+def test_a_rule_file_is_checked_and_its_findings_shown(client: TestClient) -> None:
+    """rules check's findings on an uploaded file, naming the file as uploaded."""
+    answer = client.post(
+        "/rules/check", files=[("rulefile", ("mine.yaml", _BAD_RULES))], headers=ORIGIN
+    )
+    got = answer.json()
+    assert got["findings"], got
+    assert all("perfscore-web-" not in line for line in got["findings"])
+    good = client.post(
+        "/rules/check",
+        files=[("rulefile", ("ok.yaml", b"name: ok\ntitle: mine\nextends: national-2020\n"))],
+        headers=ORIGIN,
+    ).json()
+    assert good == {"ok": True, "findings": []}
+
+
+def test_a_rule_file_that_does_not_load_refuses_the_batch(client: TestClient) -> None:
+    """A broken rule file: 400 with its findings; a good one is the batch's rule set."""
+    form = _files(EXAMPLES / "luohu-2024-social-workers.yaml")
+    broken = [*form, ("rulefile", ("broken.yaml", b"name: x\nweights: [1\n"))]
+    answer = client.post("/jobs", files=broken, headers=ORIGIN)
+    assert answer.status_code == 400
+    assert answer.json()["findings"][0].startswith("broken.yaml")
+    good = [*form, ("rulefile", ("ok.yaml", b"name: ok\ntitle: mine\nextends: national-2020\n"))]
+    answer = client.post("/jobs", files=good, headers=ORIGIN)
+    assert answer.status_code == 202
+    assert answer.json()["rules"] == "ok.yaml"
+
+
+def test_an_unknown_shipped_rule_set_is_refused(client: TestClient) -> None:
+    """A rule-set name the server does not ship: 400 listing those it does."""
+    sent = _files(EXAMPLES / "luohu-2024-social-workers.yaml")
+    answer = client.post("/jobs", files=sent, data={"rules": "nation-2020"}, headers=ORIGIN)
+    assert answer.status_code == 400
+    assert "national-2020" in answer.text
+
+
+# --- the batch store --------------------------------------------------------------------------
+
+
+def test_a_cleared_batch_is_gone_with_its_files(client: TestClient) -> None:
+    """DELETE removes the batch and its folder; asking for it again is 404 with a sentence."""
+    store = client.app.app.state.site.store  # type: ignore[attr-defined]
+    job, _ = _batch(client, _files(EXAMPLES / "luohu-2024-social-workers.yaml"))
+    assert any(store.root.iterdir())
+    assert client.delete(f"/jobs/{job}", headers=ORIGIN).status_code == 204
+    assert not any(store.root.iterdir())
+    gone = client.get(f"/jobs/{job}/report")
+    assert gone.status_code == 404
+    assert "upload the files again" in gone.text
+
+
+def test_the_store_keeps_a_bounded_number_of_batches() -> None:
+    """With room for two, a third batch pushes out the oldest finished one and its files."""
+    with _client(max_jobs=2) as c:
+        store = c.app.app.state.site.store  # type: ignore[attr-defined]
+        jobs = [_batch(c, _files(EXAMPLES / "luohu-2024-social-workers.yaml"))[0] for _ in "abc"]
+        assert c.get(f"/jobs/{jobs[0]}").status_code == 404
+        assert all(c.get(f"/jobs/{j}").status_code == 200 for j in jobs[1:])
+        assert len(list(store.root.iterdir())) == 2
+
+
+def test_an_expired_batch_is_removed() -> None:
+    """A finished batch past --keep-minutes is gone at the next request."""
+    with _client(job_seconds=1) as c:
+        job, _ = _batch(c, _files(EXAMPLES / "luohu-2024-social-workers.yaml"))
+        time.sleep(1.1)
+        assert c.get(f"/jobs/{job}").status_code == 404
+
+
+def test_stopping_the_server_removes_every_file() -> None:
+    """The store's private folder is gone once the application shuts down."""
+    with _client() as c:
+        root = c.app.app.state.site.store.root  # type: ignore[attr-defined]
+        _batch(c, _files(EXAMPLES / "luohu-2024-social-workers.yaml"))
+        assert root.exists()
+    assert not root.exists()
+
+
+# --- properties -------------------------------------------------------------------------------
+
+
+@given(st.text(max_size=60))
+def test_any_upload_name_shows_as_one_clean_relative_name(raw: str) -> None:
+    """Whatever a browser sends as a name, the shown name has no control character, no
+    ``..`` part, no leading ``/`` and no backslash."""
+    from perfscore.web.uploads import display_name
+
+    shown = display_name(raw, "file")
+    assert shown
+    assert not shown.startswith("/")
+    assert "\\" not in shown
+    assert ".." not in shown.split("/")
+    assert all(c.isprintable() or c == " " or not c.isascii() for c in shown)
+
+
+@given(st.text(alphabet="abc.:-[]0123456789", max_size=30))
+def test_only_the_servers_own_hosts_pass(host: str) -> None:
+    """A Host header passes the guard exactly when it is one the settings name."""
+    from perfscore.web.guard import Guard
+
+    settings = Settings()
+    guard = Guard(create_app(settings), settings)
+    scope = {"type": "http", "method": "GET", "headers": [(b"host", host.encode())]}
+    assert (guard.refusal(scope) is None) == (host.lower() in settings.hosts())
+
+
+def test_the_json_download_is_the_score_commands_json(client: TestClient) -> None:
+    """The JSON download holds what ``perfscore score --format json`` writes for the form."""
+    from perfscore.cli import run
+
+    form = EXAMPLES / "luohu-2024-notary-lawyers.yaml"
+    out, err = io.StringIO(), io.StringIO()
+    run(["score", str(form), "--format", "json"], out, err)
+    job, _ = _batch(client, _files(form))
+    mine = client.get(f"/jobs/{job}/download/json").json()
+    theirs = json.loads(out.getvalue())
+    for item in (*mine, *theirs):
+        item.pop("source")
+    assert mine == theirs
+
+
+def test_data_forms_of_the_repository_all_score(client: TestClient) -> None:
+    """Every form in tests/data/forms goes through the page as through the command line."""
+    forms = sorted((DATA / "forms").glob("*.yaml"))
+    _, status = _batch(client, _files(*forms))
+    assert status["done"] == len(forms)
+    assert not status["failures"]

@@ -233,7 +233,7 @@ def test_no_workbook_to_annotate_says_so(client: TestClient) -> None:
     job, _ = _batch(client, _files(EXAMPLES / "luohu-2024-notary-lawyers.yaml"))
     answer = client.get(f"/jobs/{job}/download/annotated")
     assert answer.status_code == 400
-    assert "no Excel workbook" in answer.text
+    assert "no Excel workbook was scored" in answer.text
 
 
 def _workbook(folder: Path, form: Path) -> Path:

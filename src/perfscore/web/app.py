@@ -111,7 +111,6 @@ class _Site:
                 "notes": list(job.notes),
                 "rules": job.rules_name,
                 "findings": list(job.rule_findings),
-                "workbooks": len(downloads.workbooks(job)),
                 "word": workbench.has_word_review(),
             },
             status_code=202,
@@ -145,7 +144,9 @@ class _Site:
 
     async def status(self, request: Request) -> Response:
         job = self.job(request)
-        return JSONResponse(progress_view(job.progress(), job.lang))
+        view = progress_view(job.progress(), job.lang)
+        view["workbooks"] = len(downloads.workbooks(job)) if view["state"] != "running" else 0
+        return JSONResponse(view)
 
     async def report(self, request: Request) -> Response:
         job = self.job(request)

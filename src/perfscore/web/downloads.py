@@ -71,8 +71,12 @@ def word_review(results: Sequence[EvaluationResult], lang: str) -> Download | No
 
 
 def workbooks(job: Job) -> list[Upload]:
-    """The uploads an annotated copy can be made of (Excel workbooks)."""
-    return [u for u in job.uploads if u.path.suffix.lower() in WORKBOOK_SUFFIXES]
+    """The uploads an annotated copy can be made of: Excel workbooks that were scored (one
+    that could not be read is listed on the page, not annotated)."""
+    scored = {id(u) for u, item in job.progress().items if isinstance(item, EvaluationResult)}
+    return [
+        u for u in job.uploads if u.path.suffix.lower() in WORKBOOK_SUFFIXES and id(u) in scored
+    ]
 
 
 def annotated(job: Job) -> Download:
@@ -83,7 +87,8 @@ def annotated(job: Job) -> Download:
     books = workbooks(job)
     if not books:
         raise PerfscoreError(
-            "no Excel workbook in this batch to annotate", expected="an .xlsx or .xlsm file"
+            "no Excel workbook was scored in this batch to annotate",
+            expected="an .xlsx or .xlsm file that perfscore can read",
         )
     copies: list[tuple[str, bytes]] = []
     problems: list[str] = []

@@ -17,10 +17,13 @@ from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, verified_words
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
+from perfscore.words.catalogue import RANK
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
 __all__ = ["batch_view", "form_view", "progress_view"]
+
+_RANK = {str(severity): rank for severity, rank in RANK.items()}
 
 
 def _flag(flag: Flag, result: EvaluationResult, lang: str) -> dict[str, Any]:
@@ -181,10 +184,18 @@ def batch_view(progress: Progress, lang: str) -> dict[str, Any]:
         },
         "codes": [
             {"severity": sev, "word": workbench.severity_word(sev, lang), "code": c, "count": n}
-            for (sev, c), n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))
+            for (sev, c), n in sorted(
+                codes.items(), key=lambda kv: (_RANK[kv[0][0]], -kv[1], kv[0])
+            )
         ],
         "t": _words(lang),
     }
+
+
+def _code_order(item: tuple[tuple[str, str], int]) -> tuple[int, int, str]:
+    """Errors first, then warnings, then notes; the commonest first within each."""
+    (severity, code), count = item
+    return _RANK.get(severity, 3), -count, code
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -217,7 +228,8 @@ def _words(lang: str) -> dict[str, str]:
         "file": ("文件", "File"),
         "form": ("表", "Form"),
         "waived": ("已接受（豁免）", "accepted (waived)"),
-        "none": ("未发现问题", "No findings"),
+        "none": ("未发现错误或警告", "No errors or warnings"),
+        "notes": ("提示", "Notes"),
         "explain": ("点击数字查看计算过程", "Click a number to see how it was reached"),
     }
     return {key: say(lang, zh, en) for key, (zh, en) in pairs.items()}

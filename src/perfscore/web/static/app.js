@@ -185,11 +185,11 @@
       li.textContent = f.file + ": " + f.message;
       live.appendChild(li);
     });
-    if (got.state === "done" || got.state === "cancelled") { finish(); return; }
+    if (got.state === "done" || got.state === "cancelled") { finish(got); return; }
     setTimeout(poll, 400);
   }
 
-  async function finish() {
+  async function finish(status) {
     const response = await fetch("/jobs/" + job.id + "/report");
     const html = await response.text();
     // The server escaped every value: the fragment is its own markup only.
@@ -199,7 +199,7 @@
       a.href = "/jobs/" + job.id + "/download/" + a.dataset.what;
       a.setAttribute("download", "");
     });
-    $("dl-annotated").hidden = !job.workbooks;
+    $("dl-annotated").hidden = !status.workbooks;
     $("dl-docx").hidden = !job.word;
     $("downloads").hidden = false;
     $("go").disabled = false;
@@ -214,7 +214,7 @@
       (row ? "?row=" + encodeURIComponent(row) : "");
     const response = await fetch(url);
     $("explain-text").textContent = await response.text();
-    $("explain-title").textContent = row ? "#" + row : "计算过程 · explanation";
+    $("explain-title").textContent = button.dataset.title || "计算过程 · explanation";
     $("explain").hidden = false;
   });
   $("explain-close").addEventListener("click", function () { $("explain").hidden = true; });

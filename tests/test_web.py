@@ -174,14 +174,16 @@ def test_a_batch_from_upload_to_downloads(client: TestClient) -> None:
     )
     job, status = _batch(client, sent)
     assert (status["done"], status["total"]) == (3, 3)
-    assert [f["recomputed"] for f in status["forms"]] == ["99.9", "93.69"]
+    # In the order of their names, as `perfscore score DIR` lists them.
+    assert [f["recomputed"] for f in status["forms"]] == ["93.69", "99.9"]
     assert status["failures"][0]["file"] == "broken.xlsx"
     report = client.get(f"/jobs/{job}/report").text
     assert "购买社工岗位服务" in report
     assert "公证律师管理经费" in report
     assert "broken.xlsx" in report
     assert "/tmp" not in report
-    explained = client.get(f"/jobs/{job}/forms/0/explain", params={"row": "1"}).text
+    number = next(f["number"] for f in status["forms"] if f["title"] == "购买社工岗位服务")
+    explained = client.get(f"/jobs/{job}/forms/{number}/explain", params={"row": "1"}).text
     assert "解矫率" in explained
     assert "≥90%" in explained
     csv = client.get(f"/jobs/{job}/download/csv")
@@ -189,7 +191,7 @@ def test_a_batch_from_upload_to_downloads(client: TestClient) -> None:
     assert "attachment" in csv.headers["content-disposition"]
     assert "购买社工岗位服务" in csv.text
     data = client.get(f"/jobs/{job}/download/json").json()
-    assert [d["total"] for d in data] == ["99.90", "93.69"]
+    assert [d["total"] for d in data] == ["93.69", "99.90"]
     assert {d["source"] for d in data} == {
         "luohu-2024-social-workers.yaml",
         "luohu-2024-notary-lawyers.yaml",
@@ -418,3 +420,38 @@ def test_data_forms_of_the_repository_all_score(client: TestClient) -> None:
     _, status = _batch(client, _files(*forms))
     assert status["done"] == len(forms)
     assert not status["failures"]
+
+
+def test_progress_counts_the_files_as_they_finish(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a batch is scored the page sees each file done as it finishes, with its form
+    listed, and the state turns to done after the last."""
+    import threading
+
+    from perfscore.batch import evaluate_many
+    from perfscore.web import jobs
+
+    gate = threading.Semaphore(0)
+
+    def one_at_a_time(forms: Any, rules: Any, **options: Any) -> Iterator[Any]:
+        gate.acquire()  # each file waits for the test to let it through
+        yield from evaluate_many(forms, rules, **options)
+
+    monkeypatch.setattr(jobs, "evaluate_many", one_at_a_time)
+    sent = _files(*sorted((DATA / "forms").glob("pingshan-*.yaml")))
+    job = client.post("/jobs", files=sent, headers=ORIGIN).json()["id"]
+    seen = []
+    for step in range(len(sent) + 1):
+        for _ in range(200):
+            status = client.get(f"/jobs/{job}").json()
+            if status["done"] == step:
+                break
+            time.sleep(0.02)
+        seen.append((status["state"], status["done"], len(status["forms"])))
+        gate.release()
+    assert seen[0][0] in ("queued", "running")
+    assert seen[-1][0] in ("running", "done")
+    assert [done for _, done, _ in seen] == list(range(len(sent) + 1))
+    assert [forms for _, _, forms in seen] == list(range(len(sent) + 1))
+    assert _finished(client, job)["state"] == "done"

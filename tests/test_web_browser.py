@@ -241,3 +241,32 @@ def test_a_missing_browser_skips_with_a_reason_or_fails_under_ci(
     outcome = pytest.fail.Exception if ci else pytest.skip.Exception
     with pytest.raises(outcome, match="chromium-driver"):
         browser_paths()
+
+
+def test_a_folder_is_scored_with_its_paths_shown(
+    session: tuple[Any, LocalServer, Path], tmp_path: Path
+) -> None:
+    """A folder chosen with 选择文件夹: every form in it is scored, each named by its path
+    inside the folder; a file perfscore does not read is passed over with a note."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.conftest import DATA
+
+    driver, server, _ = session
+    folder = tmp_path / "自评表"
+    (folder / "2020").mkdir(parents=True)
+    forms = sorted((DATA / "forms").glob("pingshan-*.yaml"))
+    for form in forms:
+        shutil.copy(form, folder / "2020" / form.name)
+    (folder / "说明.doc").write_bytes(b"not a form")
+    driver.get(server.url)
+    driver.find_element(By.ID, "folder").send_keys(str(folder))
+    WebDriverWait(driver, 10).until(ec.element_to_be_clickable((By.ID, "go"))).click()
+    WebDriverWait(driver, 120).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "#summary table.summary"))
+    )
+    sources = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.summary td.source")]
+    assert sources == [f"自评表/2020/{form.name}" for form in forms]
+    assert "自评表/说明.doc: passed over" in driver.find_element(By.CSS_SELECTOR, "ul.notes").text

@@ -62,8 +62,8 @@ def _passed_over(name: str) -> str | None:
 def save_uploads(
     files: Sequence[Uploaded], folder: Path, max_files: int
 ) -> tuple[list[Upload], list[str]]:
-    """Save the form files of ``files`` into ``folder``; the uploads and notes on the files
-    passed over.
+    """Save the form files of ``files`` into ``folder``, in the order of their names; the
+    uploads and notes on the files passed over.
 
     :raises PerfscoreError: more than ``max_files`` files, or no form file among them.
     """
@@ -74,8 +74,13 @@ def save_uploads(
         )
     uploads: list[Upload] = []
     notes: list[str] = []
-    for number, sent in enumerate(files, start=1):
-        name = display_name(sent.filename, f"file {number}")
+    # In the order of their names, as `perfscore score DIR` lists a folder: a browser sends
+    # the files of a dropped folder in whatever order it walked it.
+    named = sorted(
+        ((display_name(sent.filename, f"file {n}"), sent) for n, sent in enumerate(files, 1)),
+        key=lambda pair: pair[0],
+    )
+    for number, (name, sent) in enumerate(named, start=1):
         note = _passed_over(name)
         if note is not None:
             notes.append(note)

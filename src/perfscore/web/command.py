@@ -12,13 +12,13 @@ from typing import Any, TextIO
 
 from perfscore.web.settings import Settings, is_loopback
 
-__all__ = ["add_parser", "serve"]
+__all__ = ["add_parser", "run"]
 
 _NEEDED = ("starlette", "uvicorn", "multipart", "jinja2")
 _INSTALL = "pip install 'perfscore[web]'"
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     """Register ``serve`` on the command line's subparsers."""
     serve: argparse.ArgumentParser = sub.add_parser(
         "serve", help="a local web page: drop forms, read the review, download the results"
@@ -45,7 +45,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         default=30,
         help="minutes a finished batch stays downloadable before its files are removed (30)",
     )
-    return serve
+    return [serve]
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -74,7 +74,7 @@ def missing() -> list[str]:
     return [name for name in _NEEDED if importlib.util.find_spec(name) is None]
 
 
-def serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Run the server until Ctrl-C: 0 when stopped, 2 when it cannot start."""
     absent = missing()
     if absent:

@@ -455,3 +455,32 @@ def test_progress_counts_the_files_as_they_finish(
     assert [done for _, done, _ in seen] == list(range(len(sent) + 1))
     assert [forms for _, _, forms in seen] == list(range(len(sent) + 1))
     assert _finished(client, job)["state"] == "done"
+
+
+def test_a_new_batch_while_every_kept_one_is_scored_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With room for one batch, still being scored, a second is refused with 503 and a
+    sentence; once the first is done, the next is taken (the finished one makes room)."""
+    import threading
+
+    from perfscore.batch import evaluate_many
+    from perfscore.web import jobs
+
+    gate = threading.Event()
+
+    def held(forms: Any, rules: Any, **options: Any) -> Iterator[Any]:
+        gate.wait(30)
+        yield from evaluate_many(forms, rules, **options)
+
+    monkeypatch.setattr(jobs, "evaluate_many", held)
+    sent = _files(EXAMPLES / "luohu-2024-social-workers.yaml")
+    with _client(max_jobs=1) as c:
+        first = c.post("/jobs", files=sent, headers=ORIGIN).json()["id"]
+        refused = c.post("/jobs", files=sent, headers=ORIGIN)
+        assert refused.status_code == 503
+        assert "being scored" in refused.text
+        assert len(list(c.app.app.state.site.store.root.iterdir())) == 1  # type: ignore[attr-defined]
+        gate.set()
+        _finished(c, first)
+        assert c.post("/jobs", files=sent, headers=ORIGIN).status_code == 202

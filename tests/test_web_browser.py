@@ -270,3 +270,25 @@ def test_a_folder_is_scored_with_its_paths_shown(
     sources = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.summary td.source")]
     assert sources == [f"自评表/2020/{form.name}" for form in forms]
     assert "自评表/说明.doc: passed over" in driver.find_element(By.CSS_SELECTOR, "ul.notes").text
+
+
+def test_the_page_refuses_too_many_files_before_sending(tmp_path: Path) -> None:
+    """More files than the server takes: the page says so in Chinese and English and sends
+    nothing (no batch is started)."""
+    from selenium.webdriver.common.by import By
+
+    browser_paths()
+    files = [
+        EXAMPLES / "luohu-2024-social-workers.yaml",
+        EXAMPLES / "luohu-2024-notary-lawyers.yaml",
+    ]
+    with LocalServer(max_files=1) as server:
+        driver = chrome(tmp_path)
+        try:
+            driver.get(server.url)
+            driver.find_element(By.ID, "files").send_keys("\n".join(str(f) for f in files))
+            driver.find_element(By.ID, "go").click()
+            message = driver.find_element(By.ID, "message").text
+        finally:
+            driver.quit()
+    assert message == "最多 1 个文件 · at most 1 files at once"

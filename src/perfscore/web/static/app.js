@@ -82,6 +82,13 @@
     for (const root of roots) chosen = chosen.concat(await entries(root, ""));
     showChosen();
   });
+  drop.addEventListener("keydown", function (event) {
+    // The drop area is focusable: Enter or Space opens the file chooser, as a button would.
+    if (event.target === drop && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      $("files").click();
+    }
+  });
   $("files").addEventListener("change", function (event) { add(event.target.files); });
   $("folder").addEventListener("change", function (event) { add(event.target.files); });
 

@@ -183,13 +183,15 @@ def test_a_batch_from_upload_to_downloads(client: TestClient) -> None:
     assert "broken.xlsx" in report
     assert "/tmp" not in report
     number = next(f["number"] for f in status["forms"] if f["title"] == "购买社工岗位服务")
-    explained = client.get(f"/jobs/{job}/forms/{number}/explain", params={"row": "1"}).text
+    explained = client.get(f"/jobs/{job}/forms/{number}/explain", params={"row": "2"}).text
     assert "解矫率" in explained
     assert "≥90%" in explained
     csv = client.get(f"/jobs/{job}/download/csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert "attachment" in csv.headers["content-disposition"]
     assert "购买社工岗位服务" in csv.text
+    assert "perfscore-web-" not in csv.text + explained  # never the private folder
+    assert "perfscore-web-" not in client.get(f"/jobs/{job}/download/json").text
     data = client.get(f"/jobs/{job}/download/json").json()
     assert [d["total"] for d in data] == ["93.69", "99.90"]
     assert {d["source"] for d in data} == {
@@ -409,9 +411,12 @@ def test_the_json_download_is_the_score_commands_json(client: TestClient) -> Non
     job, _ = _batch(client, _files(form))
     mine = client.get(f"/jobs/{job}/download/json").json()
     theirs = json.loads(out.getvalue())
-    for item in (*mine, *theirs):
+    for item in (*mine, *theirs):  # the file as uploaded, the file as given on the command line
         item.pop("source")
+        for flag in item["flags"]:
+            (flag.get("source") or {}).pop("file", None)
     assert mine == theirs
+    assert all(f["source"] for f in mine[0]["flags"] if f["path"].startswith("indicators["))
 
 
 def test_data_forms_of_the_repository_all_score(client: TestClient) -> None:

@@ -11,6 +11,7 @@ set), where that is a failure: .ci/run installs both.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -186,6 +187,8 @@ def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: P
     CSV and the annotated workbook; the page logs no error (a script or a style refused)."""
     from openpyxl import load_workbook
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, server, downloads = session
     upload(driver, server.url, batch_files(tmp_path))
@@ -204,15 +207,15 @@ def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: P
     flag = workbook_form.find_element(By.CSS_SELECTOR, "tr.flag[data-code='score-mismatch']")
     assert flag.find_element(By.CSS_SELECTOR, ".sev-error").text == "错误"
     place = flag.find_element(By.CSS_SELECTOR, "td.place").text
-    assert place  # the flag's cell (or its field path where the flag carries no cell)
+    assert re.fullmatch(r"\S+![A-Z]+[0-9]+\n第2项「解矫率」得分", place), place  # cell, then row
     row = workbook_form.find_element(
         By.XPATH, ".//tr[contains(@class,'indicator')][td[contains(., '解矫率')]]"
     )
     assert "has-flags" in (row.get_attribute("class") or "")
 
     row.find_element(By.CSS_SELECTOR, "button.explain").click()
+    WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.ID, "explain")))
     explanation = driver.find_element(By.ID, "explain-text")
-    assert driver.find_element(By.ID, "explain").is_displayed()
     assert "解矫率" in explanation.text
     assert "80%" in explanation.text
 

@@ -155,7 +155,8 @@ class _Site:
 
     async def explain(self, request: Request) -> Response:
         job = self.job(request)
-        return PlainTextResponse(await run_in_threadpool(_explained, job, request))
+        text = await run_in_threadpool(_explained, job, request)
+        return PlainTextResponse(job.named(text))
 
     async def download(self, request: Request) -> Response:
         job = self.job(request)
@@ -193,9 +194,9 @@ def _explained(job: Job, request: Request) -> str:
 def _download(job: Job, what: str) -> downloads.Download:
     results = job.results()
     if what == "csv":
-        return downloads.csv_report(results, job.lang)
+        return downloads.csv_report(job)
     if what == "json":
-        return downloads.json_report(results)
+        return downloads.json_report(job)
     if what == "annotated":
         return downloads.annotated(job)
     if what == "docx":

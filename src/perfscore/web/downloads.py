@@ -44,18 +44,20 @@ def attachment(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-def csv_report(results: Sequence[EvaluationResult], lang: str) -> Download:
+def csv_report(job: Job) -> Download:
     """The CSV report (one row per indicator, then the form-level flags)."""
     buffer = io.StringIO()
-    writer = CsvWriter(buffer, lang=lang)
-    for result in results:
+    writer = CsvWriter(buffer, lang=job.lang)
+    for result in job.results():
         writer.write(result)
-    return buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "perfscore.csv"
+    data = job.named(buffer.getvalue()).encode("utf-8")
+    return data, "text/csv; charset=utf-8", "perfscore.csv"
 
 
-def json_report(results: Sequence[EvaluationResult]) -> Download:
+def json_report(job: Job) -> Download:
     """The JSON report (every result's ``to_dict``)."""
-    return to_json(results).encode("utf-8"), "application/json", "perfscore.json"
+    data = job.named(to_json(job.results())).encode("utf-8")
+    return data, "application/json", "perfscore.json"
 
 
 def word_review(results: Sequence[EvaluationResult], lang: str) -> Download | None:

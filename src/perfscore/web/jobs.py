@@ -90,6 +90,13 @@ class Job:
         with self._lock:
             return None if self._finished is None else now - self._finished
 
+    def named(self, text: str) -> str:
+        """``text`` with every private path of this batch's files replaced by the name the
+        auditor gave the file (a report or an explanation may name the file it read)."""
+        for upload in self.uploads:
+            text = text.replace(str(upload.path), upload.name)
+        return text.replace(str(self.folder), "")
+
     def stop(self) -> None:
         """Ask the scoring to stop after the file in hand."""
         self._stop.set()
@@ -124,8 +131,19 @@ class Job:
                 message = str(error).replace(saved, upload.name)
                 yield Failure(upload.name, PerfscoreError(message))
             else:
-                source = (item.source or saved).replace(saved, upload.name)
-                yield replace(item, source=source)
+                yield _renamed(item, saved, upload.name)
+
+
+def _renamed(result: EvaluationResult, saved: str, name: str) -> EvaluationResult:
+    """``result`` naming the upload where it named the private path: its source and the file
+    of each flag's place."""
+    flags = tuple(
+        f._replace(source=replace(f.source, file=f.source.file.replace(saved, name)))
+        if f.source is not None and f.source.file and saved in f.source.file
+        else f
+        for f in result.flags
+    )
+    return replace(result, source=(result.source or saved).replace(saved, name), flags=flags)
 
 
 class JobStore:

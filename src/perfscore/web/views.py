@@ -15,6 +15,7 @@ from typing import Any
 from perfscore.batch import Failure
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, verified_words
+from perfscore.report.wording import flag_subject, flag_title, row_number
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
 from perfscore.words.catalogue import RANK
@@ -32,6 +33,8 @@ def _flag(flag: Flag, result: EvaluationResult, lang: str) -> dict[str, Any]:
         "severity": str(flag.severity),
         "severity_word": workbench.severity_word(flag.severity, lang),
         "code": flag.code,
+        "title": flag_title(flag, lang),
+        "subject": flag_subject(flag, result, lang),
         "message": flag.message_in(lang),
         "place": workbench.place(flag, lang),
         "path": flag.path,
@@ -57,6 +60,7 @@ def _row(result: EvaluationResult, r: IndicatorResult, lang: str) -> dict[str, A
     flags = [f for f in result.flags if f.location[:2] == at and f.severity != "info"]
     return {
         "index": r.index,
+        "number": row_number(r),
         "level1": ind.printed("level1"),
         "level2": ind.printed("level2"),
         "name": ind.printed("name"),

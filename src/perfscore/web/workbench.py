@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from perfscore.engine.pipeline import EvaluationResult
+from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import say
 
 __all__ = [
     "accepted",
@@ -29,25 +29,11 @@ __all__ = [
     "word_review",
 ]
 
-_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "note")}
-
-
-def severity_word(severity: str, lang: str) -> str:
-    """``error`` as the form's reader says it: 错误/警告/提示."""
-    zh, en = _SEVERITY.get(str(severity), (str(severity), str(severity)))
-    return say(lang, zh, en)
-
 
 def place(flag: Flag, lang: str) -> str:
-    """Where the flag points in the file (``Sheet1!H14``, page 2, line 57) when the flag
-    carries its source location, else its field path (``indicators[3].score``)."""
-    where = getattr(flag, "source", None) or getattr(flag, "where", None)
-    if where is not None:
-        text = getattr(where, "text", None)
-        shown = text(lang) if callable(text) else str(where)
-        if shown:
-            return str(shown)
-    return flag.path
+    """Where the flag points in the file (``Sheet1!H14``, 第2页 表1第5行, 第57行), else its
+    field path (``indicators[3].score``)."""
+    return flag.place(lang)
 
 
 def opinion(flag: Flag, result: EvaluationResult, lang: str) -> str:

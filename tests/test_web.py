@@ -180,6 +180,8 @@ def test_a_batch_from_upload_to_downloads(client: TestClient) -> None:
     report = client.get(f"/jobs/{job}/report").text
     assert "购买社工岗位服务" in report
     assert "公证律师管理经费" in report
+    assert "共 2 张表：" in report  # the closing summary, as every human report ends
+    assert "1 个文件无法读取" in report
     assert "broken.xlsx" in report
     assert "/tmp" not in report
     number = next(f["number"] for f in status["forms"] if f["title"] == "购买社工岗位服务")

@@ -15,7 +15,7 @@ from typing import Any
 from perfscore.batch import Failure
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, verified_words
-from perfscore.report.wording import flag_subject, flag_title, row_number
+from perfscore.report.wording import Tally, flag_subject, flag_title, row_number
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
 from perfscore.words.catalogue import RANK
@@ -129,6 +129,7 @@ def form_view(number: int, upload: Upload, result: EvaluationResult, lang: str) 
         "flags": [_flag(f, result, lang) for f in flags],
         "errors": len(result.errors),
         "warnings": len(result.warnings),
+        "closing": Tally.of(result).text(lang, one=True),
     }
 
 
@@ -172,13 +173,16 @@ def batch_view(progress: Progress, lang: str) -> dict[str, Any]:
     results = [item for _, item in progress.items if isinstance(item, EvaluationResult)]
     codes = Counter((str(f.severity), f.code) for r in results for f in r.flags)
     accepted = sum(1 for r in results for f in r.flags if workbench.accepted(f) is not None)
+    failures = [
+        {"file": upload.name, "message": item.message}
+        for upload, item in progress.items
+        if isinstance(item, Failure)
+    ]
+    tally = sum((Tally.of(r) for r in results), Tally())
     return {
         "forms": forms,
-        "failures": [
-            {"file": upload.name, "message": item.message}
-            for upload, item in progress.items
-            if isinstance(item, Failure)
-        ],
+        "failures": failures,
+        "closing": tally.text(lang, unread=len(failures)),
         "counts": {
             "forms": len(results),
             "errors": sum(len(r.errors) for r in results),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -123,8 +124,7 @@ class _Site:
             rules, name, findings = choose_rules(choice, folder)
             accepted = None
             if isinstance(waivers, UploadFile) and waivers.filename:
-                saved = save_rule_file(waivers, folder, "waivers")
-                accepted = workbench.load_waivers(saved.path)
+                accepted = _waivers(waivers, folder)
         except BaseException:
             remove_folder(folder)
             raise
@@ -150,8 +150,12 @@ class _Site:
 
     async def report(self, request: Request) -> Response:
         job = self.job(request)
+        page = await run_in_threadpool(self._report, job)  # a large batch takes a moment
+        return HTMLResponse(page)
+
+    def _report(self, job: Job) -> str:
         view = batch_view(job.progress(), job.lang)
-        return HTMLResponse(self.render("report.html", job=job, **view))
+        return job.named(self.render("report.html", job=job, **view))
 
     async def explain(self, request: Request) -> Response:
         job = self.job(request)
@@ -168,6 +172,15 @@ class _Site:
     async def forget(self, request: Request) -> Response:
         removed = self.store.remove(request.path_params["job"])
         return Response(status_code=204 if removed else 404)
+
+
+def _waivers(sent: UploadFile, folder: Path) -> Any:
+    """The uploaded waivers file, read; an error names it as uploaded."""
+    saved = save_rule_file(sent, folder, "waivers")
+    try:
+        return workbench.load_waivers(saved.path)
+    except PerfscoreError as exc:
+        raise PerfscoreError(str(exc).replace(str(saved.path), saved.name)) from None
 
 
 class _NotFound(PerfscoreError):

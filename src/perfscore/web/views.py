@@ -15,7 +15,7 @@ from typing import Any
 from perfscore.batch import Failure
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, verified_words
-from perfscore.report.wording import Tally, flag_subject, flag_title, row_number
+from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
 from perfscore.words.catalogue import RANK
@@ -86,8 +86,8 @@ def _execution(result: EvaluationResult, lang: str) -> dict[str, Any] | None:
     if ex is None or result.form.kind == "targets":
         return None
     return {
-        "budget": num(ex.budget),
-        "executed": num(ex.executed),
+        "budget": money(ex.budget, result.form.money_unit, lang),
+        "executed": money(ex.executed, result.form.money_unit, lang),
         "rate": percent(ex.rate) or "-",
         "scored": scored(result),
         "weight": num(ex.weight),
@@ -105,7 +105,7 @@ def form_view(number: int, upload: Upload, result: EvaluationResult, lang: str) 
     """One form: heading, budget execution, indicators printed and recomputed side by side,
     total, and its flags (worst first) with place, opinion and waiver."""
     form = result.form
-    flags = sorted(result.flags, key=lambda f: f.sort_key())
+    flags = sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))  # worst first
     names = INDICATOR_HEADER["en" if lang == "en" else "zh"]
     return {
         "number": number,

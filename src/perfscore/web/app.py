@@ -154,7 +154,7 @@ class _Site:
         return HTMLResponse(page)
 
     def _report(self, job: Job) -> str:
-        view = batch_view(job.progress(), job.lang)
+        view = batch_view(job.progress(), job.lang, job.waivers)
         return job.named(self.render("report.html", job=job, **view))
 
     async def explain(self, request: Request) -> Response:
@@ -205,7 +205,6 @@ def _explained(job: Job, request: Request) -> str:
 
 
 def _download(job: Job, what: str) -> downloads.Download:
-    results = job.results()
     if what == "csv":
         return downloads.csv_report(job)
     if what == "json":
@@ -213,7 +212,7 @@ def _download(job: Job, what: str) -> downloads.Download:
     if what == "annotated":
         return downloads.annotated(job)
     if what == "docx":
-        found = downloads.word_review(results, job.lang)
+        found = downloads.word_review(job)
         if found is not None:
             return found
         raise _NotFound("this perfscore writes no Word review; update perfscore")

@@ -27,7 +27,7 @@ __all__ = ["batch_view", "form_view", "progress_view"]
 _RANK = {str(severity): rank for severity, rank in RANK.items()}
 
 
-def _flag(flag: Flag, result: EvaluationResult, lang: str) -> dict[str, Any]:
+def _flag(flag: Flag, result: EvaluationResult, lang: str, asks: dict[str, str]) -> dict[str, Any]:
     reason = workbench.accepted(flag)
     return {
         "severity": str(flag.severity),
@@ -38,7 +38,7 @@ def _flag(flag: Flag, result: EvaluationResult, lang: str) -> dict[str, Any]:
         "message": flag.message_in(lang),
         "place": workbench.place(flag, lang),
         "path": flag.path,
-        "opinion": workbench.opinion(flag, result, lang),
+        "opinion": asks.get(flag.code, ""),
         "accepted": reason is not None,
         "reason": reason or "",
     }
@@ -107,6 +107,8 @@ def form_view(number: int, upload: Upload, result: EvaluationResult, lang: str) 
     form = result.form
     flags = sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))  # worst first
     names = INDICATOR_HEADER["en" if lang == "en" else "zh"]
+    review = workbench.review_of(result, lang)
+    asks = workbench.asks(review, lang)
     return {
         "number": number,
         "file": upload.name,
@@ -126,7 +128,11 @@ def form_view(number: int, upload: Upload, result: EvaluationResult, lang: str) 
             "verified": verified_words(result, lang).strip(),
             "cell": _cell_flags(result.flags, "total"),
         },
-        "flags": [_flag(f, result, lang) for f in flags],
+        "flags": [_flag(f, result, lang, asks) for f in flags],
+        "opinions": [
+            {"severity": sev, "word": workbench.severity_word(sev, lang), "text": text}
+            for sev, text in workbench.opinions(review)
+        ],
         "errors": len(result.errors),
         "warnings": len(result.warnings),
         "closing": Tally.of(result).text(lang, one=True),
@@ -162,9 +168,9 @@ def progress_view(progress: Progress, lang: str) -> dict[str, Any]:
     }
 
 
-def batch_view(progress: Progress, lang: str) -> dict[str, Any]:
-    """The whole report: summary counts, the forms, the files that could not be read, and
-    the flags counted by code."""
+def batch_view(progress: Progress, lang: str, waivers: Any = None) -> dict[str, Any]:
+    """The whole report: summary counts, the forms, the files that could not be read, the
+    flags counted by code, and the waivers that matched nothing."""
     forms = [
         form_view(number, upload, item, lang)
         for number, (upload, item) in enumerate(progress.items)
@@ -183,6 +189,7 @@ def batch_view(progress: Progress, lang: str) -> dict[str, Any]:
         "forms": forms,
         "failures": failures,
         "closing": tally.text(lang, unread=len(failures)),
+        "stale": workbench.stale(waivers, results),
         "counts": {
             "forms": len(results),
             "errors": sum(len(r.errors) for r in results),
@@ -239,5 +246,10 @@ def _words(lang: str) -> dict[str, str]:
         "none": ("未发现错误或警告", "No errors or warnings"),
         "notes": ("提示", "Notes"),
         "explain": ("点击数字查看计算过程", "Click a number to see how it was reached"),
+        "opinions": ("审核意见", "Review opinions"),
+        "stale": (
+            "未匹配任何问题的豁免（可能已过时）",
+            "Waivers that matched no finding (perhaps stale)",
+        ),
     }
     return {key: say(lang, zh, en) for key, (zh, en) in pairs.items()}

@@ -20,12 +20,15 @@ from perfscore.words.flags import Flag
 
 __all__ = [
     "accepted",
+    "asks",
     "has_waivers",
     "has_word_review",
     "load_waivers",
-    "opinion",
+    "opinions",
     "place",
+    "review_of",
     "severity_word",
+    "stale",
     "word_review",
 ]
 
@@ -36,21 +39,35 @@ def place(flag: Flag, lang: str) -> str:
     return flag.place(lang)
 
 
-def opinion(flag: Flag, result: EvaluationResult, lang: str) -> str:
-    """The review opinion (审核意见) for ``flag``, or "" when the rule set words none."""
-    found = getattr(flag, "opinion", None)
-    if callable(found):
-        found = found(lang)
-    return str(found or "")
+def review_of(result: EvaluationResult, lang: str) -> Any:
+    """The review summary of a form (``perfscore.report.review.review``), or None when this
+    perfscore writes no review opinions."""
+    module = _module("perfscore.report.review")
+    return None if module is None else module.review(result, lang)
+
+
+def asks(review: Any, lang: str) -> dict[str, str]:
+    """What the review asks the unit to do, by flag code (``请补充偏差原因分析及改进措施``)."""
+    if review is None:
+        return {}
+    return {o.code: o.opinion.ask_in(lang) for o in review.opinions}
+
+
+def opinions(review: Any) -> list[tuple[str, str]]:
+    """The review's opinions in order of severity: (severity, the opinion as a paragraph)."""
+    if review is None:
+        return []
+    return [(str(o.severity), o.text) for o in review.opinions]
 
 
 def accepted(flag: Flag) -> str | None:
-    """The reason a waiver accepted ``flag``, or None when it stands."""
-    waiver = getattr(flag, "waiver", None) or getattr(flag, "waived", None)
-    if not waiver:
+    """The note on a flag a waiver accepted (``已接受（原因，审核人，日期）``: its reason, who
+    and when), or None when it stands."""
+    waiver = getattr(flag, "waiver", None)
+    if waiver is None:
         return None
-    reason = getattr(waiver, "reason", waiver)
-    return str(reason) if reason is not True else ""
+    parts = [waiver.reason, waiver.reviewer, waiver.date.isoformat() if waiver.date else None]
+    return "，".join(str(p) for p in parts if p)
 
 
 def _module(name: str) -> Any:
@@ -62,22 +79,23 @@ def _module(name: str) -> Any:
 
 def has_word_review() -> bool:
     """Whether this perfscore writes the Word review (``--format docx``)."""
-    return word_review_writer() is not None
+    return _word_writer() is not None
 
 
-def word_review_writer() -> Any:
-    """The core's Word review writer, or None."""
+def _word_writer() -> Any:
     module = _module("perfscore.report.docx")
-    return getattr(module, "review_document", None) if module is not None else None
+    return getattr(module, "write_review", None) if module is not None else None
 
 
-def word_review(results: Sequence[EvaluationResult], lang: str, target: Path) -> bool:
-    """Write the Word review of ``results`` to ``target``; False when this perfscore has no
-    Word review."""
-    writer = word_review_writer()
+def word_review(
+    results: Sequence[EvaluationResult], lang: str, target: Path, failures: Sequence[str] = ()
+) -> bool:
+    """Write the Word review of ``results`` (and a line per file that could not be read) to
+    ``target``; False when this perfscore has no Word review."""
+    writer = _word_writer()
     if writer is None:
         return False
-    writer(results, target, lang=lang)
+    writer(results, target, lang, failures)
     return True
 
 
@@ -95,3 +113,10 @@ def load_waivers(path: Path) -> Any:
     if module is None:
         return None
     return module.load_waivers(path)
+
+
+def stale(waivers: Any, results: Sequence[EvaluationResult]) -> list[str]:
+    """The waivers that matched no flag, a line each (``waivers.yaml:7: 项目 2024 code 第2项``)."""
+    if waivers is None:
+        return []
+    return [f"{w.where}: {w.describe()}" for w in waivers.stale(results)]

@@ -122,9 +122,11 @@ class _Site:
         try:
             uploads, notes = save_uploads(files, folder, self.settings.max_files)
             rules, name, findings = choose_rules(choice, folder)
-            accepted = None
+            accepted, names = None, {"rules": name}
             if isinstance(waivers, UploadFile) and waivers.filename:
-                accepted = _waivers(waivers, folder)
+                accepted, names["waivers"] = _waivers(waivers, folder)
+            # The rule and waivers files as uploaded, where a report names them.
+            aliases = tuple((str(p), names[p.stem]) for p in folder.iterdir() if p.stem in names)
         except BaseException:
             remove_folder(folder)
             raise
@@ -138,6 +140,7 @@ class _Site:
             tuple(findings),
             tuple(notes),
             accepted,
+            aliases,
         )
         self.store.submit(job)
         return job
@@ -174,11 +177,11 @@ class _Site:
         return Response(status_code=204 if removed else 404)
 
 
-def _waivers(sent: UploadFile, folder: Path) -> Any:
-    """The uploaded waivers file, read; an error names it as uploaded."""
+def _waivers(sent: UploadFile, folder: Path) -> tuple[Any, str]:
+    """The uploaded waivers file, read, and its name; an error names it as uploaded."""
     saved = save_rule_file(sent, folder, "waivers")
     try:
-        return workbench.load_waivers(saved.path)
+        return workbench.load_waivers(saved.path), saved.name
     except PerfscoreError as exc:
         raise PerfscoreError(str(exc).replace(str(saved.path), saved.name)) from None
 

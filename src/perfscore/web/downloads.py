@@ -40,7 +40,8 @@ def safe_file_name(name: str, fallback: str) -> str:
 
 def attachment(name: str) -> str:
     """A ``Content-Disposition`` value offering ``name`` (non-ASCII as RFC 6266 allows)."""
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    plain = name if name.isascii() else "perfscore" + PurePosixPath(name).suffix
+    ascii_name = plain.replace('"', "_").replace("\\", "_")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 

@@ -68,6 +68,8 @@ class Job:
     rule_findings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     waivers: Any = None
+    #: Other files of the batch (its rule file, its waivers file) and the names they came by.
+    aliases: tuple[tuple[str, str], ...] = ()
     created: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _items: list[tuple[Upload, EvaluationResult | Failure]] = field(default_factory=list)
@@ -95,7 +97,9 @@ class Job:
         auditor gave the file (a report or an explanation may name the file it read)."""
         for upload in self.uploads:
             text = text.replace(str(upload.path), upload.name)
-        return text.replace(str(self.folder), "")
+        for saved, name in self.aliases:
+            text = text.replace(saved, name)
+        return text.replace(str(self.folder) + "/", "").replace(str(self.folder), "")
 
     def stop(self) -> None:
         """Ask the scoring to stop after the file in hand."""

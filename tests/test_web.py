@@ -491,3 +491,74 @@ def test_a_new_batch_while_every_kept_one_is_scored_is_refused(
         gate.set()
         _finished(c, first)
         assert c.post("/jobs", files=sent, headers=ORIGIN).status_code == 202
+
+
+# --- the workbench: the Word review and waivers -----------------------------------------------
+
+
+def _needs(available: bool, what: str) -> None:
+    if not available:
+        pytest.skip(f"this perfscore has no {what}")
+
+
+def test_the_word_review_download(client: TestClient) -> None:
+    """The Word review of a batch: one document, read back, with each form's heading, the
+    finding's place and opinion, and the file that could not be read."""
+    from perfscore.web import workbench
+
+    _needs(workbench.has_word_review(), "Word review")
+    import docx
+
+    text = (EXAMPLES / "luohu-2024-social-workers.yaml").read_text("utf-8")
+    wrong = text.replace('actual: "90%", weight: 5', 'actual: "80%", weight: 5')
+    sent = [("files", ("社工.yaml", wrong.encode())), ("files", ("坏.xlsx", b"x"))]
+    job, _ = _batch(client, sent)
+    answer = client.get(f"/jobs/{job}/download/docx")
+    assert answer.status_code == 200
+    assert (
+        "filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E6%84%8F%E8%A7%81.docx"
+        in answer.headers["content-disposition"]
+    )
+    document = docx.Document(io.BytesIO(answer.content))
+    words = "\n".join(p.text for p in document.paragraphs)
+    words += "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "购买社工岗位服务" in words
+    assert "解矫率" in words
+    assert "请核实得分计算并更正" in words
+    assert "坏.xlsx" in words
+    assert "perfscore-web-" not in words
+
+
+def test_waivers_mark_accepted_findings(client: TestClient) -> None:
+    """With a waivers file the accepted findings are listed as accepted, with the reason, not
+    counted; a waiver that matches nothing is listed as stale, named by the file uploaded."""
+    from perfscore.web import workbench
+
+    _needs(workbench.has_waivers(), "waivers")
+    folder = DATA / "waivers"
+    sent = [
+        ("files", ("training-2024.yaml", (folder / "training-2024.yaml").read_bytes())),
+        ("waivers", ("复核.yaml", (folder / "training-2024.waivers.yaml").read_bytes())),
+    ]
+    job, status = _batch(client, sent)
+    report = client.get(f"/jobs/{job}/report").text
+    assert 'class="flag sev-row-error accepted" data-code="score-mismatch"' in report
+    assert "经复核，培训人数按实际参训计，李四，2025-03-02" in report
+    assert "复核.yaml:25: 法律服务培训项目 2023 total-mismatch" in report
+    without, _ = _batch(client, sent[:1])
+    before = client.get(f"/jobs/{without}").json()["forms"][0]["errors"]
+    assert status["forms"][0]["errors"] < before
+
+
+def test_a_waivers_file_that_is_wrong_refuses_the_batch(client: TestClient) -> None:
+    """An unknown flag code in the waivers file: 400 naming the file as uploaded and the line."""
+    from perfscore.web import workbench
+
+    _needs(workbench.has_waivers(), "waivers")
+    sent = [
+        *_files(EXAMPLES / "luohu-2024-social-workers.yaml"),
+        ("waivers", ("w.yaml", b"- flag: nope\n  reason: x\n  project: y\n")),
+    ]
+    answer = client.post("/jobs", files=sent, headers=ORIGIN)
+    assert answer.status_code == 400
+    assert answer.text.startswith("w.yaml:1:")

@@ -190,6 +190,8 @@ def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: P
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from perfscore.web import workbench
+
     driver, server, downloads = session
     upload(driver, server.url, batch_files(tmp_path))
     bar = driver.find_element(By.ID, "bar")
@@ -226,6 +228,15 @@ def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: P
     driver.find_element(By.ID, "dl-annotated").click()
     book = load_workbook(_downloaded(downloads, ".xlsx"))
     assert book.sheetnames[-1] == "perfscore"
+    word = driver.find_element(By.ID, "dl-docx")
+    if workbench.has_word_review():  # the Word review, where this perfscore writes it
+        import docx
+
+        word.click()
+        review = docx.Document(str(_downloaded(downloads, ".docx")))
+        assert any("解矫率" in p.text for p in review.paragraphs)
+    else:
+        assert not word.is_displayed()
 
     problems = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert problems == []

@@ -118,6 +118,14 @@ def test_a_cross_origin_post_is_refused(client: TestClient, headers: dict[str, s
     assert not any(client.app.app.state.site.store.root.iterdir())  # type: ignore[attr-defined]
 
 
+def test_port_80_is_left_out_as_browsers_do() -> None:
+    """On port 80 a browser sends Host and Origin without the port: both are accepted."""
+    settings = Settings(port=80)
+    assert "127.0.0.1" in settings.hosts()
+    assert "http://localhost" in settings.origins()
+    assert "127.0.0.1:8000" not in settings.hosts()
+
+
 def test_a_cross_origin_read_is_refused(client: TestClient) -> None:
     """Another site's script cannot read a batch either."""
     answer = client.get("/jobs/x", headers={"origin": "http://evil.example"})

@@ -45,14 +45,18 @@ class Settings:
     def hosts(self) -> frozenset[str]:
         """Every ``Host`` header value this server answers: its own address with its port, the
         loopback names when it listens on loopback or on every address, and ``allowed_hosts``.
-        A port is always required: a page of another site reached through a name that
-        resolves here (DNS rebinding) carries that name, never these."""
+        The port is part of each (a browser leaves out only port 80): a page of another site
+        reached through a name that resolves here (DNS rebinding) carries that name, never
+        these."""
         names = {self.host if ":" not in self.host else f"[{self.host}]", *self.allowed_hosts}
         if is_loopback(self.host) or self.host in ("0.0.0.0", "::", ""):
             names.update(LOOPBACK_NAMES)
         names.discard("0.0.0.0")
         names.discard("[::]")
-        return frozenset(f"{name.lower()}:{self.port}" for name in names if name)
+        hosts = {f"{name.lower()}:{self.port}" for name in names if name}
+        if self.port == 80:  # a browser leaves the default port out of Host and Origin
+            hosts |= {name.lower() for name in names if name}
+        return frozenset(hosts)
 
     def origins(self) -> frozenset[str]:
         """The ``Origin`` values of this server's own page (``http://`` + an accepted host)."""

@@ -540,9 +540,6 @@ def test_the_word_review_download(client: TestClient) -> None:
 def test_waivers_mark_accepted_findings(client: TestClient) -> None:
     """With a waivers file the accepted findings are listed as accepted, with the reason, not
     counted; a waiver that matches nothing is listed as stale, named by the file uploaded."""
-    from perfscore.web import workbench
-
-    _needs(workbench.has_waivers(), "waivers")
     folder = DATA / "waivers"
     sent = [
         ("files", ("training-2024.yaml", (folder / "training-2024.yaml").read_bytes())),
@@ -560,9 +557,6 @@ def test_waivers_mark_accepted_findings(client: TestClient) -> None:
 
 def test_a_waivers_file_that_is_wrong_refuses_the_batch(client: TestClient) -> None:
     """An unknown flag code in the waivers file: 400 naming the file as uploaded and the line."""
-    from perfscore.web import workbench
-
-    _needs(workbench.has_waivers(), "waivers")
     sent = [
         *_files(EXAMPLES / "luohu-2024-social-workers.yaml"),
         ("waivers", ("w.yaml", b"- flag: nope\n  reason: x\n  project: y\n")),

@@ -4,7 +4,7 @@
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
-    perfscore schema rules|form
+    perfscore schema rules|form|waivers
     perfscore serve                the web page (the ``web`` extra; perfscore.web)
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it

@@ -77,7 +77,6 @@ class _Site:
             settings=self.settings,
             max_mb=self.settings.max_upload_bytes // (1024 * 1024),
             word=workbench.has_word_review(),
-            waivers=workbench.has_waivers(),
         )
         return HTMLResponse(page)
 

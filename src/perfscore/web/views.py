@@ -16,6 +16,7 @@ from perfscore.batch import Failure
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, verified_words
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
+from perfscore.waivers import accepted_label
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
 from perfscore.words.catalogue import RANK
@@ -28,7 +29,7 @@ _RANK = {str(severity): rank for severity, rank in RANK.items()}
 
 
 def _flag(flag: Flag, result: EvaluationResult, lang: str, asks: dict[str, str]) -> dict[str, Any]:
-    reason = workbench.accepted(flag)
+    reason = workbench.accepted(flag, lang)
     return {
         "severity": str(flag.severity),
         "severity_word": workbench.severity_word(flag.severity, lang),
@@ -178,7 +179,7 @@ def batch_view(progress: Progress, lang: str, waivers: Any = None) -> dict[str, 
     ]
     results = [item for _, item in progress.items if isinstance(item, EvaluationResult)]
     codes = Counter((str(f.severity), f.code) for r in results for f in r.flags)
-    accepted = sum(1 for r in results for f in r.flags if workbench.accepted(f) is not None)
+    accepted = sum(1 for r in results for f in r.flags if f.waiver is not None)
     failures = [
         {"file": upload.name, "message": item.message}
         for upload, item in progress.items
@@ -242,7 +243,7 @@ def _words(lang: str) -> dict[str, str]:
         "count": ("次数", "Count"),
         "file": ("文件", "File"),
         "form": ("表", "Form"),
-        "waived": ("已接受（豁免）", "accepted (waived)"),
+        "waived": (accepted_label("zh"), accepted_label("en")),
         "none": ("未发现错误或警告", "No errors or warnings"),
         "notes": ("提示", "Notes"),
         "explain": ("点击数字查看计算过程", "Click a number to see how it was reached"),

@@ -1,10 +1,10 @@
-"""What the page asks of the auditor's workbench (issue 24), in one place.
+"""What the page takes from the auditor's workbench (issue 24), in one place.
 
 The page shows, for each flag, its severity in words, where it is (a cell, a page, a line, else
 the field path), the review opinion (审核意见) and whether a waiver accepted it; it offers the
-Word review for download and takes a waivers file.  Each of these comes from the core library
-when it provides it and falls back to what the result already says otherwise, so the page
-works with what the installed perfscore has: these functions are the only place that knows.
+Word review for download and takes a waivers file.  The review and the Word review are looked
+up when first asked for (:mod:`perfscore.report.review`, :mod:`perfscore.report.docx`: they
+load python-docx and the opinions only when used); the rest is the core's own.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from perfscore.engine.pipeline import EvaluationResult
+from perfscore.waivers import Waivers, accepted_note
+from perfscore.waivers import load_waivers as waivers_from
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
 
 __all__ = [
     "accepted",
     "asks",
-    "has_waivers",
     "has_word_review",
     "load_waivers",
     "opinions",
@@ -60,14 +61,10 @@ def opinions(review: Any) -> list[tuple[str, str]]:
     return [(str(o.severity), o.text) for o in review.opinions]
 
 
-def accepted(flag: Flag) -> str | None:
-    """The note on a flag a waiver accepted (``已接受（原因，审核人，日期）``: its reason, who
-    and when), or None when it stands."""
-    waiver = getattr(flag, "waiver", None)
-    if waiver is None:
-        return None
-    parts = [waiver.reason, waiver.reviewer, waiver.date.isoformat() if waiver.date else None]
-    return "，".join(str(p) for p in parts if p)
+def accepted(flag: Flag, lang: str) -> str | None:
+    """The note on a flag a waiver accepted (``已接受（原因，审核人，日期）``), or None when it
+    stands."""
+    return accepted_note(flag, lang) if flag.waiver is not None else None
 
 
 def _module(name: str) -> Any:
@@ -99,23 +96,15 @@ def word_review(
     return True
 
 
-def has_waivers() -> bool:
-    """Whether this perfscore reads waivers files."""
-    return _module("perfscore.waivers") is not None
-
-
-def load_waivers(path: Path) -> Any:
+def load_waivers(path: Path) -> Waivers:
     """The waivers in the file at ``path``, to pass to scoring as ``waivers=``.
 
-    :raises PerfscoreError: the file is not a waivers file.
+    :raises WaiverError: the file is not a waivers file.
     """
-    module = _module("perfscore.waivers")
-    if module is None:
-        return None
-    return module.load_waivers(path)
+    return waivers_from(path)
 
 
-def stale(waivers: Any, results: Sequence[EvaluationResult]) -> list[str]:
+def stale(waivers: Waivers | None, results: Sequence[EvaluationResult]) -> list[str]:
     """The waivers that matched no flag, a line each (``waivers.yaml:7: 项目 2024 code 第2项``)."""
     if waivers is None:
         return []

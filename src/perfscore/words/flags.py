@@ -138,7 +138,8 @@ _QUOTED = frozenset(
 
 def facts(data: Mapping[str, Any]) -> Facts:
     """Keyword data as a flag keeps it: texts, and numbers written out only when read."""
-    return tuple(data.items())
+    # From a list: the pairs made before the tuple holding them (see :func:`kept`).
+    return tuple(list(data.items()))
 
 
 class Finding(NamedTuple):
@@ -162,7 +163,9 @@ KeptFinding = tuple[str, str, Facts, str | None]
 
 def kept(found: Iterable[Finding]) -> tuple[KeptFinding, ...]:
     """``found`` as plain tuples."""
-    return tuple((f.code, f.field, f.facts, None if f.at is None else f.at.value) for f in found)
+    # From a list: each tuple made after its items, so that one pass of the garbage collector
+    # finds remembered findings all atoms and stops visiting them.
+    return tuple([(f.code, f.field, f.facts, None if f.at is None else f.at.value) for f in found])
 
 
 def finding(code: str, field: str = "", /, *, at: Severity | None = None, **data: Any) -> Finding:

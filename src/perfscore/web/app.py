@@ -130,16 +130,16 @@ class _Site:
             remove_folder(folder)
             raise
         job = Job(
-            self.store.new_id(),
-            folder,
-            tuple(uploads),
-            rules,
-            name,
-            "en" if lang == "en" else "zh",
-            tuple(findings),
-            tuple(notes),
-            accepted,
-            aliases,
+            id=self.store.new_id(),
+            folder=folder,
+            uploads=tuple(uploads),
+            rules=rules,
+            rules_name=name,
+            lang="en" if lang == "en" else "zh",
+            rule_findings=tuple(findings),
+            notes=tuple(notes),
+            waivers=accepted,
+            aliases=aliases,
         )
         self.store.submit(job)
         return job

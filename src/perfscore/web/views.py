@@ -19,7 +19,7 @@ from perfscore.report.wording import Tally, flag_subject, flag_title, money, row
 from perfscore.waivers import accepted_label
 from perfscore.web import workbench
 from perfscore.web.jobs import Progress, Upload
-from perfscore.words.catalogue import RANK
+from perfscore.words.catalogue import CATALOGUE, RANK
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
@@ -199,7 +199,13 @@ def batch_view(progress: Progress, lang: str, waivers: Any = None) -> dict[str, 
             "accepted": accepted,
         },
         "codes": [
-            {"severity": sev, "word": workbench.severity_word(sev, lang), "code": c, "count": n}
+            {
+                "severity": sev,
+                "word": workbench.severity_word(sev, lang),
+                "code": c,
+                "title": CATALOGUE[c].title_in(lang),
+                "count": n,
+            }
             for (sev, c), n in sorted(
                 codes.items(), key=lambda kv: (_RANK[kv[0][0]], -kv[1], kv[0])
             )

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from perfscore.batch import evaluate_many
     from perfscore.engine.pipeline import EvaluationResult, evaluate
-    from perfscore.errors import FormError, PerfscoreError, RuleSetError
+    from perfscore.errors import FormError, PerfscoreError, RuleSetError, WaiverError
     from perfscore.form.model import Form
+    from perfscore.paths import SourceLocation
     from perfscore.readers import load_form, load_forms
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
+    from perfscore.waivers import Waivers, load_waivers
 
 __all__ = [
     "EvaluationResult",
@@ -30,12 +32,16 @@ __all__ = [
     "PerfscoreError",
     "RuleSet",
     "RuleSetError",
+    "SourceLocation",
+    "WaiverError",
+    "Waivers",
     "evaluate",
     "evaluate_many",
     "list_rules",
     "load_form",
     "load_forms",
     "load_rules",
+    "load_waivers",
     "parse_value",
 ]
 
@@ -55,6 +61,10 @@ _HOME = {
     "load_form": "readers",
     "load_forms": "readers",
     "parse_value": "text.values",
+    "SourceLocation": "paths",
+    "Waivers": "waivers",
+    "WaiverError": "errors",
+    "load_waivers": "waivers",
 }
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from perfscore.errors import FormError, PerfscoreError, RuleSetError
     from perfscore.form.model import Form
     from perfscore.readers import load_form, load_forms
+    from perfscore.report.review import review
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
 
@@ -37,6 +38,7 @@ __all__ = [
     "load_forms",
     "load_rules",
     "parse_value",
+    "review",
 ]
 
 __version__ = "0.1.0"
@@ -55,6 +57,7 @@ _HOME = {
     "load_form": "readers",
     "load_forms": "readers",
     "parse_value": "text.values",
+    "review": "report.review",
 }
 
 

@@ -123,6 +123,7 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
         grade,
         verified,
         trusted,
+        opinions=tuple((c, rules.opinions[c]) for c in dict.fromkeys(f.code for f in flags)),
     )
 
 

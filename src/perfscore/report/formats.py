@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
+from perfscore.report.review import review
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
@@ -28,6 +29,7 @@ __all__ = [
     "display_width",
     "heading",
     "markdown_cell",
+    "result_data",
     "shown_columns",
     "to_json",
     "to_markdown",
@@ -404,6 +406,12 @@ class CsvWriter:
             )
 
 
+def result_data(result: EvaluationResult) -> dict[str, Any]:
+    """A result as JSON output holds it: :meth:`EvaluationResult.to_dict` and its ``review``
+    (:func:`perfscore.review`)."""
+    return {**result.to_dict(), "review": review(result).to_dict()}
+
+
 class JsonWriter:
     """A JSON array of results, written element by element."""
 
@@ -416,7 +424,7 @@ class JsonWriter:
         """Write one element."""
         import json
 
-        data = result if isinstance(result, dict) else result.to_dict()
+        data = result if isinstance(result, dict) else result_data(result)
         self._stream.write("\n" if self._first else ",\n")
         self._stream.write(json.dumps(data, ensure_ascii=False, indent=2))
         self._first = False
@@ -430,7 +438,7 @@ def to_json(results: Sequence[EvaluationResult]) -> str:
     """The results as a JSON array (Decimals as strings)."""
     import json
 
-    return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([result_data(r) for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,11 +454,11 @@ def rendered(
     if fmt == "json":
         import json
 
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        text = json.dumps(result_data(result), ensure_ascii=False, indent=2)
     elif fmt == "jsonl":
         import json
 
-        text = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(result_data(result), ensure_ascii=False, separators=(",", ":"))
     elif fmt == "csv":
         buffer = io.StringIO()
         CsvWriter(buffer, header=False, lang=lang).write(result)

@@ -134,6 +134,7 @@ def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
     )
     yield from _achievement("quantitative.higher", rules.higher, lower_is_better=False)
     yield from _achievement("quantitative.lower", rules.lower, lower_is_better=True)
+    yield from _opinion_languages(rules)
     for i, rule in enumerate(rules.indicator_rules):
         where = f"indicator_rules.{i}"
         direction = rule.spec.direction
@@ -160,6 +161,21 @@ def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
                     (f"{rule.spec.name!r}: meeting a 100% target scores {at_target}, not {weight}"),
                 )
                 break
+
+
+def _opinion_languages(rules: RuleSet) -> Iterator[tuple[str, str]]:
+    """An opinion the rule file words in the wrong language: Chinese under ``ask_en``, or a
+    Chinese key with no Chinese in it (the review would speak two languages at once)."""
+    for code, text in rules.spec.opinions.items():
+        for key, words in text.model_dump(exclude_none=True).items():
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in words)
+            if key.endswith("_en") and chinese:
+                yield f"opinions.{code}.{key}", "the English wording holds Chinese text"
+            elif not key.endswith("_en") and not chinese:
+                yield (
+                    f"opinions.{code}.{key}",
+                    f"the Chinese wording has no Chinese in it (English goes under {key}_en)",
+                )
 
 
 def _bounded(where: str, weight: Decimal, scores: list[Decimal]) -> Iterator[tuple[str, str]]:

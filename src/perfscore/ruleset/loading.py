@@ -194,7 +194,8 @@ def _validated(data: dict[str, Any], positions: Positions, path: Path) -> RuleFi
         return RuleFile.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = tuple(str(p) for p in error["loc"])
+        # A mapping's key is named by itself, not by pydantic's "[key]" after it.
+        loc = tuple(str(p) for p in error["loc"] if p != "[key]")
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}" + _suggest_key(loc)

@@ -19,7 +19,14 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from perfscore.suggest import did_you_mean
 from perfscore.words.flags import CATALOGUE, Severity
@@ -33,6 +40,7 @@ __all__ = [
     "FormulaOf",
     "GradeBand",
     "IndicatorRule",
+    "OpinionText",
     "Patterns",
     "PatternsOf",
     "Positions",
@@ -287,6 +295,50 @@ class Expect(_Strict):
         return value
 
 
+#: The longest opinion text a rule file may give: a sentence or two, not a page.
+MAX_OPINION_CHARS = 300
+
+
+def _opinion_words(text: str) -> str:
+    if not text.strip():
+        raise ValueError("an opinion is words; leave the key out to keep the parent's wording")
+    if len(text) > MAX_OPINION_CHARS:
+        raise ValueError(
+            f"an opinion of {len(text)} characters; at most {MAX_OPINION_CHARS} (a sentence or two)"
+        )
+    return text
+
+
+# Words, not blank, of bounded length; the schema says the same to an editor.
+_OpinionWords = Annotated[
+    str,
+    AfterValidator(_opinion_words),
+    Field(json_schema_extra={"pattern": r"\S", "maxLength": MAX_OPINION_CHARS}),
+]
+
+
+def _flag_code(code: str) -> str:
+    """A code of the flag catalogue; a misspelt one refused with the likely code."""
+    if code not in CATALOGUE:
+        raise ValueError(f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}")
+    return code
+
+
+#: A key naming a flag code: refused at its own line when it names none.
+FlagCode = Annotated[str, AfterValidator(_flag_code)]
+
+
+class OpinionText(_Strict):
+    """A flag code's review opinion (审核意见) as the rule set words it: ``problem`` (问题) and
+    ``ask`` (what the unit is asked to do), each with its English twin (``problem_en``,
+    ``ask_en``).  A key left out keeps the parent's or the default wording."""
+
+    problem: _OpinionWords | None = None
+    ask: _OpinionWords | None = None
+    problem_en: _OpinionWords | None = None
+    ask_en: _OpinionWords | None = None
+
+
 class RuleTest(_Strict):
     """A case a rule set carries: a form fragment and what scoring it must give."""
 
@@ -325,6 +377,10 @@ class RuleFile(_Strict):
     targets: TargetTables = TargetTables()
     grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
+    # Review opinions by flag code, over the defaults (words/opinions.py), key by key.
+    opinions: dict[FlagCode, OpinionText] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(CATALOGUE)}}
+    )
     tests: tuple[RuleTest, ...] = ()
 
     @field_validator("severity")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from perfscore.ruleset.rulefile import (
 from perfscore.text.units import Unit, UnknownUnitError, local_units, resolve
 from perfscore.text.values import plain
 from perfscore.words.flags import CATALOGUE, Severity
+from perfscore.words.opinions import OPINIONS, Opinion
 
 __all__ = [
     "DEFAULT_RULES",
@@ -116,6 +117,8 @@ class RuleSet:
         init=False, compare=False, repr=False
     )
     local_units: Mapping[str, Unit] = field(init=False, compare=False, repr=False)
+    #: The review opinion of every flag code: the defaults, as the rule file words them.
+    opinions: Mapping[str, Opinion] = field(init=False, compare=False, repr=False)
     _unit_names: Mapping[str, re.Pattern[str]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self, positions: Positions | None) -> None:
@@ -128,6 +131,7 @@ class RuleSet:
             "patterns": patterns,
             "indicator_rules": _indicator_rules(self.spec, formulas, patterns, where),
             "local_units": _local_units(self.spec, where),
+            "opinions": _opinions(self.spec),
             "_unit_names": {
                 dim: found
                 for dim in UnitNames.model_fields
@@ -390,6 +394,15 @@ def _indicator_rules(
         score, measure = formulas.get(f"{key}.score"), formulas[f"{key}.measure"]
         rules.append(CompiledIndicatorRule(rule, pattern, score, measure, unit))
     return tuple(rules)
+
+
+def _opinions(spec: RuleFile) -> dict[str, Opinion]:
+    """Every code's opinion: the default, with what the rule file words its own."""
+    worded = {
+        code: replace(OPINIONS[code], **text.model_dump(exclude_none=True))
+        for code, text in spec.opinions.items()
+    }
+    return {**OPINIONS, **worded}
 
 
 def _local_units(spec: RuleFile, where: _Where) -> dict[str, Unit]:

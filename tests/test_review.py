@@ -23,7 +23,7 @@ from perfscore.report.review import MAX_PLACES, place_of, review
 from perfscore.ruleset.check import check_file
 from perfscore.words.catalogue import CATALOGUE, RANK
 from perfscore.words.opinions import OPINIONS
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.test_checks import BASE, CASES, Form
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -281,6 +281,20 @@ def test_rules_check_finds_opinions_in_the_wrong_language(tmp_path: Path) -> Non
         "opinions.missing-reason.problem_en",
     ]
     assert all(f.file == str(path) for f in findings)
+
+
+def test_documented_province_words_its_own() -> None:
+    """docs/review.md's example rule file loads clean and words what the page says."""
+    path = ROOT / "docs" / "examples" / "province-opinions.yaml"
+    assert check_file(path) == []
+    result = perfscore.evaluate(copy.deepcopy(BASE) | {"total": 98}, path)
+    (mismatch,) = [o for o in review(result).opinions if o.code == "total-mismatch"]
+    assert mismatch.opinion == OPINIONS["total-mismatch"]
+    rules = load_rules(path)
+    assert rules.opinions["over-achievement"].problem == "实际完成值超过年度指标值一倍以上"
+    assert rules.opinions["missing-reason"].problem == OPINIONS["missing-reason"].problem
+    page = (ROOT / "docs" / "review.md").read_text("utf-8")
+    assert rules.opinions["missing-reason"].ask in page
 
 
 def test_shipped_rule_sets_word_every_opinion() -> None:

@@ -1,6 +1,6 @@
 """The command line.
 
-    perfscore score FILE|DIR…      score forms; table, json, markdown, csv or html
+    perfscore score FILE|DIR…      score forms; table, json, markdown, csv, html or docx
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
@@ -40,7 +40,7 @@ __all__ = ["main", "run"]
 _FORM_SUFFIXES = SUFFIXES
 _FORMATS = ["table", "json", "markdown", "csv", "html"]
 # Formats of `score` only: JSON Lines streams one object a form, for outputs too large to hold.
-_SCORE_FORMATS = [*_FORMATS, "jsonl"]
+_SCORE_FORMATS = [*_FORMATS, "jsonl", "docx"]
 
 
 class _Usage(Exception):
@@ -210,6 +210,10 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     inputs = _inputs(files, rules)
     if args.output and args.output != "-":
         refuse_overwrite(args.output, inputs, what="--output")
+    if args.format == "docx":
+        from perfscore.report.docx import check_target  # before any form is scored
+
+        check_target(args.output)
     if args.annotate:
         _annotate(args, files)
     show = args.progress == "always" or (
@@ -217,7 +221,7 @@ def _score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     )
     progress = _Progress(stderr, len(files), show)
     worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    if args.format == "html":
+    if args.format in ("html", "docx"):
         return _score_page(args, files, rules, worst, progress, (stdout, stderr))
     failed = flagged = False
     # Other formats are rendered where each form is scored (in the workers with --jobs),
@@ -286,6 +290,11 @@ def _score_page(
         else:
             flagged = flagged or any(f.severity in worst for f in item.flags)
             kept.append(item)
+    if args.format == "docx":
+        from perfscore.report.docx import write_review
+
+        write_review(kept, args.output, args.lang, failures)
+        return 1 if failures or flagged else 0
     from perfscore.report import html as htmlreport
 
     with _output(args.output, stdout, _inputs(files, rules)) as out:

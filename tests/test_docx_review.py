@@ -1,0 +1,282 @@
+"""The Word review (``score --format docx``): read back with python-docx, and rendered once
+through LibreOffice to PDF, where the pages, the opinions and the table of findings are what the
+review holds."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import perfscore
+from perfscore.cli import run
+from perfscore.report.docx import FINDING_HEADER, review_document
+from perfscore.report.review import Review, review
+from tests.conftest import DATA, EXAMPLES
+from tests.test_checks import BASE
+
+_SEVERITY_WORDS = {"错误", "警告", "提示"}
+
+
+def _faulty(folder: Path) -> Path:
+    """Seed 003's first form with an arithmetic slip, a missing reason and an over-achievement."""
+    form = copy.deepcopy(BASE)
+    form["project"] = "购买社工岗位服务（复核）"
+    form["indicators"][0]["score"] = 29
+    form["indicators"][3].pop("reason", None)
+    form["indicators"][2]["actual"] = "25次/年"
+    path = folder / "faulty.yaml"
+    path.write_text(yaml.safe_dump(form, allow_unicode=True), "utf-8")
+    return path
+
+
+def _forms(folder: Path) -> list[Path]:
+    return [
+        _faulty(folder),
+        EXAMPLES / "luohu-2024-notary-lawyers.yaml",
+        DATA / "forms" / "pingshan-2020-training.yaml",
+    ]
+
+
+def _score(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["score", *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _reviews(paths: list[Path], lang: str = "zh") -> list[Review]:
+    return [review(perfscore.evaluate(p, lang="en" if lang == "en" else "zh")) for p in paths]
+
+
+def _cells(table: Any) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _headings(document: Any) -> list[str]:
+    return [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
+
+
+def _findings_rows(item: Review) -> list[list[str]]:
+    words = {"error": "错误", "warning": "警告", "info": "提示"}
+    return [
+        [str(n), f.place, f.problem, f.ask, words[f.severity]]
+        for n, f in enumerate(item.findings, 1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """A batch of three forms written as one Word review by the command line."""
+    folder = tmp_path_factory.mktemp("review")
+    forms = _forms(folder)
+    target = folder / "review.docx"
+    code, out, err = _score("--format", "docx", "-o", str(target), *map(str, forms))
+    assert code == 1, err  # the faulty form has errors
+    assert out == ""
+    return target, forms
+
+
+def test_batch_document_reads_back(batch: tuple[Path, list[Path]]) -> None:
+    """One document: a title, a contents table (a row per form with totals and counts), then
+    per form a heading (project, unit, year), the summary, the opinions worst first and the
+    table of findings — the review's own, cell for cell."""
+    import docx
+
+    target, forms = batch
+    document = docx.Document(str(target))
+    reviews = _reviews(forms)
+    headings = _headings(document)
+    assert headings[0] == "目录"
+    assert headings[1:] == [
+        f"{n}. {r.result.form.project}（{r.result.form.unit}，{r.result.form.year}）"
+        for n, r in enumerate(reviews, 1)
+    ]
+    contents, *rest = document.tables
+    assert _cells(contents)[0][:3] == ["序号", "项目名称", "单位"]
+    assert [row[1] for row in _cells(contents)[1:]] == [r.result.form.project for r in reviews]
+    assert _cells(contents)[1][4:] == ["99.9", "99.9", "1", "3", "1"]  # totals, then counts
+    findings = [t for t in rest if _cells(t)[0] == list(FINDING_HEADER["zh"])]
+    assert [_cells(t)[1:] for t in findings] == [_findings_rows(r) for r in reviews]
+    summaries = [{k: v for k, v in _cells(t)} for t in rest if _cells(t)[0][0] == "填报总分"]
+    assert [s["重算总分"] for s in summaries] == ["99.9", "93.69", "-"]
+    text = [p.text for p in document.paragraphs]
+    for item in reviews:
+        opinions = [t for t in text if re.match(r"\d+\. \[(错误|警告|提示)\] ", t)]
+        for opinion in item.opinions:
+            assert any(t.endswith(opinion.text) for t in opinions)
+        assert f"审核结论：{item.conclusion}" in text
+    first = reviews[0]
+    assert [o.code for o in first.opinions][:1] == ["score-mismatch"]
+    assert "第1项“社工人数”：填报得分与按评分规则计算的得分不一致。请核实得分计算并更正。" in (
+        o.text for o in first.opinions
+    )
+
+
+def test_one_form_has_no_contents(tmp_path: Path, luohu_notary: Path) -> None:
+    """A single form's review starts with its heading: no contents table, no empty page."""
+    import docx
+
+    target = tmp_path / "one.docx"
+    assert _score("--format", "docx", "-o", str(target), str(luohu_notary))[0] == 0
+    document = docx.Document(str(target))
+    headings = _headings(document)
+    assert headings == ["公证律师管理经费（深圳市罗湖区司法局(本级)，2024）"]
+    assert _cells(document.tables[0])[0] == ["填报总分", "93.69"]
+    assert 'w:type="page"' not in document.element.xml
+
+
+def test_english_review(tmp_path: Path, luohu_notary: Path) -> None:
+    """``--lang en``: the same review in English, severities included."""
+    import docx
+
+    target = tmp_path / "en.docx"
+    assert _score("--format", "docx", "--lang", "en", "-o", str(target), str(luohu_notary))[0] == 0
+    document = docx.Document(str(target))
+    assert document.paragraphs[0].text == "Review of performance self-evaluations"
+    header, *rows = _cells(document.tables[-1])
+    assert header == list(FINDING_HEADER["en"])
+    assert {row[-1] for row in rows} == {"note"}
+    (item,) = _reviews([luohu_notary], "en")
+    assert [row[1] for row in rows] == [f.place for f in item.findings]
+    assert rows[0][1] == "budget, score"
+
+
+def test_unreadable_files_are_listed(tmp_path: Path, luohu_notary: Path) -> None:
+    """A file that cannot be read is listed at the end of the review (and on stderr); the
+    run fails."""
+    import docx
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("indicators: [", "utf-8")
+    target = tmp_path / "review.docx"
+    code, _, err = _score("--format", "docx", "-o", str(target), str(luohu_notary), str(broken))
+    assert code == 1
+    assert "broken.yaml" in err
+    document = docx.Document(str(target))
+    texts = [p.text for p in document.paragraphs]
+    assert "未能读取的文件" in texts
+    assert any("broken.yaml" in t for t in texts[texts.index("未能读取的文件") :])
+    assert any("另有 1 个文件未能读取" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (None, "--format docx writes a Word file, not to standard output (expected -o FILE"),
+        ("-", "not to standard output"),
+        ("review.txt", "review.txt: --format docx writes a Word file, not this name"),
+    ],
+)
+def test_docx_needs_a_docx_file(
+    tmp_path: Path, luohu_notary: Path, output: str | None, message: str
+) -> None:
+    """Writing the Word review to standard output or under another suffix is refused before
+    anything is scored, with what to give instead (exit 2, nothing written)."""
+    monkey = ["-o", str(tmp_path / output) if output not in (None, "-") else "-"]
+    argv = ["--format", "docx", *(monkey if output else []), str(luohu_notary)]
+    code, out, err = _score(*argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_docx_never_overwrites_an_input(tmp_path: Path) -> None:
+    """``-o`` naming one of the forms read is refused, the form untouched."""
+    form = tmp_path / "form.docx"
+    form.write_bytes(b"not really")
+    code, _, err = _score("--format", "docx", "-o", str(form), str(form))
+    assert code == 2
+    assert "would overwrite the input" in err
+    assert form.read_bytes() == b"not really"
+
+
+def test_empty_review_says_so() -> None:
+    """A review of nothing is a document that says so, not an empty page."""
+    document = review_document([], "zh")
+    assert "没有可审核的表。" in [p.text for p in document.paragraphs]
+
+
+# --- rendered by LibreOffice ------------------------------------------------------------------
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _render(target: Path) -> Path:
+    """``target`` converted to PDF by headless LibreOffice, with a profile of its own (runs
+    side by side do not share one)."""
+    binary = _soffice()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing under CI (.ci/run installs libreoffice-writer)")
+        pytest.skip("no LibreOffice on this machine (apt-get install libreoffice-writer)")
+    folder = target.parent / "pdf"
+    profile = target.parent / "lo-profile"
+    subprocess.run(
+        [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(target.parent)},
+    )
+    return folder / f"{target.stem}.pdf"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_rendered_by_libreoffice(batch: tuple[Path, list[Path]]) -> None:
+    """LibreOffice lays the review out as written: the contents page, then each form from a
+    page of its own, pages numbered in the footer; every opinion reads whole; the table of
+    findings, its header repeated on each page it runs over, holds the review's findings row for
+    row."""
+    import pdfplumber
+
+    target, forms = batch
+    reviews = _reviews(forms)
+    with pdfplumber.open(_render(target)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+        tables = [t for page in pdf.pages for t in page.extract_tables()]
+    assert len(pages) >= 1 + len(reviews)
+    assert [p.strip().splitlines()[-1] for p in pages] == [
+        f"第 {n} 页" for n in range(1, len(pages) + 1)
+    ]
+    starts = [
+        next(i for i, p in enumerate(pages) if p.startswith(f"{n}. {r.result.form.project}"))
+        for n, r in enumerate(reviews, 1)
+    ]
+    assert starts[0] == 1
+    assert starts == sorted(set(starts))
+    for item, first, end in zip(reviews, starts, [*starts[1:], len(pages)], strict=True):
+        text = _plain("".join(pages[first:end]))
+        for opinion in item.opinions:
+            assert _plain(opinion.text) in text
+        assert _plain(item.conclusion) in text
+    header = [_plain(h) for h in FINDING_HEADER["zh"]]
+    rows = [[_plain(c or "") for c in row] for t in tables for row in t]
+    found = [row for row in rows if len(row) == len(header) and row != header]
+    want = [[_plain(c) for c in row] for item in reviews for row in _findings_rows(item)]
+    assert found == want
+    assert all(row[-1] in _SEVERITY_WORDS for row in found)

@@ -172,13 +172,14 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     conclusion = document.add_paragraph()
     _run(conclusion, say(lang, "审核结论：", "Conclusion: "), bold=True)
     _run(conclusion, item.conclusion)
-    if item.findings:
+    findings = item.findings
+    if findings:
         document.add_heading(say(lang, "问题清单", "Findings"), 2)
         rows = [
             (str(n), f.place, f.problem, f.ask, severity_word(f.severity, lang))
-            for n, f in enumerate(item.findings, 1)
+            for n, f in enumerate(findings, 1)
         ]
-        colours = [f.severity for f in item.findings]
+        colours = [f.severity for f in findings]
         header = FINDING_HEADER["en" if lang == "en" else "zh"]
         _table(document, header, rows, _FINDING_WIDTHS, colours)
     document.add_paragraph()

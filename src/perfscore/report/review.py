@@ -99,8 +99,25 @@ class Review:
 
     result: EvaluationResult
     opinions: tuple[ReviewOpinion, ...]
-    findings: tuple[ReviewFinding, ...]
     lang: str
+
+    @property
+    def findings(self) -> tuple[ReviewFinding, ...]:
+        """One finding per flag, worst first, then in the order of the form: each flag's
+        message written out, so made when asked for (JSON output does not need them)."""
+        lang, result = self.lang, self.result
+        asks = {o.code: o.opinion.ask_in(lang) for o in self.opinions}
+        return tuple(
+            ReviewFinding(
+                f.code,
+                f.severity,
+                place_of(f, result, lang),
+                f.message_in(lang),
+                asks[f.code],
+                f.path,
+            )
+            for f in sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))
+        )
 
     @property
     def total(self) -> Decimal | None:
@@ -207,18 +224,7 @@ def review(result: EvaluationResult, lang: str | None = None) -> Review:
     # place, and a code's first flag is where its problem is first seen).
     order = {code: i for i, code in enumerate(grouped)}
     opinions.sort(key=lambda o: (RANK[o.severity], order[o.code]))
-    findings = tuple(
-        ReviewFinding(
-            f.code,
-            f.severity,
-            place_of(f, result, lang),
-            f.message_in(lang),
-            (worded.get(f.code) or OPINIONS[f.code]).ask_in(lang),
-            f.path,
-        )
-        for f in sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))
-    )
-    return Review(result, tuple(opinions), findings, lang)
+    return Review(result, tuple(opinions), lang)
 
 
 def _opinion(

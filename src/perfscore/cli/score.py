@@ -1,0 +1,165 @@
+"""``perfscore score``: score forms and list their flags."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, TextIO
+
+from perfscore.batch import Failure, evaluate_many
+from perfscore.cli.shared import FORMATS, Usage, add_common, form_paths, inputs, output
+from perfscore.engine.pipeline import EvaluationResult
+from perfscore.files import refuse_overwrite, same_file
+from perfscore.readers import WORKBOOK_SUFFIXES
+from perfscore.report import formats as report
+from perfscore.ruleset.rules import RuleSet, load_rules
+
+__all__ = ["add_parser", "run"]
+
+# Formats of `score` only: JSON Lines streams one object a form, for outputs too large to hold.
+_SCORE_FORMATS = [*FORMATS, "jsonl", "docx"]
+
+
+def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
+    score = sub.add_parser("score", help="score forms and list their flags")
+    score.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    score.add_argument("--format", choices=_SCORE_FORMATS, default="table")
+    add_common(score)
+    score.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "never"],
+        default="error",
+        help="exit 1 when a flag of this severity or worse is found (default: error)",
+    )
+    score.add_argument(
+        "--jobs", "-j", type=int, default=1, help="processes to score with (at most one per CPU)"
+    )
+    score.add_argument(
+        "--annotate",
+        metavar="OUT.xlsx",
+        help="with one workbook: write an annotated copy (recomputed scores, flagged cells)",
+    )
+    score.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="a progress bar on stderr (auto: when stderr is a terminal and files are many)",
+    )
+    return [score]
+
+
+class _Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, stream: TextIO, total: int, enabled: bool) -> None:
+        self.stream, self.total, self.enabled, self.done = stream, total, enabled, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done == self.total or self.done % 25 == 0):
+            filled = 30 * self.done // max(self.total, 1)
+            bar = "#" * filled + "-" * (30 - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    files = form_paths(args.paths, stderr=stderr)
+    rules = load_rules(args.rules)
+    read = inputs(files, rules)
+    if args.output and args.output != "-":
+        refuse_overwrite(args.output, read, what="--output")
+    if args.format == "docx":
+        from perfscore.report.docx import check_target  # before any form is scored
+
+        check_target(args.output)
+    if args.annotate:
+        _annotate(args, files)
+    show = args.progress == "always" or (
+        args.progress == "auto" and len(files) > 20 and stderr.isatty()
+    )
+    progress = _Progress(stderr, len(files), show)
+    worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
+    if args.format in ("html", "docx"):
+        return _score_page(args, files, rules, worst, progress, (stdout, stderr))
+    failed = flagged = False
+    # Other formats are rendered where each form is scored (in the workers with --jobs),
+    # and written here in input order as they arrive.
+    render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
+    with output(args.output, stdout, read) as out:
+        if args.format == "csv":
+            report.CsvWriter(out, lang=args.lang)  # the header row
+        elif args.format == "json":
+            out.write("[")
+        first = True
+        for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, transform=render):
+            progress.step()
+            if isinstance(item, Failure):
+                failed = True
+                print(f"perfscore: {item.message}", file=stderr)
+                if args.format == "jsonl":  # one line per input, a failed one included
+                    out.write(report.failure_line(item.source, item.error))
+                continue
+            text, hit, _ = item
+            flagged = flagged or hit
+            if args.format == "json":
+                out.write(("\n" if first else ",\n") + text)
+            elif args.format == "table":
+                out.write(("" if first else "\n") + text)
+            elif args.format == "jsonl":
+                out.write(text + "\n")
+            else:
+                out.write(text)
+            first = False
+        if args.format == "json":
+            out.write("\n]\n" if not first else "]\n")
+    return 1 if failed or flagged else 0
+
+
+def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
+    """``score --annotate``: an annotated copy of the one workbook scored."""
+    if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+    if args.output and same_file(args.output, args.annotate):
+        raise Usage("perfscore score: --output and --annotate name the same file")
+    from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
+
+    annotate_workbook(files[0], args.annotate, args.rules, args.lang)
+
+
+def _score_page(
+    args: argparse.Namespace,
+    files: Sequence[Path],
+    rules: RuleSet,
+    worst: tuple[str, ...],
+    progress: _Progress,
+    streams: tuple[TextIO, TextIO],
+) -> int:
+    """``score --format html`` and ``docx``: the page's summary and the Word review's contents
+    need every result, so they come back whole and the report is written at the end."""
+    stdout, stderr = streams
+    flagged = False
+    failures: list[str] = []
+    kept: list[EvaluationResult] = []
+    for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
+        progress.step()
+        if isinstance(item, Failure):
+            failures.append(item.message)
+            print(f"perfscore: {item.message}", file=stderr)
+        else:
+            flagged = flagged or any(f.severity in worst for f in item.flags)
+            kept.append(item)
+    if args.format == "docx":
+        from perfscore.report.docx import write_review
+
+        write_review(kept, args.output, args.lang, failures)
+        return 1 if failures or flagged else 0
+    from perfscore.report import html as htmlreport
+
+    with output(args.output, stdout, inputs(files, rules)) as out:
+        out.write(htmlreport.page(kept, args.lang, failures))
+    return 1 if failures or flagged else 0

@@ -105,6 +105,9 @@ def test_batch_document_reads_back(batch: tuple[Path, list[Path]]) -> None:
     assert _cells(contents)[0][:3] == ["序号", "项目名称", "单位"]
     assert [row[1] for row in _cells(contents)[1:]] == [r.result.form.project for r in reviews]
     assert _cells(contents)[1][4:] == ["99.9", "99.9", "1", "3", "1"]  # totals, then counts
+    for n in range(1, len(reviews) + 1):  # each project links to its form's heading
+        assert f'w:anchor="form_{n}"' in contents._tbl.xml
+        assert f'w:name="form_{n}"' in document.element.xml
     findings = [t for t in rest if _cells(t)[0] == list(FINDING_HEADER["zh"])]
     assert [_cells(t)[1:] for t in findings] == [_findings_rows(r) for r in reviews]
     summaries = [{k: v for k, v in _cells(t)} for t in rest if _cells(t)[0][0] == "填报总分"]

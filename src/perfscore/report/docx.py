@@ -12,6 +12,7 @@ is set in a Chinese font, so Word and LibreOffice show it without substituting g
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,7 @@ def review_document(
     document: Any = docx.Document()
     _page_setup(document, lang)
     reviews = [review(r, lang) for r in results]
-    document.add_heading(
-        say(lang, "预算绩效自评审核意见", "Review of performance self-evaluations"), 0
-    )
+    document.add_heading(document.core_properties.title, 0)
     if len(reviews) > 1 or failures:
         _contents(document, reviews, lang, failures)
     for number, item in enumerate(reviews, 1):
@@ -127,7 +126,11 @@ def _contents(document: Any, reviews: Sequence[Review], lang: str, failures: Seq
         )
         for n, item in enumerate(reviews, 1)
     ]
-    _table(document, _CONTENTS_HEADER["en" if lang == "en" else "zh"], rows, _CONTENTS_WIDTHS)
+    table = _table(
+        document, _CONTENTS_HEADER["en" if lang == "en" else "zh"], rows, _CONTENTS_WIDTHS
+    )
+    for n, row in enumerate(table.rows[1:], 1):
+        _link(row.cells[1].paragraphs[0], _anchor(n))  # a click goes to the form's heading
     counts = {s: sum(item.count(s) for item in reviews) for s in Severity}
     summary = say(
         lang,
@@ -153,7 +156,9 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     about = [p for p in (form.printed("unit"), str(form.year or "")) if p]
     if about:
         project += say(lang, f"（{'，'.join(about)}）", f" ({', '.join(about)})")
-    document.add_heading(f"{number}. {project}" if number else project, 1)
+    heading = document.add_heading(f"{number}. {project}" if number else project, 1)
+    if number:
+        _bookmark(heading, _anchor(number), number)
     facts = [
         (say(lang, "项目编码", "Code"), form.code or ""),
         (say(lang, "文件", "File"), item.result.source or ""),
@@ -208,11 +213,33 @@ def _page_setup(document: Any, lang: str) -> None:
         style = document.styles[name]
         _fonts(style.element, style.font)
     document.styles["Normal"].font.size = Pt(10.5)  # 五号, the size of an official letter
+    _language(document.styles["Normal"].element, lang)
+    properties = document.core_properties
+    properties.title = say(lang, "预算绩效自评审核意见", "Review of performance self-evaluations")
+    properties.language = say(lang, "zh-CN", "en")
+    # The template's own author, note and 2013 dates would otherwise stand on the review.
+    properties.author = properties.last_modified_by = "perfscore"
+    properties.comments = ""
+    properties.created = properties.modified = datetime.now(UTC).replace(tzinfo=None)
     footer = section.footer.paragraphs[0]
     footer.alignment = 1  # centred
     _run(footer, say(lang, "第 ", "Page "))
     _page_field(footer)
     _run(footer, say(lang, " 页", ""))
+
+
+def _language(element: Any, lang: str) -> None:
+    """The text's language, so Word checks Chinese as Chinese (and English as English)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = element.get_or_add_rPr()
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    mark = OxmlElement("w:lang")
+    mark.set(qn("w:val"), say(lang, "zh-CN", "en-GB"))
+    mark.set(qn("w:eastAsia"), "zh-CN")
+    properties.append(mark)  # last: nothing a style sets comes after it in w:rPr
 
 
 def _fonts(element: Any, font: Any) -> None:
@@ -221,11 +248,7 @@ def _fonts(element: Any, font: Any) -> None:
     from docx.oxml.ns import qn
 
     font.name = _LATIN_FONT
-    properties = element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = properties.makeelement(qn("w:rFonts"), {})
-        properties.append(fonts)
+    fonts = element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), _EAST_ASIAN_FONT)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named one
@@ -250,15 +273,19 @@ def _page_field(paragraph: Any) -> None:
 
 
 def _run(paragraph: Any, text: str, severity: Severity | None = None, *, bold: bool = False) -> Any:
-    from docx.shared import RGBColor
-
     run = paragraph.add_run(text)
     if severity is not None:
-        run.font.color.rgb = RGBColor.from_string(_SEVERITY_COLOUR[severity])
+        run.font.color.rgb = _rgb(_SEVERITY_COLOUR[severity])
         run.bold = severity == Severity.ERROR
     if bold:
         run.bold = True
     return run
+
+
+def _rgb(hex_colour: str) -> Any:
+    from docx.shared import RGBColor
+
+    return RGBColor.from_string(hex_colour)
 
 
 def _table(
@@ -267,7 +294,7 @@ def _table(
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
     colours: Sequence[Severity] | None = None,
-) -> None:
+) -> Any:
     """A ruled table: its header row (bold, shaded) repeats on every page it runs over, no row
     splits across a page, and the last column is coloured by ``colours`` (a severity per row)
     where given."""
@@ -291,6 +318,7 @@ def _table(
         _row_mark(table.rows[i], "w:cantSplit")  # a row is read whole, never across a page
         if header is not None and i == 0:
             _row_mark(table.rows[0], "w:tblHeader")  # the header repeats on every page
+    return table
 
 
 def _shade(cell: Any) -> None:
@@ -302,6 +330,39 @@ def _shade(cell: Any) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), "D9E2F3")
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _anchor(number: int) -> str:
+    """The bookmark of the ``number``-th form's heading."""
+    return f"form_{number}"
+
+
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    """Mark ``paragraph`` as the bookmark ``name`` (what a contents link points at)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _link(paragraph: Any, anchor: str) -> None:
+    """Make the runs of ``paragraph`` a link to the bookmark ``anchor``, shown as links are."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    for run in list(paragraph.runs):
+        run.font.underline = True
+        run.font.color.rgb = _rgb("0563C1")
+        link.append(run._r)  # moved from the paragraph into the link
+    paragraph._p.append(link)
 
 
 def _row_mark(row: Any, tag: str) -> None:

@@ -110,8 +110,11 @@ def test_batch_document_reads_back(batch: tuple[Path, list[Path]]) -> None:
         assert f'w:name="form_{n}"' in document.element.xml
     findings = [t for t in rest if _cells(t)[0] == list(FINDING_HEADER["zh"])]
     assert [_cells(t)[1:] for t in findings] == [_findings_rows(r) for r in reviews]
-    summaries = [{k: v for k, v in _cells(t)} for t in rest if _cells(t)[0][0] == "填报总分"]
-    assert [s["重算总分"] for s in summaries] == ["99.9", "93.69", "-"]
+    summaries = [{k: v for k, v in _cells(t)} for t in rest if _cells(t)[0][0] == "表式"]
+    assert [s.get("重算总分") for s in summaries] == ["99.9", "93.69", None]  # one unscored
+    assert summaries[1]["预算执行率"] == "96.86%"
+    assert summaries[2]["预算数"] == "23.95 万元"
+    assert summaries[2]["指标完成情况"] == "达成 10  无法判断 1"
     text = [p.text for p in document.paragraphs]
     for item in reviews:
         opinions = [t for t in text if re.match(r"\d+\. \[(错误|警告|提示)\] ", t)]
@@ -134,7 +137,7 @@ def test_one_form_has_no_contents(tmp_path: Path, luohu_notary: Path) -> None:
     document = docx.Document(str(target))
     headings = _headings(document)
     assert headings == ["公证律师管理经费（深圳市罗湖区司法局(本级)，2024）"]
-    assert _cells(document.tables[0])[0] == ["填报总分", "93.69"]
+    assert _cells(document.tables[0])[:2] == [["表式", "项目支出绩效自评表"], ["填报总分", "93.69"]]
     assert 'w:type="page"' not in document.element.xml
 
 

@@ -23,7 +23,7 @@ from perfscore.report.review import MAX_PLACES, place_of, review
 from perfscore.ruleset.check import check_file
 from perfscore.words.catalogue import CATALOGUE, RANK
 from perfscore.words.opinions import OPINIONS
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import DATA, EXAMPLES, ROOT
 from tests.test_checks import BASE, CASES, Form
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -133,12 +133,25 @@ def test_summary_of_a_form(luohu_notary: Path) -> None:
     assert dict(found.summary_rows())["填报总分"] == "93.69"
     assert dict(found.summary_rows())["重算总分"] == "93.69"
     assert dict(found.summary_rows())["已核实得分占比"] == "100%"
+    assert dict(found.summary_rows())["预算数"] == "224500 元"
+    assert dict(found.summary_rows())["指标完成情况"] == "达成 9  未达成 1  不适用 5"
     assert found.difference == 0
     assert found.conclusion == "未发现需整改的问题。"
     wrong = review(_evaluate(lambda f: f.update(total=98)), "en")
     assert wrong.difference is not None
     assert str(wrong.difference) == "-1.90"
     assert wrong.conclusion.startswith("1 error found")
+
+
+def test_summary_of_a_target_table() -> None:
+    """A target table (绩效目标表) has no totals, execution or statuses to speak of: its kind,
+    its budget and the counts."""
+    from perfscore.readers import load_forms
+
+    (form, *_) = load_forms(DATA / "seeds" / "004_f2f3303566fa8c39.txt")
+    rows = dict(review(perfscore.evaluate(form)).summary_rows())
+    assert list(rows) == ["表式", "预算数", "问题"]
+    assert rows["表式"] == "绩效目标表"
 
 
 def test_places_of_form_level_flags() -> None:

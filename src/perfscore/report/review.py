@@ -16,6 +16,7 @@ the Word review's table of findings (:mod:`perfscore.report.docx`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from perfscore.engine.results import EvaluationResult
 from perfscore.form.fields import BUDGET, FORM, INDICATOR, PLAN_POINT
 from perfscore.words.catalogue import RANK, Severity
 from perfscore.words.flags import Flag
-from perfscore.words.messages import num, percent, say, shorten
+from perfscore.words.messages import STATUS_ZH, num, percent, say, shorten, status
 from perfscore.words.opinions import OPINIONS, Opinion, severity_word
 
 __all__ = ["MAX_PLACES", "Review", "ReviewFinding", "ReviewOpinion", "place_of", "review"]
@@ -166,28 +167,28 @@ class Review:
         return say(self.lang, "未发现需整改的问题。", "Nothing to correct was found.")
 
     def summary_rows(self) -> list[tuple[str, str]]:
-        """The summary as (label, value) pairs, as the Word review and the text formats print
-        it: totals, the difference, the verified share, the grade, execution and counts."""
+        """The summary as (label, value) pairs, as the Word review prints it: the kind of
+        form, the totals and their difference, the verified share and the grade (a scored
+        form), the budget and its execution, how the rows were judged, and the counts."""
         lang, result = self.lang, self.result
-        rows = [
-            (say(lang, "填报总分", "Printed total"), num(self.reported_total) or "-"),
-            (say(lang, "重算总分", "Recomputed total"), num(self.total) or "-"),
-        ]
+        rows = [(say(lang, "表式", "Form"), say(lang, *_KINDS[result.form.kind]))]
+        if self.total is not None or self.reported_total is not None:
+            rows += [
+                (say(lang, "填报总分", "Printed total"), num(self.reported_total) or "-"),
+                (say(lang, "重算总分", "Recomputed total"), num(self.total) or "-"),
+            ]
         if self.difference is not None:
-            rows.append(
-                (
-                    say(lang, "差额（填报－重算）", "Difference (printed − recomputed)"),
-                    num(self.difference),
-                )
-            )
+            difference = say(lang, "差额（填报－重算）", "Difference (printed − recomputed)")
+            rows.append((difference, num(self.difference)))
         if self.verified is not None:
-            rows.append(
-                (say(lang, "已核实得分占比", "Share of points verified"), percent(self.verified))
-            )
+            verified = say(lang, "已核实得分占比", "Share of points verified")
+            rows.append((verified, percent(self.verified)))
         if result.grade:
             rows.append((say(lang, "等级", "Grade"), result.grade))
-        if result.execution is not None and result.execution.rate is not None:
-            rows.append((say(lang, "预算执行率", "Execution rate"), percent(result.execution.rate)))
+        rows += _budget_rows(result, lang)
+        judged = _status_counts(result, lang)
+        if judged:
+            rows.append((say(lang, "指标完成情况", "Indicators"), judged))
         counts = "  ".join(f"{severity_word(s, lang)} {self.count(s)}" for s in Severity)
         rows.append((say(lang, "问题", "Findings"), counts))
         return rows
@@ -203,6 +204,38 @@ class Review:
             "conclusion": self.conclusion,
             "opinions": [o.to_dict() for o in self.opinions],
         }
+
+
+#: The kinds of form, as the review names them.
+_KINDS = {
+    "project": ("项目支出绩效自评表", "project self-evaluation"),
+    "department": ("部门整体绩效自评表", "department self-evaluation"),
+    "targets": ("绩效目标表", "performance targets (budget time)"),
+}
+
+
+def _budget_rows(result: EvaluationResult, lang: str) -> list[tuple[str, str]]:
+    """The budget (in the form's money unit) and, once the year is over, its execution."""
+    form, rows = result.form, []
+    budget = form.budget
+    amount = None if budget is None else budget.adjusted or budget.initial
+    unit = say(lang, form.money_unit, {"元": "yuan", "万元": "10k yuan"}[form.money_unit])
+    if amount is not None:
+        rows.append((say(lang, "预算数", "Budget"), f"{num(amount)} {unit}"))
+    if budget is not None and budget.executed is not None and form.kind != "targets":
+        rows.append((say(lang, "执行数", "Executed"), f"{num(budget.executed)} {unit}"))
+    execution = result.execution
+    if execution is not None and execution.rate is not None and form.kind != "targets":
+        rows.append((say(lang, "预算执行率", "Execution rate"), percent(execution.rate)))
+    return rows
+
+
+def _status_counts(result: EvaluationResult, lang: str) -> str:
+    """``达成 8  部分达成 1  不适用 5``: how the rows were judged (none on a target table)."""
+    if result.form.kind == "targets":
+        return ""
+    found = Counter(str(r.status) for r in result.indicators)
+    return "  ".join(f"{status(s, lang)} {found[s]}" for s in STATUS_ZH if found[s])
 
 
 def review(result: EvaluationResult, lang: str | None = None) -> Review:

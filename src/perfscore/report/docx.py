@@ -36,7 +36,7 @@ _CONTENTS_HEADER = {
     "en": ("No.", "Project", "Unit", "Year", "Total", "Printed", "Errors", "Warnings", "Notes"),
 }
 # Widths of the findings table's columns in centimetres: an A4 page's 17 cm of text.
-_FINDING_WIDTHS = (1.3, 3.6, 5.0, 5.1, 1.3)
+_FINDING_WIDTHS = (1.3, 3.6, 4.9, 4.9, 1.7)
 _CONTENTS_WIDTHS = (1.3, 4.2, 3.6, 1.2, 1.8, 1.8, 1.1, 1.1, 1.1)
 # The font Chinese text is set in (宋体, on every Chinese Windows; LibreOffice substitutes its
 # CJK font where it is missing), and the Latin one beside it.

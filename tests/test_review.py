@@ -281,6 +281,27 @@ def test_bad_opinions_are_refused_at_their_line(
     assert message in finding.message
 
 
+@pytest.mark.parametrize(
+    ("opinions", "valid"),
+    [
+        ({"missing-reason": {"ask": "请说明", "problem_en": "no reason given"}}, True),
+        ({"over-achievment": {"ask": "请说明"}}, False),
+        ({"missing-reason": {"ask": "  "}}, False),
+        ({"missing-reason": {"ask": "很" * 301}}, False),
+        ({"missing-reason": {"request": "请说明"}}, False),
+    ],
+    ids=["valid", "misspelt code", "blank", "too long", "misspelt key"],
+)
+def test_schema_refuses_what_loading_refuses(opinions: dict[str, Any], valid: bool) -> None:
+    """The committed JSON Schema agrees with the loader on opinions: an editor marks what
+    loading would refuse."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "schemas" / "rules.schema.json").read_text("utf-8"))
+    document = {"name": "p", "title": "t", "opinions": opinions}
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert (errors == []) is valid, errors
+
+
 def test_rules_check_finds_opinions_in_the_wrong_language(tmp_path: Path) -> None:
     """English under a Chinese key, or Chinese under an ``_en`` key, is a finding."""
     path = _rules(

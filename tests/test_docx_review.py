@@ -123,7 +123,7 @@ def test_batch_document_reads_back(batch: tuple[Path, list[Path]]) -> None:
         assert f"审核结论：{item.conclusion}" in text
     first = reviews[0]
     assert [o.code for o in first.opinions][:1] == ["score-mismatch"]
-    assert "第1项“社工人数”：填报得分与按评分规则计算的得分不一致。请核实得分计算并更正。" in (
+    assert "第1项「社工人数」：填报得分与按评分规则计算的得分不一致。请核实得分计算并更正。" in (
         o.text for o in first.opinions
     )
 
@@ -154,7 +154,7 @@ def test_english_review(tmp_path: Path, luohu_notary: Path) -> None:
     assert {row[-1] for row in rows} == {"note"}
     (item,) = _reviews([luohu_notary], "en")
     assert [row[1] for row in rows] == [f.place for f in item.findings]
-    assert rows[0][1] == "budget, score"
+    assert rows[0][1] == "budget, score (line 11)"
 
 
 def test_unreadable_files_are_listed(tmp_path: Path, luohu_notary: Path) -> None:

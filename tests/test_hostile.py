@@ -828,8 +828,8 @@ def test_failing_indicator_rule_flags_the_row(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message", "line"),
     [
-        ("rounding:\n  places: 30\n", "less than or equal to 6", 5),
-        ("rounding:\n  places: -1\n", "greater than or equal to 0", 5),
+        ("rounding:\n  places: 30\n", "30 is out of range", 5),
+        ("rounding:\n  places: -1\n", "-1 is out of range", 5),
         ("execution:\n  score: weight / (rate - 1)\n", "fails at", 5),
         ("qualitative:\n  score: weight / (completion - completion)\n", "fails at", 5),
     ],

@@ -79,7 +79,7 @@ def test_each_flag_has_its_opinion(
     if row and len(opinion.rows) <= 3:
         number = int(row.group(1)) + 1
         name = result.form.indicators[number - 1].name[:10]
-        assert f"第{number}项“{name}" in opinion.text
+        assert f"第{number}项「{name}" in opinion.text
         assert number in opinion.rows
 
 
@@ -101,7 +101,7 @@ def test_opinions_in_order_of_severity() -> None:
     assert ranks == sorted(ranks)
     (over,) = [o for o in found.opinions if o.code == "over-achievement"]
     assert over.text == (
-        "第3项“社区矫正风险研判会议频率”：实际完成值远超指标值。"
+        "第3项「社区矫正风险研判会议频率」：实际完成值远超指标值。"
         "请说明超额完成原因，指标值设置是否偏低。"
     )
 
@@ -161,8 +161,19 @@ def test_places_of_form_level_flags() -> None:
     assert place_of(total, result, "zh") == "总分"
     low = _evaluate(lambda f: f["budget"].update(executed=1000000))
     (flag,) = [f for f in low.flags if f.code == "low-execution"]
-    assert place_of(flag, low, "zh") == "预算执行情况（执行率）"
+    assert place_of(flag, low, "zh") == "预算执行情况 执行率"
     assert place_of(flag, low, "en") == "budget, rate"
+
+
+def test_places_name_the_file_s_own_place(luohu_notary: Path) -> None:
+    """A form read from a file: each finding's place ends with where the reader found it (a
+    YAML form's line; a workbook's cell, a PDF's page and row)."""
+    result = perfscore.evaluate(luohu_notary)
+    places = [f.place for f in review(result).findings]
+    assert places[0] == "预算执行情况 得分（第11行）"
+    assert all(re.search(r"（第\d+行）$", p) for p in places)
+    english = review(result, "en").findings
+    assert english[0].place == "budget, score (line 11)"
 
 
 def test_review_in_json_output(luohu_notary: Path) -> None:
@@ -214,7 +225,8 @@ def _rules(tmp_path: Path, text: str, name: str = "province.yaml") -> Path:
 
 def test_rule_file_words_its_own_opinions(tmp_path: Path) -> None:
     """A rule file's ``opinions:`` replaces the wording key by key; the rest keeps the default,
-    and a rule set extending it inherits its wording."""
+    a rule set extending it inherits its wording, and ``null`` for a code goes back to the
+    default."""
     province = _rules(tmp_path, _PROVINCE)
     city = _rules(
         tmp_path,
@@ -236,10 +248,16 @@ def test_rule_file_words_its_own_opinions(tmp_path: Path) -> None:
         "请在“偏差原因分析及改进措施”栏逐项说明未完成原因",
     )
 
+    reset = _rules(
+        tmp_path,
+        "name: reset\ntitle: 复位\nextends: city.yaml\nopinions:\n  missing-reason: null\n",
+        "reset.yaml",
+    )
+    assert load_rules(reset).opinions["missing-reason"] == OPINIONS["missing-reason"]
     result = _evaluate(lambda f: f["indicators"][3].pop("reason"), rules=city)
     (opinion,) = [o for o in review(result).opinions if o.code == "missing-reason"]
     assert opinion.text == (
-        "第4项“成本控制率”：未说明偏差原因。请在“偏差原因分析及改进措施”栏逐项说明未完成原因。"
+        "第4项「成本控制率」：未说明偏差原因。请在“偏差原因分析及改进措施”栏逐项说明未完成原因。"
     )
     english = review(result, "en")
     (opinion_en,) = [o for o in english.opinions if o.code == "missing-reason"]
@@ -285,12 +303,13 @@ def test_bad_opinions_are_refused_at_their_line(
     ("opinions", "valid"),
     [
         ({"missing-reason": {"ask": "请说明", "problem_en": "no reason given"}}, True),
+        ({"missing-reason": None}, True),
         ({"over-achievment": {"ask": "请说明"}}, False),
         ({"missing-reason": {"ask": "  "}}, False),
         ({"missing-reason": {"ask": "很" * 301}}, False),
         ({"missing-reason": {"request": "请说明"}}, False),
     ],
-    ids=["valid", "misspelt code", "blank", "too long", "misspelt key"],
+    ids=["valid", "null", "misspelt code", "blank", "too long", "misspelt key"],
 )
 def test_schema_refuses_what_loading_refuses(opinions: dict[str, Any], valid: bool) -> None:
     """The committed JSON Schema agrees with the loader on opinions: an editor marks what

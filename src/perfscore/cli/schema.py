@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from perfscore.form.model import Form
+from perfscore.form.schema import form_json_schema
 from perfscore.ruleset.rulefile import rules_json_schema
 
 __all__ = ["add_parser", "run"]
@@ -20,7 +20,7 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     which = args.which
-    schema = rules_json_schema() if which == "rules" else Form.model_json_schema(by_alias=True)
+    schema = rules_json_schema() if which == "rules" else form_json_schema()
     json.dump(schema, stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return 0

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format in ("html", "docx"):
         return _score_page(args, files, rules, worst, progress, (stdout, stderr))
     failed = flagged = False
+    tally, unread = report.Tally(), 0  # the closing summary of the human formats
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
@@ -99,13 +100,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, transform=render):
             progress.step()
             if isinstance(item, Failure):
-                failed = True
+                failed, unread = True, unread + 1
                 print(f"perfscore: {item.message}", file=stderr)
                 if args.format == "jsonl":  # one line per input, a failed one included
                     out.write(report.failure_line(item.source, item.error))
                 continue
-            text, hit, _ = item
-            flagged = flagged or hit
+            text, hit, _, counts = item
+            flagged, tally = flagged or hit, tally + counts
             if args.format == "json":
                 out.write(("\n" if first else ",\n") + text)
             elif args.format == "table":
@@ -117,6 +118,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             first = False
         if args.format == "json":
             out.write("\n]\n" if not first else "]\n")
+        elif tally.forms > 1 or (unread and tally.forms):
+            out.write(report.closing(args.format, tally, args.lang, unread))
     return 1 if failed or flagged else 0
 
 

@@ -20,9 +20,8 @@ from perfscore.engine.results import EvaluationResult
 from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path
 from perfscore.report.review import Review, review
-from perfscore.words.catalogue import Severity
+from perfscore.words.catalogue import Severity, severity_word
 from perfscore.words.messages import num, say
-from perfscore.words.opinions import severity_word
 
 __all__ = ["FINDING_HEADER", "check_target", "review_document", "write_review"]
 

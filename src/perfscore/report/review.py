@@ -23,15 +23,16 @@ from decimal import Decimal
 from typing import Any
 
 from perfscore.engine.results import EvaluationResult
-from perfscore.form.fields import BUDGET, FORM, INDICATOR, PLAN_POINT
-from perfscore.words.catalogue import RANK, Severity
+from perfscore.form.fields import FORM
+from perfscore.report.wording import flag_subject, money, row_label
+from perfscore.words.catalogue import RANK, Severity, severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import STATUS_ZH, num, percent, say, shorten, status
-from perfscore.words.opinions import OPINIONS, Opinion, severity_word
+from perfscore.words.messages import STATUS_ZH, num, percent, say, status
+from perfscore.words.opinions import OPINIONS, Opinion
 
 __all__ = ["MAX_PLACES", "Review", "ReviewFinding", "ReviewOpinion", "place_of", "review"]
 
-#: How many places an opinion names before it counts the rest (第1项…、第8项“…”等12项).
+#: How many places an opinion names before it counts the rest (第1项…、第8项「…」等12项).
 MAX_PLACES = 8
 
 
@@ -77,7 +78,7 @@ class ReviewOpinion:
 
     @property
     def text(self) -> str:
-        """``第4项“成本控制率”：问题。请……。``"""
+        """``第4项「成本控制率」：问题。请……。``"""
         return self.opinion.text_in(self.lang, _joined(self.places, self.lang))
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,11 +220,11 @@ def _budget_rows(result: EvaluationResult, lang: str) -> list[tuple[str, str]]:
     form, rows = result.form, []
     budget = form.budget
     amount = None if budget is None else budget.adjusted or budget.initial
-    unit = say(lang, form.money_unit, {"元": "yuan", "万元": "10k yuan"}[form.money_unit])
     if amount is not None:
-        rows.append((say(lang, "预算数", "Budget"), f"{num(amount)} {unit}"))
+        rows.append((say(lang, "预算数", "Budget"), money(amount, form.money_unit, lang)))
     if budget is not None and budget.executed is not None and form.kind != "targets":
-        rows.append((say(lang, "执行数", "Executed"), f"{num(budget.executed)} {unit}"))
+        executed = money(budget.executed, form.money_unit, lang)
+        rows.append((say(lang, "执行数", "Executed"), executed))
     execution = result.execution
     if execution is not None and execution.rate is not None and form.kind != "targets":
         rows.append((say(lang, "预算执行率", "Execution rate"), percent(execution.rate)))
@@ -301,20 +302,18 @@ def _row_numbers(rows: Sequence[int], lang: str) -> str:
 
 
 def place_of(flag: Flag, result: EvaluationResult, lang: str) -> str:
-    """Where ``flag`` is, as a person reading the form says it: ``第4项“成本控制率”（得分）``,
-    ``预算执行情况（执行率）``, ``总分`` (``row 4 (成本控制率), score`` in English).
+    """Where ``flag`` is, as a person reading the form says it: the row as the form numbers it
+    with its indicator and the field's label, then the place in the file where the reader
+    knew it (``第4项「成本控制率」得分（Sheet1!H14）``, ``预算执行情况 执行率（第7行）``; in
+    English ``row 4 (成本控制率), score (Sheet1!H14)``).
 
-    The one function that words a flag's place for the review: the rows numbered from 1,
-    named by their indicator, the field by its label on the form.
+    The one function that words a flag's place for the review.
     """
-    location = flag.location
-    area = _area(location, result, lang)
-    rest = location[2:] if _is_row(location) else location[1:]
-    field = next((p for p in rest if isinstance(p, str)), None)
-    if field is None:
-        return area
-    label = _field_label(str(location[0]), field, lang)
-    return f"{area}（{label}）" if lang != "en" else f"{area}, {label}"
+    subject = flag_subject(flag, result, lang)
+    where = flag.source.text(lang) if flag.source is not None else ""
+    if not where:
+        return subject
+    return f"{subject} ({where})" if lang == "en" else f"{subject}（{where}）"
 
 
 def _is_row(location: tuple[str | int, ...]) -> bool:
@@ -322,32 +321,18 @@ def _is_row(location: tuple[str | int, ...]) -> bool:
 
 
 def _area(location: tuple[str | int, ...], result: EvaluationResult, lang: str) -> str:
-    """The row (``第4项“成本控制率”``) or the part of the form (``预算执行情况``) a location
-    is in."""
+    """The row (``第4项「成本控制率」``) or the part of the form (``预算执行情况``) a location
+    is in: what an opinion names."""
     if not location:
-        return say(lang, "全表", "the form")
+        return say(lang, "整表", "the form")
     if _is_row(location):
-        index = int(location[1])
-        rows = result.form.indicators
-        name = shorten(rows[index].printed("name")) if index < len(rows) else ""
-        if lang == "en":
-            return f"row {index + 1}" + (f" ({name})" if name else "")
-        return f"第{index + 1}项" + (f"“{name}”" if name else "")
+        return row_label(result, int(location[1]), lang)
     head = str(location[0])
     spec = FORM.get(head)
     label = spec.label if spec is not None and lang != "en" else head.replace("_", " ")
     if len(location) > 1 and isinstance(location[1], int):
         label += f" 第{location[1] + 1}项" if lang != "en" else f" {location[1] + 1}"
     return label
-
-
-def _field_label(head: str, field: str, lang: str) -> str:
-    """A field's label on the form (实际完成值), or its key in English."""
-    if lang == "en":
-        return field.replace("_", " ")
-    table = {"indicators": INDICATOR, "budget": BUDGET, "spending_plan": PLAN_POINT}.get(head)
-    spec = (table or {}).get(field)
-    return spec.label if spec is not None else field
 
 
 def _joined(places: Sequence[str], lang: str) -> str:

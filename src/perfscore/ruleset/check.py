@@ -25,6 +25,8 @@ from perfscore.engine.pipeline import evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.readers import form_files
 from perfscore.ruleset.expressions import Formula
+from perfscore.ruleset.loading import problems
+from perfscore.ruleset.opinions import wrong_language
 from perfscore.ruleset.rulefile import RuleTest
 from perfscore.ruleset.rules import RuleSet, list_rules, load_rules, shipped_dir
 
@@ -112,15 +114,37 @@ def shown_path(path: str | Path, given: str | Path | None = None) -> str:
 
 
 def check_file(path: str | Path) -> list[Finding]:
-    """Load ``path`` and run the property checks; every problem is a :class:`Finding`, naming
-    the file as ``path`` names it."""
-    try:
-        rules = load_rules(Path(path))
-    except PerfscoreError as exc:
-        message = exc.message + (f" (expected {exc.expected})" if exc.expected else "")
-        source = shown_path(exc.source, path) if exc.source else str(path)
-        return [Finding(source, message, exc.path, exc.line, exc.column)]
-    return [Finding(str(path), message, where) for where, message in _properties(rules)]
+    """Load ``path`` and run the property checks; every problem is a :class:`Finding` at its
+    file, line and column, naming the file as ``path`` names it.  One mistake is one finding:
+    every key the loader refuses once, and each formula or table whose scores misbehave once,
+    at the key's line (a rule by its own name: ``indicator_rules[时效].score``)."""
+    refused = problems(path)
+    if refused:
+        return sorted((_finding(exc, path) for exc in refused), key=_place)
+    rules = load_rules(Path(path))
+    findings: dict[str, Finding] = {}
+    for key, message in _properties(rules):
+        if key not in findings:
+            file, line, column = rules.locate(key)
+            error = PerfscoreError(
+                message, source=file, path=rules.shown_key(key), line=line, column=column
+            )
+            findings[key] = _finding(error, path)
+    return sorted(findings.values(), key=_place)
+
+
+def _place(finding: Finding) -> tuple[str, int, int]:
+    return (finding.file, finding.line or 0, finding.column or 0)
+
+
+def _finding(exc: PerfscoreError, path: str | Path) -> Finding:
+    """A load error or a property finding as a :class:`Finding`; one in another file than the
+    one checked (a file it extends) says which file reached it."""
+    message = exc.message + (f" (expected {exc.expected})" if exc.expected else "")
+    source = shown_path(exc.source, path) if exc.source else str(path)
+    if source != str(path):
+        message += f" (reached through extends from {path})"
+    return Finding(source, message, exc.path, exc.line, exc.column)
 
 
 def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
@@ -134,9 +158,9 @@ def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
     )
     yield from _achievement("quantitative.higher", rules.higher, lower_is_better=False)
     yield from _achievement("quantitative.lower", rules.lower, lower_is_better=True)
-    yield from _opinion_languages(rules)
+    yield from wrong_language(rules.spec.opinions)
     for i, rule in enumerate(rules.indicator_rules):
-        where = f"indicator_rules.{i}"
+        where = f"indicator_rules.{i}.{'score' if rule.spec.score is not None else 'bands'}"
         direction = rule.spec.direction
         points = [b.points for b in rule.spec.bands if b.points is not None]
         weights = (max(points),) if points else _WEIGHTS
@@ -150,32 +174,14 @@ def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
                 ordered = scores if direction == "higher" else scores[::-1]
                 if any(b < a for a, b in itertools.pairwise(ordered)):
                     worse = "rises" if direction == "lower" else "falls"
-                    yield where, f"{rule.spec.name!r}: the score {worse} as the actual improves"
+                    yield where, f"the score {worse} as the actual improves"
                     break
             at_target = rule.points(
                 weight, actual=Decimal(1), target=Decimal(1), achievement=Decimal(1)
             )[0]
             if not points and at_target != weight:
-                yield (
-                    where,
-                    (f"{rule.spec.name!r}: meeting a 100% target scores {at_target}, not {weight}"),
-                )
+                yield where, f"meeting a 100% target scores {at_target}, not {weight}"
                 break
-
-
-def _opinion_languages(rules: RuleSet) -> Iterator[tuple[str, str]]:
-    """An opinion the rule file words in the wrong language: Chinese under ``ask_en``, or a
-    Chinese key with no Chinese in it (the review would speak two languages at once)."""
-    for code, text in rules.spec.opinions.items():
-        for key, words in text.model_dump(exclude_none=True).items():
-            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in words)
-            if key.endswith("_en") and chinese:
-                yield f"opinions.{code}.{key}", "the English wording holds Chinese text"
-            elif not key.endswith("_en") and not chinese:
-                yield (
-                    f"opinions.{code}.{key}",
-                    f"the Chinese wording has no Chinese in it (English goes under {key}_en)",
-                )
 
 
 def _bounded(where: str, weight: Decimal, scores: list[Decimal]) -> Iterator[tuple[str, str]]:

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from perfscore.errors import RuleSetError
 from perfscore.ruleset.expressions import SCORING_CONTEXT
-from perfscore.ruleset.rulefile import Positions, RuleFile
+from perfscore.ruleset.ranges import range_at
+from perfscore.ruleset.rulefile import Positions, RuleFile, shown_key
 from perfscore.suggest import did_you_mean
 from perfscore.yamlfile import read_yaml
 
@@ -37,6 +38,7 @@ __all__ = [
     "MAX_RULE_BYTES",
     "list_rules",
     "load_rules",
+    "problems",
     "shipped_dir",
 ]
 
@@ -183,9 +185,27 @@ def _resolve(
         parent_path = _extended(str(parent), path, positions)
         base, base_positions = _resolve(parent_path, (*seen, key), chain)
         base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
+        positions = {**_kept(base_positions, data), **positions}
         data = _merge(base, data)
-        positions = {**base_positions, **positions}
     return data, positions
+
+
+def _kept(base: Positions, child: Mapping[str, Any]) -> Positions:
+    """The parent's positions the child's keys leave standing: under a key whose value the
+    child replaces whole (a list, a scalar), the parent's items are gone and so are their lines
+    — an error in the child's third indicator rule must not point at the parent's third."""
+
+    def replaced(key: tuple[str, ...]) -> bool:
+        node: Any = child
+        for i, part in enumerate(key[:-1]):
+            if not isinstance(node, Mapping) or part not in node:
+                return False
+            node = node[part]
+            if not isinstance(node, Mapping):
+                return i + 1 < len(key)
+        return False
+
+    return {key: where for key, where in base.items() if not replaced(key)}
 
 
 def _validated(data: dict[str, Any], positions: Positions, path: Path) -> RuleFile:
@@ -193,20 +213,101 @@ def _validated(data: dict[str, Any], positions: Positions, path: Path) -> RuleFi
     try:
         return RuleFile.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        problems = _problems(exc, data, positions, path)
+    more = f" ({len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise _error(problems[0], message=problems[0].message + more)
+
+
+def _error(exc: RuleSetError, **changed: Any) -> RuleSetError:
+    """``exc`` with some of its fields changed."""
+    fields = ("message", "source", "path", "line", "column", "expected")
+    return RuleSetError(**{name: getattr(exc, name) for name in fields} | changed)
+
+
+def _in_shipped(source: str) -> bool:
+    try:
+        return Path(source).resolve().parent == shipped_dir().resolve()
+    except OSError:
+        return False
+
+
+def _owned(exc: RuleSetError, path: Path, positions: Positions) -> RuleSetError:
+    """An error found in a shipped rule set while loading the user's ``path``, which extends
+    it, blamed on the user's ``extends:`` line: the shipped sets load on their own, so what
+    broke is the user's, and the installed file is no place to send them."""
+    if not exc.source or not _in_shipped(exc.source) or _in_shipped(str(path)):
+        return exc
+    file, line, column = positions.get(("extends",), (str(path), None, None))
+    where = Path(exc.source).stem + (f" {exc.path}" if exc.path else "")
+    return _error(
+        exc,
+        message=f"{where}: {exc.message}",
+        source=file,
+        path="extends",
+        line=line,
+        column=column,
+    )
+
+
+def problems(path: str | Path) -> list[RuleSetError]:
+    """Every problem that keeps the rule file at ``path`` from loading, in the user's file where
+    it can be: one per key the validation refuses (``load_rules`` stops at the first), else
+    the one error compiling found; empty when the file loads."""
+    path = Path(path)
+    try:
+        load_rules(path)
+        return []
+    except RuleSetError as exc:
+        first = exc
+    try:
+        data, positions = _resolve(path.resolve(), (), [])
+        with localcontext(SCORING_CONTEXT):
+            RuleFile.model_validate(data)
+    except ValidationError as exc:
+        return [_owned(e, path.resolve(), positions) for e in _problems(exc, data, positions, path)]
+    except RuleSetError:
+        pass
+    return [first]
+
+
+def _problems(
+    exc: ValidationError, data: dict[str, Any], positions: Positions, path: Path
+) -> list[RuleSetError]:
+    """One error per key the validation refused, each at its file, line and column; a key
+    refused for several reasons (each type of a union) is one error."""
+    problems: dict[tuple[str, ...], RuleSetError] = {}
+    for error in exc.errors():
         # A mapping's key is named by itself, not by pydantic's "[key]" after it.
         loc = tuple(str(p) for p in error["loc"] if p != "[key]")
-        message = error["msg"].removeprefix("Value error, ")
+        ranged = range_at(loc)
+        if error["type"] in _BOUNDS and ranged is not None:
+            # Words from the one table of ranges, the same the JSON Schema carries.
+            message, expected = f"{error['input']} is out of range", ranged[1].expected()
+        else:
+            message, expected = error["msg"].removeprefix("Value error, "), None
         if error["type"] == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}" + _suggest_key(loc)
+        if loc in problems:
+            continue
         file, line, column = next(
             (positions[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in positions),
             (str(path), None, None),
         )
-        more = f" ({exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise RuleSetError(
-            message + more, source=file, path=".".join(loc), line=line, column=column
-        ) from None
+        problems[loc] = RuleSetError(
+            message,
+            source=file,
+            path=shown_key(loc, data),
+            line=line,
+            column=column,
+            expected=expected,
+        )
+    # In the order of the file's lines: the loader's one error is the first a reader meets.
+    return sorted(
+        problems.values(), key=lambda e: (e.source != str(path), e.line or 0, e.column or 0)
+    )
+
+
+_BOUNDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
 
 def _suggest_key(loc: tuple[str, ...]) -> str:
@@ -238,7 +339,10 @@ class _Entry:
 
         chain: list[_Stamp] = []
         data, positions = _resolve(path, (), chain)
-        self.rule_set = RuleSet(_validated(data, positions, path), str(path), positions)
+        try:
+            self.rule_set = RuleSet(_validated(data, positions, path), str(path), positions)
+        except RuleSetError as exc:
+            raise _owned(exc, path, positions) from None
         self.stamps = tuple(chain)
         self.checked = time.monotonic()
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from perfscore.ruleset.opinions import FlagCode, OpinionText
+from perfscore.ruleset.ranges import in_range
 from perfscore.suggest import did_you_mean
 from perfscore.words.flags import CATALOGUE, Severity
 
@@ -40,7 +41,6 @@ __all__ = [
     "FormulaOf",
     "GradeBand",
     "IndicatorRule",
-    "OpinionText",
     "Patterns",
     "PatternsOf",
     "Positions",
@@ -58,6 +58,7 @@ __all__ = [
     "check_coverage",
     "compiled_keys",
     "rules_json_schema",
+    "shown_key",
 ]
 
 
@@ -105,9 +106,11 @@ class Source(_Strict):
 class Weights(_Strict):
     """First-level weights and the execution weight; together they add up to ``total``."""
 
-    total: Decimal = Decimal(100)
-    execution: Decimal = Decimal(10)
-    level1: dict[str, Decimal] = Field(default_factory=dict)
+    total: Annotated[Decimal, in_range("weights.total")] = Decimal(100)
+    execution: Annotated[Decimal, in_range("weights.execution")] = Decimal(10)
+    level1: dict[str, Annotated[Decimal, in_range("weights.level1.*")]] = Field(
+        default_factory=dict
+    )
     source: str | None = None
 
 
@@ -115,9 +118,9 @@ class Execution(_Strict):
     """Budget execution (预算执行率): the rate's rounding, the score formula, and the rate
     below which the form must explain itself."""
 
-    rate_places: int = 4
+    rate_places: Annotated[int, in_range("execution.rate_places")] = 4
     score: Annotated[str, FormulaOf("weight", "rate")] = "weight * min(rate, 1)"
-    low_threshold: Decimal = Decimal("0.9")
+    low_threshold: Annotated[Decimal, in_range("execution.low_threshold")] = Decimal("0.9")
     source: str | None = None
 
 
@@ -152,7 +155,8 @@ class Qualitative(_Strict):
     bands: tuple[Band, ...] = ()
     # The share of the weight each completion word earns: from 0 (none) to 1 (full).
     words: dict[
-        Literal["full", "basic", "partial", "none"], Annotated[Decimal, Field(ge=0, le=1)]
+        Literal["full", "basic", "partial", "none"],
+        Annotated[Decimal, in_range("qualitative.words.*")],
     ] = Field(default_factory=dict)
     # Grade and verdict words printed as a completion (好, 基本满意, 通过验收) and their band.
     verdicts: dict[str, Literal["full", "basic", "partial", "none"]] = Field(default_factory=dict)
@@ -162,7 +166,7 @@ class Qualitative(_Strict):
 class Rounding(_Strict):
     """How printed scores are rounded: places and mode (四舍五入 is ``half_up``)."""
 
-    places: int = Field(default=2, ge=0, le=6)
+    places: Annotated[int, in_range("rounding.places")] = 2
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
 
 
@@ -201,7 +205,7 @@ class TargetTables(_Strict):
     """Checks of target tables (绩效目标表): the spending plan's expected pace."""
 
     mid_year: str = "6月底"
-    mid_year_share: Decimal = Decimal("0.5")
+    mid_year_share: Annotated[Decimal, in_range("targets.mid_year_share")] = Decimal("0.5")
     source: str | None = None
 
 
@@ -213,8 +217,8 @@ class ScoreBand(_Strict):
     high: Decimal | None = None
     include_low: bool = True
     include_high: bool = False
-    points: Decimal | None = None
-    share: Decimal | None = None
+    points: Annotated[Decimal, in_range("indicator_rules.*.bands.*.points")] | None = None
+    share: Annotated[Decimal, in_range("indicator_rules.*.bands.*.share")] | None = None
 
     @model_validator(mode="after")
     def _one_award(self) -> ScoreBand:
@@ -270,7 +274,7 @@ class GradeBand(_Strict):
     """A grade of the total: totals from ``low`` up (to the next grade) get ``name``."""
 
     name: str
-    low: Decimal
+    low: Annotated[Decimal, in_range("grades.*.low")]
 
 
 class Expect(_Strict):
@@ -293,50 +297,6 @@ class Expect(_Strict):
             if code not in CATALOGUE:
                 raise ValueError(f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}")
         return value
-
-
-#: The longest opinion text a rule file may give: a sentence or two, not a page.
-MAX_OPINION_CHARS = 300
-
-
-def _opinion_words(text: str) -> str:
-    if not text.strip():
-        raise ValueError("an opinion is words; leave the key out to keep the parent's wording")
-    if len(text) > MAX_OPINION_CHARS:
-        raise ValueError(
-            f"an opinion of {len(text)} characters; at most {MAX_OPINION_CHARS} (a sentence or two)"
-        )
-    return text
-
-
-# Words, not blank, of bounded length; the schema says the same to an editor.
-_OpinionWords = Annotated[
-    str,
-    AfterValidator(_opinion_words),
-    Field(json_schema_extra={"pattern": r"\S", "maxLength": MAX_OPINION_CHARS}),
-]
-
-
-def _flag_code(code: str) -> str:
-    """A code of the flag catalogue; a misspelt one refused with the likely code."""
-    if code not in CATALOGUE:
-        raise ValueError(f"unknown flag code {code!r}{did_you_mean(code, CATALOGUE)}")
-    return code
-
-
-#: A key naming a flag code: refused at its own line when it names none.
-FlagCode = Annotated[str, AfterValidator(_flag_code)]
-
-
-class OpinionText(_Strict):
-    """A flag code's review opinion (审核意见) as the rule set words it: ``problem`` (问题) and
-    ``ask`` (what the unit is asked to do), each with its English twin (``problem_en``,
-    ``ask_en``).  A key left out keeps the parent's or the default wording."""
-
-    problem: _OpinionWords | None = None
-    ask: _OpinionWords | None = None
-    problem_en: _OpinionWords | None = None
-    ask_en: _OpinionWords | None = None
 
 
 class RuleTest(_Strict):
@@ -362,15 +322,15 @@ class RuleFile(_Strict):
     qualitative: Qualitative = Qualitative()
     not_applicable: Literal["full", "zero", "rescale"] = "full"
     rounding: Rounding = Rounding()
-    # Points: a printed score this close to the recomputed one is no mismatch (at most 1 point).
-    tolerance: Decimal = Field(default=Decimal("0.01"), ge=0, le=1)
+    # Points: a printed score this close to the recomputed one is no mismatch.
+    tolerance: Annotated[Decimal, in_range("tolerance")] = Decimal("0.01")
     direction_hints: DirectionHints = DirectionHints()
     unit_names: UnitNames = UnitNames()
     structure: Structure = Structure()
-    # A factor beyond the target (2: twice the target); at most 1 would flag every met row.
-    over_achievement: Annotated[Decimal, Field(gt=1, le=1_000_000)] | None = Decimal(2)
+    # A factor beyond the target (2: twice the target); null turns the check off.
+    over_achievement: Annotated[Decimal, in_range("over_achievement")] | None = Decimal(2)
     # A count target beaten by fewer than this many (≥1次 completed 3) is never flagged.
-    over_achievement_margin: Decimal = Field(default=Decimal(0), ge=0)
+    over_achievement_margin: Annotated[Decimal, in_range("over_achievement_margin")] = Decimal(0)
     indicator_rules: tuple[IndicatorRule, ...] = ()
     # Units of the rule set's own, in pint's definition syntax (担 = 50 kg).
     units: tuple[str, ...] = ()
@@ -378,7 +338,8 @@ class RuleFile(_Strict):
     grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
     # Review opinions by flag code, over the defaults (words/opinions.py), key by key.
-    opinions: dict[FlagCode, OpinionText] = Field(
+    # (``null`` for a code: back to the default wording, whatever a parent said.)
+    opinions: dict[FlagCode, OpinionText | None] = Field(
         default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(CATALOGUE)}}
     )
     tests: tuple[RuleTest, ...] = ()
@@ -454,6 +415,29 @@ def check_coverage(
     return None
 
 
+def shown_key(key: str | Sequence[str | int], data: Any) -> str:
+    """A key of a rule file as a finding names it: a list item by its own ``name`` (or ``id``)
+    where it has one, else by its position — ``indicator_rules[时效].score``, not
+    ``indicator_rules.0.score``.  ``data`` is the file, as a mapping or a validated model."""
+    parts = key.split(".") if isinstance(key, str) else [str(part) for part in key]
+    shown, node = "", data
+    for part in parts:
+        if isinstance(node, list | tuple) and part.isdigit():
+            node = node[int(part)] if int(part) < len(node) else None
+            name = _member(node, "name") or _member(node, "id")
+            shown += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
+        else:
+            shown += f".{part}" if shown else part
+            node = _member(node, part)
+    return shown
+
+
+def _member(node: Any, name: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(name)
+    return getattr(node, name, None) if isinstance(node, BaseModel) else None
+
+
 def rules_json_schema() -> dict[str, Any]:
     """The JSON Schema of rule files (``perfscore schema rules``, ``schemas/``).
 
@@ -463,9 +447,22 @@ def rules_json_schema() -> dict[str, Any]:
     them here.
     """
     schema = RuleFile.model_json_schema(by_alias=True)
-    for definition in schema.get("$defs", {}).values():
+    for definition in [schema, *schema.get("$defs", {}).values()]:
         for prop in definition.get("properties", {}).values():
             values = prop.get("additionalProperties")
             if isinstance(values, dict):
-                prop["additionalProperties"] = {"anyOf": [values, {"type": "null"}]}
+                prop["additionalProperties"] = {"anyOf": [_ranged(values), {"type": "null"}]}
+            else:
+                _ranged(prop)
     return schema
+
+
+def _ranged(prop: dict[str, Any]) -> dict[str, Any]:
+    """A setting with a range (``ranges.RANGES``, bounds in its number branch) is a number: the
+    text branch pydantic allows a Decimal would let ``"-1"`` past the bounds."""
+    branches = prop.get("anyOf")
+    if isinstance(branches, list) and any(
+        {"minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"} & set(b) for b in branches
+    ):
+        prop["anyOf"] = [b for b in branches if b.get("type") != "string"]
+    return prop

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import InitVar, dataclass, field, replace
+from dataclasses import InitVar, dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from perfscore.errors import RuleSetError
 from perfscore.memo import Memo
 from perfscore.ruleset.expressions import Formula
 from perfscore.ruleset.loading import DEFAULT_RULES, list_rules, load_rules, shipped_dir
+from perfscore.ruleset.opinions import worded_opinions
 from perfscore.ruleset.patterns import nested_repeat
 from perfscore.ruleset.rulefile import (
     Band,
@@ -34,11 +35,12 @@ from perfscore.ruleset.rulefile import (
     Weights,
     check_coverage,
     compiled_keys,
+    shown_key,
 )
 from perfscore.text.units import Unit, UnknownUnitError, local_units, resolve
 from perfscore.text.values import plain
 from perfscore.words.flags import CATALOGUE, Severity
-from perfscore.words.opinions import OPINIONS, Opinion
+from perfscore.words.opinions import Opinion
 
 __all__ = [
     "DEFAULT_RULES",
@@ -120,9 +122,10 @@ class RuleSet:
     #: The review opinion of every flag code: the defaults, as the rule file words them.
     opinions: Mapping[str, Opinion] = field(init=False, compare=False, repr=False)
     _unit_names: Mapping[str, re.Pattern[str]] = field(init=False, compare=False, repr=False)
+    _where: _Where = field(init=False, compare=False, repr=False)
 
     def __post_init__(self, positions: Positions | None) -> None:
-        where = _Where(self.source_file, positions or {})
+        where = _Where(self.source_file, positions or {}, self.spec)
         _check_weights(self.spec, where)
         _check_bands(self.spec, where)
         formulas, patterns = _compile_keys(self.spec, where)
@@ -131,7 +134,8 @@ class RuleSet:
             "patterns": patterns,
             "indicator_rules": _indicator_rules(self.spec, formulas, patterns, where),
             "local_units": _local_units(self.spec, where),
-            "opinions": _opinions(self.spec),
+            "opinions": worded_opinions(self.spec.opinions),
+            "_where": where,
             "_unit_names": {
                 dim: found
                 for dim in UnitNames.model_fields
@@ -143,6 +147,16 @@ class RuleSet:
 
     def __repr__(self) -> str:
         return f"<RuleSet {self.name!r} from {self.source_file or 'no file'}>"
+
+    def locate(self, key: str) -> tuple[str, int | None, int | None]:
+        """The file, line and column ``key`` (``"indicator_rules.0.score"``) was read from: the
+        rule set's own file or one it extends (the key's nearest parent when it was not
+        written)."""
+        return self._where.locate(key)
+
+    def shown_key(self, key: str) -> str:
+        """``key`` as findings name it: ``indicator_rules[时效].score``."""
+        return shown_key(key, self.spec)
 
     def formula(self, key: str) -> Formula:
         """The compiled formula at ``key`` (``"quantitative.higher"``)."""
@@ -284,9 +298,10 @@ _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
 class _Where:
     """Where a key of the rule file is, for errors that point at its line."""
 
-    def __init__(self, source_file: str | None, positions: Positions) -> None:
+    def __init__(self, source_file: str | None, positions: Positions, spec: RuleFile) -> None:
         self.source_file = source_file
         self.positions = positions
+        self.spec = spec
 
     def locate(self, key: str) -> tuple[str, int | None, int | None]:
         """The file, line and column of ``key`` (or of the nearest key above it)."""
@@ -300,20 +315,39 @@ class _Where:
             (self.source_file or "", None, None),
         )
 
-    def fail(self, message: str, key: str, expected: str | None = None) -> RuleSetError:
-        """The error for ``key``, at its line."""
-        file, line, column = self.locate(key)
+    def fail(
+        self, message: str, key: str, expected: str | None = None, among: tuple[str, ...] = ()
+    ) -> RuleSetError:
+        """The error for ``key``, at its line; or, for a problem several keys make together
+        (a sum), at the first of ``among`` the rule set's own file writes: the override that
+        broke it, not the inherited keys it was added to."""
+        own = next((k for k in among if self._own(k)), key)
+        file, line, column = self.locate(own)
         return RuleSetError(
-            message, source=file or None, path=key, line=line, column=column, expected=expected
+            message,
+            source=file or None,
+            path=shown_key(own, self.spec),
+            line=line,
+            column=column,
+            expected=expected,
         )
+
+    def _own(self, key: str) -> bool:
+        """Whether the rule set's own file writes ``key`` itself (not only a key above it)."""
+        found = self.positions.get(tuple(key.split(".")))
+        return found is not None and found[0] == self.source_file
 
 
 def _check_weights(spec: RuleFile, where: _Where) -> None:
     total = spec.weights.execution + sum(spec.weights.level1.values(), Decimal(0))
     if spec.weights.level1 and total != spec.weights.total:
+        # Blamed on what the file itself wrote: an inherited sum is broken by an override.
+        blocks = tuple(f"weights.level1.{name}" for name in spec.weights.level1)
         raise where.fail(
             f"execution and first-level weights add up to {total}, not {spec.weights.total}",
             "weights.level1",
+            f"weights adding up to {spec.weights.total}",
+            ("weights.execution", *blocks, "weights.total", "weights.level1", "weights"),
         )
 
 
@@ -322,14 +356,18 @@ def _check_bands(spec: RuleFile, where: _Where) -> None:
     edges = [((b.low, b.include_low), (b.high, b.include_high)) for b in spec.qualitative.bands]
     problem = check_coverage(edges, (Decimal(0), Decimal(1)))
     if problem:
-        raise where.fail(f"qualitative bands do not cover 0–1: {problem}", "qualitative.bands")
+        raise where.fail(problem, "qualitative.bands", "bands covering 0–1 exactly once")
     for i, rule in enumerate(spec.indicator_rules):
         problem = check_coverage(
             [((b.low, b.include_low), (b.high, b.include_high)) for b in rule.bands],
             (rule.domain.low, rule.domain.high),
         )
         if problem:
-            raise where.fail(f"bands of {rule.name!r}: {problem}", f"indicator_rules.{i}.bands")
+            low, high = rule.domain.low, rule.domain.high
+            domain = f"{'-∞' if low is None else low}–{'+∞' if high is None else high}"
+            raise where.fail(
+                problem, f"indicator_rules.{i}.bands", f"bands covering {domain} exactly once"
+            )
 
 
 def _compile_keys(
@@ -394,15 +432,6 @@ def _indicator_rules(
         score, measure = formulas.get(f"{key}.score"), formulas[f"{key}.measure"]
         rules.append(CompiledIndicatorRule(rule, pattern, score, measure, unit))
     return tuple(rules)
-
-
-def _opinions(spec: RuleFile) -> dict[str, Opinion]:
-    """Every code's opinion: the default, with what the rule file words its own."""
-    worded = {
-        code: replace(OPINIONS[code], **text.model_dump(exclude_none=True))
-        for code, text in spec.opinions.items()
-    }
-    return {**OPINIONS, **worded}
 
 
 def _local_units(spec: RuleFile, where: _Where) -> dict[str, Unit]:

@@ -15,23 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from perfscore.words.catalogue import Severity
-
-__all__ = ["OPINIONS", "SEVERITY_EN", "SEVERITY_ZH", "Opinion", "severity_word"]
-
-#: Severities as a review names them.
-SEVERITY_ZH = MappingProxyType(
-    {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-)
-SEVERITY_EN = MappingProxyType(
-    {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-)
-
-
-def severity_word(severity: str, lang: str) -> str:
-    """``错误``/``警告``/``提示`` (``error``/``warning``/``note`` in English)."""
-    table = SEVERITY_EN if lang == "en" else SEVERITY_ZH
-    return table[Severity(severity)]
+__all__ = ["OPINIONS", "Opinion"]
 
 
 @dataclass(frozen=True, slots=True)

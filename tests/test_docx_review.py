@@ -141,6 +141,22 @@ def test_one_form_has_no_contents(tmp_path: Path, luohu_notary: Path) -> None:
     assert 'w:type="page"' not in document.element.xml
 
 
+def test_notes_stand_apart(tmp_path: Path) -> None:
+    """The opinions an auditor sends come first and alone; notes (提示) follow under their own
+    heading, so a form of notes only has nothing to correct."""
+    import docx
+
+    target = tmp_path / "notes.docx"
+    form = EXAMPLES / "luohu-2024-notary-lawyers.yaml"
+    assert _score("--format", "docx", "-o", str(target), str(form))[0] == 0
+    texts = [p.text for p in docx.Document(str(target)).paragraphs]
+    opinions, notes = texts.index("审核意见"), texts.index("提示（供参考）")
+    assert texts[opinions + 1] == "审核结论：未发现需整改的问题。"
+    (item,) = _reviews([form])
+    shown = texts[notes + 1 : notes + 1 + len(item.opinions)]
+    assert shown == [f"{n}. [提示] {o.text}" for n, o in enumerate(item.opinions, 1)]
+
+
 def test_english_review(tmp_path: Path, luohu_notary: Path) -> None:
     """``--lang en``: the same review in English, severities included."""
     import docx

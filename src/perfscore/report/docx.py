@@ -19,7 +19,7 @@ from typing import Any
 from perfscore.engine.results import EvaluationResult
 from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path
-from perfscore.report.review import Review, review
+from perfscore.report.review import Review, ReviewOpinion, review
 from perfscore.words.catalogue import Severity, severity_word
 from perfscore.words.messages import num, say
 
@@ -167,15 +167,17 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
         document.add_paragraph(line)
     document.add_heading(say(lang, "审核摘要", "Summary"), 2)
     _table(document, None, item.summary_rows(), (5.0, 12.0))
+    # What the unit must act on comes first and alone; notes follow under their own heading,
+    # for reference, so that a form with forty notes still reads as its two real problems.
     document.add_heading(say(lang, "审核意见", "Opinions"), 2)
-    for n, opinion in enumerate(item.opinions, 1):
-        paragraph = document.add_paragraph()
-        _run(paragraph, f"{n}. ")
-        _run(paragraph, f"[{severity_word(opinion.severity, lang)}] ", opinion.severity)
-        _run(paragraph, opinion.text)
+    _opinions(document, [o for o in item.opinions if o.severity != Severity.INFO], lang)
     conclusion = document.add_paragraph()
     _run(conclusion, say(lang, "审核结论：", "Conclusion: "), bold=True)
     _run(conclusion, item.conclusion)
+    notes = [o for o in item.opinions if o.severity == Severity.INFO]
+    if notes:
+        document.add_heading(say(lang, "提示（供参考）", "Notes (for reference)"), 2)
+        _opinions(document, notes, lang)
     findings = item.findings
     if findings:
         document.add_heading(say(lang, "问题清单", "Findings"), 2)
@@ -194,6 +196,15 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
             "Reviewer:                    Date:",
         )
     )
+
+
+def _opinions(document: Any, opinions: Sequence[ReviewOpinion], lang: str) -> None:
+    """Opinions numbered, each marked with its severity."""
+    for n, opinion in enumerate(opinions, 1):
+        paragraph = document.add_paragraph()
+        _run(paragraph, f"{n}. ")
+        _run(paragraph, f"[{severity_word(opinion.severity, lang)}] ", opinion.severity)
+        _run(paragraph, opinion.text)
 
 
 # --------------------------------------------------------------------------------------------

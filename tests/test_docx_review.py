@@ -223,6 +223,24 @@ def test_docx_never_overwrites_an_input(tmp_path: Path) -> None:
     assert form.read_bytes() == b"not really"
 
 
+def test_text_xml_cannot_hold_is_replaced(tmp_path: Path) -> None:
+    """A control character or a lone surrogate in a form's text (a damaged cell, a file name
+    that is not UTF-8) is written as U+FFFD, never a traceback from the document library."""
+    import docx
+
+    from perfscore.report.docx import write_review
+
+    form = copy.deepcopy(BASE)
+    form["project"] = "购买\x01社工\ud800服务"
+    form["indicators"][0]["name"] = "社工\x0b人数"
+    form["indicators"][0]["score"] = 29
+    target = tmp_path / "odd.docx"
+    write_review([perfscore.evaluate(form)], target)
+    document = docx.Document(str(target))
+    assert _headings(document)[0].startswith("购买\ufffd社工\ufffd服务")
+    assert any("社工\ufffd人数" in row[1] for row in _cells(document.tables[-1]))
+
+
 def test_empty_review_says_so() -> None:
     """A review of nothing is a document that says so, not an empty page."""
     document = review_document([], "zh")

@@ -19,6 +19,7 @@ from typing import Any
 from perfscore.engine.results import EvaluationResult
 from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path
+from perfscore.report import wordml
 from perfscore.report.review import Review, ReviewOpinion, review
 from perfscore.words.catalogue import Severity, severity_word
 from perfscore.words.messages import num, say
@@ -89,7 +90,7 @@ def review_document(
     document: Any = docx.Document()
     _page_setup(document, lang)
     reviews = [review(r, lang) for r in results]
-    document.add_heading(document.core_properties.title, 0)
+    wordml.heading(document, document.core_properties.title, 0)
     if len(reviews) > 1 or failures:
         _contents(document, reviews, lang, failures)
     for number, item in enumerate(reviews, 1):
@@ -98,11 +99,11 @@ def review_document(
         _form_section(document, item, number if len(reviews) > 1 else None)
     if failures:
         document.add_page_break()
-        document.add_heading(say(lang, "未能读取的文件", "Files that could not be read"), 1)
+        wordml.heading(document, say(lang, "未能读取的文件", "Files that could not be read"), 1)
         for line in failures:
-            document.add_paragraph(line, style="List Bullet")
+            wordml.bullet(document, line)
     if not reviews and not failures:
-        document.add_paragraph(say(lang, "没有可审核的表。", "No form to review."))
+        wordml.run(document.add_paragraph(), say(lang, "没有可审核的表。", "No form to review."))
     return document
 
 
@@ -112,7 +113,7 @@ def review_document(
 
 def _contents(document: Any, reviews: Sequence[Review], lang: str, failures: Sequence[str]) -> None:
     """The contents table: one row per form, its totals and counts."""
-    document.add_heading(say(lang, "目录", "Contents"), 1)
+    wordml.heading(document, say(lang, "目录", "Contents"), 1)
     rows = [
         (
             str(n),
@@ -125,11 +126,10 @@ def _contents(document: Any, reviews: Sequence[Review], lang: str, failures: Seq
         )
         for n, item in enumerate(reviews, 1)
     ]
-    table = _table(
-        document, _CONTENTS_HEADER["en" if lang == "en" else "zh"], rows, _CONTENTS_WIDTHS
-    )
-    for n, row in enumerate(table.rows[1:], 1):
-        _link(row.cells[1].paragraphs[0], _anchor(n))  # a click goes to the form's heading
+    header = _CONTENTS_HEADER["en" if lang == "en" else "zh"]
+    # Each project a link to its form's heading.
+    anchors = [_anchor(n) for n in range(1, len(rows) + 1)]
+    wordml.table(document, header, rows, _CONTENTS_WIDTHS, anchors=anchors)
     counts = {s: sum(item.count(s) for item in reviews) for s in Severity}
     summary = say(
         lang,
@@ -145,7 +145,7 @@ def _contents(document: Any, reviews: Sequence[Review], lang: str, failures: Seq
             f" {len(failures)} file{'s' * (len(failures) != 1)} could not be read (listed at "
             "the end).",
         )
-    document.add_paragraph(summary)
+    wordml.run(document.add_paragraph(), summary)
 
 
 def _form_section(document: Any, item: Review, number: int | None) -> None:
@@ -155,60 +155,61 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     about = [p for p in (form.printed("unit"), str(form.year or "")) if p]
     if about:
         project += say(lang, f"（{'，'.join(about)}）", f" ({', '.join(about)})")
-    heading = document.add_heading(f"{number}. {project}" if number else project, 1)
+    heading = wordml.heading(document, f"{number}. {project}" if number else project, 1)
     if number:
-        _bookmark(heading, _anchor(number), number)
+        wordml.bookmark(heading, _anchor(number), number)
     facts = [
         (say(lang, "项目编码", "Code"), form.code or ""),
         (say(lang, "文件", "File"), item.result.source or ""),
     ]
     line = "　".join(f"{k}：{v}" if lang != "en" else f"{k}: {v}" for k, v in facts if v)
     if line:
-        document.add_paragraph(line)
-    document.add_heading(say(lang, "审核摘要", "Summary"), 2)
-    _table(document, None, item.summary_rows(), (5.0, 12.0))
+        wordml.run(document.add_paragraph(), line)
+    wordml.heading(document, say(lang, "审核摘要", "Summary"), 2)
+    wordml.table(document, None, item.summary_rows(), (5.0, 12.0))
     # What the unit must act on comes first and alone; notes follow under their own heading,
     # for reference, so that a form with forty notes still reads as its two real problems.
-    document.add_heading(say(lang, "审核意见", "Opinions"), 2)
+    wordml.heading(document, say(lang, "审核意见", "Opinions"), 2)
     _opinions(document, [o for o in item.opinions if o.severity != Severity.INFO], lang)
     conclusion = document.add_paragraph()
-    _run(conclusion, say(lang, "审核结论：", "Conclusion: "), bold=True)
-    _run(conclusion, item.conclusion)
+    wordml.run(conclusion, say(lang, "审核结论：", "Conclusion: "), bold=True)
+    wordml.run(conclusion, item.conclusion)
     notes = [o for o in item.opinions if o.severity == Severity.INFO]
     if notes:
-        document.add_heading(say(lang, "提示（供参考）", "Notes (for reference)"), 2)
+        wordml.heading(document, say(lang, "提示（供参考）", "Notes (for reference)"), 2)
         _opinions(document, notes, lang)
     findings = item.findings
     if findings:
-        document.add_heading(say(lang, "问题清单", "Findings"), 2)
+        wordml.heading(document, say(lang, "问题清单", "Findings"), 2)
         rows = [
             (str(n), f.place, f.problem, f.ask, severity_word(f.severity, lang))
             for n, f in enumerate(findings, 1)
         ]
-        colours = [f.severity for f in findings]
+        colours = [_SEVERITY_COLOUR[f.severity] for f in findings]
         header = FINDING_HEADER["en" if lang == "en" else "zh"]
-        _table(document, header, rows, _FINDING_WIDTHS, colours)
+        wordml.table(document, header, rows, _FINDING_WIDTHS, colours=colours)
     document.add_paragraph()
-    document.add_paragraph(
-        say(
-            lang,
-            "审核人：                    审核日期：        年    月    日",
-            "Reviewer:                    Date:",
-        )
+    signature = say(
+        lang,
+        "审核人：                    审核日期：        年    月    日",
+        "Reviewer:                    Date:",
     )
+    wordml.run(document.add_paragraph(), signature)
 
 
 def _opinions(document: Any, opinions: Sequence[ReviewOpinion], lang: str) -> None:
     """Opinions numbered, each marked with its severity."""
     for n, opinion in enumerate(opinions, 1):
         paragraph = document.add_paragraph()
-        _run(paragraph, f"{n}. ")
-        _run(paragraph, f"[{severity_word(opinion.severity, lang)}] ", opinion.severity)
-        _run(paragraph, opinion.text)
+        colour = _SEVERITY_COLOUR[opinion.severity]
+        wordml.run(paragraph, f"{n}. ")
+        marker = f"[{severity_word(opinion.severity, lang)}] "
+        wordml.run(paragraph, marker, colour, bold=opinion.severity == Severity.ERROR)
+        wordml.run(paragraph, opinion.text)
 
 
 # --------------------------------------------------------------------------------------------
-# Word's pieces
+# The page
 
 
 def _page_setup(document: Any, lang: str) -> None:
@@ -220,10 +221,10 @@ def _page_setup(document: Any, lang: str) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet"):
-        style = document.styles[name]
-        _fonts(style.element, style.font)
-    document.styles["Normal"].font.size = Pt(10.5)  # 五号, the size of an official letter
-    _language(document.styles["Normal"].element, lang)
+        wordml.style_fonts(document.styles[name], _LATIN_FONT, _EAST_ASIAN_FONT)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10.5)  # 五号, the size of an official letter
+    wordml.style_language(normal, say(lang, "zh-CN", "en-GB"), "zh-CN")
     properties = document.core_properties
     properties.title = say(lang, "预算绩效自评审核意见", "Review of performance self-evaluations")
     properties.language = say(lang, "zh-CN", "en")
@@ -233,153 +234,11 @@ def _page_setup(document: Any, lang: str) -> None:
     properties.created = properties.modified = datetime.now(UTC).replace(tzinfo=None)
     footer = section.footer.paragraphs[0]
     footer.alignment = 1  # centred
-    _run(footer, say(lang, "第 ", "Page "))
-    _page_field(footer)
-    _run(footer, say(lang, " 页", ""))
-
-
-def _language(element: Any, lang: str) -> None:
-    """The text's language, so Word checks Chinese as Chinese (and English as English)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = element.get_or_add_rPr()
-    for old in properties.findall(qn("w:lang")):
-        properties.remove(old)
-    mark = OxmlElement("w:lang")
-    mark.set(qn("w:val"), say(lang, "zh-CN", "en-GB"))
-    mark.set(qn("w:eastAsia"), "zh-CN")
-    properties.append(mark)  # last: nothing a style sets comes after it in w:rPr
-
-
-def _fonts(element: Any, font: Any) -> None:
-    """Set the Latin and the East Asian font of a style or run (python-docx sets the Latin
-    one only, and Word then draws Chinese in whatever font it finds)."""
-    from docx.oxml.ns import qn
-
-    font.name = _LATIN_FONT
-    fonts = element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), _EAST_ASIAN_FONT)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named one
-
-
-def _page_field(paragraph: Any) -> None:
-    """A PAGE field: Word and LibreOffice put the page's number there."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
-        if kind is None:
-            code = OxmlElement("w:instrText")
-            code.set(qn("xml:space"), "preserve")
-            code.text = text
-            run._r.append(code)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-
-
-def _run(paragraph: Any, text: str, severity: Severity | None = None, *, bold: bool = False) -> Any:
-    run = paragraph.add_run(text)
-    if severity is not None:
-        run.font.color.rgb = _rgb(_SEVERITY_COLOUR[severity])
-        run.bold = severity == Severity.ERROR
-    if bold:
-        run.bold = True
-    return run
-
-
-def _rgb(hex_colour: str) -> Any:
-    from docx.shared import RGBColor
-
-    return RGBColor.from_string(hex_colour)
-
-
-def _table(
-    document: Any,
-    header: Sequence[str] | None,
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    colours: Sequence[Severity] | None = None,
-) -> Any:
-    """A ruled table: its header row (bold, shaded) repeats on every page it runs over, no row
-    splits across a page, and the last column is coloured by ``colours`` (a severity per row)
-    where given."""
-    from docx.shared import Cm
-
-    table = document.add_table(rows=0, cols=len(widths), style="Table Grid")
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)  # the grid: what LibreOffice lays the table out by
-    lines = ([header] if header else []) + [list(r) for r in rows]
-    for i, line in enumerate(lines):
-        cells = table.add_row().cells
-        for j, text in enumerate(line):
-            cells[j].width = Cm(widths[j])
-            paragraph = cells[j].paragraphs[0]
-            is_header = header is not None and i == 0
-            severity = colours[i - (1 if header else 0)] if colours and not is_header else None
-            _run(paragraph, text, severity if j == len(line) - 1 else None, bold=is_header)
-            if is_header:
-                _shade(cells[j])
-        _row_mark(table.rows[i], "w:cantSplit")  # a row is read whole, never across a page
-        if header is not None and i == 0:
-            _row_mark(table.rows[0], "w:tblHeader")  # the header repeats on every page
-    return table
-
-
-def _shade(cell: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), "D9E2F3")
-    cell._tc.get_or_add_tcPr().append(shading)
+    wordml.run(footer, say(lang, "第 ", "Page "))
+    wordml.page_field(footer)
+    wordml.run(footer, say(lang, " 页", ""))
 
 
 def _anchor(number: int) -> str:
     """The bookmark of the ``number``-th form's heading."""
     return f"form_{number}"
-
-
-def _bookmark(paragraph: Any, name: str, number: int) -> None:
-    """Mark ``paragraph`` as the bookmark ``name`` (what a contents link points at)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), str(number))
-    start.set(qn("w:name"), name)
-    end.set(qn("w:id"), str(number))
-    paragraph._p.insert(0, start)
-    paragraph._p.append(end)
-
-
-def _link(paragraph: Any, anchor: str) -> None:
-    """Make the runs of ``paragraph`` a link to the bookmark ``anchor``, shown as links are."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
-    for run in list(paragraph.runs):
-        run.font.underline = True
-        run.font.color.rgb = _rgb("0563C1")
-        link.append(run._r)  # moved from the paragraph into the link
-    paragraph._p.append(link)
-
-
-def _row_mark(row: Any, tag: str) -> None:
-    """Switch on a row property (``w:cantSplit``, ``w:tblHeader``)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    mark = OxmlElement(tag)
-    mark.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(mark)

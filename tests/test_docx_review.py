@@ -69,7 +69,7 @@ def _headings(document: Any) -> list[str]:
 def _findings_rows(item: Review) -> list[list[str]]:
     words = {"error": "错误", "warning": "警告", "info": "提示"}
     return [
-        [str(n), f.place, f.problem, f.ask, words[f.severity]]
+        [str(n), "\n".join(filter(None, (f.subject, f.where))), f.problem, f.ask, words[f.severity]]
         for n, f in enumerate(item.findings, 1)
     ]
 
@@ -169,8 +169,8 @@ def test_english_review(tmp_path: Path, luohu_notary: Path) -> None:
     assert header == list(FINDING_HEADER["en"])
     assert {row[-1] for row in rows} == {"note"}
     (item,) = _reviews([luohu_notary], "en")
-    assert [row[1] for row in rows] == [f.place for f in item.findings]
-    assert rows[0][1] == "budget, score (line 11)"
+    assert [row[1] for row in rows] == [f"{f.subject}\n{f.where}" for f in item.findings]
+    assert rows[0][1] == "budget, score\nline 11"  # the row and field, then the file's place
 
 
 def test_unreadable_files_are_listed(tmp_path: Path, luohu_notary: Path) -> None:

@@ -182,7 +182,14 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     if findings:
         wordml.heading(document, say(lang, "问题清单", "Findings"), 2)
         rows = [
-            (str(n), f.place, f.problem, f.ask, severity_word(f.severity, lang))
+            # The cell or line on a line of its own: it reads whole there.
+            (
+                str(n),
+                "\n".join(filter(None, (f.subject, f.where))),
+                f.problem,
+                f.ask,
+                severity_word(f.severity, lang),
+            )
             for n, f in enumerate(findings, 1)
         ]
         colours = [_SEVERITY_COLOUR[f.severity] for f in findings]

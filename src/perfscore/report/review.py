@@ -30,7 +30,15 @@ from perfscore.words.flags import Flag
 from perfscore.words.messages import STATUS_ZH, num, percent, say, status
 from perfscore.words.opinions import OPINIONS, Opinion
 
-__all__ = ["MAX_PLACES", "Review", "ReviewFinding", "ReviewOpinion", "place_of", "review"]
+__all__ = [
+    "MAX_PLACES",
+    "Review",
+    "ReviewFinding",
+    "ReviewOpinion",
+    "place_of",
+    "place_parts",
+    "review",
+]
 
 #: How many places an opinion names before it counts the rest (第1项…、第8项「…」等12项).
 MAX_PLACES = 8
@@ -38,8 +46,9 @@ MAX_PLACES = 8
 
 @dataclass(frozen=True, slots=True)
 class ReviewFinding:
-    """One flag as the review's table lists it: where (``place``), what is wrong (``problem``:
-    the flag's message), what the unit is asked to do (``ask``) and how much it matters."""
+    """One flag as the review's table lists it: where (``place``: the row and field,
+    ``subject``, and the place in the file, ``where``), what is wrong (``problem``: the flag's
+    message), what the unit is asked to do (``ask``) and how much it matters."""
 
     code: str
     severity: Severity
@@ -47,6 +56,8 @@ class ReviewFinding:
     problem: str
     ask: str
     path: str
+    subject: str = ""
+    where: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -55,6 +66,8 @@ class ReviewFinding:
             "severity": str(self.severity),
             "path": self.path,
             "place": self.place,
+            "subject": self.subject,
+            "where": self.where,
             "problem": self.problem,
             "ask": self.ask,
         }
@@ -117,6 +130,7 @@ class Review:
                 f.message_in(lang),
                 asks[f.code],
                 f.path,
+                *place_parts(f, result, lang),
             )
             for f in sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))
         )
@@ -307,13 +321,20 @@ def place_of(flag: Flag, result: EvaluationResult, lang: str) -> str:
     knew it (``第4项「成本控制率」得分（Sheet1!H14）``, ``预算执行情况 执行率（第7行）``; in
     English ``row 4 (成本控制率), score (Sheet1!H14)``).
 
-    The one function that words a flag's place for the review.
+    The one function that words a flag's place for the review (its two parts are
+    :func:`place_parts`).
     """
-    subject = flag_subject(flag, result, lang)
-    where = flag.source.text(lang) if flag.source is not None else ""
+    subject, where = place_parts(flag, result, lang)
     if not where:
         return subject
     return f"{subject} ({where})" if lang == "en" else f"{subject}（{where}）"
+
+
+def place_parts(flag: Flag, result: EvaluationResult, lang: str) -> tuple[str, str]:
+    """The two parts of a flag's place: the row and field as the form names them, and the
+    place in the file (``""`` for a form made in Python)."""
+    where = flag.source.text(lang) if flag.source is not None else ""
+    return flag_subject(flag, result, lang), where
 
 
 def _is_row(location: tuple[str | int, ...]) -> bool:

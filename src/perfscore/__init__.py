@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from perfscore.batch import evaluate_many
     from perfscore.engine.pipeline import EvaluationResult, evaluate
-    from perfscore.errors import FormError, PerfscoreError, RuleSetError
+    from perfscore.errors import FormError, PerfscoreError, RuleSetError, WaiverError
     from perfscore.form.model import Form
     from perfscore.paths import SourceLocation
     from perfscore.readers import load_form, load_forms
     from perfscore.report.review import review
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
+    from perfscore.waivers import Waivers, load_waivers
 
 __all__ = [
     "EvaluationResult",
@@ -33,12 +34,15 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "SourceLocation",
+    "WaiverError",
+    "Waivers",
     "evaluate",
     "evaluate_many",
     "list_rules",
     "load_form",
     "load_forms",
     "load_rules",
+    "load_waivers",
     "parse_value",
     "review",
 ]
@@ -61,6 +65,9 @@ _HOME = {
     "parse_value": "text.values",
     "SourceLocation": "paths",
     "review": "report.review",
+    "Waivers": "waivers",
+    "WaiverError": "errors",
+    "load_waivers": "waivers",
 }
 
 

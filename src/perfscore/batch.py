@@ -28,6 +28,7 @@ from perfscore.form.model import Form, form_from_data
 from perfscore.readers import load_forms
 from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits
 from perfscore.ruleset.rules import RuleSet, load_rules, shipped_dir
+from perfscore.waivers import WaiverInput, Waivers, load_waivers
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form should not pay
     from concurrent.futures import Executor, Future
@@ -72,11 +73,15 @@ def _read(form: FormInput, index: int, limits: ReaderLimits) -> list[Ready] | Fa
 
 
 def _score(
-    ready: Ready, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
+    ready: Ready,
+    rules: str | Path | RuleSet,
+    lang: Literal["zh", "en"],
+    index: int,
+    waivers: Waivers | None = None,
 ) -> EvaluationResult | Failure:
     form, source = ready
     try:
-        result = evaluate(form, rules, lang=lang)
+        result = evaluate(form, rules, lang=lang, waivers=waivers)
     except PerfscoreError as exc:
         return Failure(source or f"<form {index}>", exc)
     return result if source is None else replace(result, source=source)
@@ -88,12 +93,13 @@ def _one(
     lang: Literal["zh", "en"],
     index: int,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: Waivers | None = None,
 ) -> list[EvaluationResult | Failure]:
     """Read and score one input."""
     read = _read(form, index, limits)
     if isinstance(read, Failure):
         return [read]
-    return [_score(ready, rules, lang, index) for ready in read]
+    return [_score(ready, rules, lang, index, waivers) for ready in read]
 
 
 Chunk = list[tuple[int, FormInput]]
@@ -105,12 +111,15 @@ def _work(
     lang: Literal["zh", "en"],
     transform: Callable[[EvaluationResult], Any] | None,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: Waivers | None = None,
 ) -> list[Any]:
     """Read, score and transform a chunk where it lands, sending back only what ``transform``
     makes of each result.  The rule set is loaded by name or path where the chunk runs (a
     compiled rule set holds compiled code; its name travels instead), once per process."""
     rules = load_rules(rules_key)
-    items = [item for index, form in chunk for item in _one(form, rules, lang, index, limits)]
+    items = [
+        item for index, form in chunk for item in _one(form, rules, lang, index, limits, waivers)
+    ]
     if transform is None:
         return items
     return [item if isinstance(item, Failure) else transform(item) for item in items]
@@ -171,6 +180,7 @@ def evaluate_many(
     transform: Callable[[EvaluationResult], Any] | None = None,
     executor: Executor | None = None,
     reader_limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: WaiverInput | None = None,
 ) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
 
@@ -191,12 +201,14 @@ def evaluate_many(
     be at the same path on every machine.
 
     Files are read within ``reader_limits`` (see :func:`perfscore.readers.load_forms`): one
-    that exhausts a reader is that input's :class:`Failure`, and the stream goes on.
+    that exhausts a reader is that input's :class:`Failure`, and the stream goes on.  ``waivers``
+    are read once, here, and applied as :func:`~perfscore.engine.pipeline.evaluate` applies them.
 
     :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
+    :raises WaiverError: the waivers cannot be read (checked before any form is read).
     """
     ruleset = load_rules(rules)
-    limits = reader_limits
+    limits = (reader_limits, None if waivers is None else load_waivers(waivers))
     if executor is not None:
         workers = jobs if jobs is not None and jobs > 0 else _workers_of(executor)
         yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform, limits)
@@ -204,7 +216,7 @@ def evaluate_many(
     jobs = min(jobs or 1, cpu_count())
     if jobs <= 1:
         for index, form in enumerate(forms):
-            for item in _one(form, ruleset, lang, index, reader_limits):
+            for item in _one(form, ruleset, lang, index, *limits):
                 yield item if transform is None or isinstance(item, Failure) else transform(item)
         return
     # Imported here: process pools cost a start-up the single-core path should not pay.
@@ -228,12 +240,13 @@ def _spread(
     lang: Literal["zh", "en"],
     chunk_size: int,
     transform: Callable[[EvaluationResult], Any] | None,
-    limits: ReaderLimits,
+    limits: tuple[ReaderLimits, Waivers | None],
 ) -> Iterator[Any]:
-    """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
+    """Send chunks to ``executor``, at most a few per worker in flight; yield in input order.
+    ``limits`` are the reader limits and the waivers every chunk is scored with."""
     key = _rules_key(ruleset)
     pending: deque[tuple[Future[list[Any]] | None, Chunk]] = deque()
-    job = (key, lang, transform, limits)
+    job = (key, lang, transform, *limits)
     try:
         for chunk in _chunks(forms, chunk_size):
             try:

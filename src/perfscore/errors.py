@@ -7,7 +7,14 @@ form, a rule file that does not compile — and each one names where the problem
 
 from __future__ import annotations
 
-__all__ = ["FormError", "FormulaError", "PerfscoreError", "RuleSetError", "ValueTextError"]
+__all__ = [
+    "FormError",
+    "FormulaError",
+    "PerfscoreError",
+    "RuleSetError",
+    "ValueTextError",
+    "WaiverError",
+]
 
 
 class PerfscoreError(ValueError):
@@ -58,6 +65,11 @@ class FormError(PerfscoreError):
 
 class RuleSetError(PerfscoreError):
     """A rule set that cannot be loaded: unknown name, bad YAML, bad key, bad expression."""
+
+
+class WaiverError(PerfscoreError):
+    """A waivers file (已接受的问题) that cannot be read: bad YAML, an unknown key or flag code,
+    an entry without its flag code, reason or form."""
 
 
 class ValueTextError(PerfscoreError, TypeError):

@@ -4,7 +4,7 @@
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
-    perfscore schema rules|form
+    perfscore schema rules|form|waivers
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on

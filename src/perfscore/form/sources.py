@@ -66,8 +66,8 @@ def widened(
             wider.append(loc[:1])
         if loc[:1] == ("indicators",) and len(loc) > 2:
             wider.append(loc[:2])
+        order = _order(place)
         for key in wider:
-            order = _order(place)
             if key not in firsts or order < firsts[key][0]:
                 firsts[key] = (order, place)
     out.update(rows)

@@ -79,7 +79,15 @@ def read_indicators(grid: list[list[str]], header: int, end: int, form: GridForm
 def _header_columns(grid: list[list[str]], header: int, end: int) -> tuple[Columns, int]:
     """The columns of the header row by key, and the first row after the header: a sub-header
     under 年度指标值 (指标性质 | 指标值 | 度量单位) names the target's parts."""
-    columns = {k: v[0] for k, v in label_columns(grid[header], GRID_INDICATOR_COLUMNS).items()}
+    signature = tuple(grid[header])
+    known = _LAYOUTS.get(signature)
+    if known is None:
+        found = label_columns(signature, GRID_INDICATOR_COLUMNS)
+        known = tuple((k, v[0]) for k, v in found.items())
+        if len(_LAYOUTS) >= 256:  # bounded: a few layouts recur across a province's forms
+            _LAYOUTS.clear()
+        _LAYOUTS[signature] = known
+    columns = dict(known)
     first = header + 1
     if first < end:
         sub = label_columns(grid[first], GRID_INDICATOR_COLUMNS)
@@ -89,6 +97,12 @@ def _header_columns(grid: list[list[str]], header: int, end: int) -> tuple[Colum
                     columns[key] = sub[key][0]
             first += 1
     return columns, first
+
+
+# The columns a header row names, by the header's cells (its signature): the label table of a
+# layout is read once for all the forms printed in it.  Values are immutable tuples, so
+# threads may share them; the table is bounded.
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}
 
 
 def _cell(row: list[str], columns: Columns, key: str) -> str:

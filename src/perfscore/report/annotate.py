@@ -25,6 +25,7 @@ from perfscore.readers import form_from_grid
 from perfscore.readers.xlsx import forms_from_workbook
 from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.waivers import WaiverInput, flag_message, load_waivers
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num
 
@@ -34,6 +35,8 @@ __all__ = ["FILLS", "annotate_workbook"]
 FILLS = {
     "error": PatternFill("solid", start_color="FFFFC7CE", end_color="FFFFC7CE"),
     "warning": PatternFill("solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
+    # A cell whose every flag a waiver accepted.
+    "accepted": PatternFill("solid", start_color="FFDAFBE1", end_color="FFDAFBE1"),
 }
 _AUTHOR = "perfscore"
 _LAST_COLUMN = 16_384  # XFD: a worksheet has no column beyond
@@ -69,6 +72,7 @@ def annotate_workbook(
     target: str | Path,
     rules: str | Path | RuleSet = "national-2020",
     lang: Literal["zh", "en"] = "zh",
+    waivers: WaiverInput | None = None,
 ) -> list[EvaluationResult]:
     """Score every form of the workbook ``source`` and write the annotated copy to ``target``
     (never ``source`` itself; written under a temporary name and renamed when complete).
@@ -78,7 +82,9 @@ def annotate_workbook(
     """
     src = Path(source)
     ruleset = load_rules(rules)
-    refuse_overwrite(target, [src, *rule_files(ruleset)], what="the annotated copy")
+    accepted = None if waivers is None else load_waivers(waivers)
+    read = [src, *rule_files(ruleset), *([waivers] if isinstance(waivers, (str, Path)) else [])]
+    refuse_overwrite(target, read, what="the annotated copy")
     found = forms_from_workbook(src)  # read in a bounded worker first: a bomb stops here
     if not found:
         raise FormError("no self-evaluation form found", source=str(src))
@@ -87,7 +93,8 @@ def annotate_workbook(
     for number, sheet_form in enumerate(found, start=1):
         form = form_from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
         result = replace(
-            evaluate(form, ruleset, lang=lang), source=f"{src} [{sheet_form.sheet}] #{number}"
+            evaluate(form, ruleset, lang=lang, waivers=accepted),
+            source=f"{src} [{sheet_form.sheet}] #{number}",
         )
         results.append(result)
         sheet = workbook[sheet_form.sheet]
@@ -164,9 +171,12 @@ def _mark_flags(
         by_cell.setdefault(_top_left(sheet, place[0] + 1, place[1] + 1), []).append(flag)
     for (row, col), cell_flags in by_cell.items():
         cell = sheet.cell(row, col)
-        worst = "error" if any(f.severity == "error" for f in cell_flags) else "warning"
-        cell.fill = FILLS[worst]
-        text = "\n".join(f"[{f.severity}] {f.code} ({f.path}): {f.message}" for f in cell_flags)
+        live = [f for f in cell_flags if f.waiver is None]
+        worst = "error" if any(f.severity == "error" for f in live) else "warning"
+        cell.fill = FILLS[worst if live else "accepted"]
+        text = "\n".join(
+            f"[{f.severity}] {f.code} ({f.path}): {flag_message(f, f.lang)}" for f in cell_flags
+        )
         cell.comment = Comment(text, _AUTHOR, width=360, height=40 + 40 * len(cell_flags))
 
 
@@ -197,7 +207,13 @@ def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -
     for result in results:
         for flag in result.flags:
             sheet.append(
-                [result.source or "", str(flag.severity), flag.code, flag.path, flag.message]
+                [
+                    result.source or "",
+                    str(flag.severity),
+                    flag.code,
+                    flag.path,
+                    flag_message(flag, flag.lang),
+                ]
             )
     for cell in sheet[1]:
         cell.font = Font(bold=True)

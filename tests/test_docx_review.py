@@ -104,7 +104,7 @@ def test_batch_document_reads_back(batch: tuple[Path, list[Path]]) -> None:
     contents, *rest = document.tables
     assert _cells(contents)[0][:3] == ["序号", "项目名称", "单位"]
     assert [row[1] for row in _cells(contents)[1:]] == [r.result.form.project for r in reviews]
-    assert _cells(contents)[1][4:] == ["99.9", "99.9", "1", "3", "1"]  # totals, then counts
+    assert _cells(contents)[1][4:] == ["99.9", "99.9", "1", "3", "1", "0"]  # totals, counts
     for n in range(1, len(reviews) + 1):  # each project links to its form's heading
         assert f'w:anchor="form_{n}"' in contents._tbl.xml
         assert f'w:name="form_{n}"' in document.element.xml
@@ -155,6 +155,36 @@ def test_notes_stand_apart(tmp_path: Path) -> None:
     (item,) = _reviews([form])
     shown = texts[notes + 1 : notes + 1 + len(item.opinions)]
     assert shown == [f"{n}. [提示] {o.text}" for n, o in enumerate(item.opinions, 1)]
+
+
+def test_accepted_findings_in_the_word_review(tmp_path: Path) -> None:
+    """``--waivers``: the accepted findings are listed under their own heading with why, their
+    rows in the table say so in place of the request, and they do not fail the run."""
+    import docx
+
+    target = tmp_path / "accepted.docx"
+    waivers = DATA / "waivers" / "training-2024.waivers.yaml"
+    form = DATA / "waivers" / "training-2024.yaml"
+    code, _, err = _score(
+        "--format", "docx", "-o", str(target), "--waivers", str(waivers), str(form)
+    )
+    assert code == 1  # two errors no waiver accepted
+    assert "stale waiver" in err
+    document = docx.Document(str(target))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("已接受的问题")
+    assert [t.split("] ")[0] for t in texts[start + 1 : start + 4]] == [
+        "1. [错误",
+        "2. [警告",
+        "3. [警告",
+    ]
+    assert texts[start + 2].endswith("已接受（结余资金已按规定收回，张三，2025-03-01）。")
+    rows = _cells(document.tables[-1])[1:]
+    accepted = [row for row in rows if row[4].endswith("\n已接受")]
+    assert len(accepted) == 3
+    assert all(row[3].startswith("已接受（") for row in accepted)
+    summary = _cells(document.tables[0])  # one form: no contents, the summary first
+    assert ["问题", "错误 2  警告 1  提示 2  已接受 3"] in summary
 
 
 def test_english_review(tmp_path: Path, luohu_notary: Path) -> None:

@@ -186,7 +186,7 @@ def test_review_in_json_output(luohu_notary: Path) -> None:
         summary = data["review"]
         assert summary["reported_total"] == "93.69"
         assert summary["verified_share"] == "1.0000"
-        assert summary["counts"] == {"error": 0, "warning": 0, "info": 12}
+        assert summary["counts"] == {"error": 0, "warning": 0, "info": 12, "accepted": 0}
         codes = [o["code"] for o in summary["opinions"]]
         assert codes == [c for c in dict.fromkeys(f["code"] for f in data["flags"])]
         first = summary["opinions"][0]
@@ -199,7 +199,43 @@ def test_review_in_json_output(luohu_notary: Path) -> None:
             "problem",
             "ask",
             "text",
+            "accepted",
         }
+
+
+def test_accepted_findings_stand_apart() -> None:
+    """Flags a waiver accepted are not counted against the form: their opinions come last,
+    the acceptance (why, who, when) in place of the request; a problem accepted on one row and
+    not on another is two opinions."""
+    waivers = perfscore.load_waivers(DATA / "waivers" / "training-2024.waivers.yaml")
+    result = perfscore.evaluate(DATA / "waivers" / "training-2024.yaml", waivers=waivers)
+    found = review(result)
+    assert [(o.code, bool(o.accepted)) for o in found.opinions] == [
+        ("score-mismatch", False),
+        ("total-mismatch", False),
+        ("missing-reason", False),
+        ("structure", False),
+        ("actual-restates-target", False),
+        ("score-mismatch", True),
+        ("low-execution", True),
+        ("over-achievement", True),
+    ]
+    accepted = found.opinions[-1]
+    assert accepted.text == (
+        "第2项「宣传活动次数」：实际完成值远超指标值。"
+        "已接受（单位已说明：追加专项经费后增加宣传场次，张三，2025-03-01）。"
+    )
+    assert (found.count("error"), found.count("warning"), found.accepted) == (2, 1, 3)
+    assert found.conclusion == "发现 2 处错误，请核实更正后重新报送。另有 3 处已接受。"
+    assert found.to_dict()["counts"] == {"error": 2, "warning": 1, "info": 2, "accepted": 3}
+    assert dict(found.summary_rows())["问题"] == "错误 2  警告 1  提示 2  已接受 3"
+    notes = {f.path: f.accepted for f in found.findings}
+    assert notes["budget.rate"] == "已接受（结余资金已按规定收回，张三，2025-03-01）"
+    assert notes["indicators[2].score"] == ""
+    english = review(result, "en")
+    assert english.opinions[-1].text.endswith(
+        "Accepted (单位已说明：追加专项经费后增加宣传场次, 张三, 2025-03-01)."
+    )
 
 
 # --- a rule set words its own -------------------------------------------------------------------

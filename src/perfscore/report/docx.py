@@ -21,6 +21,7 @@ from perfscore.errors import PerfscoreError
 from perfscore.files import atomic_path
 from perfscore.report import wordml
 from perfscore.report.review import Review, ReviewOpinion, review
+from perfscore.waivers import accepted_label
 from perfscore.words.catalogue import Severity, severity_word
 from perfscore.words.messages import num, say
 
@@ -32,17 +33,40 @@ FINDING_HEADER = {
     "en": ("No.", "Indicator / place", "Problem", "Opinion", "Severity"),
 }
 _CONTENTS_HEADER = {
-    "zh": ("序号", "项目名称", "单位", "年度", "重算总分", "填报总分", "错误", "警告", "提示"),
-    "en": ("No.", "Project", "Unit", "Year", "Total", "Printed", "Errors", "Warnings", "Notes"),
+    "zh": (
+        "序号",
+        "项目名称",
+        "单位",
+        "年度",
+        "重算总分",
+        "填报总分",
+        "错误",
+        "警告",
+        "提示",
+        "已接受",
+    ),
+    "en": (
+        "No.",
+        "Project",
+        "Unit",
+        "Year",
+        "Total",
+        "Printed",
+        "Errors",
+        "Warnings",
+        "Notes",
+        "Accepted",
+    ),
 }
 # Widths of the findings table's columns in centimetres: an A4 page's 17 cm of text.
 _FINDING_WIDTHS = (1.3, 3.6, 4.9, 4.9, 1.7)
-_CONTENTS_WIDTHS = (1.3, 4.2, 3.6, 1.2, 1.8, 1.8, 1.1, 1.1, 1.1)
+_CONTENTS_WIDTHS = (1.1, 3.8, 3.2, 1.2, 1.6, 1.6, 1.1, 1.1, 1.1, 1.2)
 # The font Chinese text is set in (宋体, on every Chinese Windows; LibreOffice substitutes its
 # CJK font where it is missing), and the Latin one beside it.
 _EAST_ASIAN_FONT = "宋体"
 _LATIN_FONT = "Times New Roman"
 _SEVERITY_COLOUR = {Severity.ERROR: "C00000", Severity.WARNING: "9C5700", Severity.INFO: "404040"}
+_ACCEPTED_COLOUR = "38761D"
 
 
 def check_target(target: str | Path | None) -> None:
@@ -123,6 +147,7 @@ def _contents(document: Any, reviews: Sequence[Review], lang: str, failures: Seq
             num(item.total) or "-",
             num(item.reported_total) or "-",
             *(str(item.count(s)) for s in Severity),
+            str(item.accepted),
         )
         for n, item in enumerate(reviews, 1)
     ]
@@ -170,31 +195,20 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     # What the unit must act on comes first and alone; notes follow under their own heading,
     # for reference, so that a form with forty notes still reads as its two real problems.
     wordml.heading(document, say(lang, "审核意见", "Opinions"), 2)
-    _opinions(document, [o for o in item.opinions if o.severity != Severity.INFO], lang)
+    acted = [o for o in item.opinions if o.severity != Severity.INFO and not o.accepted]
+    _opinions(document, acted, lang)
     conclusion = document.add_paragraph()
     wordml.run(conclusion, say(lang, "审核结论：", "Conclusion: "), bold=True)
     wordml.run(conclusion, item.conclusion)
-    notes = [o for o in item.opinions if o.severity == Severity.INFO]
+    notes = [o for o in item.opinions if o.severity == Severity.INFO and not o.accepted]
     if notes:
         wordml.heading(document, say(lang, "提示（供参考）", "Notes (for reference)"), 2)
         _opinions(document, notes, lang)
-    findings = item.findings
-    if findings:
-        wordml.heading(document, say(lang, "问题清单", "Findings"), 2)
-        rows = [
-            # The cell or line on a line of its own: it reads whole there.
-            (
-                str(n),
-                "\n".join(filter(None, (f.subject, f.where))),
-                f.problem,
-                f.ask,
-                severity_word(f.severity, lang),
-            )
-            for n, f in enumerate(findings, 1)
-        ]
-        colours = [_SEVERITY_COLOUR[f.severity] for f in findings]
-        header = FINDING_HEADER["en" if lang == "en" else "zh"]
-        wordml.table(document, header, rows, _FINDING_WIDTHS, colours=colours)
+    accepted = [o for o in item.opinions if o.accepted]
+    if accepted:  # listed with why, so the unit sees what was settled
+        wordml.heading(document, say(lang, "已接受的问题", "Accepted findings"), 2)
+        _opinions(document, accepted, lang)
+    _findings(document, item)
     document.add_paragraph()
     signature = say(
         lang,
@@ -204,14 +218,38 @@ def _form_section(document: Any, item: Review, number: int | None) -> None:
     wordml.run(document.add_paragraph(), signature)
 
 
+def _findings(document: Any, item: Review) -> None:
+    """The table of findings: one row per flag, its cell or line on a line of its own under
+    its row and field (it reads whole there); an accepted one says why in place of the
+    request."""
+    lang, findings = item.lang, item.findings
+    if not findings:
+        return
+    wordml.heading(document, say(lang, "问题清单", "Findings"), 2)
+    rows = [
+        (
+            str(n),
+            "\n".join(filter(None, (f.subject, f.where))),
+            f.problem,
+            f.accepted or f.ask,
+            severity_word(f.severity, lang) + (f"\n{accepted_label(lang)}" if f.accepted else ""),
+        )
+        for n, f in enumerate(findings, 1)
+    ]
+    colours = [_ACCEPTED_COLOUR if f.accepted else _SEVERITY_COLOUR[f.severity] for f in findings]
+    header = FINDING_HEADER["en" if lang == "en" else "zh"]
+    wordml.table(document, header, rows, _FINDING_WIDTHS, colours=colours)
+
+
 def _opinions(document: Any, opinions: Sequence[ReviewOpinion], lang: str) -> None:
     """Opinions numbered, each marked with its severity."""
     for n, opinion in enumerate(opinions, 1):
         paragraph = document.add_paragraph()
-        colour = _SEVERITY_COLOUR[opinion.severity]
+        colour = _ACCEPTED_COLOUR if opinion.accepted else _SEVERITY_COLOUR[opinion.severity]
         wordml.run(paragraph, f"{n}. ")
         marker = f"[{severity_word(opinion.severity, lang)}] "
-        wordml.run(paragraph, marker, colour, bold=opinion.severity == Severity.ERROR)
+        error = opinion.severity == Severity.ERROR and not opinion.accepted
+        wordml.run(paragraph, marker, colour, bold=error)
         wordml.run(paragraph, opinion.text)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from perfscore.engine.results import EvaluationResult
 from perfscore.form.fields import FORM
 from perfscore.report.wording import flag_subject, money, row_label
+from perfscore.waivers import accepted_label, accepted_note
 from perfscore.words.catalogue import RANK, Severity, severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import STATUS_ZH, num, percent, say, status
@@ -58,6 +59,8 @@ class ReviewFinding:
     path: str
     subject: str = ""
     where: str = ""
+    #: Why a waiver accepted the flag (``已接受（原因，审核人，日期）``); empty when none did.
+    accepted: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -70,6 +73,7 @@ class ReviewFinding:
             "where": self.where,
             "problem": self.problem,
             "ask": self.ask,
+            "accepted": self.accepted or None,
         }
 
 
@@ -79,6 +83,8 @@ class ReviewOpinion:
 
     ``severity`` is the worst of its flags'; ``rows`` the indicator rows it names, numbered from
     1 as the form numbers them; ``text`` the opinion as one paragraph in the review's language.
+    ``accepted`` holds why, where waivers accepted these flags (:mod:`perfscore.waivers`): the
+    problem is then stated with the acceptance in place of the request.
     """
 
     code: str
@@ -88,11 +94,16 @@ class ReviewOpinion:
     rows: tuple[int, ...]
     paths: tuple[str, ...]
     lang: str
+    accepted: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
-        """``第4项「成本控制率」：问题。请……。``"""
-        return self.opinion.text_in(self.lang, _joined(self.places, self.lang))
+        """``第4项「成本控制率」：问题。请……。`` (``……。已接受（原因，审核人，日期）。``)"""
+        places = _joined(self.places, self.lang)
+        if not self.accepted:
+            return self.opinion.text_in(self.lang, places)
+        notes = "; ".join(self.accepted) if self.lang == "en" else "；".join(self.accepted)
+        return self.opinion.text_in(self.lang, places, ask=notes)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping: the code, severity, rows (from 1), paths, and the words."""
@@ -105,6 +116,7 @@ class ReviewOpinion:
             "problem": self.opinion.problem_in(self.lang),
             "ask": self.opinion.ask_in(self.lang),
             "text": self.text,
+            "accepted": list(self.accepted),
         }
 
 
@@ -131,6 +143,7 @@ class Review:
                 asks[f.code],
                 f.path,
                 *place_parts(f, result, lang),
+                accepted_note(f, lang),
             )
             for f in sorted(result.flags, key=lambda f: (RANK[f.severity], f.sort_key()))
         )
@@ -158,12 +171,29 @@ class Review:
         return self.result.verified
 
     def count(self, severity: str) -> int:
-        """How many flags of ``severity`` the form raised."""
-        return sum(1 for f in self.result.flags if f.severity == severity)
+        """How many flags of ``severity`` the form raised that no waiver accepted."""
+        return sum(1 for f in self.result.flags if f.severity == severity and f.waiver is None)
+
+    @property
+    def accepted(self) -> int:
+        """How many flags waivers accepted."""
+        return len(self.result.accepted)
 
     @property
     def conclusion(self) -> str:
-        """The review's closing sentence (审核结论), from what was found."""
+        """The review's closing sentence (审核结论), from what was found and not accepted;
+        the accepted findings counted after it."""
+        accepted = self.accepted
+        after = ""
+        if accepted:
+            after = say(
+                self.lang,
+                f"另有 {accepted} 处已接受。",
+                f" {accepted} more accepted.",
+            )
+        return self._verdict() + after
+
+    def _verdict(self) -> str:
         errors, warnings = self.count("error"), self.count("warning")
         if errors:
             return say(
@@ -205,6 +235,8 @@ class Review:
         if judged:
             rows.append((say(lang, "指标完成情况", "Indicators"), judged))
         counts = "  ".join(f"{severity_word(s, lang)} {self.count(s)}" for s in Severity)
+        if self.accepted:
+            counts += f"  {accepted_label(lang)} {self.accepted}"
         rows.append((say(lang, "问题", "Findings"), counts))
         return rows
 
@@ -215,7 +247,7 @@ class Review:
             "reported_total": _str(self.reported_total),
             "difference": _str(self.difference),
             "verified_share": _str(self.verified),
-            "counts": {str(s): self.count(s) for s in Severity},
+            "counts": {**{str(s): self.count(s) for s in Severity}, "accepted": self.accepted},
             "conclusion": self.conclusion,
             "opinions": [o.to_dict() for o in self.opinions],
         }
@@ -261,17 +293,20 @@ def review(result: EvaluationResult, lang: str | None = None) -> Review:
     """
     lang = lang or _language(result)
     worded = dict(result.opinions)
-    grouped: dict[str, list[Flag]] = {}
+    # A problem's flags a waiver accepted are an opinion of their own, after every other.
+    grouped: dict[tuple[bool, str], list[Flag]] = {}
     for flag in result.flags:
-        grouped.setdefault(flag.code, []).append(flag)
+        grouped.setdefault((flag.waiver is not None, flag.code), []).append(flag)
     opinions = [
         _opinion(code, flags, worded.get(code) or OPINIONS[code], result, lang)
-        for code, flags in grouped.items()
+        for (_, code), flags in grouped.items()
     ]
     # Worst first; within a severity, in the order the form is read (flags come sorted by
     # place, and a code's first flag is where its problem is first seen).
-    order = {code: i for i, code in enumerate(grouped)}
-    opinions.sort(key=lambda o: (RANK[o.severity], order[o.code]))
+    order = {key: i for i, key in enumerate(grouped)}
+    opinions.sort(
+        key=lambda o: (bool(o.accepted), RANK[o.severity], order[bool(o.accepted), o.code])
+    )
     return Review(result, tuple(opinions), lang)
 
 
@@ -293,6 +328,7 @@ def _opinion(
         rows,
         tuple(dict.fromkeys(f.path for f in flags)),
         lang,
+        tuple(dict.fromkeys(note for f in flags if (note := accepted_note(f, lang)))),
     )
 
 

@@ -38,9 +38,10 @@ class Opinion:
         """What the unit is asked to do, in ``lang``."""
         return self.ask_en if lang == "en" else self.ask
 
-    def text_in(self, lang: str, places: str = "") -> str:
-        """The opinion as one paragraph: ``第4项“成本控制率”：问题。请……。``."""
-        problem, ask = self.problem_in(lang), self.ask_in(lang)
+    def text_in(self, lang: str, places: str = "", ask: str | None = None) -> str:
+        """The opinion as one paragraph: ``第4项「成本控制率」：问题。请……。``; ``ask`` in place of
+        the request (an acceptance, say) where given."""
+        problem, ask = self.problem_in(lang), self.ask_in(lang) if ask is None else ask
         if lang == "en":
             lead = f"{places}: " if places else ""
             return f"{lead}{_sentence(problem, '.')} {_sentence(_capital(ask), '.')}".strip()

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfscore
 from perfscore.cli import run
@@ -269,6 +271,37 @@ def test_text_xml_cannot_hold_is_replaced(tmp_path: Path) -> None:
     document = docx.Document(str(target))
     assert _headings(document)[0].startswith("购买\ufffd社工\ufffd服务")
     assert any("社工\ufffd人数" in row[1] for row in _cells(document.tables[-1]))
+
+
+@settings(max_examples=40)
+@given(project=st.text(min_size=1, max_size=30), name=st.text(min_size=1, max_size=30))
+def test_any_text_makes_a_document(project: str, name: str) -> None:
+    """Whatever a form's project and indicator are called, the review is a document that reads
+    back with the same words (what XML cannot hold as U+FFFD)."""
+    import docx
+
+    from perfscore.report.wordml import clean
+
+    form = copy.deepcopy(BASE)
+    form["project"], form["indicators"][0]["name"] = project, name
+    form["indicators"][0]["score"] = 29  # a finding on the renamed row
+    try:
+        result = perfscore.evaluate(form)
+    except perfscore.PerfscoreError:
+        return  # a name the form model refuses (blank, say) is not the review's to write
+    buffer = io.BytesIO()
+    review_document([result]).save(buffer)
+    document = docx.Document(io.BytesIO(buffer.getvalue()))
+
+    def words(text: str) -> str:  # white space aside: Word keeps a line break as a break
+        return "".join(clean(text).split())
+
+    shown = result.form.printed("project") or "（未命名项目）"
+    assert words(_headings(document)[0]).startswith(words(shown))
+    places = [words(row[1]) for row in _cells(document.tables[-1])[1:]]
+    printed = result.form.indicators[0].printed("name")
+    row = f"第1项「{words(printed)}」" if printed else "第1项"
+    assert any(p.startswith(row) for p in places)
 
 
 def test_empty_review_says_so() -> None:

@@ -429,6 +429,12 @@ def test_review_accounts_for_every_flag(picked: list[int]) -> None:
     assert sum(found.count(s) for s in ("error", "warning", "info")) == len(result.flags)
 
 
+def test_review_is_at_the_package_top() -> None:
+    """``perfscore.review`` is the review, imported on first use like the other names."""
+    assert perfscore.review is review
+    assert "review" in perfscore.__all__
+
+
 def test_review_of_a_result_made_without_opinions() -> None:
     """A result built by hand (no rule-set opinions carried) is reviewed with the defaults."""
     import dataclasses

@@ -229,6 +229,7 @@ def test_unreadable_files_are_listed(tmp_path: Path, luohu_notary: Path) -> None
         (None, "--format docx writes a Word file, not to standard output (expected -o FILE"),
         ("-", "not to standard output"),
         ("review.txt", "review.txt: --format docx writes a Word file, not this name"),
+        ("missing/review.docx", "does not exist (expected an existing folder)"),
     ],
 )
 def test_docx_needs_a_docx_file(

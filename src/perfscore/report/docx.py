@@ -71,7 +71,8 @@ _ACCEPTED_COLOUR = "38761D"
 
 def check_target(target: str | Path | None) -> None:
     """Refuse a target the Word review cannot be written to: none or ``-`` (standard output:
-    a Word file is no text for a terminal or a pipe) and a name not ending in ``.docx``.
+    a Word file is no text for a terminal or a pipe), a name not ending in ``.docx``, a file in
+    a folder that does not exist.
 
     :raises PerfscoreError: saying what to give instead.
     """
@@ -85,6 +86,11 @@ def check_target(target: str | Path | None) -> None:
             "--format docx writes a Word file, not this name",
             source=str(target),
             expected="a name ending in .docx",
+        )
+    folder = Path(target).parent
+    if not folder.is_dir():  # found out now, not after every form has been scored
+        raise PerfscoreError(
+            f"the folder {folder} does not exist", source=str(target), expected="an existing folder"
         )
 
 

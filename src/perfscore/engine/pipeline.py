@@ -135,6 +135,7 @@ def _evaluate(
         grade,
         verified,
         trusted,
+        opinions=tuple((c, rules.opinions[c]) for c in dict.fromkeys(f.code for f in flags)),
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from perfscore.form.fields import Location
 from perfscore.form.sources import widened
-from perfscore.paths import SourceLocation, cell_name
+from perfscore.paths import SourceLocation, cell_name, column_letters
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
@@ -68,9 +68,11 @@ def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
     cells: dict[Location, SourceLocation] = {}
     rows: dict[Location, SourceLocation] = {}
     sheet = origin.sheet
+    letters: dict[int, str] = {}  # a form's few columns, each named once
     for loc, (r, c) in form.positions.items():
         if sheet is not None:  # a workbook's cell, made whole at once (replace costs more)
-            cells[loc] = SourceLocation(file=file, sheet=sheet, cell=cell_name(r + 1, c + 1))
+            column = letters.get(c) or letters.setdefault(c, column_letters(c + 1))
+            cells[loc] = SourceLocation(file=file, sheet=sheet, cell=f"{column}{r + 1}")
         else:
             place = origin.cell(r, c)
             if place is None:
@@ -83,6 +85,9 @@ def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
             and row_key != loc
             and (row_key not in rows or loc[-1] == "name")
         ):
+            if sheet is not None:
+                rows[row_key] = SourceLocation(file=file, sheet=sheet, row=r + 1)
+                continue
             whole = origin.row(r)
             if whole is not None:
                 rows[row_key] = replace(whole, file=file)

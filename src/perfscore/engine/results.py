@@ -77,6 +77,7 @@ class IndicatorResult(NamedTuple):
         """A JSON-ready mapping; Decimals as strings."""
         return {
             "index": self.index,
+            "number": self.indicator.number or str(self.index + 1),
             "level1": self.indicator.level1,
             "level2": self.indicator.level2,
             "name": self.indicator.name,

@@ -188,7 +188,7 @@ def verified_words(result: EvaluationResult, lang: str) -> str:
     (rows numbered as the table numbers them); empty where every point was recomputed."""
     if result.verified is None or not result.trusted:
         return ""
-    rows = ", ".join(f"#{i + 1}" for i in result.trusted)
+    rows = ", ".join(f"#{row_number(result.indicators[i])}" for i in result.trusted)
     return (
         "  "
         + _t(lang, "已核实", "verified")
@@ -415,12 +415,11 @@ def closing(fmt: str, tally: Tally, lang: str, unread: int = 0) -> str:
     forms, errors, warnings, notes, the verified share of points, files not read."""
     if fmt == "csv":
         return summary_rows(tally, lang, unread)
-    if fmt in ("table", "markdown"):
-        prefix = "\n" if fmt == "table" else ""
+    if fmt == "table":
+        return f"\n{tally.text(lang, unread)}\n"
+    if fmt == "markdown":
         return (
-            prefix
-            + ("**" + _t(lang, "合计", "Summary") + "**: " if fmt == "markdown" else "")
-            + (tally.text(lang, unread) + "\n")
+            f"**{_t(lang, '合计', 'Summary')}**{_t(lang, '：', ': ')}{tally.text(lang, unread)}\n"
         )
     return ""
 

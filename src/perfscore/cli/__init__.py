@@ -1,6 +1,6 @@
 """The command line.
 
-    perfscore score FILE|DIR…      score forms; table, json, markdown, csv or html
+    perfscore score FILE|DIR…      score forms; table, json, markdown, csv, html or docx
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test

@@ -142,7 +142,7 @@ def _renamed(result: EvaluationResult, saved: str, name: str) -> EvaluationResul
     """``result`` naming the upload where it named the private path: its source and the file
     of each flag's place."""
     flags = tuple(
-        f._replace(source=replace(f.source, file=f.source.file.replace(saved, name)))
+        f._replace(source=f.source._replace(file=f.source.file.replace(saved, name)))
         if f.source is not None and f.source.file and saved in f.source.file
         else f
         for f in result.flags

@@ -14,7 +14,7 @@ table (``("indicators",)``) and the form (``()``: its first place).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -24,12 +24,61 @@ from perfscore.form.model import Form
 from perfscore.paths import SourceLocation
 from perfscore.text.script import simplify
 
-__all__ = ["Sources", "line_sources", "sources_of", "widened", "with_sources"]
+__all__ = ["LazySources", "Sources", "line_sources", "sources_of", "widened", "with_sources"]
 
 #: A field path → where its value stands in the file.
 Sources = Mapping[Location, SourceLocation]
 
 _NONE: Sources = {}
+
+
+class LazySources(Mapping[Location, SourceLocation]):
+    """A table of sources made when it is first read: a workbook's places cost a quarter of
+    reading it, and most forms are scored without a flag that asks where it stands.
+
+    ``build`` makes the table (a reader with no places keeps no table at all) and is
+    called once; two threads reading at once may both call it and keep equal tables.  Equal to
+    a ``dict`` of the same places, and pickled or copied as one.
+    """
+
+    __slots__ = ("_build", "_table")
+
+    def __init__(self, build: Callable[[], dict[Location, SourceLocation]]) -> None:
+        self._build: Callable[[], dict[Location, SourceLocation]] | None = build
+        self._table: dict[Location, SourceLocation] | None = None
+
+    def _made(self) -> dict[Location, SourceLocation]:
+        table = self._table
+        if table is None:
+            build = self._build
+            # Another thread may have just built it and dropped the builder: read it again.
+            table = build() if build is not None else self._table
+            assert table is not None
+            self._table, self._build = table, None
+        return table
+
+    def __getitem__(self, key: Location) -> SourceLocation:
+        return self._made()[key]
+
+    def get(self, key: Location, default: Any = None) -> Any:
+        """The place of ``key``, else ``default`` (one lookup, as a ``dict``'s)."""
+        return self._made().get(key, default)
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __bool__(self) -> bool:
+        # Truth without building: the reader made one only for a form it has places for.
+        return True
+
+    def __repr__(self) -> str:
+        return repr(self._made())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self._made(),))
 
 
 def with_sources(form: Form, sources: Sources) -> Form:
@@ -38,7 +87,8 @@ def with_sources(form: Form, sources: Sources) -> Form:
     if not sources:
         return form
     private = dict(form.__pydantic_private__ or {})
-    private["sources"] = dict(sources)
+    # A lazy table stays lazy: copying it would build it.
+    private["sources"] = sources if isinstance(sources, LazySources) else dict(sources)
     # Beside the fields, as the printed text is: a declared private attribute would cost
     # every model of every form its initialisation.
     object.__setattr__(form, "__pydantic_private__", private)

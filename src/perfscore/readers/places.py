@@ -9,16 +9,17 @@ Word or PDF table, a line of a text — and :func:`grid_sources` turns a form's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from perfscore.form.fields import Location
-from perfscore.form.sources import widened
+from perfscore.form.sources import LazySources, Sources, widened
 from perfscore.paths import SourceLocation, cell_name, column_letters
 
 if TYPE_CHECKING:
-    from perfscore.readers.grid import GridForm
+    from perfscore.readers.grid import GridForm, Position
 
 __all__ = ["GridOrigin", "grid_sources", "located"]
 
@@ -59,17 +60,27 @@ def located(forms: Iterable[GridForm], origin: GridOrigin) -> list[GridForm]:
     return out
 
 
-def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
+def grid_sources(form: GridForm, file: str) -> Sources:
     """Each value's place in ``file``, with the wider places (each indicator row, the budget,
-    the form: see :func:`perfscore.form.sources.widened`); empty where the reader kept none."""
+    the form: see :func:`perfscore.form.sources.widened`); empty where the reader kept none.
+
+    The table is made when first read (:class:`~perfscore.form.sources.LazySources`): only a
+    flag asks for a place, and making them all is a quarter of reading a workbook."""
     origin = form.origin
     if origin is None or not form.positions:
         return {}
+    return LazySources(partial(_places, form.positions, origin, file))
+
+
+def _places(
+    positions: Mapping[Location, Position], origin: GridOrigin, file: str
+) -> dict[Location, SourceLocation]:
+    """The table :func:`grid_sources` promises, made whole."""
     cells: dict[Location, SourceLocation] = {}
     rows: dict[Location, SourceLocation] = {}
     sheet = origin.sheet
     letters: dict[int, str] = {}  # a form's few columns, each named once
-    for loc, (r, c) in form.positions.items():
+    for loc, (r, c) in positions.items():
         if sheet is not None:  # a workbook's cell, made whole at once (replace costs more)
             column = letters.get(c) or letters.setdefault(c, column_letters(c + 1))
             cells[loc] = SourceLocation(file=file, sheet=sheet, cell=f"{column}{r + 1}")

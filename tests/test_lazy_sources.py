@@ -1,5 +1,5 @@
-"""A workbook's source places are made when a flag first asks for one: the lazy table reads,
-compares, pickles and copies as the table made at once would."""
+"""A workbook's source places are looked up when a flag asks for one: the table reads,
+compares, pickles and copies as a table made at once would, from any thread."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from perfscore.form.fields import Location
 from perfscore.form.model import Form
-from perfscore.form.sources import LazySources, sources_of
+from perfscore.form.sources import sources_of
 from perfscore.paths import SourceLocation
 from perfscore.readers import load_forms
 from perfscore.readers.grid import GridForm
@@ -29,10 +29,10 @@ def _workbook_form(tmp_path: Path) -> Form:
     return read
 
 
-def test_a_workbook_form_keeps_its_places_unmade_until_read(tmp_path: Path) -> None:
+def test_a_workbook_form_finds_its_places_as_asked(tmp_path: Path) -> None:
     form = _workbook_form(tmp_path)
     sources = sources_of(form)
-    assert isinstance(sources, LazySources)
+    assert not isinstance(sources, dict)  # nothing made while reading
     made = dict(sources)
     assert made[("indicators", 0, "name")].sheet is not None
     assert made[("indicators", 0, "name")].cell is not None
@@ -41,7 +41,7 @@ def test_a_workbook_form_keeps_its_places_unmade_until_read(tmp_path: Path) -> N
     assert sources.get(("no", "such", "path")) is None
 
 
-def test_the_lazy_table_pickles_and_copies_as_a_dict(tmp_path: Path) -> None:
+def test_the_places_pickle_and_copy_as_a_dict(tmp_path: Path) -> None:
     form = _workbook_form(tmp_path)
     sources = sources_of(form)
     assert pickle.loads(pickle.dumps(sources)) == dict(sources)

@@ -1,10 +1,11 @@
 """The command line.
 
-    perfscore score FILE|DIR…      score forms; table, json, markdown, csv or html
+    perfscore score FILE|DIR…      score forms; table, json, markdown, csv, html or docx
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
     perfscore schema rules|form|waivers
+    perfscore serve                the web page (the ``web`` extra; perfscore.web)
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
@@ -27,6 +28,7 @@ import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore.cli import aggregate, convert, explain, rules, schema, score
 from perfscore.cli.shared import Parser, Usage
 from perfscore.errors import PerfscoreError
+from perfscore.web import command as serve  # loads no web library: it checks on running
 
 __all__ = ["main", "run"]
 
@@ -41,6 +43,7 @@ _COMMANDS: dict[str, _Command] = {
     "rules": (rules.add_parser, rules.run),
     "convert": (convert.add_parser, convert.run),
     "schema": (schema.add_parser, schema.run),
+    "serve": (serve.add_parser, serve.run),
 }
 
 

@@ -20,7 +20,7 @@ from perfscore.waivers import Waivers, load_waivers
 __all__ = ["add_parser", "run"]
 
 # Formats of `score` only: JSON Lines streams one object a form, for outputs too large to hold.
-_SCORE_FORMATS = [*FORMATS, "jsonl"]
+_SCORE_FORMATS = [*FORMATS, "jsonl", "docx"]
 
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
@@ -81,6 +81,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]
     if args.output and args.output != "-":
         refuse_overwrite(args.output, read, what="--output")
+    if args.format == "docx":
+        from perfscore.report.docx import check_target  # before any form is scored
+
+        check_target(args.output)
     if args.annotate:
         _annotate(args, files)
     show = args.progress == "always" or (
@@ -88,7 +92,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     )
     progress = _Progress(stderr, len(files), show)
     worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    if args.format == "html":
+    if args.format in ("html", "docx"):
         return _score_page(args, files, (rules, waivers), worst, progress, (stdout, stderr))
     failed = flagged = False
     tally, unread = report.Tally(), 0  # the closing summary of the human formats
@@ -170,8 +174,8 @@ def _score_page(
     progress: _Progress,
     streams: tuple[TextIO, TextIO],
 ) -> int:
-    """``score --format html``: the page's summary needs every result, so they come back
-    whole and the page is written at the end."""
+    """``score --format html`` and ``docx``: the page's summary and the Word review's contents
+    need every result, so they come back whole and the report is written at the end."""
     stdout, stderr = streams
     rules, waivers = checks
     flagged = False
@@ -186,6 +190,11 @@ def _score_page(
             flagged = flagged or any(f.severity in worst and not f.waiver for f in item.flags)
             kept.append(item)
     _stale(waivers, [waivers.matched(r) for r in kept] if waivers else [], stderr)
+    if args.format == "docx":
+        from perfscore.report.docx import write_review
+
+        write_review(kept, args.output, args.lang, failures)
+        return 1 if failures or flagged else 0
     from perfscore.report import html as htmlreport
 
     read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]

@@ -277,7 +277,8 @@ def _problems(
     refused for several reasons (each type of a union) is one error."""
     problems: dict[tuple[str, ...], RuleSetError] = {}
     for error in exc.errors():
-        loc = tuple(str(p) for p in error["loc"])
+        # A mapping's key is named by itself, not by pydantic's "[key]" after it.
+        loc = tuple(str(p) for p in error["loc"] if p != "[key]")
         ranged = range_at(loc)
         if error["type"] in _BOUNDS and ranged is not None:
             # Words from the one table of ranges, the same the JSON Schema carries.

@@ -24,7 +24,7 @@ from typing import Any
 
 from perfscore.engine.results import EvaluationResult
 from perfscore.form.fields import FORM
-from perfscore.report.wording import flag_subject, money, row_label, row_number
+from perfscore.report.wording import flag_subject, flag_where, money, row_label, row_number
 from perfscore.waivers import accepted_label, accepted_note
 from perfscore.words.catalogue import RANK, Severity, severity_word
 from perfscore.words.flags import Flag
@@ -359,13 +359,10 @@ def place_of(flag: Flag, result: EvaluationResult, lang: str) -> str:
     knew it (``第4项「成本控制率」得分（Sheet1!H14）``, ``预算执行情况 执行率（第7行）``; in
     English ``row 4 (成本控制率), score (Sheet1!H14)``).
 
-    The one function that words a flag's place for the review (its two parts are
-    :func:`place_parts`).
+    The one function that words a flag's place for the review: the reports' own phrase
+    (:func:`~perfscore.report.wording.flag_where`); its two parts are :func:`place_parts`.
     """
-    subject, where = place_parts(flag, result, lang)
-    if not where:
-        return subject
-    return f"{subject} ({where})" if lang == "en" else f"{subject}（{where}）"
+    return flag_where(flag, result, lang)
 
 
 def place_parts(flag: Flag, result: EvaluationResult, lang: str) -> tuple[str, str]:

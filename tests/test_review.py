@@ -121,10 +121,11 @@ def test_one_opinion_names_every_row() -> None:
     english = review(_evaluate(no_comparators), "en")
     (inferred_en,) = [o for o in english.opinions if o.code == "direction-inferred"]
     assert inferred_en.text.startswith("rows 1, 2, 3, 4 and 6: a target has no comparator")
-    many = [f"第{n}项" for n in range(1, 13)]
-    from perfscore.report.review import _joined
-
-    assert _joined(many, "zh").endswith(f"第{MAX_PLACES}项等12处")
+    department = review(perfscore.evaluate(DATA / "forms" / "caidian-2020-department.yaml"))
+    (restated,) = [o for o in department.opinions if o.code == "actual-restates-target"]
+    assert len(restated.rows) == 18
+    shown = "、".join(str(n) for n in restated.rows[:MAX_PLACES])
+    assert restated.text.startswith(f"第{shown}项等18项：完成值复述了指标值")
 
 
 def test_summary_of_a_form(luohu_notary: Path) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from perfscore.engine.results import EvaluationResult
 from perfscore.form.fields import FORM
-from perfscore.report.wording import flag_subject, money, row_label
+from perfscore.report.wording import flag_subject, money, row_label, row_number
 from perfscore.waivers import accepted_label, accepted_note
 from perfscore.words.catalogue import RANK, Severity, severity_word
 from perfscore.words.flags import Flag
@@ -319,7 +319,8 @@ def _opinion(
         # Many rows are named by number alone (第1、6、7项等12项): a list of names would bury
         # the opinion.
         others = tuple(_area(f.location, result, lang) for f in flags if not _is_row(f.location))
-        areas = (*dict.fromkeys(others), _row_numbers(rows, lang))
+        numbers = [str(row_number(result.indicators[n - 1])) for n in rows]
+        areas = (*dict.fromkeys(others), _row_numbers(numbers, lang))
     return ReviewOpinion(
         code,
         min((f.severity for f in flags), key=RANK.__getitem__),
@@ -336,9 +337,10 @@ def _opinion(
 _NAMED_ROWS = 3
 
 
-def _row_numbers(rows: Sequence[int], lang: str) -> str:
-    """``第1、6、7项`` (``rows 1, 6 and 7``), the rest counted past :data:`MAX_PLACES`."""
-    shown = [str(n) for n in rows[:MAX_PLACES]]
+def _row_numbers(rows: Sequence[str], lang: str) -> str:
+    """``第1、6、7项`` (``rows 1, 6 and 7``): rows as the form numbers them (its reports' own
+    :func:`~perfscore.report.wording.row_number`), the rest counted past :data:`MAX_PLACES`."""
+    shown = list(rows[:MAX_PLACES])
     extra = len(rows) - len(shown)
     if lang == "en":
         if extra:

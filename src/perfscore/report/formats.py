@@ -20,7 +20,6 @@ from typing import Any, NamedTuple, TextIO
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.csvout import CSV_BOM, CSV_COLUMNS, CsvWriter, csv_text, summary_rows
-from perfscore.report.review import review
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
@@ -364,6 +363,9 @@ def _markdown_flag(f: Flag, result: EvaluationResult, lang: str) -> str:
 def result_data(result: EvaluationResult) -> dict[str, Any]:
     """A result as JSON output holds it: :meth:`EvaluationResult.to_dict` and its ``review``
     (:func:`perfscore.review`)."""
+    # Imported here: only JSON output holds the review, and a table need not import it.
+    from perfscore.report.review import review
+
     return {**result.to_dict(), "review": review(result).to_dict()}
 
 

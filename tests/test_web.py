@@ -504,17 +504,9 @@ def test_a_new_batch_while_every_kept_one_is_scored_is_refused(
 # --- the workbench: the Word review and waivers -----------------------------------------------
 
 
-def _needs(available: bool, what: str) -> None:
-    if not available:
-        pytest.skip(f"this perfscore has no {what}")
-
-
 def test_the_word_review_download(client: TestClient) -> None:
     """The Word review of a batch: one document, read back, with each form's heading, the
     finding's place and opinion, and the file that could not be read."""
-    from perfscore.web import workbench
-
-    _needs(workbench.has_word_review(), "Word review")
     import docx
 
     text = (EXAMPLES / "luohu-2024-social-workers.yaml").read_text("utf-8")

@@ -184,13 +184,12 @@ def session(tmp_path: Path) -> Iterator[tuple[Any, LocalServer, Path]]:
 
 def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: Path) -> None:
     """Upload four files; read the totals, a flag's cell and an explanation; download the
-    CSV and the annotated workbook; the page logs no error (a script or a style refused)."""
+    CSV, the annotated workbook and the Word review; the page logs no error (a script or a
+    style refused)."""
     from openpyxl import load_workbook
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from perfscore.web import workbench
 
     driver, server, downloads = session
     upload(driver, server.url, batch_files(tmp_path))
@@ -228,15 +227,11 @@ def test_an_auditors_session(session: tuple[Any, LocalServer, Path], tmp_path: P
     driver.find_element(By.ID, "dl-annotated").click()
     book = load_workbook(_downloaded(downloads, ".xlsx"))
     assert book.sheetnames[-1] == "perfscore"
-    word = driver.find_element(By.ID, "dl-docx")
-    if workbench.has_word_review():  # the Word review, where this perfscore writes it
-        import docx
+    import docx
 
-        word.click()
-        review = docx.Document(str(_downloaded(downloads, ".docx")))
-        assert any("解矫率" in p.text for p in review.paragraphs)
-    else:
-        assert not word.is_displayed()
+    driver.find_element(By.ID, "dl-docx").click()
+    review = docx.Document(str(_downloaded(downloads, ".docx")))
+    assert any("解矫率" in p.text for p in review.paragraphs)
 
     problems = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert problems == []

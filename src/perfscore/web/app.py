@@ -76,7 +76,6 @@ class _Site:
             rules=[(name, load_rules(name).title) for name in names],
             settings=self.settings,
             max_mb=self.settings.max_upload_bytes // (1024 * 1024),
-            word=workbench.has_word_review(),
         )
         return HTMLResponse(page)
 
@@ -111,7 +110,6 @@ class _Site:
                 "notes": list(job.notes),
                 "rules": job.rules_name,
                 "findings": list(job.rule_findings),
-                "word": workbench.has_word_review(),
             },
             status_code=202,
         )
@@ -214,10 +212,7 @@ def _download(job: Job, what: str) -> downloads.Download:
     if what == "annotated":
         return downloads.annotated(job)
     if what == "docx":
-        found = downloads.word_review(job)
-        if found is not None:
-            return found
-        raise _NotFound("this perfscore writes no Word review; update perfscore")
+        return downloads.word_review(job)
     raise _NotFound(f"no download {what!r}; there are csv, json, docx and annotated")
 
 

@@ -61,17 +61,15 @@ def json_report(job: Job) -> Download:
     return data, "application/json", "perfscore.json"
 
 
-def word_review(job: Job) -> Download | None:
-    """The Word review of the batch, or None when this perfscore writes none."""
-    if not workbench.has_word_review():
-        return None
+def word_review(job: Job) -> Download:
+    """The Word review of the batch: per form its heading, summary, opinions and findings,
+    and the files that could not be read."""
     with tempfile.TemporaryDirectory(prefix="perfscore-review-") as folder:
         target = Path(folder) / "review.docx"
         items = job.progress().items
         results = [item for _, item in items if isinstance(item, EvaluationResult)]
         failures = [item.message for _, item in items if not isinstance(item, EvaluationResult)]
-        if not workbench.word_review(results, job.lang, target, failures):
-            return None
+        workbench.word_review(results, job.lang, target, failures)
         data = target.read_bytes()
     return data, _DOCX, "审核意见.docx" if job.lang == "zh" else "review.docx"
 

@@ -2,19 +2,18 @@
 
 The page shows, for each flag, its severity in words, where it is (a cell, a page, a line, else
 the field path), the review opinion (审核意见) and whether a waiver accepted it; it offers the
-Word review for download and takes a waivers file.  The review and the Word review are looked
-up when first asked for (:mod:`perfscore.report.review`, :mod:`perfscore.report.docx`: they
-load python-docx and the opinions only when used); the rest is the core's own.
+Word review for download and takes a waivers file: all of it the core's own
+(:mod:`perfscore.report.review`, :mod:`perfscore.report.docx`, :mod:`perfscore.waivers`), read
+here so that the views and downloads name one module.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from perfscore.engine.pipeline import EvaluationResult
+from perfscore.report.review import Review, review
 from perfscore.waivers import Waivers, accepted_note
 from perfscore.waivers import load_waivers as waivers_from
 from perfscore.words.catalogue import severity_word
@@ -23,7 +22,6 @@ from perfscore.words.flags import Flag
 __all__ = [
     "accepted",
     "asks",
-    "has_word_review",
     "load_waivers",
     "opinions",
     "place",
@@ -40,25 +38,19 @@ def place(flag: Flag, lang: str) -> str:
     return flag.place(lang)
 
 
-def review_of(result: EvaluationResult, lang: str) -> Any:
-    """The review summary of a form (``perfscore.report.review.review``), or None when this
-    perfscore writes no review opinions."""
-    module = _module("perfscore.report.review")
-    return None if module is None else module.review(result, lang)
+def review_of(result: EvaluationResult, lang: str) -> Review:
+    """The review summary of a form: its opinions, worst first."""
+    return review(result, lang)
 
 
-def asks(review: Any, lang: str) -> dict[str, str]:
+def asks(found: Review, lang: str) -> dict[str, str]:
     """What the review asks the unit to do, by flag code (``请补充偏差原因分析及改进措施``)."""
-    if review is None:
-        return {}
-    return {o.code: o.opinion.ask_in(lang) for o in review.opinions}
+    return {o.code: o.opinion.ask_in(lang) for o in found.opinions}
 
 
-def opinions(review: Any) -> list[tuple[str, str]]:
+def opinions(found: Review) -> list[tuple[str, str]]:
     """The review's opinions in order of severity: (severity, the opinion as a paragraph)."""
-    if review is None:
-        return []
-    return [(str(o.severity), o.text) for o in review.opinions]
+    return [(str(o.severity), o.text) for o in found.opinions]
 
 
 def accepted(flag: Flag, lang: str) -> str | None:
@@ -67,33 +59,14 @@ def accepted(flag: Flag, lang: str) -> str | None:
     return accepted_note(flag, lang) if flag.waiver is not None else None
 
 
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def has_word_review() -> bool:
-    """Whether this perfscore writes the Word review (``--format docx``)."""
-    return _word_writer() is not None
-
-
-def _word_writer() -> Any:
-    module = _module("perfscore.report.docx")
-    return getattr(module, "write_review", None) if module is not None else None
-
-
 def word_review(
     results: Sequence[EvaluationResult], lang: str, target: Path, failures: Sequence[str] = ()
-) -> bool:
+) -> None:
     """Write the Word review of ``results`` (and a line per file that could not be read) to
-    ``target``; False when this perfscore has no Word review."""
-    writer = _word_writer()
-    if writer is None:
-        return False
-    writer(results, target, lang, failures)
-    return True
+    ``target``."""
+    from perfscore.report.docx import write_review  # python-docx: loaded when first asked for
+
+    write_review(results, target, lang, failures)
 
 
 def load_waivers(path: Path) -> Waivers:

@@ -207,7 +207,6 @@
       a.setAttribute("download", "");
     });
     $("dl-annotated").hidden = !status.workbooks;
-    $("dl-docx").hidden = !job.word;
     $("downloads").hidden = false;
     $("go").disabled = false;
     say("完成 · done", false);

@@ -556,3 +556,18 @@ def test_a_waivers_file_that_is_wrong_refuses_the_batch(client: TestClient) -> N
     answer = client.post("/jobs", files=sent, headers=ORIGIN)
     assert answer.status_code == 400
     assert answer.text.startswith("w.yaml:1:")
+
+
+def test_an_idle_server_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until a batch arrives the server makes no directory: serving the page, refusing a
+    request and stopping leave the temporary directory empty; a batch's is gone at the end."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's own temporary dir
+    with _client() as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/", headers={"host": "evil.example:8000"}).status_code == 403
+        assert list(tmp_path.iterdir()) == []
+        _batch(c, _files(EXAMPLES / "luohu-2024-social-workers.yaml"))
+        assert [p.name[:14] for p in tmp_path.iterdir()] == ["perfscore-web-"]
+    assert list(tmp_path.iterdir()) == []

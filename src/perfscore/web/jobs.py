@@ -156,10 +156,18 @@ class JobStore:
     def __init__(self, max_jobs: int, job_seconds: int, workers: int = 2) -> None:
         self.max_jobs = max_jobs
         self.job_seconds = job_seconds
-        self.root = Path(tempfile.mkdtemp(prefix="perfscore-web-"))  # created 0700
+        self._root: Path | None = None  # made with the first batch: an idle server writes nothing
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="perfscore-job")
+
+    @property
+    def root(self) -> Path:
+        """The store's private temporary directory (mode 0700), made when first needed."""
+        with self._lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="perfscore-web-"))
+            return self._root
 
     def folder(self) -> Path:
         """A new private folder for a batch's uploads."""
@@ -222,7 +230,10 @@ class JobStore:
         for job in jobs:
             job.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        remove_folder(self.root)
+        with self._lock:
+            root, self._root = self._root, None
+        if root is not None:
+            remove_folder(root)
 
 
 def remove_folder(folder: Path) -> None:

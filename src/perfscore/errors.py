@@ -7,7 +7,14 @@ form, a rule file that does not compile — and each one names where the problem
 
 from __future__ import annotations
 
-__all__ = ["FormError", "FormulaError", "PerfscoreError", "RuleSetError", "ValueTextError"]
+__all__ = [
+    "FormError",
+    "FormulaError",
+    "OutputError",
+    "PerfscoreError",
+    "RuleSetError",
+    "ValueTextError",
+]
 
 
 class PerfscoreError(ValueError):
@@ -58,6 +65,10 @@ class FormError(PerfscoreError):
 
 class RuleSetError(PerfscoreError):
     """A rule set that cannot be loaded: unknown name, bad YAML, bad key, bad expression."""
+
+
+class OutputError(PerfscoreError):
+    """An output that cannot be written, or would overwrite one of the files being read."""
 
 
 class ValueTextError(PerfscoreError, TypeError):

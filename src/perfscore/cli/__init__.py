@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore.cli import aggregate, convert, explain, rules, schema, score
+from perfscore.cli.exits import ExitCode, epilog, exit_code
 from perfscore.cli.shared import Parser, Usage
 from perfscore.errors import PerfscoreError
 
@@ -46,10 +47,17 @@ _COMMANDS: dict[str, _Command] = {
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that command's (start-up is faster)."""
-    parser = Parser(prog="perfscore", description="Score and check 预算绩效自评表.")
+    parser = Parser(
+        prog="perfscore",
+        description="Score and check 预算绩效自评表.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     # Answered in run() before parsing (a command is otherwise required); listed for --help.
     parser.add_argument("--version", "-V", action="store_true", help="print the version")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (COMMAND --help)"
+    )
     built: list[argparse.ArgumentParser] = []
     for name, (add_parser, _) in _COMMANDS.items():
         if only is None or only == name:
@@ -60,7 +68,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Run the command line: 0 clean, 1 findings (flags at ``--fail-on``, bad files), 2 usage."""
+    """Run the command line and return its exit code: one code a cause, the same in every
+    subcommand (:data:`perfscore.cli.exits.EXIT_CODES`)."""
     try:
         argv = list(argv)
         if argv in (["--version"], ["-V"]):
@@ -72,17 +81,17 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         args = _parser(only).parse_args(argv)
     except Usage as exc:
         print(str(exc), file=stderr)
-        return 2
+        return ExitCode.USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
         return _COMMANDS[args.command][1](args, stdout, stderr)
     except Usage as exc:
         print(str(exc), file=stderr)
-        return 2
+        return ExitCode.USAGE
     except PerfscoreError as exc:
         print(f"perfscore: {exc}", file=stderr)
-        return 2
+        return exit_code(exc)
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -108,5 +117,5 @@ def main() -> None:
         code = 0
     except KeyboardInterrupt:
         print("perfscore: interrupted", file=sys.stderr)
-        code = 130
+        code = ExitCode.INTERRUPTED
     sys.exit(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from perfscore.cli.shared import require
 from perfscore.ruleset.rules import list_rules, load_rules
 
 __all__ = ["add_parser", "run"]
@@ -12,7 +13,9 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     rules = sub.add_parser("rules", help="rule sets")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    rules_sub = rules.add_subparsers(
+        dest="rules_command", required=True, metavar="list|check|test", help="what to do"
+    )
     rules_sub.add_parser("list", help="list the shipped rule sets")
     check = rules_sub.add_parser(
         "check", help="validate rule files: schema, expressions, bands, weights, properties"
@@ -20,7 +23,12 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     check.add_argument(
         "paths", nargs="*", metavar="FILE|DIR|NAME", help="default: every shipped set"
     )
-    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="FILE:LINE:COLUMN lines, JSON objects, or GitHub Actions annotations (default: text)",
+    )
     test = rules_sub.add_parser("test", help="run the test cases rule sets carry")
     test.add_argument("names", nargs="*", metavar="NAME|FILE", help="default: every shipped set")
     return [rules, check, test]
@@ -29,6 +37,10 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.rules_command in ("check", "test"):
         from perfscore.ruleset import check
+
+        if args.rules_command == "check":
+            shipped = set(list_rules())
+            require([p for p in args.paths if p not in shipped])
 
         if args.rules_command == "test":
             return check.print_tests(args.names, stdout)

@@ -14,7 +14,9 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     schema = sub.add_parser("schema", help="print the JSON Schema of rule files or forms")
-    schema.add_argument("which", choices=["rules", "form"])
+    schema.add_argument(
+        "which", choices=["rules", "form"], help="rule files (rules) or the form format (form)"
+    )
     return [schema]
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from perfscore.batch import Failure, evaluate_many
+from perfscore.cli.exits import worst
 from perfscore.cli.shared import FORMATS, Usage, add_common, form_paths, inputs, output
 from perfscore.engine.pipeline import EvaluationResult
+from perfscore.errors import PerfscoreError
 from perfscore.files import refuse_overwrite, same_file
 from perfscore.readers import WORKBOOK_SUFFIXES
 from perfscore.report import formats as report
@@ -24,8 +26,15 @@ _SCORE_FORMATS = [*FORMATS, "jsonl"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     score = sub.add_parser("score", help="score forms and list their flags")
-    score.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    score.add_argument("--format", choices=_SCORE_FORMATS, default="table")
+    score.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="forms, and folders searched for forms"
+    )
+    score.add_argument(
+        "--format",
+        choices=_SCORE_FORMATS,
+        default="table",
+        help="the report's format (default: table); jsonl streams one object a form",
+    )
     add_common(score)
     score.add_argument(
         "--fail-on",
@@ -39,7 +48,8 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     score.add_argument(
         "--annotate",
         metavar="OUT.xlsx",
-        help="with one workbook: write an annotated copy (recomputed scores, flagged cells)",
+        help="with one workbook: write an annotated .xlsx copy (recomputed scores, each flag "
+        "on its cell)",
     )
     score.add_argument(
         "--progress",
@@ -74,18 +84,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.output and args.output != "-":
         refuse_overwrite(args.output, read, what="--output")
     if args.annotate:
+        refuse_overwrite(args.annotate, read, what="--annotate")
         _annotate(args, files)
     show = args.progress == "always" or (
         args.progress == "auto" and len(files) > 20 and stderr.isatty()
     )
     progress = _Progress(stderr, len(files), show)
-    worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
+    severities = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
     if args.format == "html":
-        return _score_page(args, files, rules, worst, progress, (stdout, stderr))
-    failed = flagged = False
+        return _score_page(args, files, rules, severities, progress, (stdout, stderr))
+    failed: list[PerfscoreError] = []
+    flagged = False
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
-    render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=worst)
+    render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=severities)
     with output(args.output, stdout, read) as out:
         if args.format == "csv":
             report.CsvWriter(out, lang=args.lang)  # the header row
@@ -95,7 +107,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, transform=render):
             progress.step()
             if isinstance(item, Failure):
-                failed = True
+                failed.append(item.error)
                 print(f"perfscore: {item.message}", file=stderr)
                 if args.format == "jsonl":  # one line per input, a failed one included
                     out.write(report.failure_line(item.source, item.error))
@@ -113,13 +125,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             first = False
         if args.format == "json":
             out.write("\n]\n" if not first else "]\n")
-    return 1 if failed or flagged else 0
+    return worst(failed, flagged)
 
 
 def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
     """``score --annotate``: an annotated copy of the one workbook scored."""
     if len(files) != 1 or files[0].suffix.lower() not in WORKBOOK_SUFFIXES:
         raise Usage("perfscore score: --annotate takes exactly one .xlsx workbook")
+    if Path(args.annotate).suffix.lower() not in WORKBOOK_SUFFIXES:
+        # The copy keeps the workbook's own format; an .ods (or any other) name would hold
+        # .xlsx bytes that the program the name promises cannot open.
+        raise Usage(
+            f"perfscore score: --annotate writes an .xlsx workbook, not {args.annotate!r}; "
+            "name the copy OUT.xlsx (LibreOffice opens it and saves it as .ods)"
+        )
     if args.output and same_file(args.output, args.annotate):
         raise Usage("perfscore score: --output and --annotate name the same file")
     from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
@@ -131,7 +150,7 @@ def _score_page(
     args: argparse.Namespace,
     files: Sequence[Path],
     rules: RuleSet,
-    worst: tuple[str, ...],
+    severities: tuple[str, ...],
     progress: _Progress,
     streams: tuple[TextIO, TextIO],
 ) -> int:
@@ -139,18 +158,18 @@ def _score_page(
     whole and the page is written at the end."""
     stdout, stderr = streams
     flagged = False
-    failures: list[str] = []
+    failures: list[Failure] = []
     kept: list[EvaluationResult] = []
     for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
         progress.step()
         if isinstance(item, Failure):
-            failures.append(item.message)
+            failures.append(item)
             print(f"perfscore: {item.message}", file=stderr)
         else:
-            flagged = flagged or any(f.severity in worst for f in item.flags)
+            flagged = flagged or any(f.severity in severities for f in item.flags)
             kept.append(item)
     from perfscore.report import html as htmlreport
 
     with output(args.output, stdout, inputs(files, rules)) as out:
-        out.write(htmlreport.page(kept, args.lang, failures))
-    return 1 if failures or flagged else 0
+        out.write(htmlreport.page(kept, args.lang, [f.message for f in failures]))
+    return worst([f.error for f in failures], flagged)

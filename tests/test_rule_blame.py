@@ -252,3 +252,18 @@ def test_the_docs_list_every_range() -> None:
     text = (ROOT / "docs" / "rules.md").read_text("utf-8")
     for key, found in RANGES.items():
         assert f"| `{key}` | {found.describe()} | {found.meaning} |" in text, key
+
+
+def test_a_property_of_an_inherited_formula_is_told_at_the_users_extends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A property finding on a key the file inherits from a shipped set points at the file's
+    own `extends:` line, naming the shipped key, never the installed file."""
+    from perfscore.ruleset import check
+
+    path = tmp_path / "e.yaml"
+    path.write_text(_HEAD, "utf-8")
+    monkeypatch.setattr(check, "_properties", lambda rules: iter([("quantitative.higher", "x")]))
+    [finding] = check_file(path)
+    assert (finding.file, finding.line, finding.path) == (str(path), 3, "extends")
+    assert finding.message == "national-2020 quantitative.higher: x"

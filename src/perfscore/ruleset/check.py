@@ -124,12 +124,21 @@ def check_file(path: str | Path) -> list[Finding]:
     findings: dict[str, Finding] = {}
     for key, message in _properties(rules):
         if key not in findings:
-            file, line, column = rules.locate(key)
-            error = PerfscoreError(
-                message, source=file, path=rules.shown_key(key), line=line, column=column
-            )
-            findings[key] = _finding(error, path)
+            findings[key] = _finding(_located(rules, key, message, Path(path)), path)
     return sorted(findings.values(), key=_place)
+
+
+def _located(rules: RuleSet, key: str, message: str, path: Path) -> PerfscoreError:
+    """A property finding at its key's line; one the checked file inherits from a shipped set
+    at the file's own ``extends:`` (the shipped sets pass on their own: the file's override
+    broke them), never in the installed file."""
+    file, line, column = rules.locate(key)
+    shown = rules.shown_key(key)
+    shipped = shipped_dir().resolve()
+    if file and Path(file).resolve().parent == shipped and path.resolve().parent != shipped:
+        message = f"{Path(file).stem} {shown}: {message}"
+        (file, line, column), shown = rules.locate("extends"), "extends"
+    return PerfscoreError(message, source=file, path=shown, line=line, column=column)
 
 
 def _place(finding: Finding) -> tuple[str, int, int]:

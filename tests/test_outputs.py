@@ -42,23 +42,28 @@ def test_csv_has_a_bom_and_a_row_per_form_level_flag(tmp_path: Path) -> None:
     assert "total: 95" in text
     form = tmp_path / "form.yaml"
     form.write_text(text, "utf-8")
-    code, out, _ = _run("score", "--format", "csv", "--fail-on", "never", str(form))
+    code, out, _ = _run("score", "--format", "csv", "--fail-on", "never", "--lang", "en", str(form))
     assert code == 0
     rows = _csv(out)
-    flags = [r for r in rows if r["index"] == ""]
+    flags = [r for r in rows if r["row_type"] == "flag"]
     assert "total-mismatch" in [r["flags"] for r in flags]
     mismatch = next(r for r in flags if r["flags"] == "total-mismatch")
     assert (mismatch["path"], mismatch["severity"]) == ("total", "error")
     assert "95" in mismatch["message"]
-    assert [r["index"] for r in rows if r["index"]] == [str(i) for i in range(15)]
+    assert mismatch["place"] == "line 44"
+    numbers = [r["number"] for r in rows if r["row_type"] == "indicator"]
+    assert numbers == [str(i) for i in range(1, 16)]
+    total = next(r for r in rows if r["row_type"] == "total")
+    assert (total["score"], total["reported_score"]) == ("93.69", "95")
 
 
 @pytest.mark.parametrize(("lang", "word"), [("zh", "部分达成"), ("en", "partly met")])
 def test_csv_status_in_the_report_language(lang: str, word: str) -> None:
     _, out, _ = _run("score", "--format", "csv", "--lang", lang, str(EXAMPLES))
     rows = _csv(out)
-    cost = next(r for r in rows if r["status_code"] == "partly_met")
-    assert cost["status"] == word
+    status, code = ("status", "status_code") if lang == "en" else ("判断", "判断代码")
+    cost = next(r for r in rows if r[code] == "partly_met")
+    assert cost[status] == word
 
 
 @given(st.sampled_from("=+-@\t\r"), st.text(max_size=20))
@@ -74,7 +79,7 @@ def test_csv_writes_a_formula_looking_name_as_text(tmp_path: Path) -> None:
         "indicators:\n  - {name: '@SUM(A1)', target: '-1', actual: '+2'}\n",
         "utf-8",
     )
-    _, out, _ = _run("score", "--format", "csv", "--fail-on", "never", str(form))
+    _, out, _ = _run("score", "--format", "csv", "--fail-on", "never", "--lang", "en", str(form))
     for row in _csv(out):
         for key in ("project", "name", "target", "actual", "message"):
             assert not row[key].startswith(("=", "+", "-", "@")), (key, row[key])
@@ -112,7 +117,7 @@ def test_english_reports_print_no_codes_or_chinese_labels(fmt: str, tmp_path: Pa
 @pytest.mark.parametrize("how", ["hash", "option"])
 def test_explain_picks_the_second_form(how: str) -> None:
     args = [f"{SEED_001}#2"] if how == "hash" else [str(SEED_001), "--form", "2"]
-    code, out, err = _run("explain", *args, "-i", "0")
+    code, out, err = _run("explain", *args, "-i", "1")
     assert code == 0
     assert out.startswith("一般行政管理事务")
     assert "资产管理系统维护次数" in out
@@ -120,7 +125,7 @@ def test_explain_picks_the_second_form(how: str) -> None:
 
 
 def test_explain_of_a_file_with_several_forms_says_which() -> None:
-    code, out, err = _run("explain", str(SEED_001), "-i", "0")
+    code, out, err = _run("explain", str(SEED_001), "-i", "1")
     assert code == 0
     assert out.startswith("社区矫正")
     assert "holds 6 forms" in err

@@ -38,7 +38,9 @@ def _text(result: perfscore.EvaluationResult, fmt: str, lang: str) -> str:
     """The form's report up to its flags (whose messages may say anything)."""
     if fmt == "table":
         text = report.to_table(result, lang)
-        return re.split(r"^(?:error|warning|info) ", text, maxsplit=1, flags=re.M)[0]
+        return re.split(r"^(?:错误|警告|提示|error|warning|note)  ", text, maxsplit=1, flags=re.M)[
+            0
+        ]
     if fmt == "markdown":
         return report.to_markdown(result, lang).split("| 级别 |")[0].split("| Severity |")[0]
     # The form's own section (the page's summary lists totals for every form).

@@ -51,11 +51,11 @@ def test_score_markdown() -> None:
 def test_score_csv_one_row_per_indicator() -> None:
     """CSV: a header, then one row per indicator with its status, scores and flag codes, and
     one per form-level flag."""
-    code, out, _ = _run("score", "--format", "csv", *map(str, FORMS))
+    code, out, _ = _run("score", "--format", "csv", "--lang", "en", *map(str, FORMS))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     results = [perfscore.evaluate(p) for p in FORMS]
-    indicator_rows = [r for r in rows if r["index"]]
+    indicator_rows = [r for r in rows if r["row_type"] == "indicator"]
     assert len(indicator_rows) == sum(len(r.indicators) for r in results)
     form_level = [
         f
@@ -63,11 +63,12 @@ def test_score_csv_one_row_per_indicator() -> None:
         for f in r.flags
         if not (f.location[0] == "indicators" and len(f.location) > 1)
     ]
-    assert sorted(r["flags"] for r in rows if not r["index"]) == sorted(f.code for f in form_level)
+    flag_rows = [r for r in rows if r["row_type"] == "flag"]
+    assert sorted(r["flags"] for r in flag_rows) == sorted(f.code for f in form_level)
     cost = next(r for r in rows if r["name"] == "成本控制率" and r["project"] == "购买社工岗位服务")
     printed = (cost["status_code"], cost["score"], cost["reported_score"])
     assert printed == ("partly_met", "4.9", "4.9")
-    assert cost["status"] == "部分达成"
+    assert cost["status"] == "partly met"
     typo = next(r for r in rows if r["actual"] == "80&")
     assert "unreadable-value" in typo["flags"].split()
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from perfscore.engine.pipeline import EvaluationResult, evaluate
     from perfscore.errors import FormError, PerfscoreError, RuleSetError
     from perfscore.form.model import Form
+    from perfscore.paths import SourceLocation
     from perfscore.readers import load_form, load_forms
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
@@ -30,6 +31,7 @@ __all__ = [
     "PerfscoreError",
     "RuleSet",
     "RuleSetError",
+    "SourceLocation",
     "evaluate",
     "evaluate_many",
     "list_rules",
@@ -55,6 +57,7 @@ _HOME = {
     "load_form": "readers",
     "load_forms": "readers",
     "parse_value": "text.values",
+    "SourceLocation": "paths",
 }
 
 

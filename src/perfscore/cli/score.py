@@ -95,6 +95,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return _score_page(args, files, rules, severities, progress, (stdout, stderr))
     failed: list[PerfscoreError] = []
     flagged = False
+    tally = report.Tally()  # the closing summary of the human formats
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
     render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=severities)
@@ -112,8 +113,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 if args.format == "jsonl":  # one line per input, a failed one included
                     out.write(report.failure_line(item.source, item.error))
                 continue
-            text, hit, _ = item
-            flagged = flagged or hit
+            text, hit, _, counts = item
+            flagged, tally = flagged or hit, tally + counts
             if args.format == "json":
                 out.write(("\n" if first else ",\n") + text)
             elif args.format == "table":
@@ -125,6 +126,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             first = False
         if args.format == "json":
             out.write("\n]\n" if not first else "]\n")
+        elif tally.forms > 1 or (failed and tally.forms):
+            out.write(report.closing(args.format, tally, args.lang, len(failed)))
     return worst(failed, flagged)
 
 

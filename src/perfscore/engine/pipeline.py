@@ -32,6 +32,7 @@ from perfscore.engine.scoring import execution as score_execution
 from perfscore.engine.scoring import rescale
 from perfscore.engine.structure import execution_weight
 from perfscore.form.model import Form, Indicator, form_from_data
+from perfscore.form.sources import sources_of
 from perfscore.readers import load_form
 from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rules import RuleSet, load_rules
@@ -71,7 +72,8 @@ def evaluate(
 
 
 def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> EvaluationResult:
-    flag = Flagger(rules.spec.severity, lang)
+    # Each flag is given its place in the file once, as it is placed.
+    flag = Flagger(rules.spec.severity, lang, sources_of(form))
     for note in form.notes:
         code = "unreadable-cell" if note.severity == "warning" else "reading-note"
         english = note.message_en or note.message

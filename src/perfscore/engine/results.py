@@ -169,11 +169,13 @@ class EvaluationResult:
         """A JSON-ready mapping of the whole result; Decimals as strings."""
         return {
             "source": self.source,
+            "kind": self.form.kind,
             "project": self.form.project,
             **_printed(self.form, ("project", "unit")),
             "code": self.form.code,
             "year": self.form.year,
             "unit": self.form.unit,
+            "money_unit": self.form.money_unit,
             "rules": self.rules,
             "execution": self.execution.to_dict() if self.execution else None,
             "indicators": [i.to_dict() for i in self.indicators],

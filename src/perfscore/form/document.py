@@ -17,7 +17,7 @@ from perfscore.files import read_regular_file
 from perfscore.form.fields import Location
 from perfscore.yamlfile import MAX_YAML_BYTES, Positions, decode_text, parse_yaml
 
-__all__ = ["MAX_FORM_BYTES", "Lines", "parse_data", "read_data"]
+__all__ = ["MAX_FORM_BYTES", "Lines", "key_positions", "parse_data", "read_data"]
 
 # Largest form file read (forms are a few KiB; this guards against a stray binary).
 MAX_FORM_BYTES = MAX_YAML_BYTES
@@ -42,6 +42,21 @@ class _LineIndex(Mapping[Location, int]):
 
     def __len__(self) -> int:
         return len(self._positions)
+
+    def position(self, key: Location) -> tuple[int, int]:
+        """The (line, column) of ``key``, both from 1."""
+        return self._positions[key]
+
+
+def key_positions(lines: Lines) -> Iterator[tuple[Location, int, int | None]]:
+    """Each key with its line and, where the reader kept it (YAML), its column."""
+    if isinstance(lines, _LineIndex):
+        for key in lines:
+            line, column = lines.position(key)
+            yield key, line, column
+    else:
+        for key, line in lines.items():
+            yield key, line, None
 
 
 # JSON forms are as deep as YAML ones: deeper is refused before pydantic sees it.

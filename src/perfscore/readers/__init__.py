@@ -22,7 +22,9 @@ from perfscore.files import read_regular_file
 from perfscore.form.document import MAX_FORM_BYTES, parse_data
 from perfscore.form.fields import FORM
 from perfscore.form.model import Form, form_from_data
+from perfscore.form.sources import line_sources, with_sources
 from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits, read_grid_forms
+from perfscore.readers.places import grid_sources
 from perfscore.readers.source import describe, read_bytes, sniff
 
 if TYPE_CHECKING:
@@ -73,7 +75,9 @@ def form_from_grid(found: GridForm, source: str, where: str = "") -> Form:
             source=source,
             expected="rows under the header 三级指标 / 年度指标值",
         )
-    return form_from_data(data, source=f"{source}{where}")
+    form = form_from_data(data, source=f"{source}{where}")
+    # Where each value stands in the file: flags point at it (Sheet1!H14, 第2页 表1第5行).
+    return with_sources(form, grid_sources(found, source))
 
 
 def _found(data: Mapping[str, Any]) -> str:
@@ -209,10 +213,9 @@ def _data_forms(p: Path, source: str, raw: bytes) -> list[Form]:
     for i, item in enumerate(items):
         several = isinstance(data, list)
         where = f"{source} #{i + 1}" if several else source
+        own = _sublines(lines, i) if several else lines
         try:
-            form = form_from_data(
-                item, source=where, lines=_sublines(lines, i) if several else lines
-            )
+            form = form_from_data(item, source=where, lines=own)
         except FormError as exc:
             errors.append(exc)  # every broken form of the file is reported, not the first
             continue
@@ -227,7 +230,7 @@ def _data_forms(p: Path, source: str, raw: bytes) -> list[Form]:
                 )
             )
             continue
-        forms.append(form)
+        forms.append(with_sources(form, line_sources(own, source)))
     _raise_all(errors)
     return forms
 

@@ -16,7 +16,9 @@ from io import BytesIO
 from typing import Any
 
 from perfscore.errors import FormError
+from perfscore.paths import SourceLocation
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.places import GridOrigin, located
 from perfscore.readers.spreadsheet import MAX_CELLS, MAX_COLUMNS, MAX_PART_BYTES
 from perfscore.readers.ziparchive import PartTooLarge, ZipParts
 
@@ -106,8 +108,12 @@ def _check_tables(body: bytes, source: str) -> None:
         )
 
 
-def docx_grid(data: bytes, source: str) -> list[list[str]]:
-    """The body of the Word document held in ``data`` as one grid of cell texts.
+def docx_grid(
+    data: bytes, source: str, places: list[SourceLocation] | None = None
+) -> list[list[str]]:
+    """The body of the Word document held in ``data`` as one grid of cell texts; ``places``,
+    when given, receives each grid row's place (``表2第5行``, ``第3段``: tables and paragraphs
+    counted from 1 in the body's order, a table's rows from its first).
 
     :raises FormError: the document cannot be opened, or a table is larger than the limits.
     """
@@ -123,13 +129,20 @@ def docx_grid(data: bytes, source: str) -> list[list[str]]:
         reason = f"its XML is damaged ({exc})" if "XML" in kind else f"{kind}: {exc}"
         raise FormError(f"not a readable Word document: {reason}", source=source) from None
     grid: list[list[str]] = []
+    out = places if places is not None else []
+    paragraphs = tables = 0
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
+            paragraphs += 1
             cells = paragraph_cells(block.text)
             if cells:
                 grid.append(cells)
+                out.append(SourceLocation(paragraph=paragraphs))
         elif isinstance(block, Table):
-            grid += _table_rows(block, source)
+            tables += 1
+            rows = _table_rows(block, source)
+            grid += rows
+            out += [SourceLocation(table=tables, row=i + 1) for i in range(len(rows))]
     return grid
 
 
@@ -151,4 +164,6 @@ def _table_rows(table: Any, source: str) -> list[list[str]]:
 
 def forms_from_docx(data: bytes, source: str) -> list[GridForm]:
     """Every self-evaluation form in the Word document held in ``data``."""
-    return forms_from_grid(docx_grid(data, source))
+    places: list[SourceLocation] = []
+    grid = docx_grid(data, source, places)
+    return located(forms_from_grid(grid), GridOrigin(rows=tuple(places)))

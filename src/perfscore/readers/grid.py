@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfscore.form.fields import BUDGET, FORM, Location
 from perfscore.readers.indicators import read_indicators
@@ -30,6 +30,9 @@ from perfscore.readers.labels import (
     squeeze,
 )
 from perfscore.text.script import simplify
+
+if TYPE_CHECKING:
+    from perfscore.readers.places import GridOrigin
 
 __all__ = ["GridForm", "forms_from_grid"]
 
@@ -52,6 +55,9 @@ class GridForm:
     positions: dict[Location, Position] = field(default_factory=dict)
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # path, message, severity
     rows: tuple[int, int] = (0, 0)
+    #: What a position is in the file (a sheet's cell, a table's row, a line), set by the
+    #: reader of the file: see :mod:`perfscore.readers.places`.
+    origin: GridOrigin | None = None
 
 
 def _split(grid: Grid) -> list[tuple[int, int]]:

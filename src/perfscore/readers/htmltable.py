@@ -13,8 +13,10 @@ import re
 from html.parser import HTMLParser
 
 from perfscore.errors import FormError
+from perfscore.paths import SourceLocation
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.places import GridOrigin, located
 from perfscore.readers.spreadsheet import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 
 __all__ = ["forms_from_html", "html_grid"]
@@ -42,12 +44,18 @@ class _Tables(HTMLParser):
         self.rows: list[list[tuple[str, int, int]]] = []
         self.spans = (1, 1)
         self.cells = 0
+        # Each grid row's place: a table's row, or a line of text outside the tables.
+        self.places: list[SourceLocation] = []
+        self.tables = 0
+        self.lines = 0
 
     def _flush_text(self) -> None:
         line = re.sub(r"\s+", " ", "".join(self.text)).strip()
         self.text = []
         if line:
+            self.lines += 1
             self.grid.append(paragraph_cells(line))
+            self.places.append(SourceLocation(paragraph=self.lines))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
@@ -130,8 +138,10 @@ class _Tables(HTMLParser):
         # One wide row widens every row: measured before the rows are padded to it.
         if len(self.grid) + len(out) > MAX_ROWS or width * len(out) > MAX_CELLS:
             raise _TooLarge
-        for line in out:
+        self.tables += 1
+        for number, line in enumerate(out, start=1):
             self.grid.append([cell or "" for cell in line] + [""] * (width - len(line)))
+            self.places.append(SourceLocation(table=self.tables, row=number))
         self.rows = []
 
     def close(self) -> None:
@@ -143,8 +153,12 @@ class _TooLarge(Exception):
     pass
 
 
-def html_grid(data: bytes, source: str) -> list[list[str]]:
-    """The HTML page held in ``data`` as one grid of cell texts.
+def html_grid(
+    data: bytes, source: str, places: list[SourceLocation] | None = None
+) -> list[list[str]]:
+    """The HTML page held in ``data`` as one grid of cell texts; ``places``, when given,
+    receives each grid row's place (``表1第5行``; a text line outside the tables as a
+    paragraph).
 
     :raises FormError: the page's tables hold more cells than the limits allow.
     """
@@ -165,9 +179,13 @@ def html_grid(data: bytes, source: str) -> list[list[str]]:
             source=source,
             expected=f"at most {MAX_CELLS:,} cells",
         ) from None
+    if places is not None:
+        places += parser.places
     return parser.grid
 
 
 def forms_from_html(data: bytes, source: str) -> list[GridForm]:
     """Every self-evaluation form in the HTML page held in ``data``."""
-    return forms_from_grid(html_grid(data, source))
+    places: list[SourceLocation] = []
+    grid = html_grid(data, source, places)
+    return located(forms_from_grid(grid), GridOrigin(rows=tuple(places)))

@@ -62,13 +62,14 @@ def grid_forms(kind: str, data: bytes, source: str) -> Found:
     from perfscore.readers.grid import forms_from_grid
 
     if kind in ("xlsx", "ods", "xls", "encrypted", "sheets"):
+        from perfscore.readers.places import GridOrigin, located
         from perfscore.readers.spreadsheet import workbook_grids
 
         # "sheets": each form with its bare sheet name (an annotated copy marks that sheet).
         return [
             (name if kind == "sheets" else f" [{name}]", form)
             for name, grid in workbook_grids(data, source)
-            for form in forms_from_grid(grid)
+            for form in located(forms_from_grid(grid), GridOrigin(sheet=name))
         ]
     if kind == "docx":
         from perfscore.readers.docx import forms_from_docx

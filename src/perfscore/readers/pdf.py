@@ -25,11 +25,13 @@ from io import BytesIO
 from typing import Any
 
 from perfscore.errors import FormError
+from perfscore.paths import SourceLocation
 from perfscore.readers.docx import paragraph_cells
 from perfscore.readers.grid import GridForm, forms_from_grid
 from perfscore.readers.pdfbounds import check_page, check_pages, open_error
 from perfscore.readers.pdflayout import Placed, join_pages
 from perfscore.readers.pdfwords import word_rows
+from perfscore.readers.places import GridOrigin, located
 from perfscore.readers.spreadsheet import MAX_CELLS
 
 __all__ = ["MAX_PAGES", "forms_from_pdf", "normalise", "pdf_grid"]
@@ -84,10 +86,15 @@ def _quiet() -> None:
         logger.setLevel(logging.ERROR)
 
 
-def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
+def pdf_grid(
+    data: bytes, source: str, places: list[list[SourceLocation | None]] | None = None
+) -> tuple[list[list[str]], list[str]]:
     """The PDF held in ``data`` as one grid of cell texts, and — where no page has a ruled
     table — its text as lines (empty when there are tables); then the grid is its words
     placed in the columns and rows they stand in (:mod:`perfscore.readers.pdfwords`).
+
+    ``places``, when given, receives two lists: each grid row's place (``第2页 表1第5行``, a
+    line of text ``第2页第3行``) and each text line's.
 
     :raises FormError: the PDF cannot be opened (damaged, encrypted) or is too long.
     """
@@ -101,6 +108,7 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     pages: list[list[Placed]] = []
     words: list[list[Placed]] = []  # each page's words as rows, while no page has rules
     lines: list[str] = []
+    line_places: list[SourceLocation | None] = []
     tables_found = False
     cells = 0
     with document:
@@ -111,16 +119,14 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                 source=source,
                 expected=f"at most {MAX_PAGES:,} pages",
             )
-        for page in document.pages:
+        for number, page in enumerate(document.pages, start=1):
             check_page(page, source)
-            rows, page_lines, has_tables = _page_rows(page)
+            rows, page_lines, has_tables = _page_rows(page, number)
             tables_found = tables_found or has_tables
             if not tables_found:
-                before = (
-                    next((r.lefts for r in reversed(words[-1]) if r.lefts), ()) if words else ()
-                )
-                words.append(word_rows(page, normalise, before))
+                words.append(_word_rows(page, number, words))
             lines += page_lines
+            line_places += [SourceLocation(page=number, line=k + 1) for k in range(len(page_lines))]
             pages.append(rows)
             cells += sum(len(row.cells) for row in rows)
             if cells > MAX_CELLS:
@@ -130,22 +136,36 @@ def pdf_grid(data: bytes, source: str) -> tuple[list[list[str]], list[str]]:
                     expected=f"at most {MAX_CELLS:,} cells",
                 )
             page.close()
+    grid_places: list[SourceLocation | None] = []
+    if places is not None:
+        places += [grid_places, line_places]
     if tables_found:
-        return join_pages(pages), []
-    return join_pages(words), lines
+        return join_pages(pages, grid_places), []
+    return join_pages(words, grid_places), lines
 
 
-def _page_rows(page: Any) -> tuple[list[Placed], list[str], bool]:
-    """A page's rows in reading order (table rows and the text lines around the tables), its
-    text lines as printed (look-alike characters mapped, nothing joined), and whether it has
-    a ruled table."""
+def _word_rows(page: Any, number: int, before: list[list[Placed]]) -> list[Placed]:
+    """Page ``number``'s words as rows in the columns of the pages ``before`` it, each placed
+    on its line of the page."""
+    lefts = next((r.lefts for r in reversed(before[-1]) if r.lefts), ()) if before else ()
+    rows = word_rows(page, normalise, lefts)
+    for k, row in enumerate(rows, start=1):
+        row.place = SourceLocation(page=number, line=k)
+    return rows
+
+
+def _page_rows(page: Any, number: int) -> tuple[list[Placed], list[str], bool]:
+    """Page ``number``'s rows in reading order (table rows and the text lines around the
+    tables, each with its place), its text lines as printed (look-alike characters mapped,
+    nothing joined), and whether it has a ruled table."""
     tables = page.find_tables()
     placed: list[tuple[float, int, Placed]] = []
-    for number, table in enumerate(tables):
+    for t, table in enumerate(tables):
         top = table.bbox[1]
         rows, lefts = _table_rows(table)
         for i, row in enumerate(rows):
-            placed.append((top, number * 100_000 + i, Placed(row, lefts)))
+            place = SourceLocation(page=number, table=t + 1, row=i + 1)
+            placed.append((top, t * 100_000 + i, Placed(row, lefts, place)))
     boxes = [t.bbox for t in tables]
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -159,7 +179,8 @@ def _page_rows(page: Any) -> tuple[list[Placed], list[str], bool]:
         printed.append(_LOOKALIKE.sub(_ordinary, line["text"]))
         cells = paragraph_cells(normalise(line["text"]))
         if cells:
-            placed.append((line["top"], -1, Placed(cells)))
+            place = SourceLocation(page=number, line=len(printed))
+            placed.append((line["top"], -1, Placed(cells, place=place)))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [row for _, _, row in placed], printed, bool(tables)
 
@@ -204,15 +225,17 @@ def _table_rows(table: Any) -> tuple[list[list[str]], tuple[float, ...]]:
 def forms_from_pdf(data: bytes, source: str) -> list[GridForm]:
     """Every self-evaluation form in the PDF held in ``data``: its ruled tables, or where it
     has none, its text read as a published text (:mod:`perfscore.readers.text`)."""
-    grid, lines = pdf_grid(data, source)
+    places: list[list[SourceLocation | None]] = []
+    grid, lines = pdf_grid(data, source, places)
+    rows, line_places = places
     if not lines:
-        return forms_from_grid(grid)
+        return located(forms_from_grid(grid), GridOrigin(rows=tuple(rows)))
     # No rules: read both as the words stand in their columns and as published text, and
     # take the reading that finds more whole indicator rows (the text reader on a tie).
     from perfscore.readers.text import forms_from_text
 
-    words = forms_from_grid(grid)
-    text = forms_from_text("\n".join(lines))
+    words = located(forms_from_grid(grid), GridOrigin(rows=tuple(rows)))
+    text = located(forms_from_text("\n".join(lines)), GridOrigin(rows=tuple(line_places)))
     return words if _whole_rows(words) > _whole_rows(text) else text
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from perfscore.paths import SourceLocation
 from perfscore.readers.labels import GRID_INDICATOR_COLUMNS, LEVEL1, label_columns
 
 __all__ = ["Placed", "join_pages"]
@@ -40,15 +41,22 @@ class Placed:
 
     cells: list[str]
     lefts: tuple[float, ...] = ()
+    #: Where the row stands: its page and table row (``第2页 表1第5行``), or its page's line.
+    place: SourceLocation | None = None
 
     @property
     def in_table(self) -> bool:
         return bool(self.lefts)
 
 
-def join_pages(pages: Sequence[Sequence[Placed]]) -> list[list[str]]:
-    """The rows of every page as one grid, tables continued over page breaks joined."""
+def join_pages(
+    pages: Sequence[Sequence[Placed]], places: list[SourceLocation | None] | None = None
+) -> list[list[str]]:
+    """The rows of every page as one grid, tables continued over page breaks joined;
+    ``places``, when given, receives each grid row's place (a joined row keeps its first
+    half's)."""
     grid: list[list[str]] = []
+    out = places if places is not None else []
     columns: dict[str, int] = {}
     lefts: tuple[float, ...] = ()  # the columns of the table the page before ended in
     last = -1  # the grid index of the page before's last table row
@@ -73,6 +81,7 @@ def join_pages(pages: Sequence[Sequence[Placed]]) -> list[list[str]]:
                 if col < len(cells) and cells[col].strip() == tail:
                     cells[col] = whole
             grid.append(cells)
+            out.append(row.place)
             if row.in_table:
                 ending = len(grid) - 1
         tables = [row for row in page if row.in_table]

@@ -138,6 +138,7 @@ class _Table:
     level1: str = ""
     level2: str = ""
     pending: list[str] = field(default_factory=list)  # lines of text not yet placed
+    pending_from: int = 0  # the line the pending text starts on, for the row it becomes
     header_tail: str | None = ""  # a header label continued after the header; None: done
 
     @property
@@ -247,6 +248,8 @@ class _Reader:
             self._group(table, tokens.pop(0))
         tokens = _glue(tokens)
         if len(tokens) == 1:
+            if not table.pending:
+                table.pending_from = number
             self._fragment(table, tokens[0])
             return
         if len(tokens) >= table.needed:
@@ -267,7 +270,7 @@ class _Reader:
         elif table.pending:
             name = "".join(table.pending)
             table.pending = []
-            self._add(table, name, tokens, number)
+            self._add(table, name, tokens, number, table.pending_from)
         else:
             self._add(table, tokens[0], tokens[1:], number)
 
@@ -317,7 +320,11 @@ class _Reader:
             table.level1 = "成本指标"
         table.level2 = label
 
-    def _add(self, table: _Table, name: str, cells: list[str], number: int) -> None:
+    def _add(
+        self, table: _Table, name: str, cells: list[str], number: int, first: int | None = None
+    ) -> None:
+        """A row read from line ``number`` (its name from line ``first`` where it began
+        above)."""
         index = len(table.indicators)
         item: dict[str, Any] = {"level1": table.level1 or None, "level2": table.level2 or None}
         item["name"] = name
@@ -333,6 +340,7 @@ class _Reader:
         for key in ("target", "actual"):
             if key in item:
                 self.form.positions[("indicators", index, key)] = (number, 0)
+        self.form.positions[("indicators", index, "name")] = (number if first is None else first, 0)
         table.indicators.append({k: v for k, v in item.items() if v is not None})
 
     def _settle(self, table: _Table) -> None:
@@ -385,7 +393,8 @@ class _Reader:
         )
         cells = ["".join(rest[:split]), "".join(rest[split:])]
         index = len(table.indicators)
-        self._add(table, "".join(name_lines), [c for c in cells if c], 0)
+        first = table.pending_from
+        self._add(table, "".join(name_lines), [c for c in cells if c], first, first)
         self.form.notes.append(
             (
                 f"indicators[{index}]",

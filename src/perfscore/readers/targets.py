@@ -42,12 +42,14 @@ def looks_like_targets(text: str) -> bool:
     return "绩效目标表" in text and INDICATOR["basis"].label in text
 
 
-def _cells(lines: list[str]) -> list[str]:
-    """The cells of a table: tab-led lines; untabbed text continues the previous cell."""
+def _cells(lines: list[str], first: int, at: list[int]) -> list[str]:
+    """The cells of a table: tab-led lines; untabbed text continues the previous cell.  ``at``
+    receives the line (0-based in the text; ``lines`` start at ``first``) each cell starts on."""
     cells: list[str] = []
-    for line in lines:
+    for number, line in enumerate(lines, start=first):
         if line.startswith("\t"):
             cells.append(line.strip())
+            at.append(number)
         elif line.strip() and not line.strip().isdigit() and cells:
             # Text without a tab continues the cell above; a bare number is a page number.
             cells[-1] += "\n" + line.strip()
@@ -61,7 +63,10 @@ def targets_from_text(text: str) -> list[GridForm]:
     forms = []
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        forms.append(_table(_cells(lines[start + 1 : end]), title))
+        at: list[int] = []
+        form = _table(_cells(lines[start + 1 : end], start + 1, at), title, at)
+        form.positions[("project",)] = (start, 0)
+        forms.append(form)
     return forms
 
 
@@ -72,7 +77,7 @@ def _after(cells: list[str], label: str) -> str | None:
         return None
 
 
-def _table(cells: list[str], title: str) -> GridForm:
+def _table(cells: list[str], title: str, at: list[int]) -> GridForm:
     data: dict[str, Any] = {"kind": "targets", "project": title}
     form = GridForm(data)
     if cells and not cells[0].startswith("单位"):
@@ -97,7 +102,7 @@ def _table(cells: list[str], title: str) -> GridForm:
     goals = next((value for label in _GOALS if (value := _after(cells, label))), None)
     if goals:
         data["goals"] = [g.strip() for g in goals.split("\n") if g.strip()]
-    _read_indicators(cells, form)
+    _read_indicators(cells, form, at)
     return form
 
 
@@ -119,9 +124,9 @@ def _read_plan(cells: list[str], form: GridForm) -> None:
         form.notes.append(("spending_plan", "资金支出计划的比例不全", "warning"))
 
 
-def _read_indicators(cells: list[str], form: GridForm) -> None:
+def _read_indicators(cells: list[str], form: GridForm, at: list[int]) -> None:
     """The indicator table: its header, then six cells per indicator (一级 left empty below
-    the first row of a block)."""
+    the first row of a block); each cell's line (``at``) is its position."""
     width = len(_HEADER)
     header_at = next(
         (
@@ -140,6 +145,11 @@ def _read_indicators(cells: list[str], form: GridForm) -> None:
     level1 = ""
     for k in range(0, len(rows) - len(rows) % width, width):
         values = dict(zip(_HEADER, rows[k : k + width], strict=True))
+        for j, key in enumerate(_HEADER):
+            form.positions[("indicators", len(indicators), key)] = (
+                at[header_at + width + k + j],
+                0,
+            )
         level1 = values["level1"] or level1
         item = {**values, "level1": level1}
         # The form format's order: names, then the target, its description and its basis.

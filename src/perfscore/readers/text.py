@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from perfscore.readers.grid import GridForm, forms_from_grid
+from perfscore.readers.places import GridOrigin, located
 from perfscore.readers.spaced import forms_from_spaced_text, looks_spaced
 from perfscore.readers.targets import looks_like_targets, targets_from_text
 from perfscore.text.script import simplify
@@ -39,7 +40,12 @@ _PERCENT = re.compile(r"^\d+(?:\.\d+)?%$")
 
 def forms_from_text(text: str) -> list[GridForm]:
     """Every form in a published text; an empty list when it holds none.  Text in traditional
-    script is read as simplified (the tab-separated table keeps its cells as printed)."""
+    script is read as simplified (the tab-separated table keeps its cells as printed).  Each
+    value's place is its line (grid row ``r`` is line ``r + 1``)."""
+    return located(_forms_from_text(text), GridOrigin(first_line=1))
+
+
+def _forms_from_text(text: str) -> list[GridForm]:
     printed, text = text, simplify(text)
     if looks_like_targets(text):
         return _as_printed(targets_from_text(text), text, printed)

@@ -7,6 +7,7 @@ import re
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import heading, scored, verified_words
+from perfscore.report.wording import Tally, field_label, flag_subject, flag_title, money, row_number
 from perfscore.text.operators import OPERATORS
 from perfscore.text.values import (
     Comparison,
@@ -21,6 +22,8 @@ from perfscore.text.values import (
     Value,
     plain,
 )
+from perfscore.words.catalogue import severity_word
+from perfscore.words.flags import Flag
 from perfscore.words.messages import num as _num
 from perfscore.words.messages import percent as _percent
 from perfscore.words.messages import say as _t
@@ -142,7 +145,7 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
 def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str) -> list[str]:
     ind = row.indicator
     out = [
-        f"[{row.index}] "
+        f"[{row_number(row)}] "
         + " / ".join(p for p in (ind.printed("level1"), ind.printed("level2")) if p)
         + f" / {ind.printed('name')}",
         "  "
@@ -186,10 +189,28 @@ def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str
                 else ""
             )
         )
-    for f in here:
-        if f.code != "direction-inferred":
-            out.append(f"  ! {f.severity} {f.code}: {f.message}")
+    out += [
+        _flag_line(result, f, lang, subject=False) for f in here if f.code != "direction-inferred"
+    ]
     return out
+
+
+def _flag_line(result: EvaluationResult, f: Flag, lang: str, *, subject: bool = True) -> str:
+    """``  ! 错误 得分计算有误 [Sheet1!H14] 得分: 得分填报为…``: a flag under what it is about,
+    with its place in the file, its field (or, away from its row, its subject) and its code."""
+    place = f.source.text(lang) if f.source is not None else ""
+    about = flag_subject(f, result, lang) if subject else _field(f, lang)
+    parts = [severity_word(f.severity, lang), flag_title(f, lang)]
+    if place:
+        parts.append(f"[{place}]")
+    if about:
+        parts.append(about)
+    return f"  ! {' '.join(parts)}{_t(lang, '：', ': ')}{f.message_in(lang)} ({f.code})"
+
+
+def _field(f: Flag, lang: str) -> str:
+    """The field of a row's flag as the form labels it (``得分``); empty for the row itself."""
+    return field_label(f.location, lang) if len(f.location) > 2 else ""
 
 
 def explain(result: EvaluationResult, indicator: str | None = None, lang: str = "zh") -> str:
@@ -199,26 +220,53 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
     """
     rows = list(result.indicators)
     if indicator is not None:
-        if indicator.isdigit():
-            rows = [r for r in rows if r.index == int(indicator)]
+        if indicator.isdigit():  # the row's number as the reports print it, from 1
+            rows = [r for r in rows if row_number(r) == int(indicator)]
         else:
             rows = [r for r in rows if indicator in r.name]
         if not rows:
             names = ", ".join(r.name for r in result.indicators)
             raise LookupError(f"no indicator {indicator!r}; the form has: {names}")
     out = [heading(result, lang)]
-    ex = result.execution
-    if indicator is None and ex is not None and (ex.trace or ex.reported_score is not None):
-        out += ["", _t(lang, "预算执行", "budget execution")]
-        # An unscored form's execution is its rate: the score line is the rules' guess.
-        out += [f"  · {step}" for step in (ex.trace if scored(result) else ex.trace[:1])]
-        if ex.reported_score is not None:
-            out.append(
-                "  " + _t(lang, "填报得分", "printed score") + f": {_num(ex.reported_score)}"
-            )
+    if indicator is None:
+        out += _explain_budget(result, lang)
     for row in rows:
         out += ["", *_explain_indicator(result, row, lang)]
-    if indicator is None and result.total is not None:
+    if indicator is None:
+        out += _explain_total(result, lang)
+        out += ["", Tally.of(result).text(lang, one=True)]
+    return "\n".join(out) + "\n"
+
+
+def _explain_budget(result: EvaluationResult, lang: str) -> list[str]:
+    """预算执行: the amounts in the form's money unit, the trace, the printed score, its flags."""
+    ex = result.execution
+    if ex is None or not (ex.trace or ex.reported_score is not None):
+        return []
+    out = ["", _t(lang, "预算执行", "budget execution")]
+    unit = result.form.money_unit
+    amounts = [
+        f"{label} {money(amount, unit, lang)}"
+        for label, amount in (
+            (_t(lang, "全年预算数", "budget"), ex.budget),
+            (_t(lang, "全年执行数", "executed"), ex.executed),
+        )
+        if amount is not None
+    ]
+    if amounts:
+        out.append("  " + "  ".join(amounts))
+    # An unscored form's execution is its rate: the score line is the rules' guess.
+    out += [f"  · {step}" for step in (ex.trace if scored(result) else ex.trace[:1])]
+    if ex.reported_score is not None:
+        out.append("  " + _t(lang, "填报得分", "printed score") + f": {_num(ex.reported_score)}")
+    out += [_flag_line(result, f, lang) for f in result.flags if f.location[:1] == ("budget",)]
+    return out
+
+
+def _explain_total(result: EvaluationResult, lang: str) -> list[str]:
+    """The total as the sum of its parts, then every flag about the form as a whole."""
+    out: list[str] = []
+    if result.total is not None:
         parts = (
             [_num(result.execution.score)]
             if result.execution and result.execution.score is not None
@@ -239,7 +287,12 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
             + (f"  {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else "")
             + verified_words(result, lang),
         ]
-        for f in result.flags:
-            if f.location[0] in ("total",) or f.location == ("indicators",):
-                out.append(f"  ! {f.severity} {f.code}: {f.message}")
-    return "\n".join(out) + "\n"
+    whole = [
+        _flag_line(result, f, lang)
+        for f in result.flags
+        if f.location[:1] != ("budget",)
+        and not (len(f.location) > 1 and f.location[0] == "indicators")
+    ]
+    # Under the total where there is one, else in a paragraph of their own.
+    out += whole if result.total is not None or not whole else ["", *whole]
+    return out

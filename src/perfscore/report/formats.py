@@ -1,6 +1,11 @@
-"""Text reports of results: terminal table, Markdown, CSV and JSON.  The explanation of one
-form is :mod:`perfscore.report.explain`, the department roll-up :mod:`perfscore.report.rollup`, HTML
-:mod:`perfscore.report.html`.
+"""Text reports of results: terminal table, Markdown, CSV (:mod:`perfscore.report.csvout`) and
+JSON.  The explanation of one form is :mod:`perfscore.report.explain`, the department roll-up
+:mod:`perfscore.report.rollup`, HTML :mod:`perfscore.report.html`.
+
+The human reports speak the form's language (``lang``): severities 错误/警告/提示, each flag's
+title, the row as the form numbers it with its name, the field's label and the place in the
+file (:mod:`perfscore.report.wording`), amounts with the form's money unit, and a closing
+summary.  JSON keeps the codes and paths for programs.
 
 Writers take a stream and one result at a time, so a batch of any size is written as it is
 scored.
@@ -8,24 +13,29 @@ scored.
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
+from perfscore.report.csvout import CSV_BOM, CSV_COLUMNS, CsvWriter, csv_text, summary_rows
+from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
+from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = [
     "CSV_BOM",
+    "CSV_COLUMNS",
     "CsvWriter",
     "JsonWriter",
+    "Rendered",
+    "Tally",
+    "closing",
+    "csv_text",
     "display_width",
+    "flag_lines",
     "heading",
     "markdown_cell",
     "shown_columns",
@@ -42,7 +52,7 @@ _status = status
 #: Column headers of an indicator row, in the order :func:`indicator_cells` gives them.
 INDICATOR_HEADER = {
     "zh": [
-        "#",
+        "序号",
         "一级指标",
         "二级指标",
         "三级指标",
@@ -54,7 +64,7 @@ INDICATOR_HEADER = {
         "填报",
     ],
     "en": [
-        "#",
+        "No.",
         "Level 1",
         "Level 2",
         "Indicator",
@@ -70,11 +80,12 @@ _NUMERIC = {0, 7, 8, 9}
 
 
 def indicator_cells(r: IndicatorResult, lang: str, mark: str = "") -> list[str]:
-    """One indicator as text cells: number, groups, name, target, actual, status, numbers
-    (all ten columns of :data:`INDICATOR_HEADER`; :func:`shown_columns` says which to print)."""
+    """One indicator as text cells: its number as the form counts (from 1), groups, name,
+    target, actual, status, numbers (all ten columns of :data:`INDICATOR_HEADER`;
+    :func:`shown_columns` says which to print)."""
     ind = r.indicator
     return [
-        f"{r.index}{mark}",
+        f"{row_number(r)}{mark}",
         ind.printed("level1"),
         ind.printed("level2"),
         ind.printed("name"),
@@ -118,12 +129,21 @@ def scored(result: EvaluationResult) -> bool:
 
 
 def execution_line(result: EvaluationResult, lang: str) -> str | None:
-    """``预算执行率 96.86%  得分 9.69 / 10  (填报 -)``; the rate alone on an unscored form; what
-    is missing where no rate can be worked out; ``None`` without a budget row."""
+    """``全年预算数 224500 元  全年执行数 217461.64 元  预算执行率 96.86%  得分 9.69 / 10  (填报
+    -)``; the rate alone on an unscored form; what is missing where no rate can be worked out;
+    ``None`` without a budget row."""
     ex = result.execution
     if ex is None or result.form.kind == "targets":
         return None
-    line = _t(lang, "预算执行率", "execution rate") + " "
+    unit = result.form.money_unit
+    line = ""
+    for label, amount in (
+        (_t(lang, "全年预算数", "budget"), ex.budget),
+        (_t(lang, "全年执行数", "executed"), ex.executed),
+    ):
+        if amount is not None:
+            line += f"{label} {money(amount, unit, lang)}  "
+    line += _t(lang, "预算执行率", "execution rate") + " "
     if ex.rate is None:
         missing = (
             _t(lang, "未填写全年预算数", "no budget")
@@ -165,7 +185,7 @@ def verified_words(result: EvaluationResult, lang: str) -> str:
     (rows numbered as the table numbers them); empty where every point was recomputed."""
     if result.verified is None or not result.trusted:
         return ""
-    rows = ", ".join(f"#{i}" for i in result.trusted)
+    rows = ", ".join(f"#{i + 1}" for i in result.trusted)
     return (
         "  "
         + _t(lang, "已核实", "verified")
@@ -221,20 +241,40 @@ def heading(result: EvaluationResult, lang: str = "zh") -> str:
     return "  ".join(p for p in parts if p)
 
 
-def _flag_lines(flags: Sequence[Flag]) -> list[str]:
-    return [f"{f.severity:<7}  {f.code:<26}  {f.path:<22}  {f.message}" for f in flags]
+def flag_lines(result: EvaluationResult, lang: str) -> list[str]:
+    """Each flag on a line: severity, title, what it is about and where it stands in the file,
+    then the message: ``错误  得分计算有误  第3项「成本控制率」得分 [Sheet1!H14]  得分填报为…``."""
+    out = []
+    for f in result.flags:
+        place = f.source.text(lang) if f.source is not None else ""
+        where = flag_subject(f, result, lang) + (f" [{place}]" if place else "")
+        severity = severity_word(f.severity, lang)
+        out.append(f"{severity}  {flag_title(f, lang)}  {where}  {f.message_in(lang)}")
+    return out
+
+
+def _budget_words(result: EvaluationResult, lang: str, sep: str) -> list[str]:
+    """A target table's budget and spending plan: ``预算数 107000 元``."""
+    budget = result.form.budget
+    if result.form.kind != "targets" or budget is None:
+        return []
+    out = [
+        _t(lang, "预算数", "budget")
+        + f"{sep}{money(budget.adjusted, result.form.money_unit, lang)}"
+    ]
+    plan = "  ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
+    if plan:
+        out.append(_t(lang, "资金支出计划", "spending plan") + f"{sep}{plan}")
+    return out
 
 
 def to_table(result: EvaluationResult, lang: str = "zh") -> str:
-    """A plain-text report of one result: heading, execution, indicators, total, flags."""
+    """A plain-text report of one result: heading, execution, indicators, total, flags with
+    their places, and its closing line (errors, warnings, notes, the verified share)."""
     out = [heading(result, lang)]
     if result.source:
         out.append(result.source)
-    if result.form.kind == "targets" and result.form.budget is not None:
-        out.append(_t(lang, "预算数", "budget") + f" {_num(result.form.budget.adjusted)}")
-        plan = "  ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
-        if plan:
-            out.append(_t(lang, "资金支出计划", "spending plan") + f"  {plan}")
+    out += _budget_words(result, lang, " ")
     execution = execution_line(result, lang)
     if execution is not None:
         out.append(execution)
@@ -258,7 +298,8 @@ def to_table(result: EvaluationResult, lang: str = "zh") -> str:
     if total is not None:
         out += ["", total]
     if result.flags:
-        out += ["", *_flag_lines(result.flags)]
+        out += ["", *flag_lines(result, lang)]
+    out += ["", Tally.of(result).text(lang, one=True)]
     return "\n".join(out) + "\n"
 
 
@@ -275,11 +316,7 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
     out = [f"## {markdown_cell(heading(result, lang))}", ""]
     if result.source:
         out += [f"`{result.source}`", ""]
-    if result.form.kind == "targets" and result.form.budget is not None:
-        out.append(f"- {_t(lang, '预算数', 'Budget')}: {_num(result.form.budget.adjusted)}")
-        plan = ", ".join(f"{p.when} {p.share}" for p in result.form.spending_plan)
-        if plan:
-            out.append(f"- {_t(lang, '资金支出计划', 'Spending plan')}: {plan}")
+    out += [f"- {line}" for line in _budget_words(result, lang, ": ")]
     for line in (execution_line(result, lang), total_line(result, lang)):
         if line is not None:
             out.append(f"- {markdown_cell(line)}")
@@ -294,114 +331,31 @@ def to_markdown(result: EvaluationResult, lang: str = "zh") -> str:
     if result.flags:
         out += [
             "",
-            f"| {_t(lang, '级别', 'Severity')} | {_t(lang, '代码', 'Code')} | "
-            f"{_t(lang, '位置', 'Path')} | {_t(lang, '说明', 'Message')} |",
-            "|---|---|---|---|",
+            f"| {_t(lang, '级别', 'Severity')} | {_t(lang, '问题', 'Finding')} | "
+            f"{_t(lang, '对象', 'About')} | {_t(lang, '位置', 'Place')} | "
+            f"{_t(lang, '说明', 'Message')} |",
+            "|---|---|---|---|---|",
         ]
-        out += [
-            f"| {f.severity} | `{f.code}` | `{f.path}` | {markdown_cell(f.message)} |"
-            for f in result.flags
-        ]
+        out += [_markdown_flag(f, result, lang) for f in result.flags]
+    out += ["", Tally.of(result).text(lang, one=True)]
     return "\n".join(out) + "\n\n"
+
+
+def _markdown_flag(f: Flag, result: EvaluationResult, lang: str) -> str:
+    """A flag's Markdown row; its code stays beside the title for a reader who looks it up."""
+    place = f.source.text(lang) if f.source is not None else ""
+    cells = (
+        severity_word(f.severity, lang),
+        f"{flag_title(f, lang)} (`{f.code}`)",
+        markdown_cell(flag_subject(f, result, lang)),
+        markdown_cell(place),
+        markdown_cell(f.message_in(lang)),
+    )
+    return "| " + " | ".join(cells) + " |"
 
 
 # --------------------------------------------------------------------------------------------
 # CSV and JSON, streamed
-
-CSV_COLUMNS = [
-    "source",
-    "project",
-    "year",
-    "index",
-    "level1",
-    "level2",
-    "name",
-    "target",
-    "actual",
-    "status",
-    "achievement",
-    "weight",
-    "score",
-    "reported_score",
-    "flags",
-    "status_code",
-    "path",
-    "severity",
-    "message",
-    "verified_share",
-]
-
-#: A byte-order mark: spreadsheet programs then read the file as UTF-8, not the local code page.
-CSV_BOM = "\ufeff"
-
-# First characters that make a spreadsheet run a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: object) -> str:
-    """A text cell for CSV: text a spreadsheet would run as a formula is quoted with ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class CsvWriter:
-    """One CSV row per indicator, then one per form-level flag (``sum-mismatch``,
-    ``total-mismatch``, ``low-execution`` …), written as results arrive.
-
-    ``status`` is in the report's language, ``status_code`` the stable code; the header row
-    starts with a byte-order mark.  Text cells never start a formula (see :func:`csv_text`).
-    """
-
-    def __init__(self, stream: TextIO, header: bool = True, lang: str = "zh") -> None:
-        self._writer = csv.writer(stream, lineterminator="\n")
-        self._lang = lang
-        if header:
-            stream.write(CSV_BOM)
-            self._writer.writerow(CSV_COLUMNS)
-
-    def write(self, result: EvaluationResult) -> None:
-        """Write the rows of one result."""
-        codes: dict[int, list[str]] = {}
-        form_flags: list[Flag] = []
-        for f in result.flags:
-            if (
-                len(f.location) > 1
-                and f.location[0] == "indicators"
-                and isinstance(f.location[1], int)
-            ):
-                codes.setdefault(int(f.location[1]), []).append(f.code)
-            else:
-                form_flags.append(f)
-        lead = [csv_text(result.source), csv_text(result.form.project), result.form.year or ""]
-        # The share of the form's total that was recomputed, on each of its rows.
-        verified = _num(result.verified)
-        for r in result.indicators:
-            self._writer.writerow(
-                [
-                    *lead,
-                    r.index,
-                    csv_text(r.indicator.printed("level1")),
-                    csv_text(r.indicator.printed("level2")),
-                    csv_text(r.indicator.printed("name")),
-                    csv_text(r.indicator.printed("target")),
-                    csv_text(r.indicator.printed("actual")),
-                    _status(r.status, self._lang),
-                    _num(r.achievement),
-                    _num(r.weight),
-                    _num(r.score),
-                    _num(r.reported_score),
-                    " ".join(codes.get(r.index, [])),
-                    r.status,
-                    f"indicators[{r.index}]",
-                    "",
-                    "",
-                    verified,
-                ]
-            )
-        for f in form_flags:
-            self._writer.writerow(
-                [*lead, *[""] * 11, f.code, "", f.path, f.severity, csv_text(f.message), verified]
-            )
 
 
 class JsonWriter:
@@ -437,12 +391,35 @@ def to_json(results: Sequence[EvaluationResult]) -> str:
 # Rendering where a result is made (see batch.evaluate_many's ``transform``)
 
 
-def rendered(
-    result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ...]
-) -> tuple[str, bool, str | None]:
+class Rendered(NamedTuple):
+    """One result rendered where it was scored: the report's text, whether it raised a flag of
+    a severity that fails the run, its source, and its counts for the closing summary."""
+
+    text: str
+    hit: bool
+    source: str | None
+    tally: Tally
+
+
+def closing(fmt: str, tally: Tally, lang: str, unread: int = 0) -> str:
+    """The closing summary of a run in ``fmt`` (table, markdown, csv; nothing for JSON):
+    forms, errors, warnings, notes, the verified share of points, files not read."""
+    if fmt == "csv":
+        return summary_rows(tally, lang, unread)
+    if fmt in ("table", "markdown"):
+        prefix = "\n" if fmt == "table" else ""
+        return (
+            prefix
+            + ("**" + _t(lang, "合计", "Summary") + "**: " if fmt == "markdown" else "")
+            + (tally.text(lang, unread) + "\n")
+        )
+    return ""
+
+
+def rendered(result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ...]) -> Rendered:
     """One result as report text in ``fmt`` (table, markdown, csv rows, a JSON element, or a
-    JSON line without its newline), whether it raised a flag of a severity in ``worst``, and
-    its source."""
+    JSON line without its newline), whether it raised a flag of a severity in ``worst``, its
+    source and its counts."""
     if fmt == "json":
         import json
 
@@ -459,7 +436,8 @@ def rendered(
         text = to_markdown(result, lang)
     else:
         text = to_table(result, lang)
-    return text, any(f.severity in worst for f in result.flags), result.source
+    hit = any(f.severity in worst for f in result.flags)
+    return Rendered(text, hit, result.source, Tally.of(result))
 
 
 def failure_line(source: str, error: Exception) -> str:

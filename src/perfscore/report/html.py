@@ -15,7 +15,9 @@ from html import escape
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns, verified_words
+from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.rollup import Rollup
+from perfscore.words.catalogue import CATALOGUE, severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
 
@@ -32,7 +34,7 @@ td.flag-error{background:#ffebe9;outline:2px solid #cf222e}
 td.flag-warning{background:#fff8c5;outline:1px solid #bf8700}
 tr.status-not_judged td.status,tr.status-missed td.status{color:#cf222e}
 .sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700}.sev-info{color:#57606a}
-.ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}
+.ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}.place{color:#57606a;font-size:12px}
 ul.flags{margin:4px 0;padding-left:20px}.meta{color:#57606a}
 label{user-select:none}
 table.indicators th,table.indicators td.num,table.indicators td.status,
@@ -64,7 +66,16 @@ def _filter(lang: str) -> str:
     return f'<label><input type="checkbox" id="only-flagged"> {label}</label>'
 
 
-def _td(text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str = "") -> str:
+def _hover(f: Flag, lang: str) -> str:
+    """A flag as a cell's tooltip shows it: ``错误 得分计算有误（Sheet1!H14）：…``."""
+    place = f.source.text(lang) if f.source is not None else ""
+    where = (f" ({place})" if lang == "en" else f"（{place}）") if place else ""
+    return f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}: {f.message_in(lang)}"
+
+
+def _td(
+    text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str = "", lang: str = "zh"
+) -> str:
     classes = [cls] if cls else []
     if numeric:
         classes.append("num")
@@ -74,7 +85,7 @@ def _td(text: str, flags: Sequence[Flag] = (), numeric: bool = False, cls: str =
         worst = "error" if any(f.severity == "error" for f in shown) else "warning"
         classes += ["flagged", f"flag-{worst}"]
         codes = " ".join(sorted({f.code for f in shown}))
-        title = "\n".join(f"{f.code}: {f.message}" for f in shown)
+        title = "\n".join(_hover(f, lang) for f in shown)
         attrs = f' data-flags="{escape(codes)}" title="{escape(title)}"'
     cls_attr = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{cls_attr}{attrs}>{escape(text)}</td>"
@@ -147,14 +158,25 @@ def _form_section(number: int, result: EvaluationResult, lang: str) -> str:
     out += _indicator_table(result, cells, lang)
     if result.flags:
         out.append('<ul class="flags">')
-        out += [
-            f'<li><span class="sev-{f.severity}">{f.severity}</span> <code>{escape(f.code)}</code> '
-            f"<code>{escape(f.path)}</code> {escape(f.message)}</li>"
-            for f in result.flags
-        ]
+        out += [_flag_item(f, result, lang) for f in result.flags]
         out.append("</ul>")
+    out.append(f'<p class="closing">{escape(Tally.of(result).text(lang, one=True))}</p>')
     out.append("</section>")
     return "\n".join(out)
+
+
+def _flag_item(f: Flag, result: EvaluationResult, lang: str) -> str:
+    """A flag in a form's list: severity, title (its code on hover), what it is about, where it
+    stands in the file, the message."""
+    place = f.source.text(lang) if f.source is not None else ""
+    where = f' <span class="place">{escape(place)}</span>' if place else ""
+    return (
+        f'<li data-code="{escape(f.code)}" data-path="{escape(f.path)}">'
+        f'<span class="sev-{f.severity}">{severity_word(f.severity, lang)}</span> '
+        f'<strong title="{escape(f.code)}">{escape(flag_title(f, lang))}</strong> '
+        f"{escape(flag_subject(f, result, lang))}{where}{say(lang, '：', ': ')}"
+        f"{escape(f.message_in(lang))}</li>"
+    )
 
 
 def _plan_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:
@@ -164,8 +186,16 @@ def _plan_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]
         return []
     plan = [(p.when, p.share) for p in form.spending_plan]
     heads = [_t(lang, "预算数", "budget")] + [when for when, _ in plan]
-    values = [_td(_num(form.budget.adjusted), cells.get(("budget", "adjusted"), []), True)] + [
-        _td(share, cells.get(("spending_plan", i, "share"), []), True)
+    unit = form.money_unit
+    values = [
+        _td(
+            money(form.budget.adjusted, unit, lang),
+            cells.get(("budget", "adjusted"), []),
+            True,
+            lang=lang,
+        )
+    ] + [
+        _td(share, cells.get(("spending_plan", i, "share"), []), True, lang=lang)
         for i, (_, share) in enumerate(plan)
     ]
     return ["<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>"]
@@ -176,15 +206,16 @@ def _execution_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
     ex = result.execution
     if ex is None:
         return []
+    unit = result.form.money_unit
     heads = [
         _t(lang, "全年预算数", "budget"),
         _t(lang, "全年执行数", "executed"),
         _t(lang, "执行率", "rate"),
     ]
     values = [
-        _td(_num(ex.budget), cells.get(("budget", "adjusted"), []), True),
-        _td(_num(ex.executed), cells.get(("budget", "executed"), []), True),
-        _td(_percent(ex.rate), cells.get(("budget", "rate"), []), True),
+        _td(money(ex.budget, unit, lang), cells.get(("budget", "adjusted"), []), True, lang=lang),
+        _td(money(ex.executed, unit, lang), cells.get(("budget", "executed"), []), True, lang=lang),
+        _td(_percent(ex.rate), cells.get(("budget", "rate"), []), True, lang=lang),
     ]
     if scored(result):  # an unscored form's execution has a rate, not a score
         heads += [
@@ -193,8 +224,8 @@ def _execution_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
             _t(lang, "重算得分", "recomputed score"),
         ]
         values += [
-            _td(_num(ex.weight), cells.get(("budget", "weight"), []), True),
-            _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True),
+            _td(_num(ex.weight), cells.get(("budget", "weight"), []), True, lang=lang),
+            _td(_num(ex.reported_score), cells.get(("budget", "score"), []), True, lang=lang),
             _td(_num(ex.score), (), True),
         ]
     return ["<table>" + _heads(heads) + "<tr>" + "".join(values) + "</tr></table>"]
@@ -228,7 +259,7 @@ def _indicator_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
         total_flags = cells.get(("total",), [])
         out.append(
             f'<tr class="total"><th colspan="{len(first)}">{_t(lang, "总分", "Total")}</th>'
-            + _td(_num(result.reported_total), total_flags, True)
+            + _td(_num(result.reported_total), total_flags, True, lang=lang)
             + _td(_num(result.total), (), True)
             + f"<td>{escape(result.grade or '')}</td></tr>"
         )
@@ -255,22 +286,22 @@ def _indicator_row(
     classes = f"indicator status-{r.status}" + (" has-flags" if flagged else "")
     ind = r.indicator
     row = {
-        0: _td(str(r.index), cells.get(key, [])),
-        1: _td(ind.printed("level1"), cells.get((*key, "level1"), [])),
-        2: _td(ind.printed("level2"), cells.get((*key, "level2"), [])),
-        3: _td(ind.printed("name"), cells.get((*key, "name"), [])),
-        4: _td(ind.printed("target"), cells.get((*key, "target"), [])),
-        5: _td(ind.printed("actual"), cells.get((*key, "actual"), [])),
+        0: _td(str(row_number(r)), cells.get(key, []), lang=lang),
+        1: _td(ind.printed("level1"), cells.get((*key, "level1"), []), lang=lang),
+        2: _td(ind.printed("level2"), cells.get((*key, "level2"), []), lang=lang),
+        3: _td(ind.printed("name"), cells.get((*key, "name"), []), lang=lang),
+        4: _td(ind.printed("target"), cells.get((*key, "target"), []), lang=lang),
+        5: _td(ind.printed("actual"), cells.get((*key, "actual"), []), lang=lang),
         6: _td(status(r.status, lang), (), cls="status"),
-        7: _td(_num(r.weight), cells.get((*key, "weight"), []), True),
+        7: _td(_num(r.weight), cells.get((*key, "weight"), []), True, lang=lang),
     }
     tail = []
     if 9 in columns:
-        tail.append(_td(_num(r.reported_score), cells.get((*key, "score"), []), True))
+        tail.append(_td(_num(r.reported_score), cells.get((*key, "score"), []), True, lang=lang))
     if 8 in columns:
         tail.append(_td(_num(r.score), (), True))
     if result.form.kind != "targets":
-        tail.append(_td(ind.printed("reason"), cells.get((*key, "reason"), [])))
+        tail.append(_td(ind.printed("reason"), cells.get((*key, "reason"), []), lang=lang))
     return (
         f'<tr class="{classes}" data-index="{r.index}">'
         + "".join(row[i] for i in columns if i < 8)
@@ -292,8 +323,6 @@ def page(
 ) -> str:
     """The whole report: summary, distribution chart, then every form."""
     title = _t(lang, "绩效自评表核查报告", "Self-evaluation check report")
-    counts = Counter(f.code for r in results for f in r.flags)
-    severity = {f.code: f.severity for r in results for f in r.flags}
     body = [
         f"<h1>{title}</h1>",
         f'<p class="meta">{len(results)} '
@@ -328,22 +357,36 @@ def page(
         body.append(f"<h2>{_t(lang, '无法读取的文件', 'Unreadable files')}</h2><ul>")
         body += [f"<li>{escape(line)}</li>" for line in failures]
         body.append("</ul>")
+    body += _codes_table(results, lang)
+    body.append(f"<h2>{_t(lang, '总分分布', 'Distribution of recomputed totals')}</h2>")
+    body.append(_histogram([r.total for r in results if r.total is not None], lang))
+    body += [_form_section(i, r, lang) for i, r in enumerate(results)]
+    tally = sum((Tally.of(r) for r in results), Tally())
+    body.append(
+        f'<h2>{_t(lang, "合计", "Summary")}</h2><p class="closing">'
+        f"{escape(tally.text(lang, len(failures)))}</p>"
+    )
+    return _document(title, body, lang)
+
+
+def _codes_table(results: Sequence[EvaluationResult], lang: str) -> list[str]:
+    """Flags by code, most frequent first: each code's title, severity and count."""
+    counts = Counter(f.code for r in results for f in r.flags)
+    severity = {f.code: f.severity for r in results for f in r.flags}
+    body: list[str] = []
     body.append(f'<h2>{_t(lang, "问题代码", "Flags by code")}</h2><table class="codes">')
     body.append(
-        f"<tr><th>{_t(lang, '代码', 'Code')}</th><th>{_t(lang, '级别', 'Severity')}</th>"
-        f"<th>{_t(lang, '次数', 'Count')}</th></tr>"
+        f"<tr><th>{_t(lang, '问题', 'Finding')}</th><th>{_t(lang, '代码', 'Code')}</th>"
+        f"<th>{_t(lang, '级别', 'Severity')}</th><th>{_t(lang, '次数', 'Count')}</th></tr>"
     )
     body += [
-        f"<tr><td><code>{escape(code)}</code></td>"
-        f'<td class="sev-{severity[code]}">{severity[code]}</td>'
+        f"<tr><td>{escape(CATALOGUE[code].title_in(lang))}</td><td><code>{escape(code)}</code></td>"
+        f'<td class="sev-{severity[code]}">{severity_word(severity[code], lang)}</td>'
         f'<td class="num">{count}</td></tr>'
         for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     body.append("</table>")
-    body.append(f"<h2>{_t(lang, '总分分布', 'Distribution of recomputed totals')}</h2>")
-    body.append(_histogram([r.total for r in results if r.total is not None], lang))
-    body += [_form_section(i, r, lang) for i, r in enumerate(results)]
-    return _document(title, body, lang)
+    return body
 
 
 def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str = "zh") -> str:

@@ -1,7 +1,8 @@
 """Flags: the deviations the engine finds in a form, as data.
 
 A :class:`Flag` has a stable ``code`` (the catalogue below and ``docs/flags.md`` list them), a
-``severity``, a ``path`` into the form (``("indicators", 3, "actual")``), a message in Chinese
+``severity``, a ``path`` into the form (``("indicators", 3, "actual")``), the place in the file
+it came from (``source``: ``Sheet1!H14``, ``第2页 表1第5行``, ``第57行``), a message in Chinese
 or English, and the numbers involved as strings (printed, recomputed, the formula used).
 """
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from perfscore.paths import Location, format_path, parse_path
+from perfscore.paths import Location, SourceLocation, format_path, parse_path
 from perfscore.words.catalogue import CATALOGUE, RANK, FlagSpec, Severity
 from perfscore.words.messages import num, shorten
 
@@ -23,6 +24,7 @@ __all__ = [
     "Flagger",
     "KeptFinding",
     "Severity",
+    "SourceLocation",
     "facts",
     "finding",
     "format_path",
@@ -43,7 +45,9 @@ class Flag(NamedTuple):
     same as text (``indicators[3].actual``).  ``facts`` are the numbers and texts involved, as
     pairs; a fact whose words depend on the language has an English twin named ``…_en``.
     The message is written from the catalogue when read: :attr:`message` in the evaluation's
-    language, :meth:`message_in` in either.
+    language, :meth:`message_in` in either.  ``source`` is where the flagged value stands in
+    the file the form was read from (its cell, page and table row, or line), ``None`` for a
+    form made in Python.
     """
 
     code: str
@@ -51,6 +55,13 @@ class Flag(NamedTuple):
     location: tuple[str | int, ...]
     facts: Facts = ()
     lang: str = "zh"
+    source: SourceLocation | None = None
+
+    def place(self, lang: str | None = None) -> str:
+        """Where the flag points, in ``lang`` (the evaluation's by default): the place in the
+        file (``Sheet1!H14``, ``第2页 表1第5行``, ``第57行``), else the field path."""
+        text = self.source.text(lang or self.lang) if self.source is not None else ""
+        return text or self.path
 
     @property
     def path(self) -> str:
@@ -95,6 +106,7 @@ class Flag(NamedTuple):
             "path": self.path,
             "message": self.message,
             "data": dict(self.data),
+            "source": self.source.to_dict(self.lang) if self.source is not None else None,
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -153,14 +165,34 @@ _new_flag = tuple.__new__
 class Flagger:
     """Collects the flags of one evaluation, marked with the language their messages are read
     in.  The severity policy is applied here, once: a rule set's ``overrides`` win; else a
-    finding's own ``at``; else the catalogue's default.  One per evaluation; never shared."""
+    finding's own ``at``; else the catalogue's default.  Each flag is given its place in the
+    file here too, from ``sources`` (a path's own place, else its row's, its block's or the
+    form's first: see :mod:`perfscore.form.sources`).  One per evaluation; never shared.
+    """
 
-    __slots__ = ("flags", "lang", "overrides")
+    __slots__ = ("flags", "lang", "overrides", "sources")
 
-    def __init__(self, overrides: Mapping[str, Severity], lang: str = "zh") -> None:
+    def __init__(
+        self,
+        overrides: Mapping[str, Severity],
+        lang: str = "zh",
+        sources: Mapping[Location, SourceLocation] | None = None,
+    ) -> None:
         self.overrides = overrides
         self.lang = lang
+        self.sources = sources or None
         self.flags: list[Flag] = []
+
+    def _source(self, location: Location) -> SourceLocation | None:
+        """The place of ``location``: its own, else the nearest wider one that has a place."""
+        sources = self.sources
+        if sources is None:
+            return None
+        for cut in range(len(location), -1, -1):
+            found = sources.get(location[:cut])
+            if found is not None:
+                return found
+        return None
 
     def __call__(
         self, code: str, location: Location, *, at: Severity | None = None, **data: Any
@@ -175,11 +207,12 @@ class Flagger:
     def place(self, found: tuple[KeptFinding, ...], row: Location) -> None:
         """Findings about one row, given the row's path: ``row + (field,)``."""
         append = self.flags.append
-        overrides, lang = self.overrides, self.lang
+        overrides, lang, where = self.overrides, self.lang, self._source
         for code, field, facts, at in found:
             severity = overrides.get(code) or (at and Severity(at)) or CATALOGUE[code].severity
+            location = (*row, field) if field else row
             # Straight from the fields: rows place thousands of flags.
-            append(_new_flag(Flag, (code, severity, (*row, field) if field else row, facts, lang)))
+            append(_new_flag(Flag, (code, severity, location, facts, lang, where(location))))
 
     def _flag(
         self,
@@ -189,4 +222,4 @@ class Flagger:
         data: Facts,
     ) -> Flag:
         severity = self.overrides.get(code) or at or CATALOGUE[code].severity
-        return Flag(code, severity, location, data, self.lang)
+        return Flag(code, severity, location, data, self.lang, self._source(location))

@@ -267,3 +267,16 @@ def test_a_property_of_an_inherited_formula_is_told_at_the_users_extends(
     [finding] = check_file(path)
     assert (finding.file, finding.line, finding.path) == (str(path), 3, "extends")
     assert finding.message == "national-2020 quantitative.higher: x"
+
+
+def test_a_cycle_and_a_file_level_problem_have_a_line(tmp_path: Path) -> None:
+    """A cycle of extends is told at the `extends:` closing it; a file that is not text at
+    1:1: every finding has FILE:LINE:COLUMN."""
+    (tmp_path / "x.yaml").write_text("name: x\ntitle: t\nextends: y.yaml\n", "utf-8")
+    (tmp_path / "y.yaml").write_text("name: y\ntitle: t\nextends: x.yaml\n", "utf-8")
+    [finding] = check_file(tmp_path / "x.yaml")
+    assert (Path(finding.file).name, finding.line, finding.column) == ("y.yaml", 3, 1)
+    assert "cycle" in finding.message
+    (tmp_path / "z.yaml").write_bytes(b"name: z\n\xff\xfe")
+    [finding] = check_file(tmp_path / "z.yaml")
+    assert (finding.line, finding.column) == (1, 1)

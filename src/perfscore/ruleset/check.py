@@ -135,8 +135,10 @@ def _located(rules: RuleSet, key: str, message: str, path: Path) -> PerfscoreErr
     file, line, column = rules.locate(key)
     shown = rules.shown_key(key)
     shipped = shipped_dir().resolve()
-    if file and Path(file).resolve().parent == shipped and path.resolve().parent != shipped:
-        message = f"{Path(file).stem} {shown}: {message}"
+    inherited = line is None or (file and Path(file).resolve().parent == shipped)
+    if inherited and path.resolve().parent != shipped and rules.locate("extends")[1]:
+        # A default or a shipped set's key: the file's own `extends:` brought it in.
+        message = f"{Path(file).stem if file else rules.name} {shown}: {message}"
         (file, line, column), shown = rules.locate("extends"), "extends"
     return PerfscoreError(message, source=file, path=shown, line=line, column=column)
 
@@ -152,7 +154,10 @@ def _finding(exc: PerfscoreError, path: str | Path) -> Finding:
     source = shown_path(exc.source, path) if exc.source else str(path)
     if source != str(path):
         message += f" (reached through extends from {path})"
-    return Finding(source, message, exc.path, exc.line, exc.column)
+    # A problem of the file as a whole (too large, not UTF-8) is told at its start: every
+    # finding has a line and column for editors and annotations to land on.
+    line, column = (exc.line, exc.column or 1) if exc.line is not None else (1, 1)
+    return Finding(source, message, exc.path, line, column)
 
 
 def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:

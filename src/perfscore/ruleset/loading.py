@@ -183,7 +183,15 @@ def _resolve(
     parent = data.get("extends")
     if parent:
         parent_path = _extended(str(parent), path, positions)
-        base, base_positions = _resolve(parent_path, (*seen, key), chain)
+        try:
+            base, base_positions = _resolve(parent_path, (*seen, key), chain)
+        except RuleSetError as exc:
+            if exc.line is not None:
+                raise
+            # A cycle, a chain too deep, a parent that cannot be read as a whole: told at the
+            # `extends:` that reached it.
+            file, line, column = positions.get(("extends",), (str(path), None, None))
+            raise _error(exc, source=file, path="extends", line=line, column=column) from None
         base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
         positions = {**_kept(base_positions, data), **positions}
         data = _merge(base, data)

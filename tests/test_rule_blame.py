@@ -232,19 +232,29 @@ def test_the_issues_four_mistakes_are_four_findings(tmp_path: Path) -> None:
         load_rules(path)
 
 
-@settings(deadline=None, max_examples=60)
-@given(st.decimals(min_value=-3, max_value=3, places=2))
-def test_tolerance_is_accepted_exactly_where_its_range_holds(value: Decimal) -> None:
-    """The loader accepts a tolerance if and only if the table's range holds it."""
+@st.composite
+def _settings(draw: st.DrawFn) -> tuple[str, Any]:
+    key = draw(st.sampled_from(sorted(RANGES)))
+    if isinstance(RANGES[key].low, int):
+        return key, draw(st.integers(min_value=-20, max_value=1_000_020))
+    return key, draw(st.decimals(min_value=-5, max_value=1_000_005, places=2))
+
+
+@settings(deadline=None, max_examples=200)
+@given(_settings())
+def test_a_setting_is_accepted_exactly_where_its_range_holds(setting: tuple[str, Any]) -> None:
+    """For every ranged setting and any value, the loader's validation accepts it if and only
+    if the table's range holds it."""
     from perfscore.ruleset.rulefile import RuleFile
 
-    data = {"name": "x", "title": "t", "tolerance": value}
+    key, value = setting
+    data = {"name": "x", "title": "t", **_SETTING[key](value)}
     try:
         RuleFile.model_validate(data)
         accepted = True
     except ValueError:
         accepted = False
-    assert accepted == RANGES["tolerance"].holds(value)
+    assert accepted == RANGES[key].holds(value), (key, value)
 
 
 def test_the_docs_list_every_range() -> None:

@@ -26,8 +26,9 @@ from typing import Any, TextIO
 import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore.cli import aggregate, convert, explain, rules, schema, score
 from perfscore.cli.exits import ExitCode, epilog, exit_code
-from perfscore.cli.shared import Parser, Usage
+from perfscore.cli.shared import Parser, Usage, require
 from perfscore.errors import PerfscoreError
+from perfscore.ruleset.loading import names_a_file
 
 __all__ = ["main", "run"]
 
@@ -85,6 +86,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
+        rules = getattr(args, "rules", None)
+        if isinstance(rules, str) and names_a_file(rules):
+            require([rules])  # a rule file that is not there is a missing file, as a form is
         return _COMMANDS[args.command][1](args, stdout, stderr)
     except Usage as exc:
         print(str(exc), file=stderr)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from perfscore.cli.shared import require
+from perfscore.ruleset.loading import names_a_file
 from perfscore.ruleset.rules import list_rules, load_rules
 
 __all__ = ["add_parser", "run"]
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.rules_command == "check":
             shipped = set(list_rules())
             require([p for p in args.paths if p not in shipped])
+        else:
+            require([name for name in args.names if names_a_file(name)])
 
         if args.rules_command == "test":
             return check.print_tests(args.names, stdout)

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_RULE_BYTES",
     "list_rules",
     "load_rules",
+    "names_a_file",
     "problems",
     "shipped_dir",
 ]
@@ -71,7 +72,7 @@ def list_rules() -> list[str]:
     return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
 
 
-def _is_path(text: str) -> bool:
+def names_a_file(text: str) -> bool:
     """Text that names a file rather than a shipped rule set."""
     return text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text
 
@@ -104,7 +105,7 @@ def _extended(parent: str, child: Path, positions: Positions) -> Path:
     own folder (or below it)."""
     file, line, column = positions.get(("extends",), (str(child), None, None))
     where: dict[str, Any] = {"source": file, "path": "extends", "line": line, "column": column}
-    if not _is_path(parent):
+    if not names_a_file(parent):
         return _shipped(parent, **where)
     folder = child.resolve().parent
     path = (folder / parent).resolve()
@@ -433,6 +434,6 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
             "rules must be a rule-set name, a path to a rule file or a RuleSet, "
             f"not {type(name_or_path).__name__}"
         )
-    if _is_path(name_or_path):
+    if names_a_file(name_or_path):
         return _LOADED.get(str(Path(name_or_path).resolve()))
     return _LOADED.get(_shipped_file(name_or_path), SHIPPED_RECHECK_SECONDS)

@@ -35,6 +35,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
 _CAUSES: list[tuple[ExitCode, list[str]]] = [
     (ExitCode.USAGE, ["score"]),
     (ExitCode.USAGE, ["score", str(NOTARY), "--jobs", "x"]),
+    (ExitCode.USAGE, ["score", str(NOTARY), "--jobs", "0"]),
     (ExitCode.USAGE, ["explain", str(NOTARY), "--form", "9"]),
     (ExitCode.USAGE, ["convert", str(NOTARY), "{tmp}/out.docx"]),
     (ExitCode.MISSING, ["score", "{tmp}/nonexist.yaml"]),

@@ -43,7 +43,12 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
         help="exit 1 when a flag of this severity or worse is found (default: error)",
     )
     score.add_argument(
-        "--jobs", "-j", type=int, default=1, help="processes to score with (at most one per CPU)"
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="processes to score with, 1 or more (at most one per CPU)",
     )
     score.add_argument(
         "--annotate",
@@ -58,6 +63,17 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
         help="a progress bar on stderr (auto: when stderr is a terminal and files are many)",
     )
     return [score]
+
+
+def _positive(text: str) -> int:
+    """A whole number of 1 or more (``--jobs``), else a usage error naming it."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
 
 
 class _Progress:

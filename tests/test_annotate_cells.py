@@ -5,6 +5,7 @@ column — and stores scores, totals and the execution rate as numbers."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,7 @@ def _annotated(tmp_path: Path, book: Path) -> Any:
 def _pinned(sheet: Any) -> dict[str, str]:
     """Each commented cell and the flag codes on it."""
     return {
-        cell.coordinate: " ".join(
-            line.split("]", 1)[1].split()[0] for line in cell.comment.text.splitlines()
-        )
+        cell.coordinate: " ".join(re.findall(r"\(([a-z0-9-]+)\)", cell.comment.text))
         for row in sheet.iter_rows()
         for cell in row
         if cell.comment
@@ -63,10 +62,13 @@ def test_blank_cells_carry_their_own_flags(tmp_path: Path) -> None:
         sheet["G6"] = "得分"
         sheet["H10"] = None
 
-    pinned = _pinned(_annotated(tmp_path, _book(tmp_path, edit))[SHEET])
+    sheet = _annotated(tmp_path, _book(tmp_path, edit))[SHEET]
+    pinned = _pinned(sheet)
     assert pinned["G7"] == "missing-execution-score"
     assert pinned["H10"] == "missing-reason"
     assert "B7" not in pinned
+    # In the report's words: severity, the catalogue's title, the row as the form numbers it.
+    assert sheet["H10"].comment.text.startswith("警告 缺少偏差原因 (missing-reason) 第2项「")
 
 
 def test_without_the_column_the_rows_name_carries_the_flag(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from perfscore.files import atomic_path, refuse_overwrite
 from perfscore.readers import form_from_grid
 from perfscore.readers.labels import BUDGET_COLUMNS, INDICATOR_COLUMNS, Columns, column_key
 from perfscore.readers.xlsx import forms_from_workbook
+from perfscore.report.wording import flag_subject, flag_title, severity_word
 from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import RuleSet, load_rules
 from perfscore.words.flags import Flag
@@ -158,7 +159,7 @@ def annotate_workbook(
         sheet = workbook[sheet_form.sheet]
         positions = sheet_form.form.positions
         _write_scores(sheet, result, positions)
-        _mark_flags(sheet, result.flags, positions)
+        _mark_flags(sheet, result, positions, lang)
     _summary(workbook.create_sheet(_AUTHOR), results, lang)
     with atomic_path(target) as temporary:
         workbook.save(temporary)
@@ -215,9 +216,11 @@ def _number(cell: Any, value: Decimal | None) -> None:
         cell.number_format = "0.00"
 
 
-def _mark_flags(sheet: Worksheet, flags: Sequence[Flag], positions: Positions) -> None:
+def _mark_flags(
+    sheet: Worksheet, result: EvaluationResult, positions: Positions, lang: str
+) -> None:
     by_cell: dict[tuple[int, int], list[Flag]] = {}
-    for flag in flags:
+    for flag in result.flags:
         if flag.severity == "info":
             continue
         place = _cell_of(flag, positions, sheet)
@@ -228,8 +231,17 @@ def _mark_flags(sheet: Worksheet, flags: Sequence[Flag], positions: Positions) -
         cell = sheet.cell(row, col)
         worst = "error" if any(f.severity == "error" for f in cell_flags) else "warning"
         cell.fill = FILLS[worst]
-        text = "\n".join(f"[{f.severity}] {f.code} ({f.path}): {f.message}" for f in cell_flags)
+        text = "\n".join(_comment_line(f, result, lang) for f in cell_flags)
         cell.comment = Comment(text, _AUTHOR, width=360, height=40 + 40 * len(cell_flags))
+
+
+def _comment_line(flag: Flag, result: EvaluationResult, lang: str) -> str:
+    """``警告 未填写偏差原因 (missing-reason) 第2项「…」偏差原因分析及改进措施: …``: the words the
+    other reports use, the code kept for a search."""
+    return (
+        f"{severity_word(flag.severity, lang)} {flag_title(flag, lang)} ({flag.code}) "
+        f"{flag_subject(flag, result, lang)}: {flag.message}"
+    )
 
 
 def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -> None:
@@ -255,14 +267,22 @@ def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -
         _number(sheet.cell(sheet.max_row, 4), result.total)
     sheet.append([])
     sheet.append(
-        ["form", "severity", "code", "path", "message"]
+        ["form", "severity", "code", "problem", "where", "path", "message"]
         if en
-        else ["表", "级别", "代码", "位置", "说明"]
+        else ["表", "级别", "代码", "问题", "位置", "路径", "说明"]
     )
     for result in results:
         for flag in result.flags:
             sheet.append(
-                [result.source or "", str(flag.severity), flag.code, flag.path, flag.message]
+                [
+                    result.source or "",
+                    severity_word(flag.severity, lang),
+                    flag.code,
+                    flag_title(flag, lang),
+                    flag_subject(flag, result, lang),
+                    flag.path,
+                    flag.message,
+                ]
             )
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -248,6 +248,46 @@ def report(sides: list[Side], measured: Measured, sizes: Sizes, fresh: list[Any]
             new_rates, old_rates = measured.rates[new.label][rate], measured.rates[old.label][rate]
             lines.append(_ratio_line(label, new_rates, old_rates, target))
     lines.extend(_comparisons(sides, measured))
+    lines.extend(per_indicator(sides[-1], measured))
+    return lines
+
+
+# Issue 23's targets, as multiples of zen-engine's and the naive script's rate.
+AGAINST = {
+    "fresh-forms": (1.0, None),
+    "fresh-mappings": (0.5, None),
+    "repeated-forms": (2.0, 20.0),
+    "repeated-mappings": (2.0, 20.0),
+}
+
+
+def per_indicator(side: Side, measured: Measured) -> list[str]:
+    """Microseconds per indicator (median round) for each rate of ``side``, beside
+    zen-engine and the naive script in the same rounds, as multiples of their rates."""
+    zen = median(measured.zen) if all(measured.zen) else None
+    naive = median(measured.naive)
+    lines = [
+        f"  per indicator, {side.label} (median round)       us/indicator  x zen-engine"
+        "  x naive script",
+    ]
+    if zen is not None:
+        lines.append(f"  {'zen-engine decision table':<40} {1e6 / zen:>9.1f} {1.0:>12.2f}")
+    lines.append(
+        f"  {'naive regex + pint + simpleeval':<40} {1e6 / naive:>9.1f} "
+        f"{naive / zen if zen else float('nan'):>12.2f} {1.0:>14.2f}"
+    )
+    for rate, label in RATES.items():
+        ours = median(measured.rates[side.label][rate])
+        on_zen, on_naive = AGAINST[rate]
+        cells = f"  {label:<40} {1e6 / ours:>9.1f} "
+        cells += f"{ours / zen:>12.2f}" if zen else f"{'-':>12}"
+        cells += f" {ours / naive:>14.2f}"
+        marks = []
+        if zen and on_zen is not None:
+            marks.append(f">= {on_zen:g}x zen {'PASS' if ours >= on_zen * zen else 'MISS'}")
+        if on_naive is not None:
+            marks.append(f">= {on_naive:g}x naive {'PASS' if ours >= on_naive * naive else 'MISS'}")
+        lines.append(cells + "   " + ", ".join(marks))
     return lines
 
 

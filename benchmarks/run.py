@@ -51,11 +51,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import coldstart
 import generate
 import rows
 from baselines import best_of, decisions, naive_rate, zen_rate
 
 import perfscore
+import workbooks
 from perfscore.form.model import form_from_data
 from perfscore.readers import dump_forms
 from perfscore.report.formats import rendered
@@ -457,6 +459,10 @@ def main() -> int:
         _print_rates(figures, args.smoke)
         _print_scaling(figures)
         _print_rest(figures)
+        for row in workbooks.lines(workbooks.workbook_figures(args.smoke)):
+            print(line(*row))
+        for row in coldstart.lines(coldstart.measure(2 if args.smoke else 15)):
+            print(line(*row))
     for text in rows.row_section(args.smoke, args.against, args.profile):
         print(text)
     return 0

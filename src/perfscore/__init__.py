@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from perfscore.batch import evaluate_many
     from perfscore.engine.pipeline import EvaluationResult, evaluate
-    from perfscore.errors import FormError, PerfscoreError, RuleSetError
+    from perfscore.errors import FormError, PerfscoreError, RuleSetError, WaiverError
     from perfscore.form.model import Form
     from perfscore.paths import SourceLocation
     from perfscore.readers import load_form, load_forms
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
+    from perfscore.waivers import Waivers, load_waivers
 
 __all__ = [
     "EvaluationResult",
@@ -32,12 +33,15 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "SourceLocation",
+    "WaiverError",
+    "Waivers",
     "evaluate",
     "evaluate_many",
     "list_rules",
     "load_form",
     "load_forms",
     "load_rules",
+    "load_waivers",
     "parse_value",
 ]
 
@@ -58,6 +62,9 @@ _HOME = {
     "load_forms": "readers",
     "parse_value": "text.values",
     "SourceLocation": "paths",
+    "Waivers": "waivers",
+    "WaiverError": "errors",
+    "load_waivers": "waivers",
 }
 
 

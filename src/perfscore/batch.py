@@ -28,6 +28,7 @@ from perfscore.form.model import Form, form_from_data
 from perfscore.readers import load_forms
 from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits
 from perfscore.ruleset.rules import RuleSet, load_rules, shipped_dir
+from perfscore.waivers import WaiverInput, Waivers, load_waivers
 
 if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form should not pay
     from concurrent.futures import Executor, Future
@@ -73,11 +74,15 @@ def _read(form: FormInput, index: int, limits: ReaderLimits) -> list[Ready] | Fa
 
 
 def _score(
-    ready: Ready, rules: str | Path | RuleSet, lang: Literal["zh", "en"], index: int
+    ready: Ready,
+    rules: str | Path | RuleSet,
+    lang: Literal["zh", "en"],
+    index: int,
+    waivers: Waivers | None = None,
 ) -> EvaluationResult | Failure:
     form, source = ready
     try:
-        result = evaluate(form, rules, lang=lang)
+        result = evaluate(form, rules, lang=lang, waivers=waivers)
     except PerfscoreError as exc:
         return Failure(source or f"<form {index}>", exc)
     return result if source is None else replace(result, source=source)
@@ -89,12 +94,13 @@ def _one(
     lang: Literal["zh", "en"],
     index: int,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: Waivers | None = None,
 ) -> list[EvaluationResult | Failure]:
     """Read and score one input."""
     read = _read(form, index, limits)
     if isinstance(read, Failure):
         return [read]
-    return [_score(ready, rules, lang, index) for ready in read]
+    return [_score(ready, rules, lang, index, waivers) for ready in read]
 
 
 Chunk = list[tuple[int, FormInput]]
@@ -106,12 +112,15 @@ def _work(
     lang: Literal["zh", "en"],
     transform: Callable[[EvaluationResult], Any] | None,
     limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: Waivers | None = None,
 ) -> list[Any]:
     """Read, score and transform a chunk where it lands, sending back only what ``transform``
     makes of each result.  The rule set is loaded by name or path where the chunk runs (a
     compiled rule set holds compiled code; its name travels instead), once per process."""
     rules = load_rules(rules_key)
-    items = [item for index, form in chunk for item in _one(form, rules, lang, index, limits)]
+    items = [
+        item for index, form in chunk for item in _one(form, rules, lang, index, limits, waivers)
+    ]
     if transform is None:
         return items
     return [item if isinstance(item, Failure) else transform(item) for item in items]
@@ -173,6 +182,7 @@ def evaluate_many(
     transform: None = ...,
     executor: Executor | None = ...,
     reader_limits: ReaderLimits = ...,
+    waivers: WaiverInput | None = ...,
 ) -> Iterator[EvaluationResult | Failure]: ...
 
 
@@ -187,6 +197,7 @@ def evaluate_many(
     transform: Callable[[EvaluationResult], _T],
     executor: Executor | None = ...,
     reader_limits: ReaderLimits = ...,
+    waivers: WaiverInput | None = ...,
 ) -> Iterator[_T | Failure]: ...
 
 
@@ -200,6 +211,7 @@ def evaluate_many(
     transform: Callable[[EvaluationResult], Any] | None = None,
     executor: Executor | None = None,
     reader_limits: ReaderLimits = DEFAULT_LIMITS,
+    waivers: WaiverInput | None = None,
 ) -> Iterator[Any]:
     """Score every form of ``forms``; yield results (or :class:`Failure`) in input order:
     an :class:`~perfscore.engine.pipeline.EvaluationResult` each, or what ``transform`` makes
@@ -222,18 +234,21 @@ def evaluate_many(
     be at the same path on every machine.
 
     Files are read within ``reader_limits`` (see :func:`perfscore.readers.load_forms`): one
-    that exhausts a reader is that input's :class:`Failure`, and the stream goes on.
+    that exhausts a reader is that input's :class:`Failure`, and the stream goes on.  ``waivers``
+    are read once, here, and applied as :func:`~perfscore.engine.pipeline.evaluate` applies them.
 
     :raises TypeError: ``forms`` is one form (a path, a mapping, a :class:`Form`), not an
         iterable of them: ``evaluate_many("a.yaml")`` would score the path's characters.
     :raises ValueError: ``jobs`` or ``chunk_size`` below 1.
     :raises RuleSetError: the rule set cannot be loaded.
+    :raises WaiverError: the waivers cannot be read.
 
-    All three are raised by the call itself, before any form is read.
+    All of these are raised by the call itself, before any form is read.
     """
     _check_arguments(forms, jobs, chunk_size)
     ruleset = load_rules(rules)
-    return _stream(forms, ruleset, lang, jobs, chunk_size, transform, executor, reader_limits)
+    limits = (reader_limits, None if waivers is None else load_waivers(waivers))
+    return _stream(forms, ruleset, lang, jobs, chunk_size, transform, executor, limits)
 
 
 def _check_arguments(forms: object, jobs: int | None, chunk_size: int) -> None:
@@ -271,10 +286,10 @@ def _stream(
     chunk_size: int,
     transform: Callable[[EvaluationResult], Any] | None,
     executor: Executor | None,
-    reader_limits: ReaderLimits,
+    limits: tuple[ReaderLimits, Waivers | None],
 ) -> Iterator[Any]:
-    """:func:`evaluate_many`'s work, once its arguments are checked."""
-    limits = reader_limits
+    """:func:`evaluate_many`'s work, once its arguments are checked; ``limits`` are the
+    reader limits and the waivers every form is scored with."""
     if executor is not None:
         workers = jobs if jobs is not None and jobs > 0 else _workers_of(executor)
         yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform, limits)
@@ -282,7 +297,7 @@ def _stream(
     jobs = min(jobs or 1, cpu_count())
     if jobs <= 1:
         for index, form in enumerate(forms):
-            for item in _one(form, ruleset, lang, index, reader_limits):
+            for item in _one(form, ruleset, lang, index, *limits):
                 yield item if transform is None or isinstance(item, Failure) else transform(item)
         return
     # Imported here: process pools cost a start-up the single-core path should not pay.
@@ -306,12 +321,13 @@ def _spread(
     lang: Literal["zh", "en"],
     chunk_size: int,
     transform: Callable[[EvaluationResult], Any] | None,
-    limits: ReaderLimits,
+    limits: tuple[ReaderLimits, Waivers | None],
 ) -> Iterator[Any]:
-    """Send chunks to ``executor``, at most a few per worker in flight; yield in input order."""
+    """Send chunks to ``executor``, at most a few per worker in flight; yield in input order.
+    ``limits`` are the reader limits and the waivers every chunk is scored with."""
     key = _rules_key(ruleset)
     pending: deque[tuple[Future[list[Any]] | None, Chunk]] = deque()
-    job = (key, lang, transform, limits)
+    job = (key, lang, transform, *limits)
     try:
         for chunk in _chunks(forms, chunk_size):
             try:

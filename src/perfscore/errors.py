@@ -14,6 +14,7 @@ __all__ = [
     "PerfscoreError",
     "RuleSetError",
     "ValueTextError",
+    "WaiverError",
 ]
 
 
@@ -69,6 +70,11 @@ class RuleSetError(PerfscoreError):
 
 class OutputError(PerfscoreError):
     """An output that cannot be written, or would overwrite one of the files being read."""
+
+
+class WaiverError(PerfscoreError):
+    """A waivers file (已接受的问题) that cannot be read: bad YAML, an unknown key or flag code,
+    an entry without its flag code, reason or form."""
 
 
 class ValueTextError(PerfscoreError, TypeError):

@@ -4,7 +4,7 @@
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
-    perfscore schema rules|form
+    perfscore schema rules|form|waivers
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
@@ -86,9 +86,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
-        rules = getattr(args, "rules", None)
+        rules, waivers = getattr(args, "rules", None), getattr(args, "waivers", None)
         if isinstance(rules, str) and names_a_file(rules):
             require([rules])  # a rule file that is not there is a missing file, as a form is
+        if isinstance(waivers, str):
+            require([waivers])
         return _COMMANDS[args.command][1](args, stdout, stderr)
     except Usage as exc:
         print(str(exc), file=stderr)

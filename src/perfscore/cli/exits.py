@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from perfscore.errors import FormError, OutputError, PerfscoreError, RuleSetError
+from perfscore.errors import FormError, OutputError, PerfscoreError, RuleSetError, WaiverError
 
 __all__ = ["EXIT_CODES", "ExitCode", "MissingPath", "epilog", "exit_code", "worst"]
 
@@ -37,7 +37,7 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.USAGE: "the command line is wrong (an unknown option, a bad value, --form 9 of 2)",
     ExitCode.MISSING: "a form, folder or rule file named on the command line does not exist",
     ExitCode.BAD_INPUT: "a form could not be read (the others are still scored and reported)",
-    ExitCode.BAD_RULES: "the rule set could not be loaded (--rules, rules test)",
+    ExitCode.BAD_RULES: "the rule set or the waivers file could not be loaded (--rules, --waivers)",
     ExitCode.OUTPUT: "the output could not be written, or would overwrite an input",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C, SIGTERM); no half-written output is left",
 }
@@ -51,7 +51,8 @@ def exit_code(exc: PerfscoreError) -> ExitCode:
     """The code a run stopped by ``exc`` ends with."""
     if isinstance(exc, MissingPath):
         return ExitCode.MISSING
-    if isinstance(exc, RuleSetError):
+    if isinstance(exc, RuleSetError | WaiverError):
+        # What the forms are checked against: a rule set, the findings already accepted.
         return ExitCode.BAD_RULES
     if isinstance(exc, OutputError):
         return ExitCode.OUTPUT

@@ -29,6 +29,9 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
         help="the N-th form of a file holding several (also written FILE#N)",
     )
     add_common(explain)
+    explain.add_argument(
+        "--waivers", metavar="FILE", help="accepted findings (YAML): shown as accepted"
+    )
     return [explain]
 
 
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"(choose one with {path}#N or --form N)",
             file=stderr,
         )
-    result = evaluate(forms[(number or 1) - 1], args.rules, lang=args.lang)
+    result = evaluate(forms[(number or 1) - 1], args.rules, lang=args.lang, waivers=args.waivers)
     try:
         from perfscore.report.explain import explain  # only this command needs it
 
@@ -70,6 +73,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         # --indicator names no row: the command line is wrong, not the form.
         reason = str(exc).strip("'\"")
         raise Usage(f"perfscore explain: {args.path}: {reason}") from None
-    with output(args.output, stdout, [path, *rule_files(load_rules(args.rules))]) as out:
+    read = [path, *rule_files(load_rules(args.rules)), *([args.waivers] if args.waivers else [])]
+    with output(args.output, stdout, read) as out:
         out.write(text)
     return 0

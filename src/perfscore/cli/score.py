@@ -17,6 +17,7 @@ from perfscore.files import refuse_overwrite, same_file
 from perfscore.readers import WORKBOOK_SUFFIXES
 from perfscore.report import formats as report
 from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.waivers import Waivers, load_waivers
 
 __all__ = ["add_parser", "run"]
 
@@ -62,6 +63,12 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
         default="auto",
         help="a progress bar on stderr (auto: when stderr is a terminal and files are many)",
     )
+    score.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="accepted findings (YAML, docs/waivers.md): listed as accepted, not counted by "
+        "--fail-on; a waiver that matches nothing is noted on stderr",
+    )
     return [score]
 
 
@@ -96,7 +103,8 @@ class _Progress:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     files = form_paths(args.paths, stderr=stderr)
     rules = load_rules(args.rules)
-    read = inputs(files, rules)
+    waivers = load_waivers(args.waivers) if args.waivers else None
+    read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]
     if args.output and args.output != "-":
         refuse_overwrite(args.output, read, what="--output")
     if args.annotate:
@@ -108,20 +116,23 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     progress = _Progress(stderr, len(files), show)
     severities = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
     if args.format == "html":
-        return _score_page(args, files, rules, severities, progress, (stdout, stderr))
+        return _score_page(args, files, (rules, waivers), severities, progress, (stdout, stderr))
     failed: list[PerfscoreError] = []
     flagged = False
     tally = report.Tally()  # the closing summary of the human formats
+    used: list[frozenset[int]] = []
     # Other formats are rendered where each form is scored (in the workers with --jobs),
     # and written here in input order as they arrive.
-    render = partial(report.rendered, fmt=args.format, lang=args.lang, worst=severities)
+    render = partial(_rendered, waivers=waivers, fmt=args.format, lang=args.lang, worst=severities)
     with output(args.output, stdout, read) as out:
         if args.format == "csv":
             report.CsvWriter(out, lang=args.lang)  # the header row
         elif args.format == "json":
             out.write("[")
         first = True
-        for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, transform=render):
+        for item in evaluate_many(
+            files, rules, lang=args.lang, jobs=args.jobs, transform=render, waivers=waivers
+        ):
             progress.step()
             if isinstance(item, Failure):
                 failed.append(item.error)
@@ -129,8 +140,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 if args.format == "jsonl":  # one line per input, a failed one included
                     out.write(report.failure_line(item.source, item.error))
                 continue
-            text, hit, _, counts = item
+            text, hit, _, counts, matched = item
             flagged, tally = flagged or hit, tally + counts
+            used.append(matched)
             if args.format == "json":
                 out.write(("\n" if first else ",\n") + text)
             elif args.format == "table":
@@ -144,7 +156,27 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             out.write("\n]\n" if not first else "]\n")
         elif tally.forms > 1 or (failed and tally.forms):
             out.write(report.closing(args.format, tally, args.lang, len(failed)))
+    _stale(waivers, used, stderr)
     return worst(failed, flagged)
+
+
+def _rendered(
+    result: EvaluationResult, waivers: Waivers | None, **how: Any
+) -> tuple[str, bool, str | None, report.Tally, frozenset[int]]:
+    """A result rendered where it was scored (:func:`report.rendered`), with the waivers that
+    matched one of its flags: all a worker sends back."""
+    text, hit, source, counts = report.rendered(result, **how)
+    matched = waivers.matched(result) if waivers is not None else frozenset()
+    return text, hit, source, counts, matched
+
+
+def _stale(waivers: Waivers | None, used: Sequence[frozenset[int]], stderr: TextIO) -> None:
+    """A note on stderr for each waiver that matched no flag of the run."""
+    for waiver in () if waivers is None else waivers.stale(used):
+        print(
+            f"perfscore: {waiver.where}: stale waiver, matches no flag: {waiver.describe()}",
+            file=stderr,
+        )
 
 
 def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
@@ -162,13 +194,13 @@ def _annotate(args: argparse.Namespace, files: Sequence[Path]) -> None:
         raise Usage("perfscore score: --output and --annotate name the same file")
     from perfscore.report.annotate import annotate_workbook  # needs openpyxl: imported on use
 
-    annotate_workbook(files[0], args.annotate, args.rules, args.lang)
+    annotate_workbook(files[0], args.annotate, args.rules, args.lang, args.waivers)
 
 
 def _score_page(
     args: argparse.Namespace,
     files: Sequence[Path],
-    rules: RuleSet,
+    checks: tuple[RuleSet, Waivers | None],
     severities: tuple[str, ...],
     progress: _Progress,
     streams: tuple[TextIO, TextIO],
@@ -176,19 +208,22 @@ def _score_page(
     """``score --format html``: the page's summary needs every result, so they come back
     whole and the page is written at the end."""
     stdout, stderr = streams
+    rules, waivers = checks
     flagged = False
     failures: list[Failure] = []
     kept: list[EvaluationResult] = []
-    for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs):
+    for item in evaluate_many(files, rules, lang=args.lang, jobs=args.jobs, waivers=waivers):
         progress.step()
         if isinstance(item, Failure):
             failures.append(item)
             print(f"perfscore: {item.message}", file=stderr)
         else:
-            flagged = flagged or any(f.severity in severities for f in item.flags)
+            flagged = flagged or any(f.severity in severities and not f.waiver for f in item.flags)
             kept.append(item)
+    _stale(waivers, [waivers.matched(r) for r in kept] if waivers else [], stderr)
     from perfscore.report import html as htmlreport
 
-    with output(args.output, stdout, inputs(files, rules)) as out:
+    read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]
+    with output(args.output, stdout, read) as out:
         out.write(htmlreport.page(kept, args.lang, [f.message for f in failures]))
     return worst([f.error for f in failures], flagged)

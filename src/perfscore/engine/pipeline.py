@@ -36,6 +36,7 @@ from perfscore.form.sources import sources_of
 from perfscore.readers import load_form
 from perfscore.ruleset.expressions import SCORING_CONTEXT
 from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.waivers import WaiverInput, Waivers, load_waivers
 from perfscore.words.flags import Flag, Flagger, parse_path
 from perfscore.words.messages import num, percent
 
@@ -49,17 +50,22 @@ def evaluate(
     rules: str | Path | RuleSet = "national-2020",
     *,
     lang: Literal["zh", "en"] = "zh",
+    waivers: WaiverInput | None = None,
 ) -> EvaluationResult:
     """Score a self-evaluation form and flag every deviation.
 
     ``form`` is a :class:`~perfscore.form.model.Form`, a mapping in the form format, or the path of
     a form file; ``rules`` a shipped rule-set name, a rule file's path or a loaded
     :class:`~perfscore.ruleset.rules.RuleSet`.  Flag messages are Chinese unless ``lang="en"``.
+    ``waivers`` (a waivers file's path, or :class:`~perfscore.waivers.Waivers`) marks the flags
+    they match as accepted (:mod:`perfscore.waivers`).
     Thread-safe; the host's Decimal context does not affect the result.
 
     :raises FormError: the form cannot be read.
     :raises RuleSetError: the rule set cannot be loaded.
+    :raises WaiverError: the waivers cannot be read.
     """
+    accepted = None if waivers is None else load_waivers(waivers)
     source: str | None = None
     if isinstance(form, (str, Path)):
         source = str(form)
@@ -68,10 +74,12 @@ def evaluate(
         form = form_from_data(form)
     ruleset = load_rules(rules)
     with localcontext(SCORING_CONTEXT):
-        return _evaluate(form, ruleset, lang, source)
+        return _evaluate(form, ruleset, lang, source, accepted)
 
 
-def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> EvaluationResult:
+def _evaluate(
+    form: Form, rules: RuleSet, lang: str, source: str | None, waivers: Waivers | None = None
+) -> EvaluationResult:
     # Each flag is given its place in the file once, as it is placed.
     flag = Flagger(rules.spec.severity, lang, sources_of(form))
     for note in form.notes:
@@ -112,6 +120,8 @@ def _evaluate(form: Form, rules: RuleSet, lang: str, source: str | None) -> Eval
     )
 
     flags = tuple(sorted(flag.flags, key=Flag.sort_key))
+    if waivers is not None:
+        flags = waivers.accept(form, flags)
     grade = rules.grade(total) if total is not None and not _unread_parts(form) else None
     return EvaluationResult(
         form,

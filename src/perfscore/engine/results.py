@@ -152,17 +152,22 @@ class EvaluationResult:
 
     @property
     def errors(self) -> tuple[Flag, ...]:
-        """Flags of severity ``error``."""
-        return tuple(f for f in self.flags if f.severity == "error")
+        """Flags of severity ``error`` no waiver accepted."""
+        return tuple(f for f in self.flags if f.severity == "error" and f.waiver is None)
 
     @property
     def warnings(self) -> tuple[Flag, ...]:
-        """Flags of severity ``warning``."""
-        return tuple(f for f in self.flags if f.severity == "warning")
+        """Flags of severity ``warning`` no waiver accepted."""
+        return tuple(f for f in self.flags if f.severity == "warning" and f.waiver is None)
+
+    @property
+    def accepted(self) -> tuple[Flag, ...]:
+        """Flags a waiver accepted (:mod:`perfscore.waivers`), whatever their severity."""
+        return tuple(f for f in self.flags if f.waiver is not None)
 
     @property
     def ok(self) -> bool:
-        """True when no flag is an error."""
+        """True when no flag is an error (an accepted error does not count)."""
         return not self.errors
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,10 +13,9 @@ did-you-mean.  Files are read by :mod:`perfscore.form.document`.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +24,6 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidatorFunctionWrapHandler,
     model_validator,
 )
 
@@ -40,13 +38,20 @@ from perfscore.form.cells import (
     read_points,
     read_year,
     to_blocks,
-    to_decimal,
-    to_text,
+)
+from perfscore.form.conversion import (
+    Cells,
+    Printed,
+    convert,
+    convert_tree,
+    keep_printed,
+    simple_key,
+    tables,
+    taken,
 )
 from perfscore.form.document import MAX_FORM_BYTES, Lines, read_data
 from perfscore.form.fields import BUDGET, FORM, INDICATOR, PLAN_POINT, FieldLabels, Location
 from perfscore.form.problems import NoteData, drop_unreadable, form_error, reading_note
-from perfscore.text.script import simplify
 
 __all__ = [
     "MAX_FORM_BYTES",
@@ -79,38 +84,29 @@ def _alias(table: Mapping[str, FieldLabels], key: str) -> Any:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="wrap")
+    #: Whether cells are read as people type them (see :mod:`perfscore.form.conversion`).
+    typed_cells: ClassVar[bool] = True
+
+    # Cells typed as people type them (numbers as printed, "4,262.41", to Decimals; numbers
+    # typed for text to text; text in simplified script, blank text as none) are converted in
+    # one pass of Python over the mapping before pydantic-core validates it: a validator on
+    # each model would cost every row of every form a call into Python and back.  The printed
+    # text is kept aside where it differs.
+    def __init__(self, /, **data: Any) -> None:
+        printed: list[Printed] = []
+        super().__init__(**convert_tree(type(self), data, (), printed))
+        keep_printed(self, printed)
+
+    # pydantic-core calls a model's own __init__ for every model nested in another (every row)
+    # unless it is marked as pydantic's: nested cells are converted with their form instead.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
-    def _printed(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """Numbers as printed ("4,262.41") to Decimals, numbers typed for text to text, text
-        in simplified script (blank text is no text); the printed text is kept aside."""
-        converters = _CONVERTERS.get(cls)
-        if not converters or not _is_mapping(data):
-            return handler(data)
-        out: dict[str, Any] = {}
-        printed: dict[str, str] | None = None
-        required = _REQUIRED[cls]
-        for key, value in data.items():
-            convert = converters.get(key)
-            if convert is None:
-                out[key] = value
-                continue
-            value = convert(value)
-            if convert is to_text and type(value) is str:
-                read: str | None = value if value.isascii() else _simple(value)
-                if (not value or value.isspace()) and key not in required:
-                    read = None  # a blank cell is an empty one (missing-value, not unreadable)
-                elif read != value:
-                    printed = printed or {}
-                    printed[_FIELD_OF[cls][key]] = value
-                out[key] = read
-            else:
-                out[key] = value
-        model = handler(out)
-        if printed:
-            # Kept beside the fields, only on the rare model that needs it: a declared private
-            # attribute would cost every model of every form its initialisation.
-            object.__setattr__(model, "__pydantic_private__", {"printed": printed})
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj`` (a mapping of cells as typed, or a model) as this model."""
+        printed: list[Printed] = []
+        model = super().model_validate(convert_tree(cls, obj, (), printed), *args, **kwargs)
+        keep_printed(model, printed)
         return model
 
     def __eq__(self, other: object) -> bool:
@@ -162,6 +158,8 @@ class Indicator(_Model):
 class Note(_Model):
     """Something a reader could not read, or decided, at ``path`` (``indicators[3].weight``)."""
 
+    typed_cells: ClassVar[bool] = False  # written by readers: taken as written
+
     path: str
     message: str
     severity: Literal["warning", "info"] = "warning"
@@ -195,7 +193,7 @@ class Form(_Model):
     )
     total: Number | None = _alias(FORM, "total")
     # 一级指标分值 printed on the block headers only (产出指标(60分)): block label → points.
-    blocks: dict[Text, Number] = Field(
+    blocks: Annotated[dict[Text, Number], Cells(to_blocks)] = Field(
         default_factory=dict, validation_alias=_names(FORM, "blocks")
     )
     purpose: Text | None = _alias(FORM, "purpose")
@@ -213,47 +211,6 @@ class Form(_Model):
         return self
 
 
-def _plain_types(annotation: Any) -> set[Any]:
-    """The types inside ``X | None`` and ``Annotated[X, …]``."""
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is Annotated:
-        return _plain_types(args[0])
-    if args:
-        return {t for arg in args for t in _plain_types(arg)}
-    return {annotation}
-
-
-_CONVERTERS: dict[type[BaseModel], dict[str, Any]] = {}
-# Every key a model accepts (field names and aliases) → the field's name.
-_FIELD_OF: dict[type[BaseModel], dict[str, str]] = {}
-# Keys of fields that must be present (a blank one is kept as printed).
-_REQUIRED: dict[type[BaseModel], frozenset[str]] = {}
-for _model in (Budget, Indicator, PlanPoint, Form):
-    table: dict[str, Any] = {}
-    fields: dict[str, str] = {}
-    required: set[str] = set()
-    for _name, _field in _model.model_fields.items():
-        _accepted = [_name]
-        if isinstance(_field.validation_alias, AliasChoices):
-            _accepted += [str(c) for c in _field.validation_alias.choices]
-        fields.update(dict.fromkeys(_accepted, _name))
-        if _field.is_required():
-            required.update(_accepted)
-    _FIELD_OF[_model] = fields
-    _REQUIRED[_model] = frozenset(required)
-    for _name, _field in _model.model_fields.items():
-        kinds = {Decimal: to_decimal, str: to_text}
-        types = _plain_types(_field.annotation)
-        convert = next((f for t, f in kinds.items() if t in types), None)
-        if convert is None:
-            continue
-        keys = [_name]
-        if isinstance(_field.validation_alias, AliasChoices):
-            keys += [str(c) for c in _field.validation_alias.choices]
-        table.update(dict.fromkeys(keys, convert))
-    _CONVERTERS[_model] = table
-_CONVERTERS[Form].update(dict.fromkeys(("blocks", "一级指标分值"), to_blocks))
-
 _KNOWN_KEYS: dict[str, list[str]] = {}
 for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")):
     names: list[str] = []
@@ -265,7 +222,7 @@ for _model, _where in ((Form, ""), (Budget, "budget"), (Indicator, "indicators")
     _KNOWN_KEYS[_where] = sorted(set(names))
 
 # Every key any model accepts, as typed in the contract (field names and simplified aliases).
-_EVERY_KEY = frozenset(k for fields in _FIELD_OF.values() for k in fields)
+_EVERY_KEY = frozenset(k for m in (Budget, Indicator, PlanPoint, Form) for k in tables(m).field_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,50 +233,18 @@ _MONEY_FIELDS = frozenset({"initial", "adjusted", "fiscal", "other", "executed"}
 _POINT_FIELDS = frozenset({"weight", "score", "total"})
 
 
-# Keys repeat on every row of every form: each is simplified once (bounded, for hostile input).
-_KEY_CACHE: dict[str, str] = {}
-
-
-def _key(key: Any) -> Any:
-    if not isinstance(key, str):
-        return key
-    read = _KEY_CACHE.get(key)
-    if read is None:
-        read = simplify(key).strip()
-        if len(_KEY_CACHE) < 4096:
-            _KEY_CACHE[key] = read
-    return read
-
-
 def _keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
     """The mapping with its keys in simplified script (``權重`` → ``权重``), in a new dict."""
     if data.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
         return dict(data)
-    return {_key(k): v for k, v in data.items()}
-
-
-def _simple(text: str) -> str:
-    """``text`` in simplified script; texts repeat across rows and forms, so each distinct one
-    is translated once (the table is bounded)."""
-    if text.isascii():
-        return text
-    read = _TEXT_CACHE.get(text)
-    if read is None:
-        read = simplify(text)
-        if len(_TEXT_CACHE) >= 8192:
-            _TEXT_CACHE.clear()
-        _TEXT_CACHE[text] = read
-    return read
-
-
-_TEXT_CACHE: dict[str, str] = {}
+    return {simple_key(k): v for k, v in data.items()}
 
 
 def _cells(
     data: dict[Any, Any], model: type[BaseModel], read: Callable[[str, Any], Any]
 ) -> dict[Any, Any]:
     """``data`` (owned) with ``read(field, value)`` applied to every known field."""
-    fields = _FIELD_OF[model]
+    fields = tables(model).field_of
     for key, value in data.items():
         field = fields.get(key)
         if field is not None:
@@ -327,12 +252,10 @@ def _cells(
     return data
 
 
-def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
-    """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
-    read, and a reading note (in ``notes``) for every amount converted."""
-    notes: list[NoteData] = []
-    form = _keys(data)
-    fields = _FIELD_OF[Form]
+def _money_unit(form: dict[Any, Any], notes: list[NoteData]) -> tuple[str | None, str]:
+    """The money unit ``form`` (owned) declares (None when unreadable) and the unit its
+    amounts are read in, which it is set to."""
+    fields = tables(Form).field_of
     unit_key = next((k for k in form if fields.get(k) == "money_unit"), None)
     declared = money_unit(form[unit_key]) if unit_key is not None else "元"
     unit = declared or "元"
@@ -349,6 +272,19 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
                 )
             )
         form[unit_key] = unit
+    return declared, unit
+
+
+def _read_cells(data: Mapping[Any, Any], printed: list[Printed]) -> dict[Any, Any]:
+    """A copy of ``data`` with keys simplified, amounts in the form's money unit and points
+    read, a reading note (in ``notes``) for every amount converted, and every model's cells
+    converted to their fields' types (their printed texts added to ``printed``): the one
+    pass of Python over a form's cells, so that validating it is pydantic-core's work alone
+    (but for the numbers' bounds)."""
+    notes: list[NoteData] = []
+    form = _keys(data)
+    fields = tables(Form).field_of
+    declared, unit = _money_unit(form, notes)
 
     def amount(field: str, value: Any, where: str) -> Any:
         if field in _MONEY_FIELDS:
@@ -358,8 +294,11 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
             return value
         return read_points(value) if field in _POINT_FIELDS else value
 
+    kept_keys = {key for key, _ in taken(Form, form)}
     for key, value in form.items():
         field = fields.get(key)
+        # Printed texts are kept for the models validation takes (one key for each field).
+        kept = printed if key in kept_keys else []
         if field == "total":
             form[key] = read_points(value)
         elif field == "year":
@@ -369,19 +308,26 @@ def _read_cells(data: Mapping[Any, Any]) -> dict[Any, Any]:
         elif field == "blocks" and isinstance(value, Mapping):
             form[key] = _keys(value)
         elif field == "budget" and isinstance(value, Mapping):
-            form[key] = _cells(_keys(value), Budget, _at(amount, "budget"))
+            cells = _cells(_keys(value), Budget, _at(amount, "budget"))
+            form[key] = convert(Budget, cells, ("budget",), kept)
         elif field == "indicators" and isinstance(value, (list, tuple)):
             form[key] = [
-                _row_points(_keys(row), f"indicators[{i}]", notes) if _is_mapping(row) else row
+                _read_row(row, i, notes, kept) if _is_mapping(row) else row
                 for i, row in enumerate(value)
             ]
+        elif field == "spending_plan" and isinstance(value, (list, tuple)):
+            form[key] = [
+                convert(PlanPoint, item, ("spending_plan", i), kept) if _is_mapping(item) else item
+                for i, item in enumerate(value)
+            ]
+    read = convert(Form, form, (), printed)
     if notes:
-        _add_notes(form, notes)
-    return form
+        _add_notes(read, notes)
+    return read
 
 
 # The keys of a row's weight and score: the only number cells of a row.
-_ROW_POINTS = tuple(k for k, f in _FIELD_OF[Indicator].items() if f in _POINT_FIELDS)
+_ROW_POINTS = tuple(k for k, f in tables(Indicator).field_of.items() if f in _POINT_FIELDS)
 
 
 def _is_mapping(value: Any) -> bool:
@@ -389,22 +335,25 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def _row_points(row: dict[Any, Any], where: str, notes: list[NoteData]) -> dict[Any, Any]:
+def _read_row(
+    row: Mapping[Any, Any], index: int, notes: list[NoteData], printed: list[Printed]
+) -> dict[Any, Any]:
+    """Indicator ``index``'s cells, converted (keys simplified, points read)."""
+    if not row.keys() <= _EVERY_KEY:  # the usual case, checked at C speed
+        row = {simple_key(k): v for k, v in row.items()}
     for key in _ROW_POINTS:
-        if key in row:
-            value = row[key]
-            if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
-                # A weight worked out by a program (100/3): rounded, and said so.
-                notes.append(
-                    reading_note(
-                        f"{where}.{_FIELD_OF[Indicator][key]}",
-                        f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
-                        f"{value!r} is a computed fraction: {from_float(value)} is used",
-                        severity="info",
-                    )
+        value = row.get(key)
+        if isinstance(value, float) and Decimal(repr(value)) != from_float(value):
+            # A weight worked out by a program (100/3): rounded, and said so.
+            notes.append(
+                reading_note(
+                    f"indicators[{index}].{tables(Indicator).field_of[key]}",
+                    f"{value!r} 为计算所得的小数，按 {from_float(value)} 计",
+                    f"{value!r} is a computed fraction: {from_float(value)} is used",
+                    severity="info",
                 )
-            row[key] = read_points(value)
-    return row
+            )
+    return convert(Indicator, row, ("indicators", index), printed, points=True)
 
 
 def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any], Any]:
@@ -413,7 +362,7 @@ def _at(read: Callable[[str, Any, str], Any], where: str) -> Callable[[str, Any]
 
 
 def _add_notes(form: dict[Any, Any], notes: list[NoteData]) -> None:
-    key = next((k for k in form if _FIELD_OF[Form].get(k) == "notes"), "notes")
+    key = next((k for k in form if tables(Form).field_of.get(k) == "notes"), "notes")
     given = form.get(key)
     form[key] = [*given, *notes] if isinstance(given, (list, tuple)) else notes
 
@@ -437,7 +386,7 @@ def _canonical(loc: Location) -> Location | None:
         if out and out[-1] == "blocks" and model is None:
             out.append(part)  # one block's points: {产出指标: 很多}
             continue
-        field = _FIELD_OF[model].get(part) if model is not None else None
+        field = tables(model).field_of.get(part) if model is not None else None
         if field is None:
             return None
         out.append(field)
@@ -461,11 +410,18 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
             line=1 if source else None,
             expected="kind, project, budget, indicators, …",
         )
-    data = _read_cells(data)
+    printed: list[Printed] = []
+    data = _read_cells(data, printed)
+    # The cells are converted: pydantic-core validates them as they are (Form.model_validate
+    # would convert them again).
+    validate = Form.__pydantic_validator__.validate_python
     try:
-        return Form.model_validate(data)
+        form: Form = validate(data)
     except ValidationError as first:
         exc = first
+    else:
+        keep_printed(form, printed)
+        return form
     # One unreadable cell must not cost the form: fields whose values cannot be read are left
     # out, each with a note on its path, and the rest is validated again.
     dropped = drop_unreadable(data, exc.errors(), _canonical)
@@ -473,7 +429,10 @@ def form_from_data(data: Any, *, source: str | None = None, lines: Lines | None 
         data, notes = dropped
         _add_notes(data, notes)
         try:
-            return Form.model_validate(data)
+            form = validate(data)
         except ValidationError as second:
             exc = second
+        else:
+            keep_printed(form, printed)
+            return form
     raise form_error(exc, source=source, lines=lines, known_keys=_KNOWN_KEYS) from None

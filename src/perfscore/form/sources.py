@@ -66,8 +66,8 @@ def widened(
             wider.append(loc[:1])
         if loc[:1] == ("indicators",) and len(loc) > 2:
             wider.append(loc[:2])
+        order = _order(place)
         for key in wider:
-            order = _order(place)
             if key not in firsts or order < firsts[key][0]:
                 firsts[key] = (order, place)
     out.update(rows)
@@ -78,9 +78,16 @@ def widened(
 
 def _order(place: SourceLocation) -> tuple[int, ...]:
     """Reading order of places in one file: page, table, row, paragraph, line, column."""
-    return tuple(
-        -1 if v is None else v
-        for v in (place.page, place.table, place.row, place.paragraph, place.line, place.column)
+    page, table, row = place.page, place.table, place.row
+    paragraph, line, column = place.paragraph, place.line, place.column
+    # Spelt out: a generator here cost more than the rest of reading a place.
+    return (
+        -1 if page is None else page,
+        -1 if table is None else table,
+        -1 if row is None else row,
+        -1 if paragraph is None else paragraph,
+        -1 if line is None else line,
+        -1 if column is None else column,
     )
 
 

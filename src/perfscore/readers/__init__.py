@@ -12,6 +12,7 @@ import re
 import stat
 import warnings
 from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,11 +310,12 @@ def _passed_over(path: Path, root: Path, forms_only: bool) -> str | None:
             head = read_regular_file(real, max_bytes=MAX_FORM_BYTES, error=FormError)
         except FormError:
             return ""  # reading it again reports why
-        if head.strip() and not _FORM_KEY.search(head.decode("utf-8", "replace")):
+        if head.strip() and not _form_keys().search(head.decode("utf-8", "replace")):
             return "not a form (it names none of a form's fields: indicators, project, budget …)"
     return ""
 
 
+@cache  # compiled on first use: only a folder's scan asks
 def _form_keys() -> re.Pattern[str]:
     """A key of a form written as YAML or JSON: ``indicators:``, ``"项目名称":``."""
     names: set[str] = set()
@@ -325,9 +327,6 @@ def _form_keys() -> re.Pattern[str]:
     names -= {"kind", "notes", "year", "code", "unit"}  # too common in other files
     spelled = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     return re.compile(rf"""(?m)(?:^|[{{,\s])["']?(?:{spelled})["']?\s*:""")
-
-
-_FORM_KEY = _form_keys()
 
 
 def _sublines(

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from perfscore.form.conversion import simple_text
 from perfscore.form.fields import BUDGET, FORM, Location
 from perfscore.readers.indicators import read_indicators
 from perfscore.readers.labels import (
@@ -29,7 +30,6 @@ from perfscore.readers.labels import (
     labels_of,
     squeeze,
 )
-from perfscore.text.script import simplify
 
 if TYPE_CHECKING:
     from perfscore.readers.places import GridOrigin
@@ -85,7 +85,7 @@ def forms_from_grid(grid: Grid) -> list[GridForm]:
     printed = [[str(c) if c is not None else "" for c in row] for row in grid]
     # The printed cell itself where simplifying changes nothing: no second copy of the grid.
     # ASCII (numbers, empty cells) has nothing to simplify.
-    rows = [[c if c.isascii() or (s := simplify(c)) == c else s for c in row] for row in printed]
+    rows = [[c if c.isascii() or (s := simple_text(c)) == c else s for c in row] for row in printed]
     out = []
     for start, end in _split(rows):
         form = _read_form(rows, start, end)
@@ -189,6 +189,8 @@ def _read_heading(grid: list[list[str]], start: int, stop: int, form: GridForm) 
         following = _values_after(row)
         for c, cell in enumerate(row):
             text = cell.strip()
+            if not text:
+                continue  # most cells of a heading: nothing to search
             if _TITLE.search(text):
                 if "部门整体" in text:
                     data["kind"] = "department"

@@ -47,10 +47,13 @@ def read_indicators(grid: list[list[str]], header: int, end: int, form: GridForm
     level1 = level2 = ""
     for r in range(first, end):
         row = grid[r]
-        if any(("总" in c or "合" in c) and squeeze(c) in _TOTAL for c in row):
+        joined = "".join(row)  # one pass for the tests below (one character each, or blank)
+        if ("总" in joined or "合" in joined) and any(
+            ("总" in c or "合" in c) and squeeze(c) in _TOTAL for c in row
+        ):
             _read_total(row, r, columns, form)
             break
-        if not any(c.strip() for c in row):
+        if not joined.strip():
             continue
         if label_columns(row, GRID_INDICATOR_COLUMNS).keys() >= {"name", "target"}:
             continue  # a repeated header (a page break in the original)
@@ -79,7 +82,15 @@ def read_indicators(grid: list[list[str]], header: int, end: int, form: GridForm
 def _header_columns(grid: list[list[str]], header: int, end: int) -> tuple[Columns, int]:
     """The columns of the header row by key, and the first row after the header: a sub-header
     under 年度指标值 (指标性质 | 指标值 | 度量单位) names the target's parts."""
-    columns = {k: v[0] for k, v in label_columns(grid[header], GRID_INDICATOR_COLUMNS).items()}
+    signature = tuple(grid[header])
+    known = _LAYOUTS.get(signature)
+    if known is None:
+        found = label_columns(signature, GRID_INDICATOR_COLUMNS)
+        known = tuple((k, v[0]) for k, v in found.items())
+        if len(_LAYOUTS) >= 256:  # bounded: a few layouts recur across a province's forms
+            _LAYOUTS.clear()
+        _LAYOUTS[signature] = known
+    columns = dict(known)
     first = header + 1
     if first < end:
         sub = label_columns(grid[first], GRID_INDICATOR_COLUMNS)
@@ -89,6 +100,12 @@ def _header_columns(grid: list[list[str]], header: int, end: int) -> tuple[Colum
                     columns[key] = sub[key][0]
             first += 1
     return columns, first
+
+
+# The columns a header row names, by the header's cells (its signature): the label table of a
+# layout is read once for all the forms printed in it.  Values are immutable tuples, so
+# threads may share them; the table is bounded.
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}
 
 
 def _cell(row: list[str], columns: Columns, key: str) -> str:
@@ -107,19 +124,22 @@ def _read_row(
     """Indicator ``index`` from row ``r``, or None for an empty row.  A row that prints only
     a weight or a score is kept (flagged for its missing name): its points count."""
     level1, level2 = levels
-    name = _cell(row, columns, "name")
-    target = _cell(row, columns, "target")
-    actual = _cell(row, columns, "actual")
-    points = any(is_number(_cell(row, columns, key)) for key in ("weight", "score"))
-    if not name and not target and not actual and not points:
+    width = len(row)
+    # Each column's cell read once (``_cell`` for every key).
+    cells = {key: clean(row[col]) for key, col in columns.items() if col < width}
+    name = cells.get("name", "")
+    target = cells.get("target", "")
+    actual = cells.get("actual", "")
+    numbers = {key: is_number(cells.get(key, "")) for key in ("weight", "score")}
+    if not name and not target and not actual and not any(numbers.values()):
         return None
     if not name:
         form.notes.append((f"indicators[{index}].name", "三级指标名称为空", "warning"))
         name = level2 or f"第{index + 1}项"
-    sense = _cell(row, columns, "sense")
+    sense = cells.get("sense", "")
     if sense and target:
         target = sense + target
-    unit = _cell(row, columns, "unit")
+    unit = cells.get("unit", "")
     if unit and target and not target.endswith(unit):
         target += unit
     item: dict[str, Any] = {"level1": level1 or None, "level2": level2 or None, "name": name}
@@ -128,21 +148,21 @@ def _read_row(
             item[key] = value
             form.positions[("indicators", index, key)] = (r, columns[key])
     for key in ("weight", "score"):
-        value = _cell(row, columns, key)
+        value = cells.get(key, "")
         if not value:
             continue
-        if is_number(value):
+        if numbers[key]:
             item[key] = value.replace(",", "")
             form.positions[("indicators", index, key)] = (r, columns[key])
         else:
             form.notes.append((f"indicators[{index}].{key}", f"不是数字：“{value}”", "warning"))
-    reason = _cell(row, columns, "reason")
+    reason = cells.get("reason", "")
     if reason and reason not in _NO_REASON:
         item["reason"] = reason
     for key in ("description", "basis"):
-        if _cell(row, columns, key):
-            item[key] = _cell(row, columns, key)
-    goal = _cell(row, columns, "goal")
+        if cells.get(key):
+            item[key] = cells[key]
+    goal = cells.get("goal", "")
     if goal.isdigit():
         item["goal"] = int(goal)
     for key in ("level1", "level2", "name"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from perfscore.form.fields import (
     BUDGET,
@@ -98,19 +97,40 @@ def column_key(text: str, labels: Columns = INDICATOR_COLUMNS) -> str | None:
 def label_columns(row: Sequence[str], labels: Columns) -> dict[str, list[int]]:
     """Columns of a header row by the key their label names; a cell holding several labels
     (``*实际完成值 *权重 *得分 偏差原因…``) names consecutive columns."""
+    known = _known_cells(labels)
     found: dict[str, list[int]] = {}
     for col, cell in enumerate(row):
         if not cell:
             continue
-        for offset, key in _cell_labels(cell, labels):
+        named = known.get(cell)
+        if named is None:
+            named = _cell_labels(cell, labels)
+            if len(known) >= _KNOWN_CELLS:
+                known.clear()  # bounded: a grid of distinct texts cannot grow it
+            known[cell] = named
+        for offset, key in named:
             found.setdefault(key, []).append(col + offset)
     return found
 
 
-@lru_cache(maxsize=8192)
+# What each cell's text names, remembered per label table: the same header and block labels
+# recur on every form, and every row is tried as a header.  Keyed by the table's identity (a
+# module constant), so a lookup hashes the cell's text only, never the table of 40 labels.
+_KNOWN_CELLS = 8192
+_KNOWN: dict[int, tuple[Columns, dict[str, tuple[tuple[int, str], ...]]]] = {}
+
+
+def _known_cells(labels: Columns) -> dict[str, tuple[tuple[int, str], ...]]:
+    entry = _KNOWN.get(id(labels))
+    if entry is None or entry[0] is not labels:
+        if len(_KNOWN) >= 16:  # a few tables are module constants; others come and go
+            _KNOWN.clear()
+        entry = _KNOWN[id(labels)] = (labels, {})
+    return entry[1]
+
+
 def _cell_labels(cell: str, labels: Columns) -> tuple[tuple[int, str], ...]:
-    """The (column offset, key) pairs one cell's text names.  Remembered per text: the same
-    header and block labels recur on every form, and every row is tried as a header."""
+    """The (column offset, key) pairs one cell's text names."""
     parts = [p for p in re.split(r"\s+", cell.strip()) if p] if cell.strip() else []
     if len(parts) > 1:
         keys = [_match(squeeze(p), labels) for p in parts]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from perfscore.form.fields import Location
 from perfscore.form.sources import widened
-from perfscore.paths import SourceLocation, cell_name
+from perfscore.paths import SourceLocation, cell_name, column_letters
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
@@ -67,15 +67,28 @@ def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
         return {}
     cells: dict[Location, SourceLocation] = {}
     rows: dict[Location, SourceLocation] = {}
+    sheet = origin.sheet
+    letters: dict[int, str] = {}  # a form's few columns, each named once
     for loc, (r, c) in form.positions.items():
-        place = origin.cell(r, c)
-        if place is None:
-            continue
-        cells[loc] = replace(place, file=file)
+        if sheet is not None:  # a workbook's cell, made whole at once (replace costs more)
+            column = letters.get(c) or letters.setdefault(c, column_letters(c + 1))
+            cells[loc] = SourceLocation(file=file, sheet=sheet, cell=f"{column}{r + 1}")
+        else:
+            place = origin.cell(r, c)
+            if place is None:
+                continue
+            cells[loc] = replace(place, file=file)
         # A row's finding with no cell of its own (a blank score) points at its row.
         row_key = loc[:2] if loc[:1] == ("indicators",) and len(loc) > 2 else loc[:1]
-        if row_key in (("budget",), loc[:2]) and row_key != loc:
+        if (
+            row_key in (("budget",), loc[:2])
+            and row_key != loc
+            and (row_key not in rows or loc[-1] == "name")
+        ):
+            if sheet is not None:
+                rows[row_key] = SourceLocation(file=file, sheet=sheet, row=r + 1)
+                continue
             whole = origin.row(r)
-            if whole is not None and (row_key not in rows or loc[-1] == "name"):
+            if whole is not None:
                 rows[row_key] = replace(whole, file=file)
     return widened(cells, rows)

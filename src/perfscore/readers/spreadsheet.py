@@ -203,7 +203,8 @@ def _xlsx_sheet(data: bytes, percent_styles: set[int]) -> _Sheet:
     wide = _WIDE_REF.findall(data)
     sheet.columns = max((_column_number(w) for w in wide), default=0)
     if sheet.columns == 0 and len(data) <= 1 << 20:
-        sheet.columns = max((_column_number(c) for c in _NARROW_REF.findall(data)), default=0)
+        # One letter each: the greatest letter is the last column.
+        sheet.columns = _column_number(max(_NARROW_REF.findall(data), default=b""))
     elif sheet.columns == 0:
         # A large sheet: one search per letter from Z down, each at memchr speed, instead of
         # a list of every cell.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["tag_attrs", "usual_spelling", "xml_unescape"]
+__all__ = ["tag_attrs", "unusual_spelling", "usual_spelling", "xml_unescape"]
 
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 # An attribute written otherwise than `name="value"` (single quotes, white space around `=`,
@@ -18,6 +18,14 @@ _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 # patterns know only the usual spelling, so such a part is first rewritten to it.
 _UNUSUAL_ATTR = re.compile(rb"[\w:.-]\s+=|=\s+[\"']|=\s*'|[\t\r\n][\w:.-]+=|=\"[^\"]*&")
 _ANY_ATTR = re.compile(rb"\s+([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# Every unusual spelling needs one of these bytes; telling whether a part holds any takes a
+# bytes search each (memchr speed), where the pattern above tries five alternatives at every
+# byte.  Line breaks (the declaration's) and & (openpyxl writes every Chinese character as
+# &#NNNNN; in text) are common, so they count only where the pattern could match: a break
+# beside an attribute's = or before its name, an & inside a quoted value.
+_TELLING = (b"'", b"\t", b"\x0b", b"\x0c", b" =", b"= ")
+_BREAK_BEFORE = re.compile(rb"[\r\n]+(?:[\w:.-]+[\r\n]*)?=")
+_AMP_IN_VALUE = re.compile(rb"=\"[^\"]*&")
 
 
 def tag_attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -28,7 +36,7 @@ def tag_attrs(raw: bytes) -> dict[bytes, bytes]:
 def usual_spelling(data: bytes) -> bytes:
     """``data`` with every attribute as ``␠name="value"``, character references in values
     replaced (so ``r='&#88;FD1'`` is measured as the ``XFD1`` a library reads)."""
-    if not _UNUSUAL_ATTR.search(data):
+    if not unusual_spelling(data):
         return data
 
     def usual(match: re.Match[bytes]) -> bytes:
@@ -38,6 +46,17 @@ def usual_spelling(data: bytes) -> bytes:
         return b" " + match.group(1) + b'="' + value + b'"'
 
     return _ANY_ATTR.sub(usual, data)
+
+
+def unusual_spelling(data: bytes) -> bool:
+    """Whether ``data`` writes some attribute otherwise than ``␠name="value"`` (the full
+    pattern is searched only where a byte it needs is there)."""
+    maybe = any(b in data for b in _TELLING)
+    if not maybe and (b"\n" in data or b"\r" in data):
+        maybe = b"=\n" in data or b"=\r" in data or _BREAK_BEFORE.search(data) is not None
+    if not maybe and b"&" in data:
+        maybe = _AMP_IN_VALUE.search(data) is not None
+    return maybe and _UNUSUAL_ATTR.search(data) is not None
 
 
 _CHAR_REF = re.compile(r"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")

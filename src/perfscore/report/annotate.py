@@ -32,6 +32,7 @@ from perfscore.readers.xlsx import forms_from_workbook
 from perfscore.report.wording import flag_subject, flag_title, severity_word
 from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import RuleSet, load_rules
+from perfscore.waivers import WaiverInput, flag_message, load_waivers
 from perfscore.words.flags import Flag
 
 __all__ = ["FILLS", "annotate_workbook"]
@@ -40,6 +41,8 @@ __all__ = ["FILLS", "annotate_workbook"]
 FILLS = {
     "error": PatternFill("solid", start_color="FFFFC7CE", end_color="FFFFC7CE"),
     "warning": PatternFill("solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
+    # A cell whose every flag a waiver accepted.
+    "accepted": PatternFill("solid", start_color="FFDAFBE1", end_color="FFDAFBE1"),
 }
 _AUTHOR = "perfscore"
 _LAST_COLUMN = 16_384  # XFD: a worksheet has no column beyond
@@ -135,6 +138,7 @@ def annotate_workbook(
     target: str | Path,
     rules: str | Path | RuleSet = "national-2020",
     lang: Literal["zh", "en"] = "zh",
+    waivers: WaiverInput | None = None,
 ) -> list[EvaluationResult]:
     """Score every form of the workbook ``source`` and write the annotated copy to ``target``
     (never ``source`` itself; written under a temporary name and renamed when complete).
@@ -144,7 +148,9 @@ def annotate_workbook(
     """
     src = Path(source)
     ruleset = load_rules(rules)
-    refuse_overwrite(target, [src, *rule_files(ruleset)], what="the annotated copy")
+    accepted = None if waivers is None else load_waivers(waivers)
+    read = [src, *rule_files(ruleset), *([waivers] if isinstance(waivers, (str, Path)) else [])]
+    refuse_overwrite(target, read, what="the annotated copy")
     found = forms_from_workbook(src)  # read in a bounded worker first: a bomb stops here
     if not found:
         raise FormError("no self-evaluation form found", source=str(src))
@@ -153,7 +159,8 @@ def annotate_workbook(
     for number, sheet_form in enumerate(found, start=1):
         form = form_from_grid(sheet_form.form, str(src), f" [{sheet_form.sheet}]")
         result = replace(
-            evaluate(form, ruleset, lang=lang), source=f"{src} [{sheet_form.sheet}] #{number}"
+            evaluate(form, ruleset, lang=lang, waivers=accepted),
+            source=f"{src} [{sheet_form.sheet}] #{number}",
         )
         results.append(result)
         sheet = workbook[sheet_form.sheet]
@@ -229,8 +236,9 @@ def _mark_flags(
         by_cell.setdefault(_top_left(sheet, place[0] + 1, place[1] + 1), []).append(flag)
     for (row, col), cell_flags in by_cell.items():
         cell = sheet.cell(row, col)
-        worst = "error" if any(f.severity == "error" for f in cell_flags) else "warning"
-        cell.fill = FILLS[worst]
+        live = [f for f in cell_flags if f.waiver is None]
+        worst = "error" if any(f.severity == "error" for f in live) else "warning"
+        cell.fill = FILLS[worst if live else "accepted"]
         text = "\n".join(_comment_line(f, result, lang) for f in cell_flags)
         cell.comment = Comment(text, _AUTHOR, width=360, height=40 + 40 * len(cell_flags))
 
@@ -240,7 +248,7 @@ def _comment_line(flag: Flag, result: EvaluationResult, lang: str) -> str:
     other reports use, the code kept for a search."""
     return (
         f"{severity_word(flag.severity, lang)} {flag_title(flag, lang)} ({flag.code}) "
-        f"{flag_subject(flag, result, lang)}: {flag.message}"
+        f"{flag_subject(flag, result, lang)}: {flag_message(flag, flag.lang)}"
     )
 
 
@@ -281,7 +289,7 @@ def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -
                     flag_title(flag, lang),
                     flag_subject(flag, result, lang),
                     flag.path,
-                    flag.message,
+                    flag_message(flag, flag.lang),
                 ]
             )
     for cell in sheet[1]:

@@ -17,6 +17,7 @@ from typing import TextIO
 from perfscore.engine.results import EvaluationResult, IndicatorResult
 from perfscore.form.fields import BUDGET, FORM, INDICATOR
 from perfscore.report.wording import Tally, flag_subject, flag_title, row_number
+from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
@@ -90,7 +91,7 @@ def _flag_words(flag: Flag, result: EvaluationResult, lang: str) -> str:
     else:
         where += ": " if lang == "en" else "："
     return f"{severity_word(flag.severity, lang)} {flag_title(flag, lang)} {where}" + (
-        flag.message_in(lang)
+        flag_message(flag, lang)
     )
 
 

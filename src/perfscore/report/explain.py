@@ -22,6 +22,7 @@ from perfscore.text.values import (
     Value,
     plain,
 )
+from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num as _num
@@ -205,7 +206,7 @@ def _flag_line(result: EvaluationResult, f: Flag, lang: str, *, subject: bool = 
         parts.append(f"[{place}]")
     if about:
         parts.append(about)
-    return f"  ! {' '.join(parts)}{_t(lang, '：', ': ')}{f.message_in(lang)} ({f.code})"
+    return f"  ! {' '.join(parts)}{_t(lang, '：', ': ')}{flag_message(f, lang)} ({f.code})"
 
 
 def _field(f: Flag, lang: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, TextIO
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.csvout import CSV_BOM, CSV_COLUMNS, CsvWriter, csv_text, summary_rows
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
+from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
@@ -249,7 +250,7 @@ def flag_lines(result: EvaluationResult, lang: str) -> list[str]:
         place = f.source.text(lang) if f.source is not None else ""
         where = flag_subject(f, result, lang) + (f" [{place}]" if place else "")
         severity = severity_word(f.severity, lang)
-        out.append(f"{severity}  {flag_title(f, lang)}  {where}  {f.message_in(lang)}")
+        out.append(f"{severity}  {flag_title(f, lang)}  {where}  {flag_message(f, lang)}")
     return out
 
 
@@ -349,7 +350,7 @@ def _markdown_flag(f: Flag, result: EvaluationResult, lang: str) -> str:
         f"{flag_title(f, lang)} (`{f.code}`)",
         markdown_cell(flag_subject(f, result, lang)),
         markdown_cell(place),
-        markdown_cell(f.message_in(lang)),
+        markdown_cell(flag_message(f, lang)),
     )
     return "| " + " | ".join(cells) + " |"
 
@@ -436,7 +437,7 @@ def rendered(result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ..
         text = to_markdown(result, lang)
     else:
         text = to_table(result, lang)
-    hit = any(f.severity in worst for f in result.flags)
+    hit = any(f.severity in worst and f.waiver is None for f in result.flags)
     return Rendered(text, hit, result.source, Tally.of(result))
 
 

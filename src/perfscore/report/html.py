@@ -17,6 +17,7 @@ from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns, verified_words
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.rollup import Rollup
+from perfscore.waivers import accepted_note, flag_message
 from perfscore.words.catalogue import CATALOGUE, severity_word
 from perfscore.words.flags import Flag
 from perfscore.words.messages import num, percent, say, status
@@ -32,6 +33,7 @@ th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}
 th{background:#f6f8fa;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.flag-error{background:#ffebe9;outline:2px solid #cf222e}
 td.flag-warning{background:#fff8c5;outline:1px solid #bf8700}
+td.flag-accepted{background:#dafbe1;outline:1px solid #1a7f37}.accepted{color:#1a7f37}
 tr.status-not_judged td.status,tr.status-missed td.status{color:#cf222e}
 .sev-error{color:#cf222e;font-weight:bold}.sev-warning{color:#9a6700}.sev-info{color:#57606a}
 .ok{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}.place{color:#57606a;font-size:12px}
@@ -70,7 +72,9 @@ def _hover(f: Flag, lang: str) -> str:
     """A flag as a cell's tooltip shows it: ``错误 得分计算有误（Sheet1!H14）：…``."""
     place = f.source.text(lang) if f.source is not None else ""
     where = (f" ({place})" if lang == "en" else f"（{place}）") if place else ""
-    return f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}: {f.message_in(lang)}"
+    return (
+        f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}: {flag_message(f, lang)}"
+    )
 
 
 def _td(
@@ -82,8 +86,10 @@ def _td(
     attrs = ""
     shown = [f for f in flags if f.severity != "info"]
     if shown:
-        worst = "error" if any(f.severity == "error" for f in shown) else "warning"
-        classes += ["flagged", f"flag-{worst}"]
+        # A cell whose every flag was accepted (a waiver) is marked as such, not as a fault.
+        live = [f for f in shown if f.waiver is None]
+        worst = "error" if any(f.severity == "error" for f in live) else "warning"
+        classes += ["flagged", f"flag-{worst if live else 'accepted'}"]
         codes = " ".join(sorted({f.code for f in shown}))
         title = "\n".join(_hover(f, lang) for f in shown)
         attrs = f' data-flags="{escape(codes)}" title="{escape(title)}"'
@@ -175,8 +181,14 @@ def _flag_item(f: Flag, result: EvaluationResult, lang: str) -> str:
         f'<span class="sev-{f.severity}">{severity_word(f.severity, lang)}</span> '
         f'<strong title="{escape(f.code)}">{escape(flag_title(f, lang))}</strong> '
         f"{escape(flag_subject(f, result, lang))}{where}{say(lang, '：', ': ')}"
-        f"{escape(f.message_in(lang))}</li>"
+        f"{escape(f.message_in(lang))}{_accepted(f, lang)}</li>"
     )
+
+
+def _accepted(flag: Flag, lang: str) -> str:
+    """The waiver that accepted ``flag``, after its message; ``""`` for another flag."""
+    note = accepted_note(flag, lang)
+    return f' <span class="accepted">{escape(note)}</span>' if note else ""
 
 
 def _plan_table(result: EvaluationResult, cells: _Cells, lang: str) -> list[str]:

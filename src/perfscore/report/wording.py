@@ -112,6 +112,8 @@ class Tally(NamedTuple):
     #: Points the engine recomputed, and points it took as printed (rows it could not judge).
     checked: Decimal = _ZERO
     taken: Decimal = _ZERO
+    #: Flags a waiver accepted (whatever their severity): not among the errors, warnings, notes.
+    accepted: int = 0
 
     @classmethod
     def of(cls, result: EvaluationResult) -> Tally:
@@ -122,7 +124,7 @@ class Tally(NamedTuple):
 
     @classmethod
     def _of(cls, result: EvaluationResult) -> Tally:
-        severities = [str(f.severity) for f in result.flags]
+        severities = [str(f.severity) for f in result.flags if f.waiver is None]
         checked = sum((r.score for r in result.indicators if r.score is not None), _ZERO)
         ex = result.execution
         if ex is not None and ex.score is not None and result.total is not None:
@@ -142,6 +144,7 @@ class Tally(NamedTuple):
             severities.count("info"),
             checked if result.total is not None else _ZERO,
             taken if result.total is not None else _ZERO,
+            len(result.flags) - len(severities),
         )
 
     def __add__(self, other: tuple[object, ...]) -> Tally:
@@ -159,6 +162,7 @@ class Tally(NamedTuple):
             self.notes + other.notes,
             self.checked + other.checked,
             self.taken + other.taken,
+            self.accepted + other.accepted,
         )
 
     @property
@@ -180,6 +184,8 @@ class Tally(NamedTuple):
                 f"{self.warnings} warning{'' if self.warnings == 1 else 's'}, "
                 f"{self.notes} note{'' if self.notes == 1 else 's'}"
             )
+            if self.accepted:
+                out += f", {self.accepted} accepted"
             if share is not None:
                 out += f"; {percent(share)} of the points verified"
             if unread:
@@ -187,6 +193,8 @@ class Tally(NamedTuple):
             return out
         forms = "本表" if one else f"共 {self.forms} 张表"
         out = f"{forms}：错误 {self.errors} 项，警告 {self.warnings} 项，提示 {self.notes} 项"
+        if self.accepted:
+            out += f"，已接受 {self.accepted} 项"
         if share is not None:
             out += f"；已核实分值占比 {percent(share)}"
         if unread:

@@ -395,6 +395,10 @@ class _Loaded:
                 self._entries[key] = entry
         return entry.rule_set
 
+    def entry(self, key: str) -> _Entry | None:
+        """The entry of the resolved file ``key``, if it was loaded."""
+        return self._entries.get(key)
+
     def files(self, rule_set: RuleSet) -> tuple[str, ...]:
         """The files ``rule_set`` was read from (its own, then those it extends)."""
         for entry in list(self._entries.values()):
@@ -404,6 +408,9 @@ class _Loaded:
 
 
 _LOADED = _Loaded()
+# Shipped names already looked up, and their entries (a name's file does not depend on the
+# working folder); at most ``MAX_LOADED`` names.
+_NAMED: dict[str, _Entry] = {}
 
 
 def rule_files(rule_set: RuleSet) -> tuple[str, ...]:
@@ -422,6 +429,11 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
 
     :raises RuleSetError: naming the file, the key, the line and column that are wrong.
     """
+    # A shipped name seen before: its entry straight away (no path resolved, no file looked
+    # at within the grace second).  ``evaluate`` calls this once per form.
+    named = _NAMED.get(name_or_path) if type(name_or_path) is str else None
+    if named is not None and named.current(SHIPPED_RECHECK_SECONDS):
+        return named.rule_set
     if isinstance(name_or_path, Path):
         # Resolved on every call, never remembered: a relative path follows the working folder.
         return _LOADED.get(str(name_or_path.resolve()))
@@ -436,4 +448,9 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
         )
     if names_a_file(name_or_path):
         return _LOADED.get(str(Path(name_or_path).resolve()))
-    return _LOADED.get(_shipped_file(name_or_path), SHIPPED_RECHECK_SECONDS)
+    file = _shipped_file(name_or_path)
+    rule_set = _LOADED.get(file, SHIPPED_RECHECK_SECONDS)
+    entry = _LOADED.entry(file)
+    if entry is not None and (name_or_path in _NAMED or len(_NAMED) < MAX_LOADED):
+        _NAMED[name_or_path] = entry
+    return rule_set

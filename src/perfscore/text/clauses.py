@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, lru_cache
 
 from perfscore.text.dates import DATE_HINT, read_date
 from perfscore.text.kinds import (
@@ -304,8 +304,15 @@ def _could_be_two_sided(body: str) -> bool:
     return signs >= 2 or (signs + len(body) > 3 and _TWO_SIDED_WORDS.search(body) is not None)
 
 
+@lru_cache(maxsize=256)
+def _half(text: str) -> Clause:
+    """One half of a possible range, read once: a cell's halves are tried by the whole cell
+    and again by each of its clauses (群众≥5000人；公司≥200家), and by up to four splits."""
+    return _comparison(text, text, False)
+
+
 def _range_of(text: str, *halves: str) -> Range | None:
-    first, second = (_comparison(h, h, False) for h in halves)
+    first, second = (_half(h) for h in halves)
     if not (isinstance(first, Comparison) and isinstance(second, Comparison)):
         return None
     if first.tail or second.tail or second.label:
@@ -360,6 +367,8 @@ def _per(body: str) -> tuple[str, list[tuple[Decimal, str]]] | None:
 
 def _rate(value: Comparison, pers: list[tuple[Decimal, str]], text: str) -> Comparison | None:
     unit = value.quantity.unit
+    if any(count == 0 for count, _ in pers):
+        return None  # 每0个月 names no period: no rate (and no division by zero)
     if unit.is_number or unit.is_percent or "/" in unit.label or not unit.is_known:
         return None
     label = unit.label + "/" + "·".join(word for _, word in pers)

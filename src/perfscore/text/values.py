@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from perfscore.errors import ValueTextError
+from perfscore.memo import Table
 from perfscore.text.clauses import read_clause, two_sided
 from perfscore.text.dates import as_date
 from perfscore.text.kinds import (
@@ -59,6 +60,7 @@ from perfscore.text.normalise import (
 )
 from perfscore.text.numbers import plain
 from perfscore.text.operators import Op
+from perfscore.text.shapes import ShapeReader
 from perfscore.text.units import resolve
 
 __all__ = [
@@ -78,6 +80,7 @@ __all__ = [
     "as_date",
     "parse_value",
     "plain",
+    "read_in_full",
     "words",
 ]
 
@@ -125,7 +128,10 @@ _FULL_COVERAGE = re.compile(
 )
 
 
-def _parse(text: str) -> Value:
+def read_in_full(text: str) -> Value:
+    """``text`` read by the whole grammar, with no cache and no shape: what
+    :func:`parse_value` answers, the slow way (the reference the shape path is checked
+    against)."""
     normal = normalise(text)
     if not normal:
         return FreeText(text, "empty")
@@ -159,7 +165,16 @@ def _parse(text: str) -> Value:
     return _retext(single, text)
 
 
+# New texts are read by their shape (perfscore.text.shapes) where a trusted template serves:
+# a fraction of the grammar's cost for the many texts that differ only in their numbers.
+_SHAPES = ShapeReader(read_in_full, limit=16_384)
+_parse = _SHAPES.read
 _cached = lru_cache(maxsize=65_536)(_parse)
+# Texts seen, and whether only once (True).  A value made from its shape's template the first
+# time its text is seen is not kept: values are objects the garbage collector walks for as
+# long as they are kept, and most new texts (a re-score after a rule change) are seen once.
+# A text seen again, or one the grammar had to read, is kept in the cache above.
+_ONCE: Table[str, bool] = Table(65_536)
 
 
 def _retext(value: Value, text: str) -> Value:
@@ -177,7 +192,9 @@ def parse_value(text: str) -> Value:
 
     Any string is accepted and read in time linear in its length; text that is not a value
     comes back as :class:`FreeText`.  Results for short texts are cached (a bounded number
-    of them), so re-reading the same cell is free.
+    of them), so re-reading the same cell is free; a new text is read by its shape where
+    :mod:`perfscore.text.shapes` has a trusted template for it, and kept from its second
+    reading on.
 
     :raises ValueTextError: if ``text`` is not a string.
     """
@@ -185,4 +202,14 @@ def parse_value(text: str) -> Value:
         raise ValueTextError(f"parse_value expects a string, got {type(text).__name__}")
     if len(text) > MAX_CACHED_TEXT:
         return _parse(text)
+    seen = _ONCE.get(text)
+    if seen is None:
+        made = _SHAPES.made(text)
+        if made is not None:
+            # Seen once and made from its shape: not kept until it is seen again.
+            _ONCE.put(text, True)
+            return made
+        _ONCE.put(text, False)
+    elif seen:
+        _ONCE.put(text, False)
     return _cached(text)

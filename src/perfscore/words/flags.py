@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfscore.paths import Location, SourceLocation, format_path, parse_path
 from perfscore.words.catalogue import CATALOGUE, RANK, FlagSpec, Severity
 from perfscore.words.messages import num, shorten
+
+if TYPE_CHECKING:  # a flag only carries a waiver: the waivers module is not loaded for it
+    from perfscore.waivers import Waiver
 
 __all__ = [
     "CATALOGUE",
@@ -47,7 +50,8 @@ class Flag(NamedTuple):
     The message is written from the catalogue when read: :attr:`message` in the evaluation's
     language, :meth:`message_in` in either.  ``source`` is where the flagged value stands in
     the file the form was read from (its cell, page and table row, or line), ``None`` for a
-    form made in Python.
+    form made in Python.  ``waiver`` is the waiver that accepted the flag
+    (:mod:`perfscore.waivers`): it is still listed, but not counted as an error or warning.
     """
 
     code: str
@@ -56,6 +60,12 @@ class Flag(NamedTuple):
     facts: Facts = ()
     lang: str = "zh"
     source: SourceLocation | None = None
+    waiver: Waiver | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether a waiver accepted the flag."""
+        return self.waiver is not None
 
     def place(self, lang: str | None = None) -> str:
         """Where the flag points, in ``lang`` (the evaluation's by default): the place in the
@@ -107,6 +117,7 @@ class Flag(NamedTuple):
             "message": self.message,
             "data": dict(self.data),
             "source": self.source.to_dict(self.lang) if self.source is not None else None,
+            "accepted": None if self.waiver is None else self.waiver.to_dict(),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -127,7 +138,8 @@ _QUOTED = frozenset(
 
 def facts(data: Mapping[str, Any]) -> Facts:
     """Keyword data as a flag keeps it: texts, and numbers written out only when read."""
-    return tuple(data.items())
+    # From a list: the pairs made before the tuple holding them (see :func:`kept`).
+    return tuple(list(data.items()))
 
 
 class Finding(NamedTuple):
@@ -151,7 +163,9 @@ KeptFinding = tuple[str, str, Facts, str | None]
 
 def kept(found: Iterable[Finding]) -> tuple[KeptFinding, ...]:
     """``found`` as plain tuples."""
-    return tuple((f.code, f.field, f.facts, None if f.at is None else f.at.value) for f in found)
+    # From a list: each tuple made after its items, so that one pass of the garbage collector
+    # finds remembered findings all atoms and stops visiting them.
+    return tuple([(f.code, f.field, f.facts, None if f.at is None else f.at.value) for f in found])
 
 
 def finding(code: str, field: str = "", /, *, at: Severity | None = None, **data: Any) -> Finding:
@@ -211,8 +225,8 @@ class Flagger:
         for code, field, facts, at in found:
             severity = overrides.get(code) or (at and Severity(at)) or CATALOGUE[code].severity
             location = (*row, field) if field else row
-            # Straight from the fields: rows place thousands of flags.
-            append(_new_flag(Flag, (code, severity, location, facts, lang, where(location))))
+            # Straight from the fields: rows place thousands of flags.  A waiver is given later.
+            append(_new_flag(Flag, (code, severity, location, facts, lang, where(location), None)))
 
     def _flag(
         self,

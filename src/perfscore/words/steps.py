@@ -44,8 +44,10 @@ KeptStep = tuple[str, tuple[Any, ...]]
 
 def kept(steps: Iterable[KeptStep]) -> tuple[KeptStep, ...]:
     """``steps`` as plain tuples (a clause's own steps too)."""
+    # Built from a list: each tuple made after its items, so that one pass of the collector
+    # finds them all atoms and stops visiting them (a tuple made first stays tracked).
     return tuple(
-        (kind, (args[0], kept(args[1])) if kind == "clause" else args) for kind, args in steps
+        [(kind, (args[0], kept(args[1])) if kind == "clause" else args) for kind, args in steps]
     )
 
 

@@ -290,3 +290,24 @@ def test_a_cycle_and_a_file_level_problem_have_a_line(tmp_path: Path) -> None:
     (tmp_path / "z.yaml").write_bytes(b"name: z\n\xff\xfe")
     [finding] = check_file(tmp_path / "z.yaml")
     assert (finding.line, finding.column) == (1, 1)
+
+
+def test_every_key_that_does_not_compile_is_one_finding(tmp_path: Path) -> None:
+    """Two misspelt formulas, a catastrophic pattern and an unknown unit: four findings in line
+    order, where the loader stops at the first."""
+    path = tmp_path / "four.yaml"
+    path.write_text(
+        _HEAD + "execution:\n  score: weight * ratee\nquantitative:\n  higher: actual / targt\n"
+        "indicator_rules:\n  - {name: a, match: '(a+)+', score: weight}\n"
+        "  - {name: b, match: b, unit: 斤斤, score: weight}\n",
+        "utf-8",
+    )
+    findings = check_file(path)
+    assert [(f.path, f.line) for f in findings] == [
+        ("execution.score", 5),
+        ("quantitative.higher", 7),
+        ("indicator_rules[a].match", 9),
+        ("indicator_rules[b].unit", 10),
+    ]
+    with pytest.raises(RuleSetError, match="ratee"):
+        load_rules(path)

@@ -271,12 +271,15 @@ def problems(path: str | Path) -> list[RuleSetError]:
     try:
         data, positions = _resolve(path.resolve(), (), [])
         with localcontext(SCORING_CONTEXT):
-            RuleFile.model_validate(data)
+            spec = RuleFile.model_validate(data)
+            from perfscore.ruleset.rules import compile_problems  # rules.py imports this module
+
+            found = compile_problems(spec, str(path.resolve()), positions)
     except ValidationError as exc:
         return [_owned(e, path.resolve(), positions) for e in _problems(exc, data, positions, path)]
     except RuleSetError:
-        pass
-    return [first]
+        return [first]
+    return [_owned(e, path.resolve(), positions) for e in found] or [first]
 
 
 def _problems(

@@ -17,7 +17,8 @@ library.  ``INPUTS.json`` holds three lists of forms as mappings: ``fresh``, ``b
   and ``--passes`` times from ``Form`` objects, alternating: every row is one seen before.
 
 Prints one JSON object: the rows scored, the seconds taken and the seconds the garbage
-collector ran within them (``gc.callbacks``), and which ``perfscore`` was imported.  With
+collector ran within them (``gc.callbacks``), the full collections among them (fresh modes),
+and which ``perfscore`` was imported.  With
 ``--profile N`` (fresh modes) it prints instead the top N functions of a cProfile of the pass,
 by cumulative time.
 """
@@ -43,6 +44,7 @@ class CollectorClock:
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.full = 0  # full collections (generation 2) while the clock is on
         self.on = False
         self._started = 0.0
         gc.callbacks.append(self._phase)
@@ -52,6 +54,7 @@ class CollectorClock:
             self._started = time.perf_counter()
         elif self.on:
             self.seconds += time.perf_counter() - self._started
+            self.full += info["generation"] == 2
 
 
 def as_form(data: dict[str, Any]) -> Any:
@@ -98,7 +101,7 @@ def fresh(inputs: dict[str, Any], mode: str, profile: int) -> dict[str, Any]:
         profiled = out.getvalue()
         return {"rows": rows_in(forms), "seconds": seconds, "gc": collector, "profile": profiled}
     seconds, collector = timed(items, clock)
-    return {"rows": rows_in(forms), "seconds": seconds, "gc": collector}
+    return {"rows": rows_in(forms), "seconds": seconds, "gc": collector, "full": clock.full}
 
 
 def repeated(inputs: dict[str, Any], passes: int) -> dict[str, Any]:

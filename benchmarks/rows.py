@@ -87,6 +87,7 @@ class Measured:
 
     rates: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     collector: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    full: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     zen: list[float] = field(default_factory=list)
     naive: list[float] = field(default_factory=list)
 
@@ -169,6 +170,8 @@ def measure(sides: list[Side], inputs: Path, sizes: Sizes, fresh: list[dict[str,
             for side in order:
                 got = run_pass(side, inputs, mode)
                 measured.add(side, mode, got["rows"], got["seconds"], got["gc"])
+                full = measured.full.setdefault(side.label, {}).setdefault(mode, [])
+                full.append(got.get("full", 0))
         for side in order:
             got = run_pass(side, inputs, "repeated", "--passes", str(sizes.passes))
             for kind in ("mappings", "forms"):
@@ -240,6 +243,10 @@ def report(sides: list[Side], measured: Measured, sizes: Sizes, fresh: list[Any]
             f"{median(measured.collector[side.label][rate]):>19.0%}" for side in sides
         )
         lines.append(f"  {label:<34} {shares}")
+    lines.append("  full collections (generation 2) within the pass, median")
+    for rate in ("fresh-mappings", "fresh-forms"):
+        counts = " ".join(f"{median(measured.full[side.label][rate]):>19g}" for side in sides)
+        lines.append(f"  {RATES[rate]:<34} {counts}")
     if len(sides) == 2:
         old, new = sides
         lines.append("  after/before: median of the rounds' ratios (ratio of the bests)")

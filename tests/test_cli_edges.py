@@ -118,7 +118,8 @@ def test_every_option_has_help_text() -> None:
         f"{parser.prog}: {action.option_strings or action.dest}"
         for parser in _parsers(_parser())
         for action in parser._actions
-        if not isinstance(action, argparse._HelpAction)
+        # The subcommands are listed each with its own help, walked as parsers here.
+        if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
         and (not action.help or action.help == argparse.SUPPRESS)
     ]
     assert missing == []

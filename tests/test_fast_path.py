@@ -82,10 +82,19 @@ def test_every_case_pair_is_judged_as_by_the_general_judge(target: str, actual: 
 
 @pytest.mark.parametrize(
     ("target", "actual"),
-    [("≥90%", "95%"), ("≤5天", "4天"), ("≥200人", "180人"), ("<3%", "2.5%"), ("≥90%", "80%")],
+    [
+        ("≥90%", "95%"),
+        ("≤5天", "4天"),
+        ("≥200人", "180人"),
+        ("<3%", "2.5%"),
+        ("≥90%", "80%"),
+        ("≥90%", "96"),  # a bare number takes the target's unit
+        ("≥5天", "100小时"),  # another unit of the same thing, converted as the judge does
+    ],
 )
 def test_the_commonest_pairs_take_the_fast_path(target: str, actual: str) -> None:
-    """A bound against a number in its unit is answered by the fast path."""
+    """A bound against a number in its unit (or bare, or in another unit of the same
+    thing) is answered by the fast path."""
     assert _same_as_general(RULES["national-2020"], "培训人数", target, actual)
 
 
@@ -97,7 +106,8 @@ def test_the_commonest_pairs_take_the_fast_path(target: str, actual: str) -> Non
         ("培训人数", "≥10人", "300人"),  # over-achievement: a flag
         ("每月巡查次数", "≥1次", "14次"),  # a period in the name: scaled, a flag
         ("培训人数", "90%", "95%"),  # no comparator: the direction is inferred, a flag
-        ("培训人数", "≥5天", "4小时"),  # another unit: converted
+        ("培训人数", "≥5天", "4人"),  # units that do not compare: a flag
+        ("培训人数", "≥5人", "100%"),  # a percentage against a count: a share done, a flag
     ],
 )
 def test_pairs_with_something_to_say_take_the_general_path(

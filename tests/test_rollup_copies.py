@@ -61,7 +61,7 @@ def test_rows_left_out_are_listed_with_why() -> None:
         assert "培训效果反馈" in rollup_table(rollup, lang)
         assert "培训效果反馈" in rollup_markdown(rollup, lang)
     out = io.StringIO()
-    rollup_csv(rollup, out)
+    rollup_csv(rollup, out, "en")
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     dropped = [r for r in rows if r["kind"] == "dropped"]
     assert [(r["source"], r["name"]) for r in dropped] == [("p", "培训效果反馈")]

@@ -94,7 +94,7 @@ def test_two_forms_of_one_project_are_told_apart(tmp_path: Path) -> None:
 
 def _csv(rollup: Any) -> str:
     out = io.StringIO()
-    rollupreport.rollup_csv(rollup, out)
+    rollupreport.rollup_csv(rollup, out, "en")
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import perfscore
+from perfscore.engine import row as row_module
 from perfscore.engine.results import EvaluationResult
 from perfscore.engine.row import RowOutcome, rows_memo
 from perfscore.readers import load_form
@@ -54,10 +55,11 @@ def test_a_remembered_row_is_scored_as_a_fresh_one(path: Path) -> None:
     assert _facts(english) == _facts(perfscore.evaluate(form, _fresh_rules(), lang="en"))
 
 
-def test_a_row_seen_once_is_kept_as_atoms() -> None:
-    """What the memo keeps for a row seen once — its key and a mark — holds no object the
-    collector tracks: rows never seen again cost the collector nothing.  Seen again, the row
-    keeps its outcome."""
+def test_a_row_seen_once_is_kept_as_atoms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the rows kept whole, what the memo keeps for a row seen once — its key and a
+    mark — holds no object the collector tracks: rows never seen again cost the collector
+    nothing.  Seen again, the row keeps its outcome."""
+    monkeypatch.setattr(row_module, "KEEP_WHOLE", 0)
     rules = _fresh_rules()
     forms = [load_form(path) for path in FORMS]
     for form in forms:
@@ -98,3 +100,14 @@ def test_texts_too_long_to_cache_are_kept_with_their_row() -> None:
     first = perfscore.evaluate(form, rules)
     again = perfscore.evaluate(form, rules)
     assert _facts(again) == _facts(first)
+
+
+def test_a_small_batch_is_kept_whole_the_first_time() -> None:
+    """Until the memo holds KEEP_WHOLE rows, a row's outcome is kept the first time: a
+    hundred forms scored again are all hits, none worked out twice."""
+    rules = _fresh_rules()
+    for path in FORMS:
+        perfscore.evaluate(load_form(path), rules)
+    table = rows_memo(rules)
+    assert 0 < len(table) < row_module.KEEP_WHOLE
+    assert all(isinstance(outcome, RowOutcome) for outcome in table._data.values())

@@ -311,3 +311,20 @@ def test_every_key_that_does_not_compile_is_one_finding(tmp_path: Path) -> None:
     ]
     with pytest.raises(RuleSetError, match="ratee"):
         load_rules(path)
+
+
+def test_a_name_and_its_file_stay_one_rule_set_past_the_cache(tmp_path: Path) -> None:
+    """Regression: once more files were loaded than the cache keeps, a shipped set loaded by
+    name and by its file's path were two compiled copies (the name kept an evicted entry)."""
+    from perfscore.ruleset.loading import MAX_LOADED, rule_files
+
+    load_rules("national-2020")
+    for i in range(MAX_LOADED + 1):
+        path = tmp_path / f"r{i}.yaml"
+        path.write_text(f"name: r{i}\ntitle: t\n", "utf-8")
+        load_rules(path)
+    by_name = load_rules("national-2020")
+    assert load_rules(shipped_dir() / "national-2020.yaml") is by_name
+    child = tmp_path / "child.yaml"
+    child.write_text(_HEAD, "utf-8")
+    assert len(rule_files(load_rules(child))) == 2

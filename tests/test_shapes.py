@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfscore import parse_value
+from perfscore.text import values
 from perfscore.text.kinds import Value
 from perfscore.text.shapes import ShapeReader, shape_of
 from perfscore.text.values import FreeText, read_in_full
@@ -134,3 +136,38 @@ def test_a_rate_per_no_period_is_no_error() -> None:
     value = parse_value("每0个月1次")
     assert isinstance(value, FreeText)
     assert parse_value("每2个月1次").quantity.magnitude == Decimal("0.5")  # type: ignore[union-attr]
+
+
+def test_a_new_text_made_from_its_shape_is_kept_from_its_second_reading() -> None:
+    """parse_value: a text seen once and made from a trusted shape is not cached; seen again
+    it is, and both readings are the grammar's."""
+    for text in ("≥7301人次", "≥6412人次", "≥5523人次"):  # the shape trusted
+        parse_value(text)
+    text = "≥4634人次"
+    before = values._cached.cache_info().currsize
+    first = parse_value(text)
+    assert values._cached.cache_info().currsize == before
+    second = parse_value(text)
+    assert values._cached.cache_info().currsize == before + 1
+    assert first == second == read_in_full(text)
+    assert parse_value(text) is second
+
+
+def test_threads_reading_new_shapes_agree_with_the_grammar() -> None:
+    """Eight threads reading the same new texts at once (learning, confirming and using the
+    same templates) each get the grammar's values."""
+    texts = [f"完成{n}.{n % 10}%" for n in range(310, 470)] + [f"≤{n}天" for n in range(21, 99)]
+    expected = [read_in_full(t) for t in texts]
+    reader = ShapeReader(read_in_full)
+    results: list[list[Value]] = []
+
+    def work() -> None:
+        results.append([reader.read(t) for t in texts])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8
+    assert all(got == expected for got in results)

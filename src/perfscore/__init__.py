@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from perfscore.form.model import Form
     from perfscore.paths import SourceLocation
     from perfscore.readers import load_form, load_forms
+    from perfscore.report.review import review
     from perfscore.ruleset.rules import RuleSet, list_rules, load_rules
     from perfscore.text.values import parse_value
     from perfscore.waivers import Waivers, load_waivers
@@ -43,6 +44,7 @@ __all__ = [
     "load_rules",
     "load_waivers",
     "parse_value",
+    "review",
 ]
 
 __version__ = "0.1.0"
@@ -62,6 +64,7 @@ _HOME = {
     "load_forms": "readers",
     "parse_value": "text.values",
     "SourceLocation": "paths",
+    "review": "report.review",
     "Waivers": "waivers",
     "WaiverError": "errors",
     "load_waivers": "waivers",

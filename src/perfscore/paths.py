@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "Location",
@@ -64,8 +63,7 @@ def _sheet_text(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLocation:
+class SourceLocation(NamedTuple):
     """Where a value stands in the file it was read from (来源位置), as the reader saw it.
 
     A workbook names a ``sheet`` and a ``cell`` (``H14``; only the ``row`` where a flag is
@@ -73,7 +71,8 @@ class SourceLocation:
     ``row`` (numbered from 1 on the page); a Word document or a web page a ``table`` and
     ``row``, or a ``paragraph`` outside the tables; a text, YAML or JSON file a ``line`` (and a
     YAML key its ``column``).  Every number is 1-based, as a person counts.  :meth:`text` says
-    it in Chinese or English: ``Sheet1!H14``, ``第2页 表1第5行``, ``第57行``.
+    it in Chinese or English: ``Sheet1!H14``, ``第2页 表1第5行``, ``第57行``.  A named tuple:
+    a form has one per value, made as it is read.
     """
 
     file: str | None = None
@@ -130,7 +129,7 @@ class SourceLocation:
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The fields that are known, and ``text`` (:meth:`text` in ``lang``): JSON-ready."""
         out: dict[str, Any] = {
-            name: getattr(self, name) for name in self.__slots__ if getattr(self, name) is not None
+            name: value for name, value in zip(self._fields, self, strict=True) if value is not None
         }
         out["text"] = self.text(lang)
         return out

@@ -1,10 +1,11 @@
 """The command line.
 
-    perfscore score FILE|DIR…      score forms; table, json, markdown, csv or html
+    perfscore score FILE|DIR…      score forms; table, json, markdown, csv, html or docx
     perfscore explain FILE         the trace behind every number
     perfscore aggregate FILE|DIR…  the department roll-up
     perfscore rules list|check|test
     perfscore schema rules|form|waivers
+    perfscore serve                the web page (the ``web`` extra; perfscore.web)
 
 :func:`run` takes argv and the two streams and returns the exit code, so tests drive it
 directly; :func:`main` only calls it.  Bad paths, files and options are one clear line on
@@ -29,6 +30,7 @@ from perfscore.cli.exits import ExitCode, epilog, exit_code
 from perfscore.cli.shared import Parser, Usage, require
 from perfscore.errors import PerfscoreError
 from perfscore.ruleset.loading import names_a_file
+from perfscore.web import command as serve  # loads no web library: it checks on running
 
 __all__ = ["main", "run"]
 
@@ -43,6 +45,7 @@ _COMMANDS: dict[str, _Command] = {
     "rules": (rules.add_parser, rules.run),
     "convert": (convert.add_parser, convert.run),
     "schema": (schema.add_parser, schema.run),
+    "serve": (serve.add_parser, serve.run),
 }
 
 
@@ -56,9 +59,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     # Answered in run() before parsing (a command is otherwise required); listed for --help.
     parser.add_argument("--version", "-V", action="store_true", help="print the version")
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", help="what to do (COMMAND --help)"
-    )
+    sub = parser.add_subparsers(dest="command", required=True)
     built: list[argparse.ArgumentParser] = []
     for name, (add_parser, _) in _COMMANDS.items():
         if only is None or only == name:

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from perfscore.rollup import aggregate
 
     rollup = aggregate(results)
+    from perfscore.report.wording import Tally
+
+    tally = sum((Tally.of(r) for r in results), Tally())  # the closing summary
     with output(args.output, stdout, read) as out:
         if args.format == "json":
             import json
@@ -55,13 +58,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             json.dump(rollup.to_dict(), out, ensure_ascii=False, indent=2)
             out.write("\n")
         elif args.format == "csv":
-            rollup_csv(rollup, out)
+            rollup_csv(rollup, out, args.lang)
         elif args.format == "markdown":
-            out.write(rollup_markdown(rollup, args.lang))
+            out.write(rollup_markdown(rollup, args.lang, tally))
         elif args.format == "html":
             from perfscore.report import html as htmlreport
 
             out.write(htmlreport.rollup_page(rollup, results, args.lang))
         else:
-            out.write(rollup_table(rollup, args.lang))
+            out.write(rollup_table(rollup, args.lang, tally))
     return worst(failed, flagged=False)

@@ -14,9 +14,7 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     rules = sub.add_parser("rules", help="rule sets")
-    rules_sub = rules.add_subparsers(
-        dest="rules_command", required=True, metavar="list|check|test", help="what to do"
-    )
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("list", help="list the shipped rule sets")
     check = rules_sub.add_parser(
         "check", help="validate rule files: schema, expressions, bands, weights, properties"

@@ -22,7 +22,7 @@ from perfscore.waivers import Waivers, load_waivers
 __all__ = ["add_parser", "run"]
 
 # Formats of `score` only: JSON Lines streams one object a form, for outputs too large to hold.
-_SCORE_FORMATS = [*FORMATS, "jsonl"]
+_SCORE_FORMATS = [*FORMATS, "jsonl", "docx"]
 
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
@@ -105,17 +105,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     rules = load_rules(args.rules)
     waivers = load_waivers(args.waivers) if args.waivers else None
     read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]
-    if args.output and args.output != "-":
-        refuse_overwrite(args.output, read, what="--output")
-    if args.annotate:
-        refuse_overwrite(args.annotate, read, what="--annotate")
-        _annotate(args, files)
+    _outputs(args, files, read)
     show = args.progress == "always" or (
         args.progress == "auto" and len(files) > 20 and stderr.isatty()
     )
     progress = _Progress(stderr, len(files), show)
     severities = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    if args.format == "html":
+    if args.format in ("html", "docx"):
         return _score_page(args, files, (rules, waivers), severities, progress, (stdout, stderr))
     failed: list[PerfscoreError] = []
     flagged = False
@@ -158,6 +154,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             out.write(report.closing(args.format, tally, args.lang, len(failed)))
     _stale(waivers, used, stderr)
     return worst(failed, flagged)
+
+
+def _outputs(args: argparse.Namespace, files: Sequence[Path], read: Sequence[Path | str]) -> None:
+    """Every output checked before any form is scored (none may overwrite what the run reads),
+    and ``--annotate``'s copy written."""
+    if args.output and args.output != "-":
+        refuse_overwrite(args.output, read, what="--output")
+    if args.format == "docx":
+        from perfscore.report.docx import check_target
+
+        check_target(args.output)
+    if args.annotate:
+        refuse_overwrite(args.annotate, read, what="--annotate")
+        _annotate(args, files)
 
 
 def _rendered(
@@ -205,8 +215,8 @@ def _score_page(
     progress: _Progress,
     streams: tuple[TextIO, TextIO],
 ) -> int:
-    """``score --format html``: the page's summary needs every result, so they come back
-    whole and the page is written at the end."""
+    """``score --format html`` and ``docx``: the page's summary and the Word review's contents
+    need every result, so they come back whole and the report is written at the end."""
     stdout, stderr = streams
     rules, waivers = checks
     flagged = False
@@ -221,6 +231,11 @@ def _score_page(
             flagged = flagged or any(f.severity in severities and not f.waiver for f in item.flags)
             kept.append(item)
     _stale(waivers, [waivers.matched(r) for r in kept] if waivers else [], stderr)
+    if args.format == "docx":
+        from perfscore.report.docx import write_review
+
+        write_review(kept, args.output, args.lang, [f.message for f in failures])
+        return worst([f.error for f in failures], flagged)
     from perfscore.report import html as htmlreport
 
     read = [*inputs(files, rules), *([args.waivers] if waivers is not None else [])]

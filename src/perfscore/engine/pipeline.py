@@ -135,6 +135,7 @@ def _evaluate(
         grade,
         verified,
         trusted,
+        opinions=tuple((c, rules.opinions[c]) for c in dict.fromkeys(f.code for f in flags)),
     )
 
 
@@ -226,7 +227,8 @@ def _verified(
             "printed-scores-trusted",
             ("total",),
             points=num(taken),
-            rows=", ".join(f"#{i}" for i in rows),
+            # Numbered as the reports number them: the form's 序号, else from 1.
+            rows=", ".join(f"#{r.indicator.number or r.index + 1}" for r in trusted),
             share=percent(share),
         )
     return share, rows

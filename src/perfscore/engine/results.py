@@ -23,6 +23,7 @@ from perfscore.text.values import (
     Value,
 )
 from perfscore.words.flags import Flag
+from perfscore.words.opinions import Opinion
 from perfscore.words.steps import KeptStep, render_all
 
 __all__ = ["EvaluationResult", "ExecutionResult", "IndicatorResult", "Status", "value_dict"]
@@ -76,6 +77,7 @@ class IndicatorResult(NamedTuple):
         """A JSON-ready mapping; Decimals as strings."""
         return {
             "index": self.index,
+            "number": self.indicator.number or str(self.index + 1),
             "level1": self.indicator.level1,
             "level2": self.indicator.level2,
             "name": self.indicator.name,
@@ -149,6 +151,9 @@ class EvaluationResult:
     verified: Decimal | None = None
     #: The rows whose printed score the total took as printed.
     trusted: tuple[int, ...] = ()
+    #: The review opinion (审核意见) of each code raised, as the rule set words it, in the
+    #: order the codes are first raised: what :func:`perfscore.review` words the review with.
+    opinions: tuple[tuple[str, Opinion], ...] = ()
 
     @property
     def errors(self) -> tuple[Flag, ...]:

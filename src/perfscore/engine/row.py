@@ -111,9 +111,10 @@ def outcome_of(
     """The row's outcome, from the rule set's memo when the row was seen twice before
     (``memo``: the rule set's table of rows, where the caller has it at hand).
 
-    A row seen once is remembered by its key alone (a tuple of texts and numbers, which the
-    garbage collector stops visiting the first time it sees it); the second time it is seen
-    its outcome is kept, as the object the engine made.  An outcome is a web of objects
+    Once the memo holds :data:`KEEP_WHOLE` rows, a row seen once is remembered by its key
+    alone (a tuple of texts and numbers, which the garbage collector stops visiting the first
+    time it sees it); the second time it is seen its outcome is kept, as the object the engine
+    made.  An outcome is a web of objects
     (values, quantities, nested tuples of steps and findings that the collector untracks one
     level per collection), and outcomes kept for every new row made the collector walk them
     all on every full collection: a fifth to two fifths of the time of rows never seen before
@@ -128,12 +129,17 @@ def outcome_of(
         return kept  # type: ignore[return-value]  # not the int mark: an outcome
     outcome = _work(row, rules)
     # Kept under the row as a plain tuple: a key of atoms the collector never visits.
-    memo.put(tuple(row), _SEEN_ONCE if kept is None else outcome)
+    whole = kept is not None or len(memo) < KEEP_WHOLE
+    memo.put(tuple(row), outcome if whole else _SEEN_ONCE)
     return outcome
 
 
 #: What the memo keeps for a row seen once: an atom, nothing for the collector to visit.
 _SEEN_ONCE = 1
+#: Rows kept whole the first time they are seen, while the memo holds fewer than this: a
+#: batch of a hundred forms scored again and again never works a row out twice, and a stream
+#: of new rows leaves at most this many outcomes for the collector.
+KEEP_WHOLE = 2048
 
 
 def rows_memo(rules: RuleSet) -> Table[tuple[Any, ...], RowOutcome | int]:

@@ -43,20 +43,18 @@ class _LineIndex(Mapping[Location, int]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    def position(self, key: Location) -> tuple[int, int]:
-        """The (line, column) of ``key``, both from 1."""
-        return self._positions[key]
+    @property
+    def positions(self) -> Mapping[Location, tuple[int, int | None]]:
+        """The (line, column) of each key, both from 1."""
+        return self._positions
 
 
-def key_positions(lines: Lines) -> Iterator[tuple[Location, int, int | None]]:
-    """Each key with its line and, where the reader kept it (YAML), its column."""
+def key_positions(lines: Lines) -> Mapping[Location, tuple[int, int | None]]:
+    """Each key's line and, where the reader kept it (YAML), its column: the reader's own
+    table where it has one (not copied), else one made with no columns."""
     if isinstance(lines, _LineIndex):
-        for key in lines:
-            line, column = lines.position(key)
-            yield key, line, column
-    else:
-        for key, line in lines.items():
-            yield key, line, None
+        return lines.positions
+    return {key: (line, None) for key, line in lines.items()}
 
 
 # JSON forms are as deep as YAML ones: deeper is refused before pydantic sees it.

@@ -102,6 +102,7 @@ BUDGET = _table(
 
 #: One indicator row (三级指标), in the order the writer prints its columns.
 INDICATOR = _table(
+    _f("number", "the row's number as the form prints it (序号), where it prints one", "序号"),
     _f("goal", "the annual goal the row belongs to (department forms)", "年度目标"),
     _f("level1", "the first-level block (产出指标 …)", "一级指标"),
     _f("level2", "the second-level group (数量指标 …)", "二级指标"),

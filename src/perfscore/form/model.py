@@ -151,6 +151,7 @@ class Indicator(_Model):
     score: Number | None = _alias(INDICATOR, "score")
     reason: Text | None = _alias(INDICATOR, "reason")
     goal: Annotated[int, Field(ge=0, le=10_000)] | None = _alias(INDICATOR, "goal")
+    number: Text | None = _alias(INDICATOR, "number")  # 序号 as printed: the reports' numbering
     description: Text | None = _alias(INDICATOR, "description")
     basis: Text | None = _alias(INDICATOR, "basis")
 

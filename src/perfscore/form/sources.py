@@ -7,15 +7,16 @@ form costs nothing more and two forms that read the same stay equal.  The engine
 flag the place of its path, or of the nearest wider place
 (:class:`~perfscore.words.flags.Flagger`).
 
-Besides the paths of values, a table of sources holds a few wider places: each indicator row
+Besides the paths of values, the sources give a few wider places: each indicator row
 (``("indicators", 3)``: the row as a whole), the budget block (``("budget",)``), the indicator
-table (``("indicators",)``) and the form (``()``: its first place).
+table (``("indicators",)``) and the form (``()``: its first place).  They are looked up when
+a flag asks (a YAML form's here, a grid form's in :mod:`perfscore.readers.places`): reading a
+form builds no table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from perfscore.form.document import Lines, key_positions
@@ -24,7 +25,7 @@ from perfscore.form.model import Form
 from perfscore.paths import SourceLocation
 from perfscore.text.script import simplify
 
-__all__ = ["Sources", "line_sources", "sources_of", "widened", "with_sources"]
+__all__ = ["Sources", "line_sources", "line_table", "sources_of", "with_sources"]
 
 #: A field path → where its value stands in the file.
 Sources = Mapping[Location, SourceLocation]
@@ -38,7 +39,7 @@ def with_sources(form: Form, sources: Sources) -> Form:
     if not sources:
         return form
     private = dict(form.__pydantic_private__ or {})
-    private["sources"] = dict(sources)
+    private["sources"] = sources
     # Beside the fields, as the printed text is: a declared private attribute would cost
     # every model of every form its initialisation.
     object.__setattr__(form, "__pydantic_private__", private)
@@ -52,45 +53,6 @@ def sources_of(form: Form) -> Sources:
     return found if found is not None else _NONE
 
 
-def widened(
-    cells: Mapping[Location, SourceLocation], rows: Mapping[Location, SourceLocation]
-) -> dict[Location, SourceLocation]:
-    """``cells`` with the wider places added where ``cells`` has none of its own: each
-    indicator row's and the budget row's place from ``rows`` (else its first cell), the
-    indicator table's first row, the form's first place."""
-    out = dict(cells)
-    firsts: dict[Location, tuple[Any, SourceLocation]] = {}
-    for loc, place in (*cells.items(), *rows.items()):
-        wider: list[Location] = [()]
-        if loc[:1] in (("budget",), ("indicators",)) and len(loc) > 1:
-            wider.append(loc[:1])
-        if loc[:1] == ("indicators",) and len(loc) > 2:
-            wider.append(loc[:2])
-        order = _order(place)
-        for key in wider:
-            if key not in firsts or order < firsts[key][0]:
-                firsts[key] = (order, place)
-    out.update(rows)
-    for key, (_, place) in firsts.items():
-        out.setdefault(key, place)
-    return out
-
-
-def _order(place: SourceLocation) -> tuple[int, ...]:
-    """Reading order of places in one file: page, table, row, paragraph, line, column."""
-    page, table, row = place.page, place.table, place.row
-    paragraph, line, column = place.paragraph, place.line, place.column
-    # Spelt out: a generator here cost more than the rest of reading a place.
-    return (
-        -1 if page is None else page,
-        -1 if table is None else table,
-        -1 if row is None else row,
-        -1 if paragraph is None else paragraph,
-        -1 if line is None else line,
-        -1 if column is None else column,
-    )
-
-
 def _keys(fields: Iterable[FieldLabels]) -> dict[str, str]:
     return {simplify(spelling): f.key for f in fields for spelling in (f.key, *f.labels)}
 
@@ -100,38 +62,144 @@ _BUDGET_KEYS = _keys(BUDGET.values())
 _INDICATOR_KEYS = _keys(INDICATOR.values())
 
 
-def _canonical(path: Location) -> Location | None:
-    """A path as a form file writes its keys (``绩效指标[3].得分``) in the form's own keys
-    (``indicators[3].score``); ``None`` for a key that is no field."""
-    out: list[str | int] = []
-    table = _FORM_KEYS
-    for part in path:
-        if isinstance(part, int):
-            out.append(part)
-            continue
-        key = table.get(simplify(part)) if isinstance(part, str) else None
-        if key is None:
-            return None
-        out.append(key)
-        table = _BUDGET_KEYS if key == "budget" else _INDICATOR_KEYS
-    return tuple(out)
+def _table_under(parent: Location) -> dict[str, str] | None:
+    """The keys a mapping at ``parent`` (in the form's own keys) may hold: the form's at the
+    top, the budget's, an indicator row's; ``None`` where no field is named below."""
+    if not parent:
+        return _FORM_KEYS
+    if parent == ("budget",):
+        return _BUDGET_KEYS
+    if len(parent) == 2 and parent[0] == "indicators":
+        return _INDICATOR_KEYS
+    return None
 
 
-def line_sources(lines: Lines | None, file: str) -> dict[Location, SourceLocation]:
-    """The places of a YAML or JSON form's values: each key's line (and column), from the
-    lines its document reader kept (:func:`perfscore.form.document.parse_data`)."""
+class _KeyPlaces(Mapping[Location, SourceLocation]):
+    """The places of a YAML form's values, looked up when a flag asks: a path in the form's
+    own keys (``indicators[3].score``) is followed key by key through the spellings the file
+    may use (``绩效指标[3].得分``) among the positions its reader kept — no table is built for
+    the form, so reading stays as fast; iterating builds one, for who asks for all."""
+
+    __slots__ = ("_file", "_positions", "_tops")
+
+    def __init__(self, positions: Mapping[Location, tuple[int, int | None]], file: str) -> None:
+        self._positions = positions
+        self._file = file
+        # How the file spells each top-level field it has (``绩效指标`` for indicators): a few
+        # lookups now, so that a flag's place is a few more.
+        self._tops = {
+            key: name
+            for key, names in _FORM_LABELS.items()
+            for name in reversed(names)
+            if (name,) in positions
+        }
+
+    def __getitem__(self, key: Location) -> SourceLocation:
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: Location, default: Any = None) -> Any:
+        found = self._find(key)
+        return default if found is None else found
+
+    def _find(self, key: Location) -> SourceLocation | None:
+        positions = self._positions
+        raw: Location = ()
+        if key:
+            top = self._tops.get(str(key[0])) or self._top_as_printed(str(key[0]))
+            if top is None:
+                return None
+            raw = (top,)
+            # Where the fields of a block are named: budget.rate, indicators[3].score.
+            labels, at = _UNDER.get(str(key[0]), (None, 0))
+            for depth in range(1, len(key)):
+                part = key[depth]
+                if type(part) is int:
+                    raw = (*raw, part)
+                    continue
+                names = labels.get(str(part), (part,)) if labels and depth == at else (part,)
+                raw = next((r for n in names if (r := (*raw, n)) in positions), ())
+                if not raw:
+                    return None
+        found = positions.get(raw)
+        return None if found is None else SourceLocation(self._file, line=found[0], column=found[1])
+
+    def _top_as_printed(self, name: str) -> str | None:
+        """The top-level key the file spells otherwise than the field table (``績效指標``,
+        in traditional script), looked for only when the usual spellings are not there."""
+        return next(
+            (
+                k[0]
+                for k in self._positions
+                if len(k) == 1
+                and isinstance(k[0], str)
+                and not k[0].isascii()
+                and _FORM_KEYS.get(simplify(k[0])) == name
+            ),
+            None,
+        )
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(line_table(self._positions, self._file))
+
+    def __len__(self) -> int:
+        return len(line_table(self._positions, self._file))
+
+    def __bool__(self) -> bool:
+        return bool(self._positions)  # asking must not build the table
+
+
+def _spelled(fields: Iterable[FieldLabels]) -> dict[str, tuple[str, ...]]:
+    return {f.key: (f.key, *f.labels) for f in fields}
+
+
+_FORM_LABELS = _spelled(FORM.values())
+_BUDGET_LABELS = _spelled(BUDGET.values())
+_INDICATOR_LABELS = _spelled(INDICATOR.values())
+#: The spellings of the fields under a block, and the depth they stand at.
+_UNDER = {"budget": (_BUDGET_LABELS, 1), "indicators": (_INDICATOR_LABELS, 2)}
+
+
+def line_sources(lines: Lines | None, file: str) -> Sources:
+    """The places of a YAML form's values (each key's line and column), looked up as flags ask
+    for them; empty where the reader kept no lines (JSON)."""
     if not lines:
         return {}
-    cells: dict[Location, SourceLocation] = {}
-    rows: dict[Location, SourceLocation] = {}
-    here = SourceLocation(file=file)
-    for path, line, column in key_positions(lines):
-        key = _canonical(path)
-        if key is None:
+    return _KeyPlaces(key_positions(lines), file)
+
+
+def line_table(
+    positions: Mapping[Location, tuple[int, int | None]], file: str
+) -> dict[Location, SourceLocation]:
+    """The places of a YAML form's values: each key's line and column, from the positions its
+    document reader kept (:func:`perfscore.form.document.parse_data`), in the form's own keys
+    (``绩效指标[3].得分`` is ``indicators[3].score``).
+
+    The reader gives every key, list item and the root their place, in document order, a
+    parent before what it holds: so each path's own keys come from its parent's in one step,
+    and the wider places (a row's item, ``budget:``, the root) are there already.
+    """
+    out: dict[Location, SourceLocation] = {}
+    own: dict[Location, Location | None] = {(): ()}  # a path as written → in the form's keys
+    for path, (line, column) in positions.items():
+        if not path:
+            out[()] = SourceLocation(file, line=line, column=column)
             continue
-        place = replace(here, line=line, column=column)
-        if key[:1] == ("indicators",) and len(key) == 2:
-            rows[key] = place  # the row's own item: ``- 三级指标: …``
-        else:
-            cells.setdefault(key, place)
-    return widened(cells, rows)
+        parent = own.get(path[:-1])
+        key: Location | None = None
+        if parent is not None:
+            part = path[-1]
+            if type(part) is int:
+                key = (*parent, part)
+            else:
+                table = _table_under(parent)
+                name = table.get(part) if table is not None and isinstance(part, str) else None
+                if name is None and table is not None and isinstance(part, str):
+                    name = table.get(simplify(part))  # a label in traditional script
+                key = None if name is None else (*parent, name)
+        own[path] = key
+        if key is not None:
+            out.setdefault(key, SourceLocation(file, line=line, column=column))
+    return out

@@ -62,10 +62,12 @@ class GridForm:
 
 def _split(grid: Grid) -> list[tuple[int, int]]:
     """Row ranges of the forms in a grid: a title row (…绩效自评表) starts a form."""
+    # One search a row: the title pattern holds no line break, so it cannot match across the
+    # joined cells (a search a cell was the most called thing in reading a workbook).
     starts = [
         i
         for i, row in enumerate(grid)
-        if any(_TITLE.search(c) for c in row) and len({c.strip() for c in row if c.strip()}) <= 2
+        if _TITLE.search("\n".join(row)) and len({c.strip() for c in row if c.strip()}) <= 2
     ]
     if not starts or (
         starts[0] > 0 and any(squeeze(c) in HEADING for row in grid[: starts[0]] for c in row)

@@ -113,6 +113,22 @@ def _cell(row: list[str], columns: Columns, key: str) -> str:
     return clean(row[col]) if col is not None and col < len(row) else ""
 
 
+# The cells of a row whose place is kept, printed or blank.
+_PLACED = (
+    "number",
+    "level1",
+    "level2",
+    "name",
+    "description",
+    "target",
+    "basis",
+    "actual",
+    "weight",
+    "score",
+    "reason",
+)
+
+
 def _read_row(
     row: list[str],
     r: int,
@@ -159,15 +175,17 @@ def _read_row(
     reason = cells.get("reason", "")
     if reason and reason not in _NO_REASON:
         item["reason"] = reason
-    for key in ("description", "basis"):
+    for key in ("description", "basis", "number"):  # 序号 kept as printed
         if cells.get(key):
             item[key] = cells[key]
     goal = cells.get("goal", "")
     if goal.isdigit():
         item["goal"] = int(goal)
-    for key in ("level1", "level2", "name"):
+    # Every cell of the row has its place, a blank one too: a flag about a missing reason or
+    # actual points at the cell to fill in.
+    for key in _PLACED:
         if key in columns:
-            form.positions[("indicators", index, key)] = (r, columns[key])
+            form.positions.setdefault(("indicators", index, key), (r, columns[key]))
     return {k: v for k, v in item.items() if v is not None}
 
 

@@ -3,22 +3,25 @@
 Every reader turns its file into a grid of cell texts, and the grid reader remembers each
 value's (row, column) in that grid (:attr:`~perfscore.readers.grid.GridForm.positions`).  A
 :class:`GridOrigin` says what a grid position is in the file — a worksheet's cell, a row of a
-Word or PDF table, a line of a text — and :func:`grid_sources` turns a form's positions into
-:class:`~perfscore.paths.SourceLocation` s, which the form carries to its flags.
+Word or PDF table, a line of a text — and :func:`grid_sources` gives a form's values their
+:class:`~perfscore.paths.SourceLocation` s, which the form carries to its flags.  A place is
+made when a flag asks for it, from the positions the reader kept anyway: reading a form builds
+nothing for its places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from perfscore.form.fields import Location
-from perfscore.form.sources import widened
-from perfscore.paths import SourceLocation, cell_name, column_letters
+from perfscore.paths import SourceLocation, cell_name
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
+
+Position = tuple[int, int]  # (row, column) in a grid, from 0
 
 __all__ = ["GridOrigin", "grid_sources", "located"]
 
@@ -59,36 +62,66 @@ def located(forms: Iterable[GridForm], origin: GridOrigin) -> list[GridForm]:
     return out
 
 
-def grid_sources(form: GridForm, file: str) -> dict[Location, SourceLocation]:
-    """Each value's place in ``file``, with the wider places (each indicator row, the budget,
-    the form: see :func:`perfscore.form.sources.widened`); empty where the reader kept none."""
+def grid_sources(form: GridForm, file: str) -> Mapping[Location, SourceLocation]:
+    """Each value's place in ``file`` (and the wider places: each indicator row, the budget
+    row, the indicator table, the form's first cell), looked up as flags ask for them; empty
+    where the reader kept none."""
     origin = form.origin
     if origin is None or not form.positions:
         return {}
-    cells: dict[Location, SourceLocation] = {}
-    rows: dict[Location, SourceLocation] = {}
-    sheet = origin.sheet
-    letters: dict[int, str] = {}  # a form's few columns, each named once
-    for loc, (r, c) in form.positions.items():
-        if sheet is not None:  # a workbook's cell, made whole at once (replace costs more)
-            column = letters.get(c) or letters.setdefault(c, column_letters(c + 1))
-            cells[loc] = SourceLocation(file=file, sheet=sheet, cell=f"{column}{r + 1}")
+    return _GridPlaces(form.positions, origin, file)
+
+
+class _GridPlaces(Mapping[Location, SourceLocation]):
+    """A grid form's places, found when a flag asks: a value's own cell, else — for a row, the
+    budget, the indicator table or the form — the row or cell it starts at.  Nothing is built
+    while the form is read; iterating builds the whole table, for who asks for all."""
+
+    __slots__ = ("_file", "_origin", "_positions")
+
+    def __init__(
+        self, positions: Mapping[Location, Position], origin: GridOrigin, file: str
+    ) -> None:
+        self._positions = positions
+        self._origin = origin
+        self._file = file
+
+    def __getitem__(self, key: Location) -> SourceLocation:
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: Location, default: Any = None) -> Any:
+        found = self._find(key)
+        return default if found is None else found
+
+    def _find(self, key: Location) -> SourceLocation | None:
+        positions, origin = self._positions, self._origin
+        at = positions.get(key)
+        if at is not None:
+            place = origin.cell(*at)
+        elif (len(key) == 2 and key[0] == "indicators") or key == ("budget",):
+            # A row's finding with no cell of its own (a blank score) points at its row.
+            rows = [positions[k][0] for k in positions if k[: len(key)] == key]
+            place = origin.row(min(rows)) if rows else None
+        elif len(key) <= 1 and (found := [p for k, p in positions.items() if k[:1] == key]):
+            # The indicator table at its first row, the form at its first cell.
+            first = min(found)
+            place = origin.row(first[0]) if key else origin.cell(*first)
         else:
-            place = origin.cell(r, c)
-            if place is None:
-                continue
-            cells[loc] = replace(place, file=file)
-        # A row's finding with no cell of its own (a blank score) points at its row.
-        row_key = loc[:2] if loc[:1] == ("indicators",) and len(loc) > 2 else loc[:1]
-        if (
-            row_key in (("budget",), loc[:2])
-            and row_key != loc
-            and (row_key not in rows or loc[-1] == "name")
-        ):
-            if sheet is not None:
-                rows[row_key] = SourceLocation(file=file, sheet=sheet, row=r + 1)
-                continue
-            whole = origin.row(r)
-            if whole is not None:
-                rows[row_key] = replace(whole, file=file)
-    return widened(cells, rows)
+            return None
+        return None if place is None else place._replace(file=self._file)
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __bool__(self) -> bool:
+        return True  # made only for a form with places; asking must not build the table
+
+    def _table(self) -> dict[Location, SourceLocation]:
+        keys = {k[:n] for k in self._positions for n in range(len(k) + 1)}
+        return {k: p for k in keys if (p := self._find(k)) is not None}

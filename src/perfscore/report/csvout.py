@@ -16,7 +16,7 @@ from typing import TextIO
 
 from perfscore.engine.results import EvaluationResult, IndicatorResult
 from perfscore.form.fields import BUDGET, FORM, INDICATOR
-from perfscore.report.wording import Tally, flag_subject, flag_title, row_number
+from perfscore.report.wording import Tally, flag_title, flag_where, row_number
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
@@ -84,12 +84,7 @@ def csv_header(lang: str) -> list[str]:
 def _flag_words(flag: Flag, result: EvaluationResult, lang: str) -> str:
     """One flag in words: ``警告 缺少偏差原因 第3项「X」偏差原因分析及改进措施（Sheet1!J14）：
     …``."""
-    place = flag.source.text(lang) if flag.source is not None else ""
-    where = flag_subject(flag, result, lang)
-    if place:
-        where += f" ({place}): " if lang == "en" else f"（{place}）："
-    else:
-        where += ": " if lang == "en" else "："
+    where = flag_where(flag, result, lang) + say(lang, "：", ": ")
     return f"{severity_word(flag.severity, lang)} {flag_title(flag, lang)} {where}" + (
         flag_message(flag, lang)
     )

@@ -146,9 +146,11 @@ def describe_value(value: Value | None, lang: str = "zh") -> str:
 def _explain_indicator(result: EvaluationResult, row: IndicatorResult, lang: str) -> list[str]:
     ind = row.indicator
     out = [
+        # A row without its groups is its name alone (was `` / 名称``).
         f"[{row_number(row)}] "
-        + " / ".join(p for p in (ind.printed("level1"), ind.printed("level2")) if p)
-        + f" / {ind.printed('name')}",
+        + " / ".join(
+            p for p in (ind.printed("level1"), ind.printed("level2"), ind.printed("name")) if p
+        ),
         "  "
         + _t(lang, "年度指标值", "target")
         + f": {_quoted(ind.printed('target'), lang)} → {describe_value(row.target, lang)}",
@@ -221,8 +223,8 @@ def explain(result: EvaluationResult, indicator: str | None = None, lang: str = 
     """
     rows = list(result.indicators)
     if indicator is not None:
-        if indicator.isdigit():  # the row's number as the reports print it, from 1
-            rows = [r for r in rows if row_number(r) == int(indicator)]
+        if indicator.isdigit():  # the row's number as the reports print it (序号, or from 1)
+            rows = [r for r in rows if row_number(r) == indicator]
         else:
             rows = [r for r in rows if indicator in r.name]
         if not rows:

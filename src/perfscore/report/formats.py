@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TextIO
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.csvout import CSV_BOM, CSV_COLUMNS, CsvWriter, csv_text, summary_rows
+from perfscore.report.review import review
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
@@ -39,6 +40,7 @@ __all__ = [
     "flag_lines",
     "heading",
     "markdown_cell",
+    "result_data",
     "shown_columns",
     "to_json",
     "to_markdown",
@@ -186,7 +188,7 @@ def verified_words(result: EvaluationResult, lang: str) -> str:
     (rows numbered as the table numbers them); empty where every point was recomputed."""
     if result.verified is None or not result.trusted:
         return ""
-    rows = ", ".join(f"#{i + 1}" for i in result.trusted)
+    rows = ", ".join(f"#{row_number(result.indicators[i])}" for i in result.trusted)
     return (
         "  "
         + _t(lang, "已核实", "verified")
@@ -359,6 +361,12 @@ def _markdown_flag(f: Flag, result: EvaluationResult, lang: str) -> str:
 # CSV and JSON, streamed
 
 
+def result_data(result: EvaluationResult) -> dict[str, Any]:
+    """A result as JSON output holds it: :meth:`EvaluationResult.to_dict` and its ``review``
+    (:func:`perfscore.review`)."""
+    return {**result.to_dict(), "review": review(result).to_dict()}
+
+
 class JsonWriter:
     """A JSON array of results, written element by element."""
 
@@ -371,7 +379,7 @@ class JsonWriter:
         """Write one element."""
         import json
 
-        data = result if isinstance(result, dict) else result.to_dict()
+        data = result if isinstance(result, dict) else result_data(result)
         self._stream.write("\n" if self._first else ",\n")
         self._stream.write(json.dumps(data, ensure_ascii=False, indent=2))
         self._first = False
@@ -385,7 +393,7 @@ def to_json(results: Sequence[EvaluationResult]) -> str:
     """The results as a JSON array (Decimals as strings)."""
     import json
 
-    return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([result_data(r) for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,12 +415,11 @@ def closing(fmt: str, tally: Tally, lang: str, unread: int = 0) -> str:
     forms, errors, warnings, notes, the verified share of points, files not read."""
     if fmt == "csv":
         return summary_rows(tally, lang, unread)
-    if fmt in ("table", "markdown"):
-        prefix = "\n" if fmt == "table" else ""
+    if fmt == "table":
+        return f"\n{tally.text(lang, unread)}\n"
+    if fmt == "markdown":
         return (
-            prefix
-            + ("**" + _t(lang, "合计", "Summary") + "**: " if fmt == "markdown" else "")
-            + (tally.text(lang, unread) + "\n")
+            f"**{_t(lang, '合计', 'Summary')}**{_t(lang, '：', ': ')}{tally.text(lang, unread)}\n"
         )
     return ""
 
@@ -424,11 +431,11 @@ def rendered(result: EvaluationResult, fmt: str, lang: str, worst: tuple[str, ..
     if fmt == "json":
         import json
 
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        text = json.dumps(result_data(result), ensure_ascii=False, indent=2)
     elif fmt == "jsonl":
         import json
 
-        text = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(result_data(result), ensure_ascii=False, separators=(",", ":"))
     elif fmt == "csv":
         buffer = io.StringIO()
         CsvWriter(buffer, header=False, lang=lang).write(result)

@@ -15,6 +15,7 @@ from html import escape
 
 from perfscore.engine.pipeline import EvaluationResult, IndicatorResult
 from perfscore.report.formats import INDICATOR_HEADER, scored, shown_columns, verified_words
+from perfscore.report.rollup import method_words
 from perfscore.report.wording import Tally, flag_subject, flag_title, money, row_number
 from perfscore.rollup import Rollup
 from perfscore.waivers import accepted_note, flag_message
@@ -72,9 +73,8 @@ def _hover(f: Flag, lang: str) -> str:
     """A flag as a cell's tooltip shows it: ``错误 得分计算有误（Sheet1!H14）：…``."""
     place = f.source.text(lang) if f.source is not None else ""
     where = (f" ({place})" if lang == "en" else f"（{place}）") if place else ""
-    return (
-        f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}: {flag_message(f, lang)}"
-    )
+    head = f"{severity_word(f.severity, lang)} {flag_title(f, lang)}{where}"
+    return head + say(lang, "：", ": ") + flag_message(f, lang)
 
 
 def _td(
@@ -298,7 +298,7 @@ def _indicator_row(
     classes = f"indicator status-{r.status}" + (" has-flags" if flagged else "")
     ind = r.indicator
     row = {
-        0: _td(str(row_number(r)), cells.get(key, []), lang=lang),
+        0: _td(row_number(r), cells.get(key, []), lang=lang),
         1: _td(ind.printed("level1"), cells.get((*key, "level1"), []), lang=lang),
         2: _td(ind.printed("level2"), cells.get((*key, "level2"), []), lang=lang),
         3: _td(ind.printed("name"), cells.get((*key, "name"), []), lang=lang),
@@ -373,11 +373,7 @@ def page(
     body.append(f"<h2>{_t(lang, '总分分布', 'Distribution of recomputed totals')}</h2>")
     body.append(_histogram([r.total for r in results if r.total is not None], lang))
     body += [_form_section(i, r, lang) for i, r in enumerate(results)]
-    tally = sum((Tally.of(r) for r in results), Tally())
-    body.append(
-        f'<h2>{_t(lang, "合计", "Summary")}</h2><p class="closing">'
-        f"{escape(tally.text(lang, len(failures)))}</p>"
-    )
+    body += _closing(results, lang, len(failures))
     return _document(title, body, lang)
 
 
@@ -409,7 +405,8 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
         f"<h1>{title}</h1>",
         _filter(lang),
         f"<p>{_t(lang, '部门预算执行率', 'Department execution rate')} = "
-        f"{_num(rollup.executed)} / {_num(rollup.budget)} = "
+        f"{money(rollup.executed, rollup.money_unit, lang)} / "
+        f"{money(rollup.budget, rollup.money_unit, lang)} = "
         f"{_percent(rate) or '-'}; "
         f"{_t(lang, '按资金加权的部门得分', 'fund-weighted score')} "
         f"{_num(rollup.printed_score) or '-'}</p>",
@@ -427,8 +424,8 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
     ]
     body += [
         f'<tr><td>{escape(p.project)}</td><td class="source">{escape(p.source or "")}</td>'
-        f'<td class="num">{_num(p.budget)}</td>'
-        f'<td class="num">{_num(p.executed)}</td>'
+        f'<td class="num">{money(p.budget, rollup.money_unit, lang)}</td>'
+        f'<td class="num">{money(p.executed, rollup.money_unit, lang)}</td>'
         f'<td class="num">{_percent(p.rate)}</td>'
         f'<td class="num">{_num(p.total)}</td></tr>'
         for p in rollup.projects
@@ -439,10 +436,21 @@ def rollup_page(rollup: Rollup, results: Sequence[EvaluationResult], lang: str =
         f"<th>{_t(lang, '汇总值', 'Value')}</th><th>{_t(lang, '项目数', 'Projects')}</th></tr>"
     )
     body += [
-        f'<tr><td>{escape(i.name)}</td><td>{i.method}</td><td class="num">{escape(i.shown)}</td>'
+        f"<tr><td>{escape(i.name)}</td><td>{method_words(i.method, lang)}</td>"
+        f'<td class="num">{escape(i.shown)}</td>'
         f'<td class="num">{i.projects}</td></tr>'
         for i in rollup.indicators
     ]
     body.append("</table>")
     body += [_form_section(i, r, lang) for i, r in enumerate(results)]
+    body += _closing(results, lang)
     return _document(title, body, lang)
+
+
+def _closing(results: Sequence[EvaluationResult], lang: str, unread: int = 0) -> list[str]:
+    """The page's closing summary: forms, errors, warnings, notes, the verified share."""
+    tally = sum((Tally.of(r) for r in results), Tally())
+    return [
+        f"<h2>{_t(lang, '合计', 'Summary')}</h2>",
+        f'<p class="closing">{escape(tally.text(lang, unread))}</p>',
+    ]

@@ -22,6 +22,7 @@ __all__ = [
     "field_label",
     "flag_subject",
     "flag_title",
+    "flag_where",
     "money",
     "row_label",
     "row_number",
@@ -42,18 +43,21 @@ def money(amount: Decimal | None, unit: str, lang: str) -> str:
     return f"{num(amount)} {_MONEY_EN.get(unit, unit) if lang == 'en' else unit}"
 
 
-def row_number(row: IndicatorResult) -> int:
-    """The row's number as the form counts its indicators: from 1 (``index`` is from 0)."""
-    return row.index + 1
+def row_number(row: IndicatorResult) -> str:
+    """The row's number as the form numbers it: its 序号 where it prints one, else its place
+    counted from 1 (``index`` counts from 0)."""
+    return row.indicator.number or str(row.index + 1)
 
 
 def row_label(result: EvaluationResult, index: int, lang: str) -> str:
     """``第3项「成本控制率」`` / ``row 3 (成本控制率)``: an indicator row as a person finds it."""
     rows = result.indicators
-    name = rows[index].indicator.printed("name") if 0 <= index < len(rows) else ""
+    inside = 0 <= index < len(rows)
+    name = rows[index].indicator.printed("name") if inside else ""
+    number = row_number(rows[index]) if inside else str(index + 1)
     if lang == "en":
-        return f"row {index + 1}" + (f" ({name})" if name else "")
-    return f"第{index + 1}项" + (f"「{name}」" if name else "")
+        return f"row {number}" + (f" ({name})" if name else "")
+    return f"第{number}项" + (f"「{name}」" if name else "")
 
 
 def _label(table: dict[str, FieldLabels], key: str, lang: str) -> str:
@@ -95,6 +99,17 @@ def flag_subject(flag: Flag, result: EvaluationResult, lang: str) -> str:
         )
     rest = " ".join(str(p) for p in loc[1:])
     return field_label(loc, lang) + (f" {rest}" if rest else "")
+
+
+def flag_where(flag: Flag, result: EvaluationResult, lang: str) -> str:
+    """What a flag is about and where it stands in the file, as one phrase:
+    ``第3项「成本控制率」得分（Sheet1!H14）`` / ``row 3 (成本控制率), score (Sheet1!H14)``; the
+    subject alone for a form with no places."""
+    place = flag.source.text(lang) if flag.source is not None else ""
+    subject = flag_subject(flag, result, lang)
+    if not place:
+        return subject
+    return f"{subject} ({place})" if lang == "en" else f"{subject}（{place}）"
 
 
 def flag_title(flag: Flag, lang: str) -> str:

@@ -26,6 +26,7 @@ from perfscore.errors import PerfscoreError
 from perfscore.readers import form_files
 from perfscore.ruleset.expressions import Formula
 from perfscore.ruleset.loading import problems
+from perfscore.ruleset.opinions import wrong_language
 from perfscore.ruleset.rulefile import RuleTest
 from perfscore.ruleset.rules import RuleSet, list_rules, load_rules, shipped_dir
 
@@ -171,6 +172,7 @@ def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:
     )
     yield from _achievement("quantitative.higher", rules.higher, lower_is_better=False)
     yield from _achievement("quantitative.lower", rules.lower, lower_is_better=True)
+    yield from wrong_language(rules.spec.opinions)
     for i, rule in enumerate(rules.indicator_rules):
         where = f"indicator_rules.{i}.{'score' if rule.spec.score is not None else 'bands'}"
         direction = rule.spec.direction

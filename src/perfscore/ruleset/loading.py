@@ -289,7 +289,8 @@ def _problems(
     refused for several reasons (each type of a union) is one error."""
     problems: dict[tuple[str, ...], RuleSetError] = {}
     for error in exc.errors():
-        loc = tuple(str(p) for p in error["loc"])
+        # A mapping's key is named by itself, not by pydantic's "[key]" after it.
+        loc = tuple(str(p) for p in error["loc"] if p != "[key]")
         ranged = range_at(loc)
         if error["type"] in _BOUNDS and ranged is not None:
             # Words from the one table of ranges, the same the JSON Schema carries.
@@ -394,7 +395,11 @@ class _Loaded:
                     entry = _Entry(Path(key))
                 self._entries.pop(key, None)
                 if len(self._entries) >= MAX_LOADED:
-                    self._entries.pop(next(iter(self._entries)))
+                    evicted = self._entries.pop(next(iter(self._entries)))
+                    # A name must not keep what the files forgot: a load by the file's path
+                    # would compile a second copy, and rule_files() would not know its parents.
+                    for name in [n for n, e in _NAMED.items() if e is evicted]:
+                        _NAMED.pop(name, None)
                 self._entries[key] = entry
         return entry.rule_set
 

@@ -19,8 +19,15 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from perfscore.ruleset.opinions import FlagCode, OpinionText
 from perfscore.ruleset.ranges import in_range
 from perfscore.suggest import did_you_mean
 from perfscore.words.flags import CATALOGUE, Severity
@@ -330,6 +337,11 @@ class RuleFile(_Strict):
     targets: TargetTables = TargetTables()
     grades: tuple[GradeBand, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
+    # Review opinions by flag code, over the defaults (words/opinions.py), key by key.
+    # (``null`` for a code: back to the default wording, whatever a parent said.)
+    opinions: dict[FlagCode, OpinionText | None] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(CATALOGUE)}}
+    )
     tests: tuple[RuleTest, ...] = ()
 
     @field_validator("severity")

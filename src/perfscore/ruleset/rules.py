@@ -24,6 +24,7 @@ from perfscore.errors import RuleSetError
 from perfscore.memo import Memo
 from perfscore.ruleset.expressions import Formula
 from perfscore.ruleset.loading import DEFAULT_RULES, list_rules, load_rules, shipped_dir
+from perfscore.ruleset.opinions import worded_opinions
 from perfscore.ruleset.patterns import nested_repeat
 from perfscore.ruleset.rulefile import (
     Band,
@@ -40,6 +41,7 @@ from perfscore.ruleset.rulefile import (
 from perfscore.text.units import Unit, UnknownUnitError, local_units, resolve
 from perfscore.text.values import plain
 from perfscore.words.flags import CATALOGUE, Severity
+from perfscore.words.opinions import Opinion
 
 __all__ = [
     "DEFAULT_RULES",
@@ -119,6 +121,8 @@ class RuleSet:
         init=False, compare=False, repr=False
     )
     local_units: Mapping[str, Unit] = field(init=False, compare=False, repr=False)
+    #: The review opinion of every flag code: the defaults, as the rule file words them.
+    opinions: Mapping[str, Opinion] = field(init=False, compare=False, repr=False)
     _unit_names: Mapping[str, re.Pattern[str]] = field(init=False, compare=False, repr=False)
     _where: _Where = field(init=False, compare=False, repr=False)
 
@@ -132,6 +136,7 @@ class RuleSet:
             "patterns": patterns,
             "indicator_rules": _indicator_rules(self.spec, formulas, patterns, where),
             "local_units": _local_units(self.spec, where),
+            "opinions": worded_opinions(self.spec.opinions),
             "_where": where,
             "_unit_names": {
                 dim: found

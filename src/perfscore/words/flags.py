@@ -202,11 +202,12 @@ class Flagger:
         sources = self.sources
         if sources is None:
             return None
-        for cut in range(len(location), -1, -1):
+        found = sources.get(location)  # nearly always: a cell read, or a row
+        cut = len(location)
+        while found is None and cut > 0:
+            cut -= 1
             found = sources.get(location[:cut])
-            if found is not None:
-                return found
-        return None
+        return found
 
     def __call__(
         self, code: str, location: Location, *, at: Severity | None = None, **data: Any

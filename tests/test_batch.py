@@ -209,7 +209,7 @@ def test_score_jsonl_one_object_per_input(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(["score", "--format", "jsonl", "--jobs", "2", *paths], out, err)
     lines = out.getvalue().splitlines()
-    assert code == 1  # the broken file
+    assert code == 4  # the broken file
     assert len(lines) == len(paths)
     objects = [json.loads(line) for line in lines]
     assert [o["source"] for o in objects] == paths

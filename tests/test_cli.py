@@ -51,20 +51,20 @@ def test_english_messages() -> None:
 
 
 def test_missing_path_is_one_line() -> None:
-    """A missing file is one line on stderr and exit 2."""
+    """A missing file is one line on stderr and exit 3."""
     code, out, err = _run("score", "nope.yaml")
-    assert code == 2
+    assert code == 3
     assert out == ""
     assert err.strip().count("\n") == 0
     assert "nope.yaml" in err
 
 
 def test_bad_file_is_reported_and_skipped(tmp_path: Path) -> None:
-    """A broken form is reported; the others are still scored; exit 1."""
+    """A broken form is reported; the others are still scored; exit 4."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("project: x\nfoo: 1\n", "utf-8")
     code, out, err = _run("score", str(bad), str(EXAMPLES / "luohu-2024-social-workers.yaml"))
-    assert code == 1
+    assert code == 4
     assert "unknown key 'foo'" in err
     assert "Traceback" not in err
     assert "总分 99.9" in out

@@ -214,7 +214,7 @@ def test_unreadable_files_are_listed(tmp_path: Path, luohu_notary: Path) -> None
     broken.write_text("indicators: [", "utf-8")
     target = tmp_path / "review.docx"
     code, _, err = _score("--format", "docx", "-o", str(target), str(luohu_notary), str(broken))
-    assert code == 1
+    assert code == 4  # a form could not be read
     assert "broken.yaml" in err
     document = docx.Document(str(target))
     texts = [p.text for p in document.paragraphs]
@@ -236,11 +236,12 @@ def test_docx_needs_a_docx_file(
     tmp_path: Path, luohu_notary: Path, output: str | None, message: str
 ) -> None:
     """Writing the Word review to standard output or under another suffix is refused before
-    anything is scored, with what to give instead (exit 2, nothing written)."""
+    anything is scored, with what to give instead (exit 6, the output's code; nothing
+    written)."""
     monkey = ["-o", str(tmp_path / output) if output not in (None, "-") else "-"]
     argv = ["--format", "docx", *(monkey if output else []), str(luohu_notary)]
     code, out, err = _score(*argv)
-    assert code == 2
+    assert code == 6
     assert out == ""
     assert message in err
     assert list(tmp_path.iterdir()) == []
@@ -251,7 +252,7 @@ def test_docx_never_overwrites_an_input(tmp_path: Path) -> None:
     form = tmp_path / "form.docx"
     form.write_bytes(b"not really")
     code, _, err = _score("--format", "docx", "-o", str(form), str(form))
-    assert code == 2
+    assert code == 6
     assert "would overwrite the input" in err
     assert form.read_bytes() == b"not really"
 

@@ -18,6 +18,8 @@ from tests.conftest import DATA, EXAMPLES, ROOT
 jsonschema = pytest.importorskip("jsonschema")
 
 _FORMS = sorted([*EXAMPLES.glob("*.yaml"), *(DATA / "forms").glob("*.yaml")])
+# Published forms read from text: several forms a file, reading notes, every field kind.
+_SEEDS = sorted((DATA / "seeds").glob("*.txt"))
 
 
 def _errors(data: Any) -> list[str]:
@@ -29,7 +31,7 @@ def _errors(data: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
-@pytest.mark.parametrize("source", _FORMS, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", [*_FORMS, *_SEEDS], ids=lambda p: p.name)
 def test_what_convert_writes_is_valid(tmp_path: Path, source: Path, suffix: str) -> None:
     """Every example form converted to YAML (numbers unquoted) and to JSON is valid."""
     target = tmp_path / f"out{suffix}"

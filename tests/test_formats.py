@@ -454,13 +454,13 @@ def _folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def test_score_folder_reports_each_broken_file(tmp_path: Path) -> None:
     """One `perfscore score DIR`: every good file scored, every broken one on stderr, files
-    that are not forms passed over with a note, exit 1."""
+    that are not forms passed over with a note, exit 4."""
     folder, broken = _folder(tmp_path)
     lay = formats.layout(_twins()[:1])
     _pdf(folder, lay, "good.pdf")
     out, err = io.StringIO(), io.StringIO()
     code = run(["score", "--format", "json", str(folder)], out, err)
-    assert code == 1
+    assert code == 4
     results = json.loads(out.getvalue())
     # good.html: the page the PDF was printed from, a web page holding the form.
     good = "good.xlsx good.xls good.ods good.docx good.pdf good.html good.yaml good.json".split()

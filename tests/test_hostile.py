@@ -473,7 +473,7 @@ def test_report_onto_the_form_is_refused(form_copy: Path) -> None:
     for spelling in _same_spellings(form_copy):
         for command in (["score"], ["explain"], ["aggregate"]):
             code, out, err = _cli(*command, str(form_copy), "-o", spelling)
-            assert code == 2, (command, spelling)
+            assert code == 6, (command, spelling)
             assert "overwrite the input" in err
             assert out == ""
     assert form_copy.read_bytes() == before
@@ -482,7 +482,7 @@ def test_report_onto_the_form_is_refused(form_copy: Path) -> None:
 def test_report_onto_a_form_of_a_scanned_folder_is_refused(form_copy: Path) -> None:
     before = form_copy.read_bytes()
     code, _, err = _cli("score", str(form_copy.parent), "--format", "json", "-o", str(form_copy))
-    assert code == 2
+    assert code == 6
     assert str(form_copy) in err
     assert form_copy.read_bytes() == before
 
@@ -494,7 +494,7 @@ def test_convert_onto_its_source_is_refused(workbook: Path, form_copy: Path, suf
     before = source.read_bytes()
     for spelling in _same_spellings(source):
         code, _, err = _cli("convert", str(source), spelling)
-        assert code == 2
+        assert code == 6
         assert "overwrite the input" in err
     assert source.read_bytes() == before
 
@@ -505,7 +505,7 @@ def test_annotate_onto_the_workbook_is_refused(workbook: Path, tmp_path: Path) -
     before = workbook.read_bytes()
     for spelling in _same_spellings(workbook):
         code, _, err = _cli("score", str(workbook), "--annotate", spelling)
-        assert code == 2
+        assert code == 6
         assert "overwrite the input" in err
     with pytest.raises(PerfscoreError, match="overwrite the input"):
         annotate_workbook(workbook, workbook)
@@ -550,7 +550,7 @@ def test_a_failed_write_keeps_the_old_output(tmp_path: Path) -> None:
 
 def test_output_into_a_missing_folder_is_an_error(form_copy: Path, tmp_path: Path) -> None:
     code, _, err = _cli("score", str(form_copy), "-o", str(tmp_path / "no" / "r.txt"))
-    assert code == 2
+    assert code == 6
     assert "cannot write" in err
 
 

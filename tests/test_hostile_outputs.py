@@ -47,7 +47,7 @@ def test_a_report_never_replaces_a_rule_file(
     target = rules[which]
     before = target.read_bytes()
     code, out, err = _cli(command, str(NOTARY), "--rules", str(rules[0]), "-o", str(target))
-    assert code == 2
+    assert code == 6
     assert "overwrite the input" in err
     assert out == ""
     assert target.read_bytes() == before
@@ -61,7 +61,7 @@ def test_an_annotated_copy_never_replaces_a_rule_file(
     assert _cli("convert", str(NOTARY), str(book))[0] == 0
     before = rules[1].read_bytes()
     code, _, err = _cli("score", str(book), "--rules", str(rules[0]), "--annotate", str(rules[1]))
-    assert code == 2
+    assert code == 6
     assert "overwrite the input" in err
     assert rules[1].read_bytes() == before
 
@@ -179,7 +179,7 @@ def test_annotate_of_a_workbook_the_writer_rejects_is_one_line(tmp_path: Path) -
     assert _cli("convert", str(NOTARY), str(book))[0] == 0
     odd = _with_doctype(book, tmp_path / "odd.xlsx")
     code, _, err = _cli("score", str(odd), "--annotate", str(tmp_path / "a.xlsx"))
-    assert code == 2
+    assert code == 4
     assert "not annotated" in err or "cannot" in err
     assert not (tmp_path / "a.xlsx").exists()
 
@@ -196,7 +196,7 @@ def test_annotate_never_writes_a_column_past_xfd(tmp_path: Path) -> None:
     full = tmp_path / "full.xlsx"
     workbook.save(full)
     code, _, err = _cli("score", str(full), "--annotate", str(tmp_path / "a.xlsx"))
-    assert code == 2
+    assert code == 4
     assert "公证律师管理经费" in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

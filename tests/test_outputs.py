@@ -167,7 +167,7 @@ def test_all_broken_forms_of_a_file_at_once(tmp_path: Path) -> None:
         "utf-8",
     )
     code, out, err = _run("score", str(bad))
-    assert code == 1
+    assert code == 4
     assert out == ""
     assert f"{bad} #1" in err
     assert "1 more broken form:" in err
@@ -186,7 +186,7 @@ def test_all_broken_sheets_of_a_workbook_at_once(tmp_path: Path) -> None:
         sheet.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"])
     workbook.save(tmp_path / "two.xlsx")
     code, _, err = _run("score", str(tmp_path / "two.xlsx"))
-    assert code == 1
+    assert code == 4
     assert "[甲]" in err
     assert "[乙]" in err
     assert "1 more broken form" in err

@@ -190,7 +190,7 @@ def test_workbook_without_a_form(tmp_path: Path) -> None:
     with pytest.raises(FormError, match="no self-evaluation form found"):
         load_forms(path)
     out, err = io.StringIO(), io.StringIO()
-    assert run(["score", str(path)], out, err) == 1
+    assert run(["score", str(path)], out, err) == 4
     assert err.getvalue().count("\n") == 1
     assert "三级指标" in err.getvalue()
 

@@ -109,7 +109,7 @@ def test_bad_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("project: [unclosed\n", "utf-8")
     code, out, err = _run("score", "--format", "json", str(bad), *map(str, FORMS))
-    assert code == 1
+    assert code == 4
     assert len(json.loads(out)) == len(FORMS)
     assert err.count("\n") == 1
     assert str(bad) in err

@@ -232,19 +232,29 @@ def test_the_issues_four_mistakes_are_four_findings(tmp_path: Path) -> None:
         load_rules(path)
 
 
-@settings(deadline=None, max_examples=60)
-@given(st.decimals(min_value=-3, max_value=3, places=2))
-def test_tolerance_is_accepted_exactly_where_its_range_holds(value: Decimal) -> None:
-    """The loader accepts a tolerance if and only if the table's range holds it."""
+@st.composite
+def _settings(draw: st.DrawFn) -> tuple[str, Any]:
+    key = draw(st.sampled_from(sorted(RANGES)))
+    if isinstance(RANGES[key].low, int):
+        return key, draw(st.integers(min_value=-20, max_value=1_000_020))
+    return key, draw(st.decimals(min_value=-5, max_value=1_000_005, places=2))
+
+
+@settings(deadline=None, max_examples=200)
+@given(_settings())
+def test_a_setting_is_accepted_exactly_where_its_range_holds(setting: tuple[str, Any]) -> None:
+    """For every ranged setting and any value, the loader's validation accepts it if and only
+    if the table's range holds it."""
     from perfscore.ruleset.rulefile import RuleFile
 
-    data = {"name": "x", "title": "t", "tolerance": value}
+    key, value = setting
+    data = {"name": "x", "title": "t", **_SETTING[key](value)}
     try:
         RuleFile.model_validate(data)
         accepted = True
     except ValueError:
         accepted = False
-    assert accepted == RANGES["tolerance"].holds(value)
+    assert accepted == RANGES[key].holds(value), (key, value)
 
 
 def test_the_docs_list_every_range() -> None:
@@ -252,3 +262,69 @@ def test_the_docs_list_every_range() -> None:
     text = (ROOT / "docs" / "rules.md").read_text("utf-8")
     for key, found in RANGES.items():
         assert f"| `{key}` | {found.describe()} | {found.meaning} |" in text, key
+
+
+def test_a_property_of_an_inherited_formula_is_told_at_the_users_extends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A property finding on a key the file inherits from a shipped set points at the file's
+    own `extends:` line, naming the shipped key, never the installed file."""
+    from perfscore.ruleset import check
+
+    path = tmp_path / "e.yaml"
+    path.write_text(_HEAD, "utf-8")
+    monkeypatch.setattr(check, "_properties", lambda rules: iter([("quantitative.higher", "x")]))
+    [finding] = check_file(path)
+    assert (finding.file, finding.line, finding.path) == (str(path), 3, "extends")
+    assert finding.message == "national-2020 quantitative.higher: x"
+
+
+def test_a_cycle_and_a_file_level_problem_have_a_line(tmp_path: Path) -> None:
+    """A cycle of extends is told at the `extends:` closing it; a file that is not text at
+    1:1: every finding has FILE:LINE:COLUMN."""
+    (tmp_path / "x.yaml").write_text("name: x\ntitle: t\nextends: y.yaml\n", "utf-8")
+    (tmp_path / "y.yaml").write_text("name: y\ntitle: t\nextends: x.yaml\n", "utf-8")
+    [finding] = check_file(tmp_path / "x.yaml")
+    assert (Path(finding.file).name, finding.line, finding.column) == ("y.yaml", 3, 1)
+    assert "cycle" in finding.message
+    (tmp_path / "z.yaml").write_bytes(b"name: z\n\xff\xfe")
+    [finding] = check_file(tmp_path / "z.yaml")
+    assert (finding.line, finding.column) == (1, 1)
+
+
+def test_every_key_that_does_not_compile_is_one_finding(tmp_path: Path) -> None:
+    """Two misspelt formulas, a catastrophic pattern and an unknown unit: four findings in line
+    order, where the loader stops at the first."""
+    path = tmp_path / "four.yaml"
+    path.write_text(
+        _HEAD + "execution:\n  score: weight * ratee\nquantitative:\n  higher: actual / targt\n"
+        "indicator_rules:\n  - {name: a, match: '(a+)+', score: weight}\n"
+        "  - {name: b, match: b, unit: 斤斤, score: weight}\n",
+        "utf-8",
+    )
+    findings = check_file(path)
+    assert [(f.path, f.line) for f in findings] == [
+        ("execution.score", 5),
+        ("quantitative.higher", 7),
+        ("indicator_rules[a].match", 9),
+        ("indicator_rules[b].unit", 10),
+    ]
+    with pytest.raises(RuleSetError, match="ratee"):
+        load_rules(path)
+
+
+def test_a_name_and_its_file_stay_one_rule_set_past_the_cache(tmp_path: Path) -> None:
+    """Regression: once more files were loaded than the cache keeps, a shipped set loaded by
+    name and by its file's path were two compiled copies (the name kept an evicted entry)."""
+    from perfscore.ruleset.loading import MAX_LOADED, rule_files
+
+    load_rules("national-2020")
+    for i in range(MAX_LOADED + 1):
+        path = tmp_path / f"r{i}.yaml"
+        path.write_text(f"name: r{i}\ntitle: t\n", "utf-8")
+        load_rules(path)
+    by_name = load_rules("national-2020")
+    assert load_rules(shipped_dir() / "national-2020.yaml") is by_name
+    child = tmp_path / "child.yaml"
+    child.write_text(_HEAD, "utf-8")
+    assert len(rule_files(load_rules(child))) == 2

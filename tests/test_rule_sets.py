@@ -305,7 +305,7 @@ def test_rules_check_formats(tmp_path: Path) -> None:
     code, out, _ = _run("rules", "check", "--format", "github", str(bad))
     assert out.startswith(f"::error file={bad},line=4,col=3::")
     assert _run("rules", "check", str(ROOT / "rules"))[0] == 0
-    assert _run("rules", "check", str(tmp_path / "missing.yaml"))[0] == 2
+    assert _run("rules", "check", str(tmp_path / "missing.yaml"))[0] == 3
 
 
 def test_rules_test_command() -> None:

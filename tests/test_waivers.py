@@ -311,7 +311,9 @@ def test_evaluate_refuses_a_missing_waivers_file(tmp_path: Path) -> None:
 def test_evaluate_many_applies_the_waivers(jobs: int) -> None:
     """evaluate_many reads the waivers once and applies them in every worker alike."""
     forms = [FORM, FORM]
-    results = list(evaluate_many(forms, waivers=WAIVERS, jobs=jobs, chunk_size=1))
+    items = list(evaluate_many(forms, waivers=WAIVERS, jobs=jobs, chunk_size=1))
+    results = [r for r in items if isinstance(r, EvaluationResult)]
+    assert len(results) == len(items)
     expected = perfscore.evaluate(FORM, waivers=WAIVERS)
     assert [_accepted(r) for r in results] == [_accepted(expected)] * 2
     waivers = load_waivers(WAIVERS)

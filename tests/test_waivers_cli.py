@@ -102,14 +102,14 @@ def test_fail_on_counts_only_flags_not_accepted(tmp_path: Path, fmt: str, jobs: 
 
 
 def test_a_bad_waivers_file_is_one_line_and_nothing_is_scored(tmp_path: Path) -> None:
-    """A misspelt code: exit 2, one line naming file:line:column and the likely code, no
-    report."""
+    """A misspelt code: exit 5 (a file the forms are checked against could not be loaded), one
+    line naming file:line:column and the likely code, no report."""
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "- 项目名称: 法律服务培训项目\n  问题代码: over-achievment\n  原因: r\n", "utf-8"
     )
     code, out, err = _run("score", FORM, "--waivers", str(bad))
-    assert (code, out) == (2, "")
+    assert (code, out) == (5, "")
     assert err == (
         f"perfscore: {bad}:2:3: unknown flag code 'over-achievment'; did you mean "
         "'over-achievement'? (expected a code or title from docs/flags.md)\n"
@@ -121,7 +121,7 @@ def test_output_may_not_overwrite_the_waivers_file(tmp_path: Path) -> None:
     copy = tmp_path / "w.yaml"
     copy.write_text(Path(WAIVERS).read_text("utf-8"), "utf-8")
     code, _, err = _run("score", FORM, "--waivers", str(copy), "-o", str(copy))
-    assert code == 2
+    assert code == 6  # an output that would overwrite an input
     assert "w.yaml" in err
     assert copy.read_text("utf-8") == Path(WAIVERS).read_text("utf-8")
 

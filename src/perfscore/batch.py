@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import PerfscoreError
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # concurrent.futures imports logging: a start-up one form sho
 __all__ = ["Failure", "cpu_count", "evaluate_many"]
 
 FormInput = Form | Mapping[str, Any] | str | Path
+_T = TypeVar("_T")
 
 # Chunks in flight per worker: enough that no worker waits for the next chunk while this
 # process takes results in, few enough that memory stays bounded.
@@ -170,6 +171,36 @@ def _workers_of(executor: Executor) -> int:
     return cpu_count()
 
 
+@overload
+def evaluate_many(
+    forms: Iterable[FormInput],
+    rules: str | Path | RuleSet = ...,
+    *,
+    lang: Literal["zh", "en"] = ...,
+    jobs: int | None = ...,
+    chunk_size: int = ...,
+    transform: None = ...,
+    executor: Executor | None = ...,
+    reader_limits: ReaderLimits = ...,
+    waivers: WaiverInput | None = ...,
+) -> Iterator[EvaluationResult | Failure]: ...
+
+
+@overload
+def evaluate_many(
+    forms: Iterable[FormInput],
+    rules: str | Path | RuleSet = ...,
+    *,
+    lang: Literal["zh", "en"] = ...,
+    jobs: int | None = ...,
+    chunk_size: int = ...,
+    transform: Callable[[EvaluationResult], _T],
+    executor: Executor | None = ...,
+    reader_limits: ReaderLimits = ...,
+    waivers: WaiverInput | None = ...,
+) -> Iterator[_T | Failure]: ...
+
+
 def evaluate_many(
     forms: Iterable[FormInput],
     rules: str | Path | RuleSet = "national-2020",
@@ -182,7 +213,9 @@ def evaluate_many(
     reader_limits: ReaderLimits = DEFAULT_LIMITS,
     waivers: WaiverInput | None = None,
 ) -> Iterator[Any]:
-    """Score every form of ``forms``; yield results (or :class:`Failure`) in input order.
+    """Score every form of ``forms``; yield results (or :class:`Failure`) in input order:
+    an :class:`~perfscore.engine.pipeline.EvaluationResult` each, or what ``transform`` makes
+    of it.
 
     By default every form is scored in this process.  ``jobs`` > 1 spreads the work over that
     many processes of this machine (at most one per CPU), started the platform's safe way
@@ -204,11 +237,59 @@ def evaluate_many(
     that exhausts a reader is that input's :class:`Failure`, and the stream goes on.  ``waivers``
     are read once, here, and applied as :func:`~perfscore.engine.pipeline.evaluate` applies them.
 
-    :raises RuleSetError: the rule set cannot be loaded (checked before any form is read).
-    :raises WaiverError: the waivers cannot be read (checked before any form is read).
+    :raises TypeError: ``forms`` is one form (a path, a mapping, a :class:`Form`), not an
+        iterable of them: ``evaluate_many("a.yaml")`` would score the path's characters.
+    :raises ValueError: ``jobs`` or ``chunk_size`` below 1.
+    :raises RuleSetError: the rule set cannot be loaded.
+    :raises WaiverError: the waivers cannot be read.
+
+    All of these are raised by the call itself, before any form is read.
     """
+    _check_arguments(forms, jobs, chunk_size)
     ruleset = load_rules(rules)
     limits = (reader_limits, None if waivers is None else load_waivers(waivers))
+    return _stream(forms, ruleset, lang, jobs, chunk_size, transform, executor, limits)
+
+
+def _check_arguments(forms: object, jobs: int | None, chunk_size: int) -> None:
+    """Refuse, at the call, arguments that would score nonsense or nothing."""
+    if isinstance(forms, str | bytes | Path | Mapping | Form):
+        kind = "path" if isinstance(forms, str | bytes | Path) else "single form"
+        raise TypeError(
+            f"evaluate_many takes an iterable of forms (paths, mappings or Form objects), "
+            f"not a {kind} ({type(forms).__name__}): pass [{_shown_input(forms)}], "
+            "or perfscore.evaluate for one form"
+        )
+    if not isinstance(forms, Iterable):
+        raise TypeError(
+            "evaluate_many takes an iterable of forms (paths, mappings or Form objects), "
+            f"not {type(forms).__name__}"
+        )
+    for name, value in (("jobs", jobs), ("chunk_size", chunk_size)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
+        if value is not None and value < 1:
+            raise ValueError(f"{name} must be 1 or more, not {value}")
+
+
+def _shown_input(forms: object) -> str:
+    if isinstance(forms, str | Path):
+        return repr(str(forms))
+    return "form"
+
+
+def _stream(
+    forms: Iterable[FormInput],
+    ruleset: RuleSet,
+    lang: Literal["zh", "en"],
+    jobs: int | None,
+    chunk_size: int,
+    transform: Callable[[EvaluationResult], Any] | None,
+    executor: Executor | None,
+    limits: tuple[ReaderLimits, Waivers | None],
+) -> Iterator[Any]:
+    """:func:`evaluate_many`'s work, once its arguments are checked; ``limits`` are the
+    reader limits and the waivers every form is scored with."""
     if executor is not None:
         workers = jobs if jobs is not None and jobs > 0 else _workers_of(executor)
         yield from _spread(executor, workers, forms, ruleset, lang, chunk_size, transform, limits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "FormError",
     "FormulaError",
+    "OutputError",
     "PerfscoreError",
     "RuleSetError",
     "ValueTextError",
@@ -65,6 +66,10 @@ class FormError(PerfscoreError):
 
 class RuleSetError(PerfscoreError):
     """A rule set that cannot be loaded: unknown name, bad YAML, bad key, bad expression."""
+
+
+class OutputError(PerfscoreError):
+    """An output that cannot be written, or would overwrite one of the files being read."""
 
 
 class WaiverError(PerfscoreError):

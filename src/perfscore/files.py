@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
-from perfscore.errors import PerfscoreError
+from perfscore.errors import OutputError, PerfscoreError
 
 __all__ = [
     "atomic_path",
@@ -98,11 +98,11 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 def refuse_overwrite(target: str | Path, inputs: Iterable[str | Path], *, what: str) -> None:
     """Refuse to write ``target`` when it is one of ``inputs`` (the files being read).
 
-    :raises PerfscoreError: naming the target, e.g. "the output is also an input".
+    :raises OutputError: naming the target, e.g. "the output is also an input".
     """
     for source in inputs:
         if same_file(target, source):
-            raise PerfscoreError(
+            raise OutputError(
                 f"{what} would overwrite the input {source}",
                 source=str(target),
                 expected="an output path that is not one of the files read",
@@ -114,7 +114,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """A temporary path beside ``target`` (same directory, same suffix) to write to; renamed
     over ``target`` when the block ends without an exception, removed otherwise.
 
-    :raises PerfscoreError: when the target's directory cannot be written.
+    :raises OutputError: when the target's directory cannot be written.
     """
     final = Path(target)
     directory = final.parent
@@ -123,7 +123,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             prefix=f".{final.name}.", suffix=f".tmp{final.suffix}", dir=directory
         )
     except OSError as exc:
-        raise PerfscoreError(f"cannot write: {exc.strerror}", source=str(final)) from None
+        raise OutputError(f"cannot write: {exc.strerror}", source=str(final)) from None
     os.close(fd)
     temporary = Path(name)
     try:
@@ -134,7 +134,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, final)
     except OSError as exc:
-        raise PerfscoreError(f"cannot write: {exc.strerror}", source=str(final)) from None
+        raise OutputError(f"cannot write: {exc.strerror}", source=str(final)) from None
     finally:
         with suppress(FileNotFoundError):
             temporary.unlink()
@@ -157,7 +157,7 @@ def text_output(target: str | Path) -> Iterator[TextIO]:
     encode (a lone surrogate in a form, an undecodable file name) is written as an escape
     (``\\udcff``), never an error halfway through a report.
 
-    :raises PerfscoreError: the target cannot be written.
+    :raises OutputError: the target cannot be written.
     """
     if writes_through(target):
         try:
@@ -165,7 +165,7 @@ def text_output(target: str | Path) -> Iterator[TextIO]:
                 target, "w", encoding="utf-8", errors="backslashreplace", newline=""
             )
         except OSError as exc:
-            raise PerfscoreError(f"cannot write: {exc.strerror}", source=str(target)) from None
+            raise OutputError(f"cannot write: {exc.strerror}", source=str(target)) from None
         with stream:
             yield stream
         return

@@ -26,8 +26,10 @@ from typing import Any, TextIO
 
 import perfscore._startup  # noqa: F401  # first: before any model is defined
 from perfscore.cli import aggregate, convert, explain, rules, schema, score
-from perfscore.cli.shared import Parser, Usage
+from perfscore.cli.exits import ExitCode, epilog, exit_code
+from perfscore.cli.shared import Parser, Usage, require
 from perfscore.errors import PerfscoreError
+from perfscore.ruleset.loading import names_a_file
 from perfscore.web import command as serve  # loads no web library: it checks on running
 
 __all__ = ["main", "run"]
@@ -49,7 +51,12 @@ _COMMANDS: dict[str, _Command] = {
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that command's (start-up is faster)."""
-    parser = Parser(prog="perfscore", description="Score and check 预算绩效自评表.")
+    parser = Parser(
+        prog="perfscore",
+        description="Score and check 预算绩效自评表.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     # Answered in run() before parsing (a command is otherwise required); listed for --help.
     parser.add_argument("--version", "-V", action="store_true", help="print the version")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -63,7 +70,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Run the command line: 0 clean, 1 findings (flags at ``--fail-on``, bad files), 2 usage."""
+    """Run the command line and return its exit code: one code a cause, the same in every
+    subcommand (:data:`perfscore.cli.exits.EXIT_CODES`)."""
     try:
         argv = list(argv)
         if argv in (["--version"], ["-V"]):
@@ -75,17 +83,22 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         args = _parser(only).parse_args(argv)
     except Usage as exc:
         print(str(exc), file=stderr)
-        return 2
+        return ExitCode.USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
+        rules, waivers = getattr(args, "rules", None), getattr(args, "waivers", None)
+        if isinstance(rules, str) and names_a_file(rules):
+            require([rules])  # a rule file that is not there is a missing file, as a form is
+        if isinstance(waivers, str):
+            require([waivers])
         return _COMMANDS[args.command][1](args, stdout, stderr)
     except Usage as exc:
         print(str(exc), file=stderr)
-        return 2
+        return ExitCode.USAGE
     except PerfscoreError as exc:
         print(f"perfscore: {exc}", file=stderr)
-        return 2
+        return exit_code(exc)
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -111,5 +124,5 @@ def main() -> None:
         code = 0
     except KeyboardInterrupt:
         print("perfscore: interrupted", file=sys.stderr)
-        code = 130
+        code = ExitCode.INTERRUPTED
     sys.exit(code)

@@ -6,9 +6,10 @@ import argparse
 from typing import Any, TextIO
 
 from perfscore.batch import Failure, evaluate_many
+from perfscore.cli.exits import worst
 from perfscore.cli.shared import FORMATS, add_common, form_paths, inputs, output
 from perfscore.engine.pipeline import EvaluationResult
-from perfscore.errors import PerfscoreError
+from perfscore.errors import FormError, PerfscoreError
 from perfscore.files import refuse_overwrite
 from perfscore.ruleset.rules import load_rules
 
@@ -17,8 +18,12 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     agg = sub.add_parser("aggregate", help="roll project forms up to the department")
-    agg.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    agg.add_argument("--format", choices=FORMATS, default="table")
+    agg.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="project forms, and folders of them"
+    )
+    agg.add_argument(
+        "--format", choices=FORMATS, default="table", help="the roll-up's format (default: table)"
+    )
     add_common(agg)
     return [agg]
 
@@ -27,19 +32,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from perfscore.report.rollup import rollup_csv, rollup_markdown, rollup_table
 
     results: list[EvaluationResult] = []
-    failed = False
+    failed: list[PerfscoreError] = []
     files = form_paths(args.paths, stderr=stderr)
     read = inputs(files, load_rules(args.rules))
     if args.output and args.output != "-":
         refuse_overwrite(args.output, read, what="--output")
     for item in evaluate_many(files, args.rules, lang=args.lang):
         if isinstance(item, Failure):
-            failed = True
+            failed.append(item.error)
             print(f"perfscore: {item.message}", file=stderr)
         else:
             results.append(item)
     if not results:
-        raise PerfscoreError("no form could be read", source=" ".join(args.paths))
+        raise FormError("no form could be read", source=" ".join(args.paths))
     from perfscore.rollup import aggregate
 
     rollup = aggregate(results)
@@ -62,4 +67,4 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             out.write(htmlreport.rollup_page(rollup, results, args.lang))
         else:
             out.write(rollup_table(rollup, args.lang, tally))
-    return 1 if failed else 0
+    return worst(failed, flagged=False)

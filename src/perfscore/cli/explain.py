@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from perfscore.cli.shared import Usage, add_common, output
+from perfscore.cli.shared import Usage, add_common, output, require
 from perfscore.engine.pipeline import evaluate
-from perfscore.errors import PerfscoreError
 from perfscore.readers import load_forms
 from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import load_rules
@@ -18,7 +17,9 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     explain = sub.add_parser("explain", help="show how every number of a form was reached")
-    explain.add_argument("path", metavar="FILE")
+    explain.add_argument(
+        "path", metavar="FILE", help="the form (FILE#N: the N-th form of a file holding several)"
+    )
     explain.add_argument("--indicator", "-i", metavar="N|NAME", help="one indicator only")
     explain.add_argument(
         "--form",
@@ -50,11 +51,12 @@ def _form_choice(path: str, number: int | None) -> tuple[str, int | None]:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     path, number = _form_choice(args.path, args.form)
+    require([path])
     forms = load_forms(path)
     if number is not None and number > len(forms):
-        raise PerfscoreError(
-            f"no form #{number}: the file holds {len(forms)} form{'s' if len(forms) > 1 else ''}",
-            source=path,
+        raise Usage(
+            f"perfscore explain: {path}: no form #{number}: the file holds {len(forms)} "
+            f"form{'s' if len(forms) > 1 else ''}"
         )
     if number is None and len(forms) > 1:
         print(
@@ -68,7 +70,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
         text = explain(result, args.indicator, args.lang)
     except LookupError as exc:
-        raise PerfscoreError(str(exc).strip("'\""), source=args.path) from None
+        # --indicator names no row: the command line is wrong, not the form.
+        reason = str(exc).strip("'\"")
+        raise Usage(f"perfscore explain: {args.path}: {reason}") from None
     read = [path, *rule_files(load_rules(args.rules)), *([args.waivers] if args.waivers else [])]
     with output(args.output, stdout, read) as out:
         out.write(text)

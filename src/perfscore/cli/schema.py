@@ -18,7 +18,11 @@ def add_parser(sub: Any) -> list[argparse.ArgumentParser]:
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of rule files, forms or waivers files"
     )
-    schema.add_argument("which", choices=["rules", "form", "waivers"])
+    schema.add_argument(
+        "which",
+        choices=["rules", "form", "waivers"],
+        help="rule files (rules), the form format (form) or waivers files (waivers)",
+    )
     return [schema]
 
 

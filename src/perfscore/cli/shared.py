@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from perfscore.cli.exits import MissingPath
 from perfscore.files import refuse_overwrite, text_output
 from perfscore.readers import SUFFIXES, form_files
 from perfscore.ruleset.loading import rule_files
@@ -24,6 +25,7 @@ __all__ = [
     "form_paths",
     "inputs",
     "output",
+    "require",
 ]
 
 FORM_SUFFIXES = SUFFIXES
@@ -42,7 +44,9 @@ class Parser(argparse.ArgumentParser):
 def add_common(parser: argparse.ArgumentParser) -> None:
     """The options every reporting subcommand takes."""
     parser.add_argument("--rules", default="national-2020", help="rule-set name or file")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="the report's language (default: zh)"
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here")
 
 
@@ -50,10 +54,19 @@ def form_paths(
     paths: Sequence[str], suffixes: set[str] = FORM_SUFFIXES, stderr: TextIO | None = None
 ) -> list[Path]:
     """The form files named by ``paths`` (files and folders), each note on stderr."""
+    require(paths)
     files, notes = form_files(paths, suffixes, forms_only=suffixes is FORM_SUFFIXES)
     for note in notes:
         print(f"perfscore: {note}", file=stderr or sys.stderr)
     return files
+
+
+def require(paths: Sequence[str | Path]) -> None:
+    """Refuse a path named on the command line that does not exist (exit code 3)."""
+    for text in paths:
+        path = Path(text)
+        if not (path.exists() or path.is_symlink()):
+            raise MissingPath("no such file or directory", source=str(text))
 
 
 @contextmanager

@@ -352,9 +352,23 @@ def load_form(
             f"{path} holds {len(forms)} forms; load_form returns the first "
             "(perfscore.load_forms reads them all)",
             MultipleFormsWarning,
-            stacklevel=2,
+            stacklevel=_caller_level(),
         )
     return forms[0]
+
+
+_PACKAGE = str(Path(__file__).resolve().parents[1]) + os.sep
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside perfscore: a warning raised for
+    ``evaluate("a.xlsx")`` points at the line that called ``evaluate``, not at the engine."""
+    import sys
+
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    return level
 
 
 def dump_forms(

@@ -9,8 +9,10 @@ table (with 年度目标, 绩效指标描述 and 指标值确定依据 columns w
 The reading notes of a form read from text or a workbook are 读取说明 rows in the heading.
 Nothing is written for a field the form does not have, so reading back invents nothing.
 
-Amounts, weights, scores, the total, the year and goal numbers are numeric cells (Excel sums
-them); printed values stay text.  Text that a spreadsheet would run as a formula (starting
+Amounts, weights, scores, the total, the year, goal numbers and the execution rate are
+numeric cells (Excel sums them; a rate printed ``96.86%`` is 0.9686 shown as a percentage, one
+printed ``96.86`` the number 96.86, each reading back as printed); other printed values stay
+text.  Text that a spreadsheet would run as a formula (starting
 ``=``, ``+``, ``-`` or ``@``) is stored as text and marked so (quote prefix).
 """
 
@@ -177,8 +179,28 @@ def _budget(out: _Sheet, form: Form) -> None:
     labels = dict(_BUDGET_LABELS)
     out.row([FORM["budget"].label])
     out.row([f"项目资金({form.money_unit})", *(labels[k] for k in keys)])
-    out.row(["年度资金总额", *(getattr(budget, k) for k in keys)])
+    number = out.row(["年度资金总额", *(getattr(budget, k) for k in keys)])
+    if "rate" in keys:
+        _rate_cell(out.sheet.cell(number, keys.index("rate") + 2), budget.rate or "")
     out.pairs([(BUDGET["reason"].label, budget.reason)])
+
+
+_RATE = re.compile(r"(\d{1,9})(?:\.(\d{1,8}))?(%?)")
+
+
+def _rate_cell(cell: Any, printed: str) -> None:
+    """The execution rate as a number, shown as printed: ``96.86%`` is 0.9686 in a ``0.00%``
+    cell, ``96.86`` the number 96.86 in a ``0.00`` cell; a rate printed any other way (``约97%``)
+    stays text."""
+    match = _RATE.fullmatch(printed.strip())
+    if match is None or (match[2] or "").endswith("0") or match[1] != str(int(match[1])):
+        # 96.80% or 096%: a number would read back without the zero the form printed.
+        return
+    whole, places, percent = match.groups()
+    value = Decimal(f"{whole}.{places or 0}")
+    shown = "0" + ("." + "0" * len(places) if places else "")
+    cell.value = value / 100 if percent else value
+    cell.number_format = shown + percent
 
 
 def _target_budget(out: _Sheet, form: Form) -> None:

@@ -3,13 +3,18 @@
 Beside each printed score goes the recomputed one (a new column headed 重算得分 at the right of
 the indicator table); every flagged cell is filled — red for errors, yellow for warnings — and
 carries the flag messages as a cell comment; a ``perfscore`` sheet summarises every form and
-lists every flag.
+lists every flag.  Scores and totals are numeric cells (exact decimals), never text.
+
+A flag is pinned on its own cell: the value it is about; a blank one (a missing score, a missing
+reason) under its column's header in the flagged row; where the form has no such column, the
+row's name (for the budget, the row's label).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,12 +27,13 @@ from perfscore.engine.pipeline import EvaluationResult, evaluate
 from perfscore.errors import FormError
 from perfscore.files import atomic_path, refuse_overwrite
 from perfscore.readers import form_from_grid
+from perfscore.readers.labels import BUDGET_COLUMNS, INDICATOR_COLUMNS, Columns, column_key
 from perfscore.readers.xlsx import forms_from_workbook
+from perfscore.report.wording import flag_subject, flag_title, severity_word
 from perfscore.ruleset.loading import rule_files
 from perfscore.ruleset.rules import RuleSet, load_rules
 from perfscore.waivers import WaiverInput, flag_message, load_waivers
 from perfscore.words.flags import Flag
-from perfscore.words.messages import num
 
 __all__ = ["FILLS", "annotate_workbook"]
 
@@ -50,21 +56,81 @@ def _top_left(sheet: Worksheet, row: int, col: int) -> tuple[int, int]:
     return row, col
 
 
-def _cell_of(
-    flag: Flag, positions: dict[tuple[str | int, ...], tuple[int, int]]
-) -> tuple[int, int] | None:
-    """Where a flag belongs: its own cell, else its indicator's name, else the total."""
+Positions = dict[tuple[str | int, ...], tuple[int, int]]
+
+
+def _cell_of(flag: Flag, positions: Positions, sheet: Worksheet) -> tuple[int, int] | None:
+    """Where a flag belongs (0-based row and column): its own cell; a blank one under its
+    column's header; else its row's name (the budget row's label), else the total."""
     loc = flag.location
-    for key in (loc, (*loc[:2], "score"), (*loc[:2], "name"), (*loc[:2], "target")):
-        if key in positions:
-            return positions[key]
+    if loc in positions:
+        return positions[loc]
+    blank = _blank_cell(sheet, loc, positions)
+    if blank is not None:
+        return blank
     if loc[:1] == ("budget",):
-        return next((p for k, p in positions.items() if k[:1] == ("budget",)), None)
+        return _budget_label(sheet, positions)
+    for key in ((*loc[:2], "name"), (*loc[:2], "score"), (*loc[:2], "target")):
+        if loc[:1] == ("indicators",) and len(loc) >= 2 and key in positions:
+            return positions[key]
     if loc[:1] == ("indicators",):
         return positions.get(("total",)) or next(
             (p for k, p in positions.items() if k[:1] == ("indicators",)), None
         )
     return positions.get(("total",))
+
+
+def _blank_cell(
+    sheet: Worksheet, loc: tuple[str | int, ...], positions: Positions
+) -> tuple[int, int] | None:
+    """The cell of a field left blank (``budget.score``, ``indicators[3].reason``): in the
+    flagged row, under the header naming the field (the field table's labels), shifted as the
+    row's other values are from their headers."""
+    if loc[:1] == ("budget",) and len(loc) == 2:
+        table, labels, field = "budget", BUDGET_COLUMNS, str(loc[1])
+        row = next((p[0] for k, p in positions.items() if k[:1] == ("budget",)), None)
+        known = {str(k[1]): p for k, p in positions.items() if k[:1] == ("budget",)}
+    elif loc[:1] == ("indicators",) and len(loc) == 3:
+        table, labels, field = "indicators", INDICATOR_COLUMNS, str(loc[2])
+        own = {str(k[2]): p for k, p in positions.items() if k[:2] == loc[:2] and len(k) == 3}
+        row = next(iter(own.values()), (None, 0))[0]
+        known = own
+    else:
+        return None
+    if row is None:
+        return None
+    first = min(p[0] for k, p in positions.items() if k[:1] == (table,))
+    headers = _headers(sheet, first, labels)
+    if field not in headers:
+        return None
+    # The values may sit a column off their headers (a merged label cell): as a known one does.
+    shift = next((p[1] - headers[k] for k, p in known.items() if k in headers), 0)
+    return row, headers[field] + shift
+
+
+def _headers(sheet: Worksheet, first: int, labels: Columns) -> dict[str, int]:
+    """The field of each header cell (0-based column) in the three rows above 0-based row
+    ``first``, the nearest row first."""
+    found: dict[str, int] = {}
+    for row in range(first, max(first - 3, 0), -1):  # 1-based: the rows above ``first``
+        for cell in sheet[row]:
+            if isinstance(cell.value, str):
+                key = column_key(cell.value, labels)
+                if key is not None and key not in found:
+                    found[key] = cell.column - 1
+    return found
+
+
+def _budget_label(sheet: Worksheet, positions: Positions) -> tuple[int, int] | None:
+    """The budget row's label (年度资金总额): its first text cell left of the values."""
+    places = [p for k, p in positions.items() if k[:1] == ("budget",)]
+    if not places:
+        return None
+    row, first = places[0][0], min(p[1] for p in places)
+    for col in range(first):
+        if isinstance(sheet.cell(row + 1, col + 1).value, str):
+            return row, col
+    return row, first
 
 
 def annotate_workbook(
@@ -100,7 +166,7 @@ def annotate_workbook(
         sheet = workbook[sheet_form.sheet]
         positions = sheet_form.form.positions
         _write_scores(sheet, result, positions)
-        _mark_flags(sheet, result.flags, positions)
+        _mark_flags(sheet, result, positions, lang)
     _summary(workbook.create_sheet(_AUTHOR), results, lang)
     with atomic_path(target) as temporary:
         workbook.save(temporary)
@@ -124,11 +190,7 @@ def _open(src: Path) -> Any:
         ) from None
 
 
-def _write_scores(
-    sheet: Worksheet,
-    result: EvaluationResult,
-    positions: dict[tuple[str | int, ...], tuple[int, int]],
-) -> None:
+def _write_scores(sheet: Worksheet, result: EvaluationResult, positions: Positions) -> None:
     """The recomputed scores in a new column right of the table, headed 重算得分."""
     rows = [p[0] for k, p in positions.items() if k[:1] == ("indicators",)]
     if not rows:
@@ -149,23 +211,26 @@ def _write_scores(
         place = positions.get((*key, "score")) or positions.get((*key, "name"))
         if place is None or row.score is None:
             continue
-        cell = sheet.cell(place[0] + 1, column)
-        cell.value = float(row.score)
-        cell.number_format = "0.00"
+        _number(sheet.cell(place[0] + 1, column), row.score)
     if result.total is not None and ("total",) in positions:
-        cell = sheet.cell(positions[("total",)][0] + 1, column)
-        cell.value = float(result.total)
+        _number(sheet.cell(positions[("total",)][0] + 1, column), result.total)
+
+
+def _number(cell: Any, value: Decimal | None) -> None:
+    """A score as a numeric cell, exact (a Decimal, not a float), shown to two places."""
+    cell.value = value
+    if value is not None:
         cell.number_format = "0.00"
 
 
 def _mark_flags(
-    sheet: Worksheet, flags: Sequence[Flag], positions: dict[tuple[str | int, ...], tuple[int, int]]
+    sheet: Worksheet, result: EvaluationResult, positions: Positions, lang: str
 ) -> None:
     by_cell: dict[tuple[int, int], list[Flag]] = {}
-    for flag in flags:
+    for flag in result.flags:
         if flag.severity == "info":
             continue
-        place = _cell_of(flag, positions)
+        place = _cell_of(flag, positions, sheet)
         if place is None:
             continue
         by_cell.setdefault(_top_left(sheet, place[0] + 1, place[1] + 1), []).append(flag)
@@ -174,10 +239,17 @@ def _mark_flags(
         live = [f for f in cell_flags if f.waiver is None]
         worst = "error" if any(f.severity == "error" for f in live) else "warning"
         cell.fill = FILLS[worst if live else "accepted"]
-        text = "\n".join(
-            f"[{f.severity}] {f.code} ({f.path}): {flag_message(f, f.lang)}" for f in cell_flags
-        )
+        text = "\n".join(_comment_line(f, result, lang) for f in cell_flags)
         cell.comment = Comment(text, _AUTHOR, width=360, height=40 + 40 * len(cell_flags))
+
+
+def _comment_line(flag: Flag, result: EvaluationResult, lang: str) -> str:
+    """``警告 未填写偏差原因 (missing-reason) 第2项「…」偏差原因分析及改进措施: …``: the words the
+    other reports use, the code kept for a search."""
+    return (
+        f"{severity_word(flag.severity, lang)} {flag_title(flag, lang)} ({flag.code}) "
+        f"{flag_subject(flag, result, lang)}: {flag_message(flag, flag.lang)}"
+    )
 
 
 def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -> None:
@@ -192,25 +264,30 @@ def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -
             [
                 result.source or "",
                 result.form.project or "",
-                num(result.reported_total),
-                num(result.total),
+                None,
+                None,
                 len(result.errors),
                 len(result.warnings),
             ]
         )
+        # 填报总分 and 重算总分 as numbers an auditor can sum and compare, not text.
+        _number(sheet.cell(sheet.max_row, 3), result.reported_total)
+        _number(sheet.cell(sheet.max_row, 4), result.total)
     sheet.append([])
     sheet.append(
-        ["form", "severity", "code", "path", "message"]
+        ["form", "severity", "code", "problem", "where", "path", "message"]
         if en
-        else ["表", "级别", "代码", "位置", "说明"]
+        else ["表", "级别", "代码", "问题", "位置", "路径", "说明"]
     )
     for result in results:
         for flag in result.flags:
             sheet.append(
                 [
                     result.source or "",
-                    str(flag.severity),
+                    severity_word(flag.severity, lang),
                     flag.code,
+                    flag_title(flag, lang),
+                    flag_subject(flag, result, lang),
                     flag.path,
                     flag_message(flag, flag.lang),
                 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from perfscore.engine.results import EvaluationResult
-from perfscore.errors import PerfscoreError
+from perfscore.errors import OutputError
 from perfscore.files import atomic_path
 from perfscore.report import wordml
 from perfscore.report.review import Review, ReviewOpinion, review
@@ -74,22 +74,22 @@ def check_target(target: str | Path | None) -> None:
     a Word file is no text for a terminal or a pipe), a name not ending in ``.docx``, a file in
     a folder that does not exist.
 
-    :raises PerfscoreError: saying what to give instead.
+    :raises OutputError: saying what to give instead (exit code 6).
     """
     if target is None or str(target) == "-":
-        raise PerfscoreError(
+        raise OutputError(
             "--format docx writes a Word file, not to standard output",
             expected="-o FILE.docx",
         )
     if Path(target).suffix.lower() != ".docx":
-        raise PerfscoreError(
+        raise OutputError(
             "--format docx writes a Word file, not this name",
             source=str(target),
             expected="a name ending in .docx",
         )
     folder = Path(target).parent
     if not folder.is_dir():  # found out now, not after every form has been scored
-        raise PerfscoreError(
+        raise OutputError(
             f"the folder {folder} does not exist", source=str(target), expected="an existing folder"
         )
 
@@ -103,7 +103,7 @@ def write_review(
     """Write the Word review of ``results`` to ``target`` (a ``.docx`` file), whole or not at
     all: written beside it and renamed when complete.
 
-    :raises PerfscoreError: the target cannot be written.
+    :raises OutputError: the target cannot be written.
     """
     document = review_document(results, lang, failures)
     with atomic_path(target) as temporary:

@@ -125,12 +125,23 @@ def check_file(path: str | Path) -> list[Finding]:
     findings: dict[str, Finding] = {}
     for key, message in _properties(rules):
         if key not in findings:
-            file, line, column = rules.locate(key)
-            error = PerfscoreError(
-                message, source=file, path=rules.shown_key(key), line=line, column=column
-            )
-            findings[key] = _finding(error, path)
+            findings[key] = _finding(_located(rules, key, message, Path(path)), path)
     return sorted(findings.values(), key=_place)
+
+
+def _located(rules: RuleSet, key: str, message: str, path: Path) -> PerfscoreError:
+    """A property finding at its key's line; one the checked file inherits from a shipped set
+    at the file's own ``extends:`` (the shipped sets pass on their own: the file's override
+    broke them), never in the installed file."""
+    file, line, column = rules.locate(key)
+    shown = rules.shown_key(key)
+    shipped = shipped_dir().resolve()
+    inherited = line is None or (file and Path(file).resolve().parent == shipped)
+    if inherited and path.resolve().parent != shipped and rules.locate("extends")[1]:
+        # A default or a shipped set's key: the file's own `extends:` brought it in.
+        message = f"{Path(file).stem if file else rules.name} {shown}: {message}"
+        (file, line, column), shown = rules.locate("extends"), "extends"
+    return PerfscoreError(message, source=file, path=shown, line=line, column=column)
 
 
 def _place(finding: Finding) -> tuple[str, int, int]:
@@ -144,7 +155,10 @@ def _finding(exc: PerfscoreError, path: str | Path) -> Finding:
     source = shown_path(exc.source, path) if exc.source else str(path)
     if source != str(path):
         message += f" (reached through extends from {path})"
-    return Finding(source, message, exc.path, exc.line, exc.column)
+    # A problem of the file as a whole (too large, not UTF-8) is told at its start: every
+    # finding has a line and column for editors and annotations to land on.
+    line, column = (exc.line, exc.column or 1) if exc.line is not None else (1, 1)
+    return Finding(source, message, exc.path, line, column)
 
 
 def _properties(rules: RuleSet) -> Iterator[tuple[str, str]]:

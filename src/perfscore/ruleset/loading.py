@@ -38,6 +38,7 @@ __all__ = [
     "MAX_RULE_BYTES",
     "list_rules",
     "load_rules",
+    "names_a_file",
     "problems",
     "shipped_dir",
 ]
@@ -71,7 +72,7 @@ def list_rules() -> list[str]:
     return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
 
 
-def _is_path(text: str) -> bool:
+def names_a_file(text: str) -> bool:
     """Text that names a file rather than a shipped rule set."""
     return text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text
 
@@ -104,7 +105,7 @@ def _extended(parent: str, child: Path, positions: Positions) -> Path:
     own folder (or below it)."""
     file, line, column = positions.get(("extends",), (str(child), None, None))
     where: dict[str, Any] = {"source": file, "path": "extends", "line": line, "column": column}
-    if not _is_path(parent):
+    if not names_a_file(parent):
         return _shipped(parent, **where)
     folder = child.resolve().parent
     path = (folder / parent).resolve()
@@ -183,7 +184,15 @@ def _resolve(
     parent = data.get("extends")
     if parent:
         parent_path = _extended(str(parent), path, positions)
-        base, base_positions = _resolve(parent_path, (*seen, key), chain)
+        try:
+            base, base_positions = _resolve(parent_path, (*seen, key), chain)
+        except RuleSetError as exc:
+            if exc.line is not None:
+                raise
+            # A cycle, a chain too deep, a parent that cannot be read as a whole: told at the
+            # `extends:` that reached it.
+            file, line, column = positions.get(("extends",), (str(path), None, None))
+            raise _error(exc, source=file, path="extends", line=line, column=column) from None
         base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
         positions = {**_kept(base_positions, data), **positions}
         data = _merge(base, data)
@@ -262,12 +271,15 @@ def problems(path: str | Path) -> list[RuleSetError]:
     try:
         data, positions = _resolve(path.resolve(), (), [])
         with localcontext(SCORING_CONTEXT):
-            RuleFile.model_validate(data)
+            spec = RuleFile.model_validate(data)
+            from perfscore.ruleset.rules import compile_problems  # rules.py imports this module
+
+            found = compile_problems(spec, str(path.resolve()), positions)
     except ValidationError as exc:
         return [_owned(e, path.resolve(), positions) for e in _problems(exc, data, positions, path)]
     except RuleSetError:
-        pass
-    return [first]
+        return [first]
+    return [_owned(e, path.resolve(), positions) for e in found] or [first]
 
 
 def _problems(
@@ -383,7 +395,11 @@ class _Loaded:
                     entry = _Entry(Path(key))
                 self._entries.pop(key, None)
                 if len(self._entries) >= MAX_LOADED:
-                    self._entries.pop(next(iter(self._entries)))
+                    evicted = self._entries.pop(next(iter(self._entries)))
+                    # A name must not keep what the files forgot: a load by the file's path
+                    # would compile a second copy, and rule_files() would not know its parents.
+                    for name in [n for n, e in _NAMED.items() if e is evicted]:
+                        _NAMED.pop(name, None)
                 self._entries[key] = entry
         return entry.rule_set
 
@@ -438,7 +454,7 @@ def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
             "rules must be a rule-set name, a path to a rule file or a RuleSet, "
             f"not {type(name_or_path).__name__}"
         )
-    if _is_path(name_or_path):
+    if names_a_file(name_or_path):
         return _LOADED.get(str(Path(name_or_path).resolve()))
     file = _shipped_file(name_or_path)
     rule_set = _LOADED.get(file, SHIPPED_RECHECK_SECONDS)

@@ -14,9 +14,10 @@ Finding and reading rule files is :mod:`perfscore.ruleset.loading`; :func:`load_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import InitVar, dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from functools import partial
 from typing import Any
 
 from perfscore.errors import RuleSetError
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_RULES",
     "CompiledIndicatorRule",
     "RuleSet",
+    "compile_problems",
     "list_rules",
     "load_rules",
     "shipped_dir",
@@ -338,6 +340,43 @@ class _Where:
         return found is not None and found[0] == self.source_file
 
 
+def compile_problems(
+    spec: RuleFile, source_file: str | None, positions: Positions
+) -> list[RuleSetError]:
+    """Every problem compiling a validated file meets, one a key (``RuleSet`` stops at the
+    first): the weights' sum, band coverage, each formula and pattern, each unit."""
+    where = _Where(source_file, positions, spec)
+    found: list[RuleSetError] = []
+    steps: list[Callable[[], object]] = [
+        partial(_check_weights, spec, where),
+        partial(_check_bands, spec, where),
+        partial(_local_units, spec, where),
+    ]
+    for key, mark, value in compiled_keys(spec):
+        if isinstance(mark, FormulaOf):
+            if value is not None:
+                steps.append(partial(_formula, value, mark.names, key, where))
+        else:
+            items = (value,) if isinstance(value, str) else value
+            steps.append(partial(_pattern, items, key, where))
+    for i, rule in enumerate(spec.indicator_rules):
+        if rule.unit is not None:
+            steps.append(partial(_unit, rule.unit, f"indicator_rules.{i}.unit", where))
+    for step in steps:
+        try:
+            step()
+        except RuleSetError as exc:
+            found.append(exc)
+    return found
+
+
+def _unit(text: str, key: str, where: _Where) -> Unit:
+    try:
+        return resolve(text)
+    except UnknownUnitError:
+        raise where.fail(f"unknown unit {text!r}", key) from None
+
+
 def _check_weights(spec: RuleFile, where: _Where) -> None:
     total = spec.weights.execution + sum(spec.weights.level1.values(), Decimal(0))
     if spec.weights.level1 and total != spec.weights.total:
@@ -421,12 +460,7 @@ def _indicator_rules(
     rules = []
     for i, rule in enumerate(spec.indicator_rules):
         key = f"indicator_rules.{i}"
-        unit = None
-        if rule.unit is not None:
-            try:
-                unit = resolve(rule.unit)
-            except UnknownUnitError:
-                raise where.fail(f"unknown unit {rule.unit!r}", f"{key}.unit") from None
+        unit = None if rule.unit is None else _unit(rule.unit, f"{key}.unit", where)
         pattern = patterns[f"{key}.match"]
         assert pattern is not None  # one expression is never an empty list
         score, measure = formulas.get(f"{key}.score"), formulas[f"{key}.measure"]

@@ -205,6 +205,32 @@ def test_yaml_flags_name_their_key(tmp_path: Path) -> None:
     assert total.place("en") == "line 9"
 
 
+def test_json_flags_name_their_key(tmp_path: Path) -> None:
+    """A JSON form: its keys' lines and columns as a YAML form's (regression: JSON forms kept no
+    lines, so their flags pointed at no place); a document the YAML reader cannot follow (an
+    escaped surrogate pair) is still scored, without places."""
+    form = {
+        "项目名称": "测试",
+        "绩效指标": [
+            {"三级指标": "甲", "年度指标值": "≥10人", "实际完成值": "5人", "权重": 50, "得分": 50},
+            {"三级指标": "乙", "年度指标值": "≥90%", "实际完成值": "95%", "权重": 50},
+        ],
+        "总分": 100,
+    }
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(form, ensure_ascii=False, indent=2), "utf-8")
+    result = perfscore.evaluate(path)
+    score = _flag(result, "score-mismatch", "indicators[0].score")
+    assert score.source == SourceLocation(file=str(path), line=9, column=7)
+    total = _flag(result, "total-mismatch", "total")
+    assert total.place("en") == "line 18"
+    form["项目名称"] = "测试\U0001f600"
+    path.write_text(json.dumps(form, indent=2), "utf-8")  # the emoji as \\ud83d\\ude00
+    result = perfscore.evaluate(path)
+    assert result.form.project == "测试\U0001f600"
+    assert _flag(result, "score-mismatch", "indicators[0].score").source is None
+
+
 def test_a_form_made_in_python_has_no_places() -> None:
     """Without a file there is no place: ``source`` is None and the path stands in."""
     data = _form()

@@ -118,7 +118,7 @@ def _read_json(text: str, source: str) -> Any:
 
 def read_data(path: Path) -> tuple[Any, Lines]:
     """The YAML or JSON document at ``path`` with exact Decimals, and the line of every key
-    (YAML; see :mod:`perfscore.yamlfile` for what is refused).
+    (see :mod:`perfscore.yamlfile` for what is refused).
 
     :raises FormError: for a missing, special, oversized, unreadable or malformed file.
     """
@@ -134,6 +134,20 @@ def parse_data(raw: bytes, path: Path) -> tuple[Any, Lines]:
     source = str(path)
     text = decode_text(raw, source=source, error=FormError)
     if path.suffix.lower() == ".json":
-        return _read_json(text, source), {}
+        return _read_json(text, source), _json_lines(text, source)
     data, positions = parse_yaml(text, source=source, error=FormError)
     return data, _LineIndex(positions)
+
+
+def _json_lines(text: str, source: str) -> Lines:
+    """The line and column of each key of a JSON document already read.
+
+    JSON is YAML's flow style, so the YAML reader follows it and keeps its keys' places: a JSON
+    form's flags and errors name their line as a YAML form's do.  The data scored stays the
+    JSON reader's; a document the YAML reader does not follow (an escaped surrogate pair) keeps
+    no lines.
+    """
+    try:
+        return _LineIndex(parse_yaml(text, source=source, error=FormError).positions)
+    except FormError:
+        return {}

@@ -112,6 +112,16 @@ def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     return found
 
 
+def test_every_subcommands_help_ends_with_the_exit_codes() -> None:
+    """`perfscore score --help`, `perfscore rules check --help`, …: each ends with the table
+    (regression: only `perfscore --help` showed it)."""
+    for parser in _parsers(_parser()):
+        text = parser.format_help()
+        assert all(f"{int(code):>3}  {cause}" in text for code, cause in EXIT_CODES.items()), (
+            parser.prog
+        )
+
+
 def test_every_option_has_help_text() -> None:
     """Walking every parser of every subcommand: each option and argument says what it is."""
     missing = [

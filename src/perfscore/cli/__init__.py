@@ -66,7 +66,28 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             built += add_parser(sub)
     for p in built:
         p.error = Parser.error.__get__(p)  # type: ignore[method-assign]
+    _end_with_exit_codes(parser)
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps a one-paragraph text to the terminal; keeps a text of several lines (the exit
+    codes' table) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _end_with_exit_codes(parser: argparse.ArgumentParser) -> None:
+    """Every subcommand's ``--help`` ends with the exit codes, as ``perfscore --help`` does: a
+    script's author reads the help of the command the script runs."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                sub.epilog, sub.formatter_class = epilog(), _Formatter
+                _end_with_exit_codes(sub)
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:

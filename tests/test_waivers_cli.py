@@ -71,6 +71,19 @@ def test_csv_rows_carry_the_waiver() -> None:
     assert budget["问题说明"].endswith("已接受（结余资金已按规定收回，张三，2025-03-01）")
 
 
+def test_csv_severity_leaves_accepted_flags_out() -> None:
+    """The severity column is the worst flag not accepted; a row whose every flag was accepted
+    says 已接受 (regression: it showed the accepted flag's severity, as if still to act on)."""
+    rows = {}
+    for waived in (False, True):
+        argv = ["score", FORM, "--format", "csv"] + (["--waivers", WAIVERS] if waived else [])
+        out = _run(*argv)[1]
+        found = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+        (rows[waived],) = [r for r in found if r["字段路径"] == "budget.rate"]
+    assert rows[False]["级别"] in ("错误", "警告")
+    assert rows[True]["级别"] == "已接受"
+
+
 def test_stale_waivers_are_noted_with_their_line() -> None:
     """The 2023 waiver matches nothing: one note on stderr naming its file and line."""
     _, _, err = _run("score", FORM, "--waivers", WAIVERS, "--format", "json")

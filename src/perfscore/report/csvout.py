@@ -90,6 +90,18 @@ def _flag_words(flag: Flag, result: EvaluationResult, lang: str) -> str:
     )
 
 
+def _severity(flags: list[Flag], lang: str) -> str:
+    """The severity column: the worst of the flags no waiver accepted, else 已接受 where every
+    flag was accepted (an accepted error is not an error to act on), else blank."""
+    open_ = [f for f in flags if f.waiver is None]
+    worst = next(
+        (s for s in ("error", "warning", "info") if any(f.severity == s for f in open_)), ""
+    )
+    if worst:
+        return severity_word(worst, lang)
+    return say(lang, "已接受", "accepted") if flags else ""
+
+
 class CsvWriter:
     """The CSV report, written result by result (see the module's description)."""
 
@@ -131,7 +143,7 @@ class CsvWriter:
                 result,
                 "flag",
                 flags=f.code,
-                severity=severity_word(f.severity, self._lang),
+                severity=_severity([f], self._lang),
                 message=csv_text(_flag_words(f, result, self._lang)),
                 place=csv_text(f.source.text(self._lang) if f.source else ""),
                 path=f.path,
@@ -139,9 +151,6 @@ class CsvWriter:
 
     def _indicator(self, result: EvaluationResult, r: IndicatorResult, flags: list[Flag]) -> None:
         ind, lang = r.indicator, self._lang
-        worst = next(
-            (s for s in ("error", "warning", "info") if any(f.severity == s for f in flags)), ""
-        )
         place = next((f.source for f in flags if f.source is not None), None)
         self._row(
             result,
@@ -158,7 +167,7 @@ class CsvWriter:
             score=num(r.score),
             reported_score=num(r.reported_score),
             flags=" ".join(f.code for f in flags),
-            severity=severity_word(worst, lang) if worst else "",
+            severity=_severity(flags, lang),
             message=csv_text("；".join(_flag_words(f, result, lang) for f in flags)),
             place=csv_text(place.text(lang) if place is not None else ""),
             path=f"indicators[{r.index}]",

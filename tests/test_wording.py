@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 import perfscore
 from perfscore.readers import load_forms
-from perfscore.words.messages import QUOTE_LIMIT, formula_text, shorten
+from perfscore.words.messages import QUOTE_LIMIT, formula_text, partial, shorten
 from tests.conftest import DATA, EXAMPLES
 
 SEED_004 = DATA / "seeds" / "004_f2f3303566fa8c39.txt"
@@ -224,3 +225,47 @@ def test_indicator_rule_band_line_prints_the_value_as_written() -> None:
     """jiangxi-2017's cost bands: 0.02, not 0.020000000000, and no English words in Chinese."""
     text = _explained(EXAMPLES / "luohu-2024-social-workers.yaml", "jiangxi-2017")
     assert "指标规则 成本控制率分档: abs(实际完成值 - 指标值) = 0.02 ∈ [0, 0.1] → 5" in text
+
+
+def test_unrounded_intermediates_are_cut_in_traces() -> None:
+    """18/19 in a trace and a flag's formula: ten decimals and …, not the context's 28 digits
+    (regression); the rounding step still gives the exact score."""
+    form = {
+        "indicators": [
+            {"name": "合格率", "target": "≥95%", "actual": "90%", "weight": 20, "score": "18.9"},
+            {"name": "件数", "target": "≥1件", "actual": "1件", "weight": 80, "score": 80},
+        ]
+    }
+    result = perfscore.evaluate(form)
+    row = result.indicators[0]
+    assert row.score == Decimal("18.95")
+    trace = "\n".join(row.trace)
+    assert "0.9473684210…" in trace
+    assert "18.9473684210… → 18.95" in trace
+    assert "94736842105" not in trace
+    (slip,) = [f for f in result.flags if f.code == "score-mismatch"]
+    assert slip.data["formula"].endswith("= 18.9473684210…")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("0.5", "0.5"), ("1.2345678901", "1.2345678901"), ("2.99999999999", "2.9999999999…")],
+)
+def test_partial_cuts_toward_zero(value: str, shown: str) -> None:
+    assert partial(Decimal(value)) == shown
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "html"])
+def test_an_english_report_grades_in_english(fmt: str) -> None:
+    """--lang en: the total's grade 优 is written `excellent` (regression: 优 in English);
+    Chinese reports keep the rule set's word."""
+    import io
+
+    from perfscore.cli import run
+
+    form = str(EXAMPLES / "luohu-2024-notary-lawyers.yaml")
+    for lang, word in (("en", "excellent"), ("zh", "优")):
+        out = io.StringIO()
+        run(["score", form, "--format", fmt, "--lang", lang], out, io.StringIO())
+        assert word in out.getvalue(), lang
+    assert "excellent" not in out.getvalue()

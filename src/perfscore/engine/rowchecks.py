@@ -18,7 +18,7 @@ from perfscore.ruleset.rules import RuleSet
 from perfscore.text.operators import OPERATORS
 from perfscore.text.values import Comparison, Compound, Deadline, FreeText, NotApplicable, Value
 from perfscore.words.flags import Finding, finding
-from perfscore.words.messages import num, percent, shorten, symbol
+from perfscore.words.messages import num, partial, percent, shorten, symbol
 from perfscore.words.steps import KeptStep, shown
 
 __all__ = [
@@ -138,13 +138,13 @@ def _formula(steps: tuple[KeptStep, ...]) -> str:
         kind, args = step
         if kind == "score":
             text, inputs, raw = args
-            return f"{text} = {shown(text, inputs)} = {num(raw)}"
+            return f"{text} = {shown(text, inputs)} = {partial(raw)}"
         if kind == "compare":  # met: full marks, on the comparison that met the target
             shown_actual, _, op, shown_target = args
             return f"{shown_actual} {symbol(op)} {shown_target}"
         if kind == "indicator-rule":
             how, raw = args
-            return f"{how} → {num(raw)}"
+            return f"{how} → {partial(raw)}"
     return ""
 
 

@@ -20,7 +20,7 @@ from perfscore.report.wording import Tally, flag_title, flag_where, row_number
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import num, percent, say, status
+from perfscore.words.messages import grade_word, num, percent, say, status
 
 __all__ = ["CSV_BOM", "CSV_COLUMNS", "CsvWriter", "csv_header", "csv_text", "summary_rows"]
 
@@ -197,7 +197,7 @@ class CsvWriter:
                 name=say(self._lang, "总分", "total"),
                 score=num(result.total),
                 reported_score=num(result.reported_total),
-                status=result.grade or "",
+                status=grade_word(result.grade, self._lang),
                 path="total",
             )
 

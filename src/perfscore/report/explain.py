@@ -25,10 +25,10 @@ from perfscore.text.values import (
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
+from perfscore.words.messages import grade_word, shorten, symbol
 from perfscore.words.messages import num as _num
 from perfscore.words.messages import percent as _percent
 from perfscore.words.messages import say as _t
-from perfscore.words.messages import shorten, symbol
 from perfscore.words.messages import status as _status
 
 __all__ = ["describe_value", "explain"]
@@ -287,7 +287,11 @@ def _explain_total(result: EvaluationResult, lang: str) -> list[str]:
             _t(lang, "总分", "total")
             + f" = {' + '.join(parts) or '0'} = {_num(result.total)}"
             + f"  ({printed} {_num(result.reported_total) or '-'})"
-            + (f"  {_t(lang, '等级', 'grade')} {result.grade}" if result.grade else "")
+            + (
+                f"  {_t(lang, '等级', 'grade')} {grade_word(result.grade, lang)}"
+                if result.grade
+                else ""
+            )
             + verified_words(result, lang),
         ]
     whole = [

@@ -24,7 +24,7 @@ from perfscore.report.wording import Tally, flag_subject, flag_title, money, row
 from perfscore.waivers import flag_message
 from perfscore.words.catalogue import severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import num, percent, say, status
+from perfscore.words.messages import grade_word, num, percent, say, status
 
 __all__ = [
     "CSV_BOM",
@@ -178,7 +178,7 @@ def total_line(result: EvaluationResult, lang: str) -> str | None:
     total = _t(lang, "总分", "total") + f" {_num(result.total) or '-'}  ("
     total += _t(lang, "填报", "printed") + f" {_num(result.reported_total) or '-'})"
     if result.grade:
-        total += "  " + _t(lang, "等级", "grade") + f" {result.grade}"
+        total += "  " + _t(lang, "等级", "grade") + f" {grade_word(result.grade, lang)}"
     return total + verified_words(result, lang)
 
 

@@ -21,7 +21,7 @@ from perfscore.rollup import Rollup
 from perfscore.waivers import accepted_note, flag_message
 from perfscore.words.catalogue import CATALOGUE, severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import num, percent, say, status
+from perfscore.words.messages import grade_word, num, percent, say, status
 
 __all__ = ["page", "rollup_page"]
 
@@ -273,7 +273,7 @@ def _indicator_table(result: EvaluationResult, cells: _Cells, lang: str) -> list
             f'<tr class="total"><th colspan="{len(first)}">{_t(lang, "总分", "Total")}</th>'
             + _td(_num(result.reported_total), total_flags, True, lang=lang)
             + _td(_num(result.total), (), True)
-            + f"<td>{escape(result.grade or '')}</td></tr>"
+            + f"<td>{escape(grade_word(result.grade, lang))}</td></tr>"
         )
         if result.trusted:
             out.append(

@@ -28,7 +28,7 @@ from perfscore.report.wording import flag_subject, flag_where, money, row_label,
 from perfscore.waivers import accepted_label, accepted_note
 from perfscore.words.catalogue import RANK, Severity, severity_word
 from perfscore.words.flags import Flag
-from perfscore.words.messages import STATUS_ZH, num, percent, say, status
+from perfscore.words.messages import STATUS_ZH, grade_word, num, percent, say, status
 from perfscore.words.opinions import OPINIONS, Opinion
 
 __all__ = [
@@ -229,7 +229,7 @@ class Review:
             verified = say(lang, "已核实得分占比", "Share of points verified")
             rows.append((verified, percent(self.verified)))
         if result.grade:
-            rows.append((say(lang, "等级", "Grade"), result.grade))
+            rows.append((say(lang, "等级", "Grade"), grade_word(result.grade, lang)))
         rows += _budget_rows(result, lang)
         judged = _status_counts(result, lang)
         if judged:

@@ -14,7 +14,9 @@ __all__ = [
     "STATUS_EN",
     "STATUS_ZH",
     "formula_text",
+    "grade_word",
     "num",
+    "partial",
     "percent",
     "plain",
     "rounding_note",
@@ -44,6 +46,47 @@ STATUS_ZH = {
 def num(value: Decimal | None) -> str:
     """A Decimal as printed on a form: no exponent, no trailing zeros; ``""`` for None."""
     return "" if value is None else plain(value)
+
+
+#: The English of the grade names rule sets give (优 90–100 …): a grade is the rule set's own
+#: word, so a name not here is printed as the rule set spells it.
+GRADE_EN = {
+    "优": "excellent",
+    "优秀": "excellent",
+    "良": "good",
+    "良好": "good",
+    "中": "fair",
+    "中等": "fair",
+    "合格": "pass",
+    "及格": "pass",
+    "差": "poor",
+    "较差": "poor",
+    "不合格": "fail",
+    "不及格": "fail",
+}
+
+
+def grade_word(grade: str | None, lang: str) -> str:
+    """A total's grade in ``lang``: ``优`` → ``excellent`` in English; ``""`` for None."""
+    if not grade:
+        return ""
+    return GRADE_EN.get(grade, grade) if lang == "en" else grade
+
+
+#: Decimal places an unrounded intermediate shows (a quotient such as 18/19 runs to the
+#: context's 28 digits); the trace's rounding step then gives the value that counts.
+PARTIAL_PLACES = 10
+
+
+def partial(value: Decimal) -> str:
+    """An unrounded intermediate as a trace shows it: whole up to :data:`PARTIAL_PLACES`
+    decimals, longer cut there (toward zero, so the rounding step that follows never seems to
+    round the other way) and marked ``…``: ``0.9473684210…``."""
+    text = plain(value)
+    whole, _, decimals = text.partition(".")
+    if len(decimals) <= PARTIAL_PLACES:
+        return text
+    return f"{whole}.{decimals[:PARTIAL_PLACES]}…"
 
 
 def percent(fraction: Decimal | None) -> str:
@@ -126,5 +169,5 @@ _MODE_ZH = {"half_up": "四舍五入"}
 def rounding_note(en: bool, raw: Decimal, score: Decimal, mode: str, places: int) -> str:
     """The trace line of a rounding step: ``四舍五入到 2 位小数：4.9 → 4.90``."""
     if en:
-        return f"rounded {mode.replace('_', '-')} to {places} places: {plain(raw)} → {score}"
-    return f"{_MODE_ZH.get(mode, mode)}到 {places} 位小数：{plain(raw)} → {score}"
+        return f"rounded {mode.replace('_', '-')} to {places} places: {partial(raw)} → {score}"
+    return f"{_MODE_ZH.get(mode, mode)}到 {places} 位小数：{partial(raw)} → {score}"

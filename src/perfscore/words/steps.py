@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from perfscore.text.operators import OPERATORS, Op
 from perfscore.words.messages import (
     formula_text,
+    partial,
     percent,
     plain,
     rounding_note,
@@ -99,8 +100,8 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             lambda a, met, op, t: f"{a} {_met(met, True)} {symbol(op)} {t}",
         ),
         "achievement": _pair(
-            lambda f, i, v: f"完成程度 = {formula_text(f, False)} = {shown(f, i)} = {plain(v)}",
-            lambda f, i, v: f"achievement = {f} = {shown(f, i)} = {plain(v)}",
+            lambda f, i, v: f"完成程度 = {formula_text(f, False)} = {shown(f, i)} = {partial(v)}",
+            lambda f, i, v: f"achievement = {f} = {shown(f, i)} = {partial(v)}",
         ),
         "vacuous": _pair(
             lambda: "未发生相关事项，视为达成", lambda: "nothing occurred: taken as met"
@@ -118,10 +119,11 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
         ),
         "late": _pair(
             lambda late, f, i, v: (
-                f"逾期 {late} 天，完成程度 = {formula_text(f, False)} = {shown(f, i)} = {plain(v)}"
+                f"逾期 {late} 天，完成程度 = {formula_text(f, False)} = {shown(f, i)} = "
+                f"{partial(v)}"
             ),
             lambda late, f, i, v: (
-                f"{late} days late, achievement = {f} = {shown(f, i)} = {plain(v)}"
+                f"{late} days late, achievement = {f} = {shown(f, i)} = {partial(v)}"
             ),
         ),
         "denied": _pair(
@@ -136,8 +138,8 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
         ),
         "clause": (_clause(False), _clause(True)),
         "clause-mean": _pair(
-            lambda v: f"完成程度取各项平均 = {plain(v)}",
-            lambda v: f"achievement, the mean of the clauses = {plain(v)}",
+            lambda v: f"完成程度取各项平均 = {partial(v)}",
+            lambda v: f"achievement, the mean of the clauses = {partial(v)}",
         ),
         "counts-as": _pair(
             lambda text, v: f"“{shorten(text)}”按 {percent(v)} 计",
@@ -156,15 +158,15 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
             lambda policy, score: _NOT_APPLICABLE_EN[policy].format(score=score),
         ),
         "indicator-rule": _pair(
-            lambda how, raw: f"指标规则 {formula_text(how, False)} → {plain(raw)}",
-            lambda how, raw: f"indicator rule {how} → {plain(raw)}",
+            lambda how, raw: f"指标规则 {formula_text(how, False)} → {partial(raw)}",
+            lambda how, raw: f"indicator rule {how} → {partial(raw)}",
         ),
         "full-marks": _pair(
             lambda score: f"达成：得满分 {score}", lambda score: f"met: full marks, {score}"
         ),
         "score": _pair(
-            lambda f, i, raw: f"得分 = {formula_text(f, False)} = {shown(f, i)} = {plain(raw)}",
-            lambda f, i, raw: f"score = {f} = {shown(f, i)} = {plain(raw)}",
+            lambda f, i, raw: f"得分 = {formula_text(f, False)} = {shown(f, i)} = {partial(raw)}",
+            lambda f, i, raw: f"score = {f} = {shown(f, i)} = {partial(raw)}",
         ),
         "rounding": _pair(
             lambda raw, score, mode, places: rounding_note(False, raw, score, mode, places),
@@ -173,11 +175,11 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
         "execution-rate": _pair(
             lambda executed, budget, quotient, rate: (
                 f"执行率 = {plain(executed)} / "
-                f"{plain(budget)} = {plain(quotient)}，取 {percent(rate)}"
+                f"{plain(budget)} = {partial(quotient)}，取 {percent(rate)}"
             ),
             lambda executed, budget, quotient, rate: (
                 f"execution rate = {plain(executed)} / "
-                f"{plain(budget)} = {plain(quotient)}, taken as {percent(rate)}"
+                f"{plain(budget)} = {partial(quotient)}, taken as {percent(rate)}"
             ),
         ),
     }
@@ -186,9 +188,10 @@ STEPS: Mapping[str, tuple[_Words, _Words]] = MappingProxyType(
 
 def shown(formula: str, inputs: tuple[tuple[str, Any], ...]) -> str:
     """A formula with its inputs in place of its names (``target / actual`` with 98% and
-    100% → ``98% / 100%``): numbers as printed, quantities with their units."""
+    100% → ``98% / 100%``): numbers as printed (an unrounded one cut as :func:`partial` cuts
+    it), quantities with their units."""
     return substitute(
-        formula, **{k: plain(v) if isinstance(v, Decimal) else str(v) for k, v in inputs}
+        formula, **{k: partial(v) if isinstance(v, Decimal) else str(v) for k, v in inputs}
     )
 
 

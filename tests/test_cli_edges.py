@@ -154,3 +154,26 @@ def test_annotate_refuses_a_name_it_cannot_write(tmp_path: Path, name: str) -> N
     assert code == ExitCode.USAGE
     assert ".xlsx" in err
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("command", ["score", "aggregate"])
+@pytest.mark.parametrize("fmt", ["table", "json", "docx"])
+@pytest.mark.parametrize(
+    "inside", [{}, {"package.json": '{"name": "x"}', ".ci.yml": "on: push\n", "logo.png": "x"}]
+)
+def test_a_run_that_finds_no_form_says_so(
+    tmp_path: Path, command: str, fmt: str, inside: dict[str, str]
+) -> None:
+    """A folder that is empty, or holds no form, ends with "no form found" and the code of a
+    missing input, writing no report (regression: it exited 0 in silence, and ``--format
+    docx`` wrote an empty review)."""
+    folder, report = tmp_path / "forms", tmp_path / "out" / f"report.{fmt}"
+    folder.mkdir()
+    report.parent.mkdir()
+    for name, text in inside.items():
+        (folder / name).write_text(text, "utf-8")
+    shown = "table" if command == "aggregate" and fmt == "docx" else fmt
+    code, out, err = _run(command, str(folder), "--format", shown, "-o", str(report))
+    assert code == ExitCode.MISSING
+    assert err.splitlines()[-1] == f"perfscore: no form found in {folder}"
+    assert (out, list(report.parent.iterdir())) == ("", [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ import pytest
 import yaml
 
 import perfscore
-from perfscore.readers import load_forms
+from perfscore.form.fields import FORM
+from perfscore.readers import form_files, load_forms
 from perfscore.text.script import TRADITIONAL, simplify
 from tests import workbooks
 from tests.conftest import DATA, EXAMPLES
@@ -96,3 +98,36 @@ def test_luohu_workbook_in_traditional_script(tmp_path: Path, per_sheet: bool) -
     got = [perfscore.evaluate(f) for f in load_forms(rewritten)]
     assert [_outcome(r) for r in got] == expected
     assert got[0].indicators[0].indicator.printed("name") == _traditional("社工人数")
+
+
+def _wide(text: str) -> str:
+    """ASCII letters full-width (``ｉｎｄｉｃａｔｏｒｓ``), as a form typed with a Chinese IME."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in text)
+
+
+def _spelled(spelling: str) -> tuple[str, str]:
+    """The social workers' form as a file name and text, its keys in ``spelling``."""
+    data = yaml.safe_load(LUOHU[0].read_text("utf-8"))
+    if spelling == "traditional":
+        return "form.yaml", (
+            DATA / "traditional" / "luohu-2024-social-workers-traditional.yaml"
+        ).read_text("utf-8")
+    if spelling == "full-width":
+        return "form.json", json.dumps(
+            {_wide(k): v for k, v in data.items()}, ensure_ascii=False, default=str
+        )
+    # Each key under its last Chinese label, in traditional script, quoted with space inside.
+    labels = {k: _traditional(FORM[k].labels[-1]) for k in data}
+    text = yaml.safe_dump({f" {labels[k]} ": v for k, v in data.items()}, allow_unicode=True)
+    return "form.yaml", text
+
+
+@pytest.mark.parametrize("spelling", ["traditional", "full-width", "chinese-labels"])
+def test_a_folder_scan_takes_every_spelling_a_reader_reads(tmp_path: Path, spelling: str) -> None:
+    """A form in a folder is taken whatever spelling of its keys the readers accept
+    (regression: a folder of forms in traditional script was skipped, "not a form")."""
+    name, text = _spelled(spelling)
+    (tmp_path / name).write_text(text, "utf-8")
+    files, notes = form_files([tmp_path])
+    assert (files, notes) == ([tmp_path / name], [])
+    assert load_forms(files[0])[0].project == "购买社工岗位服务"

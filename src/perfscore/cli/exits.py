@@ -36,7 +36,8 @@ EXIT_CODES: dict[ExitCode, str] = {
     ),
     ExitCode.USAGE: "the command line is wrong (an unknown option, a bad value, --form 9 of 2)",
     ExitCode.MISSING: (
-        "a form, folder, rule file or waivers file named on the command line does not exist"
+        "a form, folder, rule file or waivers file named on the command line does not exist; "
+        "no form found in the folders named"
     ),
     ExitCode.BAD_INPUT: "a form could not be read (the others are still scored and reported)",
     ExitCode.BAD_RULES: "the rule set or the waivers file could not be loaded (--rules, --waivers)",

@@ -53,11 +53,17 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 def form_paths(
     paths: Sequence[str], suffixes: set[str] = FORM_SUFFIXES, stderr: TextIO | None = None
 ) -> list[Path]:
-    """The form files named by ``paths`` (files and folders), each note on stderr."""
+    """The form files named by ``paths`` (files and folders), each note on stderr.
+
+    :raises MissingPath: no form at all (folders empty, or holding no form): a run that
+        scored nothing must not look like one that found nothing wrong (exit code 3).
+    """
     require(paths)
     files, notes = form_files(paths, suffixes, forms_only=suffixes is FORM_SUFFIXES)
     for note in notes:
         print(f"perfscore: {note}", file=stderr or sys.stderr)
+    if not files:
+        raise MissingPath(f"no form found in {', '.join(str(p) for p in paths)}")
     return files
 
 

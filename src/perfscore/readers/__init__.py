@@ -16,8 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import AliasChoices
-
 from perfscore.errors import FormError, PerfscoreError
 from perfscore.files import read_regular_file
 from perfscore.form.document import MAX_FORM_BYTES, parse_data
@@ -27,6 +25,7 @@ from perfscore.form.sources import line_sources, with_sources
 from perfscore.readers.isolation import DEFAULT_LIMITS, ReaderLimits, read_grid_forms
 from perfscore.readers.places import grid_sources
 from perfscore.readers.source import describe, read_bytes, sniff
+from perfscore.text.script import simplify
 
 if TYPE_CHECKING:
     from perfscore.readers.grid import GridForm
@@ -310,23 +309,27 @@ def _passed_over(path: Path, root: Path, forms_only: bool) -> str | None:
             head = read_regular_file(real, max_bytes=MAX_FORM_BYTES, error=FormError)
         except FormError:
             return ""  # reading it again reports why
-        if head.strip() and not _form_keys().search(head.decode("utf-8", "replace")):
+        text = simplify(head.decode("utf-8", "replace"))  # keys as the readers read them
+        if text.strip() and not _form_keys().search(text):
             return "not a form (it names none of a form's fields: indicators, project, budget …)"
     return ""
 
 
 @cache  # compiled on first use: only a folder's scan asks
 def _form_keys() -> re.Pattern[str]:
-    """A key of a form written as YAML or JSON: ``indicators:``, ``"项目名称":``."""
-    names: set[str] = set()
-    for name, info in Form.model_fields.items():
-        names.add(name)
-        alias = info.validation_alias
-        if isinstance(alias, AliasChoices):
-            names.update(str(c) for c in alias.choices)
-    names -= {"kind", "notes", "year", "code", "unit"}  # too common in other files
+    """A key of a form written as YAML or JSON: ``indicators:``, ``"项目名称":``.
+
+    Matched against the file's text simplified (:func:`simplify`), so a key in traditional
+    script (``績效指標``) or full-width letters is found as the form's reader finds it; the
+    spellings are the field table's (:data:`FORM`), the one the form model takes its aliases
+    from.
+    """
+    common = {"kind", "notes", "year", "code", "unit"}  # as English keys, too common elsewhere
+    names = {f.key for f in FORM.values() if f.key not in common}
+    names.update(simplify(label) for f in FORM.values() for label in f.labels)
     spelled = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"""(?m)(?:^|[{{,\s])["']?(?:{spelled})["']?\s*:""")
+    # Space inside the quotes too: a reader strips a key (``" 项目名称 ":``) before it looks.
+    return re.compile(rf"""(?m)(?:^|[{{,\s])["']?\s*(?:{spelled})\s*["']?\s*:""")
 
 
 def _sublines(

@@ -125,3 +125,19 @@ def test_a_percent_rate_is_a_percentage_cell(tmp_path: Path) -> None:
     [read] = load_forms(book)
     assert read.budget is not None
     assert read.budget.rate == "64.38%"
+
+
+def test_the_summary_names_each_flags_cell_and_request(tmp_path: Path) -> None:
+    """The summary sheet: notes and accepted counted beside errors and warnings, and each flag
+    with the cell it is pinned on and the review's request (regression: 位置 held the row's
+    words, with no cell and no 审核意见)."""
+    workbook = _annotated(tmp_path, _book(tmp_path, lambda sheet: None))
+    summary = workbook["perfscore"]
+    assert [c.value for c in summary[1]][4:8] == ["错误", "警告", "提示", "已接受"]
+    header = [c.value for c in summary[4]]
+    rows = [dict(zip(header, (c.value for c in row), strict=False)) for row in summary.iter_rows(5)]
+    assert rows
+    assert all(r["审核意见"] for r in rows)
+    placed = [r for r in rows if r["位置"]]
+    assert placed
+    assert all(str(r["位置"]).startswith(f"{SHEET}!") for r in placed if "!" in str(r["位置"]))

@@ -352,3 +352,16 @@ def test_every_unjudged_indicator_says_why() -> None:
                     if f.location[:2] == ("indicators", row.index) and f.severity != "info"
                 ]
                 assert here, (path.name, row.name)
+
+
+def test_a_duplicate_names_the_first_row_as_the_form_numbers_it() -> None:
+    """The first copy is named by its number from 1, or its printed 序号 (regression: the
+    message said 与第 0 项指标重复 for the form's first row)."""
+    form = copy.deepcopy(BASE)
+    _append_copy(form)
+    (dup,) = [f for f in perfscore.evaluate(form).flags if f.code == "duplicate-indicator"]
+    assert dup.data["first"] == "1"
+    assert "与第 1 项指标重复" in dup.message
+    form["indicators"][0]["number"] = "一"
+    (dup,) = [f for f in perfscore.evaluate(form).flags if f.code == "duplicate-indicator"]
+    assert dup.data["first"] == "一"

@@ -35,7 +35,9 @@ EXIT_CODES: dict[ExitCode, str] = {
         "flags at --fail-on or worse (score); findings (rules check); failed cases (rules test)"
     ),
     ExitCode.USAGE: "the command line is wrong (an unknown option, a bad value, --form 9 of 2)",
-    ExitCode.MISSING: "a form, folder or rule file named on the command line does not exist",
+    ExitCode.MISSING: (
+        "a form, folder, rule file or waivers file named on the command line does not exist"
+    ),
     ExitCode.BAD_INPUT: "a form could not be read (the others are still scored and reported)",
     ExitCode.BAD_RULES: "the rule set or the waivers file could not be loaded (--rules, --waivers)",
     ExitCode.OUTPUT: "the output could not be written, or would overwrite an input",

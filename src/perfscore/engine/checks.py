@@ -124,7 +124,7 @@ def check_structure(
     layout = read_layout(
         form, [r.weight for r in results], rules, kind_checks=form.kind != "department"
     )
-    seen: dict[tuple[Any, ...], int] = {}
+    seen: dict[tuple[Any, ...], Scored] = {}
     for r, where, name_key in zip(results, layout.places, name_keys, strict=True):
         ind = r.indicator
         if r.status == "not_applicable":
@@ -133,9 +133,12 @@ def check_structure(
             continue
         key = (ind.goal, where.group or label_key(ind.level2), name_key, ind.target)
         if key in seen:
-            flag("duplicate-indicator", ("indicators", r.index, "name"), first=str(seen[key]))
+            # The first row as the form numbers it (its 序号, else counted from 1), as the
+            # reports name every row.
+            first = seen[key].indicator.number or str(seen[key].index + 1)
+            flag("duplicate-indicator", ("indicators", r.index, "name"), first=first)
         else:
-            seen[key] = r.index
+            seen[key] = r
     if layout.differences:
         flag(
             "structure",

@@ -253,33 +253,38 @@ def _comment_line(flag: Flag, result: EvaluationResult, lang: str) -> str:
 
 
 def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -> None:
+    """The summary sheet: a row per form (totals as numbers, flags counted as the reports count
+    them), then a row per flag with the cell it is pinned on and the review's request."""
+    from perfscore.report.review import review
+
     en = lang == "en"
-    sheet.append(
-        ["form", "project", "printed total", "recomputed total", "errors", "warnings"]
-        if en
-        else ["表", "项目", "填报总分", "重算总分", "错误", "警告"]
+    heads = (
+        ("form", "表"),
+        ("project", "项目"),
+        ("printed total", "填报总分"),
+        ("recomputed total", "重算总分"),
+        ("errors", "错误"),
+        ("warnings", "警告"),
+        ("notes", "提示"),
+        ("accepted", "已接受"),
     )
+    sheet.append([e if en else z for e, z in heads])
     for result in results:
-        sheet.append(
-            [
-                result.source or "",
-                result.form.project or "",
-                None,
-                None,
-                len(result.errors),
-                len(result.warnings),
-            ]
-        )
+        counts = review(result, lang)
+        found = [counts.count(s) for s in ("error", "warning", "info")]
+        sheet.append([result.source or "", result.form.project or "", None, None, *found])
+        sheet.cell(sheet.max_row, 8, counts.accepted)
         # 填报总分 and 重算总分 as numbers an auditor can sum and compare, not text.
         _number(sheet.cell(sheet.max_row, 3), result.reported_total)
         _number(sheet.cell(sheet.max_row, 4), result.total)
     sheet.append([])
     sheet.append(
-        ["form", "severity", "code", "problem", "where", "path", "message"]
+        ["form", "severity", "code", "problem", "about", "place", "message", "asked", "path"]
         if en
-        else ["表", "级别", "代码", "问题", "位置", "路径", "说明"]
+        else ["表", "级别", "代码", "问题", "指标/字段", "位置", "说明", "审核意见", "字段路径"]
     )
     for result in results:
+        asks = {o.code: o.opinion.ask_in(lang) for o in review(result, lang).opinions}
         for flag in result.flags:
             sheet.append(
                 [
@@ -288,8 +293,10 @@ def _summary(sheet: Worksheet, results: Sequence[EvaluationResult], lang: str) -
                     flag.code,
                     flag_title(flag, lang),
                     flag_subject(flag, result, lang),
-                    flag.path,
+                    flag.source.text(lang) if flag.source is not None else "",
                     flag_message(flag, flag.lang),
+                    asks.get(flag.code, ""),
+                    flag.path,
                 ]
             )
     for cell in sheet[1]:

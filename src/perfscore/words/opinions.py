@@ -205,9 +205,10 @@ OPINIONS: Mapping[str, Opinion] = MappingProxyType(
         ),
         "ratio-read-as-percent": _o(
             "实际完成值未写百分号，按比例读取",
-            "请核实完成值并按百分比填写",
+            "请核实完成值：比率类指标按百分比填写（如 90%），定性指标写明实际达到的效果",
             "an actual without a percent sign was read as a ratio",
-            "please check the actual and write it as a percentage",
+            "please check the actual: write a rate as a percentage (such as 90%), and for a"
+            " qualitative target describe what was achieved",
         ),
         "direction-inferred": _o(
             "指标值未写比较符（≥、≤、=）",

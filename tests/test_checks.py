@@ -78,7 +78,8 @@ CASES: list[tuple[str, Callable[[Form], None], str, Callable[[Form], None]]] = [
     ("printed-scores-trusted", _set((*I1, "actual", "90&")), "total", _same),
     (
         "sum-mismatch",
-        _set(("budget", "score", 10), ("indicators", 0, "score", 29)),
+        # Total, printed sum and recomputed total all differ: a right total is not flagged.
+        _set(("budget", "score", 10), ("indicators", 0, "score", 29), ("total", Decimal(97))),
         "total",
         _set(("budget", "score", 10)),
     ),

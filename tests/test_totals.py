@@ -77,7 +77,7 @@ PRINTED = _with(SOCIAL, execution_score=10)
         ({}, []),
         ({"total": 98}, ["total-mismatch"]),  # the total alone is wrong
         ({"total": 100}, ["total-mismatch"]),
-        ({"score_0": 29}, ["sum-mismatch"]),  # a score lowered, the total not
+        ({"score_0": 29}, []),  # a score lowered, the total right: score-mismatch alone
         ({"score_0": 29, "total": 98.9}, ["total-mismatch"]),  # added right, a part wrong
         ({"score_0": 29, "total": 97}, ["sum-mismatch", "total-mismatch"]),  # two slips
         ({"execution_score": 9, "total": 98.9}, ["total-mismatch"]),  # adds up, 9 is wrong
@@ -85,7 +85,8 @@ PRINTED = _with(SOCIAL, execution_score=10)
 )
 def test_one_slip_one_flag(changes: dict[str, Any], codes: list[str]) -> None:
     """sum-mismatch only where the printed scores do not add up to the printed total, and not
-    again where the printed parts are right and only the total is wrong."""
+    again where the printed parts are right and only the total is wrong, nor where the total is
+    right and only the parts are wrong."""
     assert sorted(f.code for f in _total_codes(_with(PRINTED, **changes))) == codes
 
 
@@ -97,3 +98,48 @@ def test_right_parts_wrong_total_is_one_flag(total: Decimal) -> None:
         assert codes == []
     else:
         assert codes == ["total-mismatch"]
+
+
+def test_right_total_wrong_parts_asks_for_the_parts() -> None:
+    """Regression: the notary form with its execution score printed as 10 (the rules give
+    9.69) under its right total 93.69 — the execution score is the error, and no flag or
+    opinion asks the unit to correct the total."""
+    result = perfscore.evaluate(_with(NOTARY, execution_score=10))
+    assert result.total == Decimal("93.69")
+    assert [f.code for f in result.flags if f.severity.value == "error"] == [
+        "execution-score-mismatch"
+    ]
+    assert not [f for f in result.flags if f.path == "total"]
+    assert all("总分" not in opinion.ask for _, opinion in result.opinions)
+
+
+@given(
+    st.decimals(min_value=0, max_value=10, places=2),
+    st.decimals(min_value=0, max_value=30, places=1),
+)
+def test_right_total_is_never_flagged(execution: Decimal, first: Decimal) -> None:
+    """A printed total equal to the recomputed one draws no flag on the total, whatever the
+    printed parts add up to: a wrong part is flagged where it is printed."""
+    form = _with(PRINTED, execution_score=str(execution), score_0=str(first))
+    assert _total_codes(form) == []
+
+
+def test_implied_execution_score_is_named_and_checked_against_its_weight() -> None:
+    """Regression: a blank execution score under a total implying 10.69 (文书邮寄数 printed 5)
+    — the message names 10.69 as the implied execution score, not as the total, and says it
+    is above the execution weight 10."""
+    form = _with(NOTARY, score_3=5)
+    assert form["indicators"][3]["name"] == "文书邮寄数"
+    cases: list[tuple[Literal["zh", "en"], str]] = [
+        ("zh", "按总分推算的预算执行得分为 10.69，超过预算执行权重 10，按规则应为 9.69"),
+        ("en", "the total implies an execution score of 10.69, above the execution weight 10,"),
+    ]
+    for lang, words in cases:
+        flags = perfscore.evaluate(form, lang=lang).flags
+        (flag,) = [f for f in flags if f.code == "missing-execution-score"]
+        assert words in flag.message
+        assert "总分推算为" not in flag.message
+    below = perfscore.evaluate(_with(NOTARY, total="92.69")).flags
+    (flag,) = [f for f in below if f.code == "missing-execution-score"]
+    assert "预算执行得分为 8.69，按规则应为 9.69" in flag.message
+    assert "超过" not in flag.message

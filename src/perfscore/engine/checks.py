@@ -177,11 +177,7 @@ def check_totals(
         flag("total-mismatch", ("total",), reported=form.total, recomputed=total)
     if form.total > expected and not wrong_weights:
         flag("score-exceeds-weight", ("total",), score=form.total, weight=expected)
-    # Printed parts that add up to the recomputed total leave the total alone wrong:
-    # total-mismatch has said so, and a second flag would count one slip twice.
-    _check_sum(
-        form, results, execution_weight, execution_score, total if off else None, rules, flag
-    )
+    _check_sum(form, results, execution_weight, execution_score, total, rules, flag)
 
 
 def _check_weights(
@@ -237,13 +233,13 @@ def _check_sum(
     results: Sequence[Scored],
     execution_weight: Decimal,
     execution_score: Decimal | None,
-    mismatched_total: Decimal | None,
+    total: Decimal | None,
     rules: RuleSet,
     flag: Flagger,
 ) -> None:
     """The printed total against the sum of the printed scores; a blank execution score read
-    from what the total implies.  ``mismatched_total`` is the recomputed total where the
-    printed one was already found wrong."""
+    from what the total implies.  ``total`` is the recomputed total, ``None`` where there is
+    none."""
     assert form.total is not None
     printed = [r.indicator.score for r in results if r.indicator.score is not None]
     if not printed:
@@ -253,33 +249,50 @@ def _check_sum(
     added = sum(printed, _ZERO)
     if budget_score is None and budget is not None and execution_weight > 0:
         if execution_score is not None:  # else the budget row says why (budget-incomplete)
-            _implied_execution(form.total - added, execution_score, rules, flag)
+            _implied_execution(form.total - added, execution_score, execution_weight, rules, flag)
         return
     added += budget_score or _ZERO
-    parts_right = mismatched_total is not None and abs(added - mismatched_total) <= rules.tolerance
-    if abs(form.total - added) > rules.tolerance and not parts_right:
+    if total is not None and (
+        abs(added - total) <= rules.tolerance or abs(form.total - total) <= rules.tolerance
+    ):
+        # One slip, one flag.  Printed parts that add up to the recomputed total leave the
+        # total alone wrong, and total-mismatch says so.  A printed total equal to the
+        # recomputed one is right: the parts that do not add up to it differ from their
+        # recomputed scores, each flagged where it is printed (score-mismatch,
+        # execution-score-mismatch) — asking to correct the total would mislead.
+        return
+    if abs(form.total - added) > rules.tolerance:
         flag("sum-mismatch", ("total",), reported=form.total, sum=added)
 
 
 def _implied_execution(
-    implied: Decimal, execution_score: Decimal, rules: RuleSet, flag: Flagger
+    implied: Decimal, execution_score: Decimal, weight: Decimal, rules: RuleSet, flag: Flagger
 ) -> None:
-    """A blank execution score (seed 003): the total says what was meant."""
+    """A blank execution score (seed 003): the total says what was meant.  The number is the
+    execution score the printed total implies (total minus the printed scores), not a total,
+    and one above the execution weight is said to be so."""
     if abs(implied - execution_score) <= rules.tolerance:
         flag(
             "missing-execution-score",
             ("budget", "score"),
             at=Severity.INFO,
-            how=f"，总分按 {fmt(implied)} 计入",
-            how_en=f"; the total counts {fmt(implied)} for it",
+            how=f"，总分按预算执行得分 {fmt(implied)} 计入",
+            how_en=f"; the total counts an execution score of {fmt(implied)}",
         )
-    else:
-        flag(
-            "missing-execution-score",
-            ("budget", "score"),
-            how=f"，总分推算为 {fmt(implied)}，按规则应为 {fmt(execution_score)}",
-            how_en=f"; the total implies {fmt(implied)}, the rules give {fmt(execution_score)}",
-        )
+        return
+    over, over_en = "", ""
+    if implied > weight:
+        over = f"，超过预算执行权重 {fmt(weight)}"
+        over_en = f", above the execution weight {fmt(weight)}"
+    flag(
+        "missing-execution-score",
+        ("budget", "score"),
+        how=f"，按总分推算的预算执行得分为 {fmt(implied)}{over}，按规则应为 {fmt(execution_score)}",
+        how_en=(
+            f"; the total implies an execution score of {fmt(implied)}{over_en},"
+            f" the rules give {fmt(execution_score)}"
+        ),
+    )
 
 
 def _check_block_scores(

@@ -427,7 +427,8 @@ CATALOGUE: Mapping[str, FlagSpec] = MappingProxyType(
             "warning",
             "未填写预算执行得分{how}",
             "the execution score is blank{how}",
-            "A scored form whose execution score is blank; a note when the total implies it.",
+            "A scored form whose execution score is blank: the execution score the printed total"
+            " implies (a note when it is the recomputed one), and if above its weight, so.",
             title=("缺少预算执行得分", "no execution score"),
         ),
         "unscored-form": _spec(

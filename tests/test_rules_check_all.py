@@ -41,6 +41,13 @@ CASES = {
             (9, "rounding.mode", "did you mean 'half_up'?"),
         ],
     ),
+    "a refused key hides no misbehaving formula": (
+        "name: d\ntitle: D\ntolerance: 5\nexecution:\n  score: weight * rate * 2\n",
+        [
+            (3, "tolerance", "5 is out of range"),
+            (5, "execution.score", "scores leave [0, 1]"),
+        ],
+    ),
 }
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "load_rules",
     "names_a_file",
     "problems",
+    "problems_and_rest",
     "shipped_dir",
 ]
 
@@ -270,29 +271,39 @@ def problems(path: str | Path) -> list[RuleSetError]:
     """Every problem that keeps the rule file at ``path`` from loading, in the user's file where
     it can be: one per key the validation refuses (``load_rules`` stops at the first), and
     then every problem compiling the rest of the file meets; empty when the file loads."""
+    return problems_and_rest(path)[0]
+
+
+def problems_and_rest(path: str | Path) -> tuple[list[RuleSetError], RuleSet | None]:
+    """:func:`problems`, and the rule set the rest of the file makes when the problems are
+    refused keys alone (each set aside, its default in its place): what ``rules check`` runs
+    its property checks on, so that one refused key hides no misbehaving formula."""
     path = Path(path)
     try:
         load_rules(path)
-        return []
+        return [], None
     except RuleSetError as exc:
         first = exc
     try:
         data, positions = _resolve(path.resolve(), (), [])
     except RuleSetError:
-        return [first]
+        return [first], None
     with localcontext(SCORING_CONTEXT):
-        found = _all_problems(data, positions, path)
-    return [_owned(e, path.resolve(), positions) for e in found] or [first]
+        found, rest = _all_problems(data, positions, path)
+    return [_owned(e, path.resolve(), positions) for e in found] or [first], rest
 
 
 #: How many times a file's refused keys are taken out and the rest validated again.
 MAX_PASSES = 8
 
 
-def _all_problems(data: dict[str, Any], positions: Positions, path: Path) -> list[RuleSetError]:
+def _all_problems(
+    data: dict[str, Any], positions: Positions, path: Path
+) -> tuple[list[RuleSetError], RuleSet | None]:
     """The keys the validation refuses, each once, then what compiling the rest meets: each
-    pass takes the refused keys out (defaults take their place) and validates again."""
-    from perfscore.ruleset.rules import compile_problems  # rules.py imports this module
+    pass takes the refused keys out (defaults take their place) and validates again.  With the
+    problems, the rule set the rest compiles into, if it does."""
+    from perfscore.ruleset.rules import RuleSet, compile_problems  # rules.py imports this
 
     found: list[RuleSetError] = []
     refused_keys: set[str] = set()  # as findings name them
@@ -310,9 +321,11 @@ def _all_problems(data: dict[str, Any], positions: Positions, path: Path) -> lis
             thinned.update(shown_key(loc, data) for loc in lists)
             data, positions = kept, kept_positions
             continue
-        compiled = compile_problems(spec, str(path.resolve()), positions)
-        return found + [e for e in compiled if not _follows(e, refused_keys, thinned)]
-    return found
+        source = str(path.resolve())
+        compiled = compile_problems(spec, source, positions)
+        found += [e for e in compiled if not _follows(e, refused_keys, thinned)]
+        return found, None if compiled else RuleSet(spec, source, positions)
+    return found, None
 
 
 def _above(key: str, refused: set[str]) -> bool:

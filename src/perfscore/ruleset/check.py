@@ -25,7 +25,7 @@ from perfscore.engine.pipeline import evaluate
 from perfscore.errors import PerfscoreError
 from perfscore.readers import form_files
 from perfscore.ruleset.expressions import Formula
-from perfscore.ruleset.loading import problems
+from perfscore.ruleset.loading import problems_and_rest
 from perfscore.ruleset.opinions import wrong_language
 from perfscore.ruleset.rulefile import RuleTest
 from perfscore.ruleset.rules import RuleSet, list_rules, load_rules, shipped_dir
@@ -118,15 +118,17 @@ def check_file(path: str | Path) -> list[Finding]:
     file, line and column, naming the file as ``path`` names it.  One mistake is one finding:
     every key the loader refuses once, and each formula or table whose scores misbehave once,
     at the key's line (a rule by its own name: ``indicator_rules[时效].score``)."""
-    refused = problems(path)
-    if refused:
-        return sorted((_finding(exc, path) for exc in refused), key=_place)
-    rules = load_rules(Path(path))
+    refused, rest = problems_and_rest(path)
+    rules = load_rules(Path(path)) if not refused else rest
     findings: dict[str, Finding] = {}
-    for key, message in _properties(rules):
-        if key not in findings:
-            findings[key] = _finding(_located(rules, key, message, Path(path)), path)
-    return sorted(findings.values(), key=_place)
+    if rules is not None:
+        for key, message in _properties(rules):
+            if key not in findings:
+                findings[key] = _finding(_located(rules, key, message, Path(path)), path)
+    # A refused key and a property of the default set in its place are one mistake.
+    told = {finding.path for finding in (_finding(exc, path) for exc in refused)}
+    kept = [f for f in findings.values() if f.path not in told]
+    return sorted([*(_finding(exc, path) for exc in refused), *kept], key=_place)
 
 
 def _located(rules: RuleSet, key: str, message: str, path: Path) -> PerfscoreError:

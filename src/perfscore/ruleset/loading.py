@@ -20,11 +20,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from perfscore.errors import RuleSetError
 from perfscore.ruleset.expressions import SCORING_CONTEXT
-from perfscore.ruleset.ranges import range_at
+from perfscore.ruleset.refusals import pared, refusals
 from perfscore.ruleset.rulefile import Positions, RuleFile, shown_key
 from perfscore.suggest import did_you_mean
 from perfscore.yamlfile import read_yaml
@@ -40,6 +40,7 @@ __all__ = [
     "load_rules",
     "names_a_file",
     "problems",
+    "problems_and_rest",
     "shipped_dir",
 ]
 
@@ -193,10 +194,18 @@ def _resolve(
             # `extends:` that reached it.
             file, line, column = positions.get(("extends",), (str(path), None, None))
             raise _error(exc, source=file, path="extends", line=line, column=column) from None
-        base = {k: v for k, v in base.items() if k not in {"name", "title", "$schema", "tests"}}
-        positions = {**_kept(base_positions, data), **positions}
+        base = {k: v for k, v in base.items() if k not in _OWN_KEYS}
+        # The parent's own keys are gone with their lines: a child without a `title` is told
+        # so in its own file, never at the parent's title.
+        kept = {k: v for k, v in _kept(base_positions, data).items() if k[:1] not in _OWN_ROOTS}
+        positions = {**kept, **positions}
         data = _merge(base, data)
     return data, positions
+
+
+# Keys a rule file states for itself and never inherits.
+_OWN_KEYS = frozenset({"name", "title", "$schema", "tests"})
+_OWN_ROOTS = frozenset((key,) for key in _OWN_KEYS)
 
 
 def _kept(base: Positions, child: Mapping[str, Any]) -> Positions:
@@ -222,7 +231,7 @@ def _validated(data: dict[str, Any], positions: Positions, path: Path) -> RuleFi
     try:
         return RuleFile.model_validate(data)
     except ValidationError as exc:
-        problems = _problems(exc, data, positions, path)
+        problems = list(refusals(exc, data, positions, path).values())
     more = f" ({len(problems) - 1} more)" if len(problems) > 1 else ""
     raise _error(problems[0], message=problems[0].message + more)
 
@@ -260,83 +269,78 @@ def _owned(exc: RuleSetError, path: Path, positions: Positions) -> RuleSetError:
 
 def problems(path: str | Path) -> list[RuleSetError]:
     """Every problem that keeps the rule file at ``path`` from loading, in the user's file where
-    it can be: one per key the validation refuses (``load_rules`` stops at the first), else
-    the one error compiling found; empty when the file loads."""
+    it can be: one per key the validation refuses (``load_rules`` stops at the first), and
+    then every problem compiling the rest of the file meets; empty when the file loads."""
+    return problems_and_rest(path)[0]
+
+
+def problems_and_rest(path: str | Path) -> tuple[list[RuleSetError], RuleSet | None]:
+    """:func:`problems`, and the rule set the rest of the file makes when the problems are
+    refused keys alone (each set aside, its default in its place): what ``rules check`` runs
+    its property checks on, so that one refused key hides no misbehaving formula."""
     path = Path(path)
     try:
         load_rules(path)
-        return []
+        return [], None
     except RuleSetError as exc:
         first = exc
     try:
         data, positions = _resolve(path.resolve(), (), [])
-        with localcontext(SCORING_CONTEXT):
-            spec = RuleFile.model_validate(data)
-            from perfscore.ruleset.rules import compile_problems  # rules.py imports this module
-
-            found = compile_problems(spec, str(path.resolve()), positions)
-    except ValidationError as exc:
-        return [_owned(e, path.resolve(), positions) for e in _problems(exc, data, positions, path)]
     except RuleSetError:
-        return [first]
-    return [_owned(e, path.resolve(), positions) for e in found] or [first]
+        return [first], None
+    with localcontext(SCORING_CONTEXT):
+        found, rest = _all_problems(data, positions, path)
+    return [_owned(e, path.resolve(), positions) for e in found] or [first], rest
 
 
-def _problems(
-    exc: ValidationError, data: dict[str, Any], positions: Positions, path: Path
-) -> list[RuleSetError]:
-    """One error per key the validation refused, each at its file, line and column; a key
-    refused for several reasons (each type of a union) is one error."""
-    problems: dict[tuple[str, ...], RuleSetError] = {}
-    for error in exc.errors():
-        # A mapping's key is named by itself, not by pydantic's "[key]" after it.
-        loc = tuple(str(p) for p in error["loc"] if p != "[key]")
-        ranged = range_at(loc)
-        if error["type"] in _BOUNDS and ranged is not None:
-            # Words from the one table of ranges, the same the JSON Schema carries.
-            message, expected = f"{error['input']} is out of range", ranged[1].expected()
-        else:
-            message, expected = error["msg"].removeprefix("Value error, "), None
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}" + _suggest_key(loc)
-        if loc in problems:
+#: How many times a file's refused keys are taken out and the rest validated again.
+MAX_PASSES = 8
+
+
+def _all_problems(
+    data: dict[str, Any], positions: Positions, path: Path
+) -> tuple[list[RuleSetError], RuleSet | None]:
+    """The keys the validation refuses, each once, then what compiling the rest meets: each
+    pass takes the refused keys out (defaults take their place) and validates again.  With the
+    problems, the rule set the rest compiles into, if it does."""
+    from perfscore.ruleset.rules import RuleSet, compile_problems  # rules.py imports this
+
+    found: list[RuleSetError] = []
+    refused_keys: set[str] = set()  # as findings name them
+    thinned: set[str] = set()  # lists an item was taken out of
+    for _ in range(MAX_PASSES):
+        try:
+            spec = RuleFile.model_validate(data)
+        except ValidationError as exc:
+            refused = refusals(exc, data, positions, path).values()
+            # A key taken out in an earlier pass was reported there: its parent refusing what
+            # is left (required there, a band with neither points nor share) follows from it.
+            found += [e for e in refused if not _above(e.path or "", refused_keys)]
+            refused_keys.update(e.path or "" for e in refused)
+            kept, kept_positions, lists = pared(exc, data, positions)
+            thinned.update(shown_key(loc, data) for loc in lists)
+            data, positions = kept, kept_positions
             continue
-        file, line, column = next(
-            (positions[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in positions),
-            (str(path), None, None),
-        )
-        problems[loc] = RuleSetError(
-            message,
-            source=file,
-            path=shown_key(loc, data),
-            line=line,
-            column=column,
-            expected=expected,
-        )
-    # In the order of the file's lines: the loader's one error is the first a reader meets.
-    return sorted(
-        problems.values(), key=lambda e: (e.source != str(path), e.line or 0, e.column or 0)
-    )
+        source = str(path.resolve())
+        compiled = compile_problems(spec, source, positions)
+        found += [e for e in compiled if not _follows(e, refused_keys, thinned)]
+        return found, None if compiled else RuleSet(spec, source, positions)
+    return found, None
 
 
-_BOUNDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+def _above(key: str, refused: set[str]) -> bool:
+    """Whether ``key`` is a key refused before, or a list item holding one (``a[b]`` holds
+    ``a[b].c``): an item's own checks see only what was left of it.  A mapping's check of its
+    names (``severity``'s flag codes) is a mistake of its own."""
+    return any(k == key or (key.endswith("]") and k.startswith(f"{key}.")) for k in refused)
 
 
-def _suggest_key(loc: tuple[str, ...]) -> str:
-    """A did-you-mean for a misspelt key, looked up in the model the key sits in."""
-    model: type[BaseModel] = RuleFile
-    for part in loc[:-1]:
-        if part.isdigit():
-            continue
-        found = model.model_fields.get(part)
-        if found is None:
-            break
-        inner = found.annotation
-        for candidate in getattr(inner, "__args__", ()) or (inner,):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                model = candidate
-                break
-    return did_you_mean(loc[-1], [f.alias or name for name, f in model.model_fields.items()])
+def _follows(error: RuleSetError, refused: set[str], thinned: set[str]) -> bool:
+    """Whether a compile finding may only follow from keys taken out: a list's coverage with
+    an item gone, the weights' sum with a weight gone."""
+    key = error.path or ""
+    weights = key.startswith("weights") and any(k.startswith("weights") for k in refused)
+    return key in thinned or weights
 
 
 class _Entry:

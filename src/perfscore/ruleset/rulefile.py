@@ -30,6 +30,7 @@ from pydantic import (
 from perfscore.ruleset.opinions import FlagCode, OpinionText
 from perfscore.ruleset.ranges import in_range
 from perfscore.suggest import did_you_mean
+from perfscore.text.operators import Direction
 from perfscore.words.flags import CATALOGUE, Severity
 
 __all__ = [
@@ -256,7 +257,7 @@ class IndicatorRule(_Strict):
     name: str
     match: Annotated[str, PatternsOf()]
     source: str | None = None
-    direction: Literal["higher", "lower", "equal"] | None = None
+    direction: Direction | None = None
     unit: str | None = None
     score: Annotated[str | None, _RULE_NAMES] = None
     measure: Annotated[str, _RULE_NAMES] = "actual"

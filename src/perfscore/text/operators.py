@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = [
     "BY_DIRECTION",
+    "DIRECTIONS",
     "OPERATORS",
+    "Direction",
     "Op",
     "Operator",
     "alternation",
@@ -32,6 +34,11 @@ __all__ = [
     "words_after",
     "words_before",
 ]
+
+#: The directions a target can be better in (a rule file's ``direction``): the one table the
+#: rule-file model, its error messages and :data:`BY_DIRECTION` read.
+Direction = Literal["higher", "lower", "equal"]
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 
 class Op(StrEnum):
@@ -63,7 +70,7 @@ class Operator:
 
     op: Op
     symbol: str
-    better: Literal["higher", "lower", "equal"]
+    better: Direction
     holds: Callable[[Decimal, Decimal], bool]
     holds_on_dates: DateTest
     zh: str
@@ -185,7 +192,7 @@ OPERATORS: Mapping[Op, Operator] = {
 }
 
 #: The operator a rule's ``direction`` (higher, lower, equal) stands for.
-BY_DIRECTION: Mapping[str, Op] = {"higher": Op.GE, "lower": Op.LE, "equal": Op.EQ}
+BY_DIRECTION: Mapping[str, Op] = dict(zip(DIRECTIONS, (Op.GE, Op.LE, Op.EQ), strict=True))
 
 
 def words_before() -> dict[str, Op]:

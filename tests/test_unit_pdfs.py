@@ -184,3 +184,28 @@ def test_goal_tables_without_a_goal_column_hold_no_duplicates() -> None:
     copied = form.model_copy(update={"indicators": tuple(rows)})
     dups = [f.path for f in perfscore.evaluate(copied).flags if f.code == "duplicate-indicator"]
     assert dups == ["indicators[1].name"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "goals"),
+    [
+        (["1", "2", "2"], [1, 2, 2]),
+        (["年度目标1：普法", "年度目标 2：援助", "目标2"], [1, 2, 2]),
+        (["2020年普及法律", "法律援助", "法律援助"], [1, 2, 2]),
+    ],
+)
+def test_a_goal_column_of_texts_is_numbered(printed: list[str], goals: list[int]) -> None:
+    """Regression: a 年度目标 column (or the merged cell beside each goal's rows) was read only
+    when it printed a bare number; its texts lost the goal, and rows repeated under two goals
+    were flagged as duplicates."""
+    grid = [
+        ["项目名称", "x"],
+        ["年度目标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+        *([goal, "产出指标", "时效指标", "工作完成及时率", "100%", "100%"] for goal in printed),
+    ]
+    (form,) = forms_from_grid(grid)
+    assert [row["goal"] for row in form.data["indicators"]] == goals
+    result = perfscore.evaluate(form.data)
+    assert [f.path for f in result.flags if f.code == "duplicate-indicator"] == [
+        "indicators[2].name"
+    ]

@@ -163,3 +163,49 @@ def test_unruled_numbers_are_not_glued_across_lines() -> None:
     weights = [row.cells[2] for row in rows]
     assert "300" not in weights
     assert weights[:3] == ["权重", "30", "0"]
+
+
+def test_goal_tables_without_a_goal_column_hold_no_duplicates() -> None:
+    """Regression: the department form printed in the project layout (no 年度目标 column)
+    gave 11 duplicate-indicator warnings, one for each row repeated under another goal, where
+    the same form as YAML (each row's ``goal``) gives none.  Each goal's table starts over at
+    产出指标; a row copied within a table, the same in every cell, is still a duplicate."""
+    path = DATA / "pdf" / "caidian-docx-a4-portrait-3pages.pdf"
+    (form,) = load_forms(path)
+    codes = [f.code for f in perfscore.evaluate(form).flags]
+    assert "duplicate-indicator" not in codes
+    twin = perfscore.evaluate(DATA / "forms" / "caidian-2020-department.yaml")
+    assert sum(f.severity == "warning" for f in perfscore.evaluate(form).flags) == sum(
+        f.severity == "warning" for f in twin.flags
+    )
+    rows = list(form.indicators)
+    rows.insert(1, rows[0])  # a copy in goal 1's table
+    rows.insert(3, rows[0].model_copy(update={"actual": "未完成"}))  # another completion
+    copied = form.model_copy(update={"indicators": tuple(rows)})
+    dups = [f.path for f in perfscore.evaluate(copied).flags if f.code == "duplicate-indicator"]
+    assert dups == ["indicators[1].name"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "goals"),
+    [
+        (["1", "2", "2"], [1, 2, 2]),
+        (["年度目标1：普法", "年度目标 2：援助", "目标2"], [1, 2, 2]),
+        (["2020年普及法律", "法律援助", "法律援助"], [1, 2, 2]),
+    ],
+)
+def test_a_goal_column_of_texts_is_numbered(printed: list[str], goals: list[int]) -> None:
+    """Regression: a 年度目标 column (or the merged cell beside each goal's rows) was read only
+    when it printed a bare number; its texts lost the goal, and rows repeated under two goals
+    were flagged as duplicates."""
+    grid = [
+        ["项目名称", "x"],
+        ["年度目标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+        *([goal, "产出指标", "时效指标", "工作完成及时率", "100%", "100%"] for goal in printed),
+    ]
+    (form,) = forms_from_grid(grid)
+    assert [row["goal"] for row in form.data["indicators"]] == goals
+    result = perfscore.evaluate(form.data)
+    assert [f.path for f in result.flags if f.code == "duplicate-indicator"] == [
+        "indicators[2].name"
+    ]

@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfscore.engine.structure import Layout, has_execution_row, label_key, read_layout
+from perfscore.engine.structure import (
+    Layout,
+    goal_tables,
+    has_execution_row,
+    label_key,
+    read_layout,
+)
 from perfscore.form.model import Budget, Form, Indicator
 from perfscore.paths import Location
 from perfscore.ruleset.rules import RuleSet
@@ -120,18 +126,31 @@ def check_structure(
 ) -> Layout:
     """The layout against the rule set's template (one ``structure`` finding listing every
     difference), duplicates (by the rows' ``name_keys``, their names' label keys) and weight on
-    not-applicable rows; returns the layout read."""
+    not-applicable rows; returns the layout read.
+
+    A row whose goal is unknown is a duplicate only within its goal's table (``goal_tables``)
+    and only of a row the same in every printed cell: rows repeated under different goals are
+    the department form's normal layout, not copies."""
     layout = read_layout(
         form, [r.weight for r in results], rules, kind_checks=form.kind != "department"
     )
     seen: dict[tuple[Any, ...], Scored] = {}
-    for r, where, name_key in zip(results, layout.places, name_keys, strict=True):
+    tables = goal_tables(
+        layout.places,
+        [
+            (n, r.indicator.target, r.indicator.actual, r.weight)
+            for r, n in zip(results, name_keys, strict=True)
+        ],
+        rules,
+    )
+    for r, where, name_key, table in zip(results, layout.places, name_keys, tables, strict=True):
         ind = r.indicator
         if r.status == "not_applicable":
             if r.weight:
                 flag("weight-on-not-applicable", ("indicators", r.index, "weight"), weight=r.weight)
             continue
-        key = (ind.goal, where.group or label_key(ind.level2), name_key, ind.target)
+        key: tuple[Any, ...] = (ind.goal, where.group or label_key(ind.level2), name_key)
+        key += (ind.target,) if ind.goal is not None else (table, ind.target, ind.actual, r.weight)
         if key in seen:
             # The first row as the form numbers it (its 序号, else counted from 1), as the
             # reports name every row.

@@ -10,11 +10,13 @@ the suffixes ``等`` and ``指标`` set aside, then the rule set's ``structure.s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from perfscore.form.model import Form, Indicator
 from perfscore.ruleset.rules import RuleSet
@@ -27,6 +29,7 @@ __all__ = [
     "Template",
     "block_points",
     "execution_weight",
+    "goal_tables",
     "has_execution_row",
     "label_key",
     "place",
@@ -398,3 +401,41 @@ def execution_weight(form: Form, rules: RuleSet) -> Decimal | None:
     if printed is not None:
         return printed
     return None if has_execution_row(form, rules) else _ZERO
+
+
+def goal_tables(
+    places: Sequence[Place], cells: Sequence[tuple[Any, ...]], rules: RuleSet
+) -> list[int]:
+    """Each row's table, counted from 0, where the form does not say which annual goal
+    (年度目标) a row serves.
+
+    A department form read from a layout that prints no goal column (a PDF of the project
+    layout) still shows its goals' tables: the first-level blocks start over (产出指标 after
+    效益指标 or 满意度指标) and run through at least two blocks again.  A lone row back under an
+    earlier block is a row out of place, not a new table, and stays in the table before it; a
+    table the same as an earlier one in every row's ``cells`` is a copy of it, not a new goal.
+    """
+    order = {name: k for k, name in enumerate(template(rules).blocks.values())}
+    ranks = [order.get(p.home) if p.home else None for p in places]
+    starts = [0]
+    last: int | None = None
+    for i, rank in enumerate(ranks):
+        if rank is None:
+            continue
+        if last is not None and rank < last:
+            starts.append(i)
+        last = rank
+    tables = [0] * len(places)
+    table = 0
+    bounds = [*starts, len(places)]
+    for begin, end in itertools.pairwise(bounds):
+        if begin and len({k for k in ranks[begin:end] if k is not None}) > 1:
+            table += 1
+        tables[begin:end] = [table] * (end - begin)
+    copies: dict[tuple[tuple[Any, ...], ...], int] = {}
+    for number in range(table + 1):
+        rows = [i for i, t in enumerate(tables) if t == number]
+        first = copies.setdefault(tuple(cells[i] for i in rows), number)
+        for i in rows:
+            tables[i] = first
+    return tables

@@ -38,6 +38,10 @@ _NO_REASON = frozenset({"—", "-", "/", "无"})
 Columns = dict[str, int]
 
 
+# 2, 年度目标2, 目标 2：… — the goal's number as the 年度目标 column prints it.
+_GOAL_NUMBER = re.compile(r"^\s*(?:(?:年度(?:绩效)?)?目标\s*(\d{1,4})(?!\d)|(\d{1,4})\s*$)")
+
+
 def read_indicators(grid: list[list[str]], header: int, end: int, form: GridForm) -> None:
     """The indicators of the table whose header is row ``header``, read to the 总分 row (its
     total too) or row ``end``, into ``form.data["indicators"]``."""
@@ -76,7 +80,27 @@ def read_indicators(grid: list[list[str]], header: int, end: int, form: GridForm
     # may contradict, and the blocks' points (``blocks``) check them instead.
     if blocks and not any("weight" in i or "score" in i for i in indicators):
         _spread_block_points(indicators, blocks, form)
+    _number_goals(indicators, form)
     form.data["indicators"] = indicators
+
+
+def _number_goals(indicators: list[dict[str, Any]], form: GridForm) -> None:
+    """The 年度目标 column as goal numbers: ``2`` or ``年度目标2：…`` as printed; a column of
+    the goals' texts (a merged cell beside each goal's rows) numbered in the order printed, the
+    texts becoming the form's ``goals``."""
+    printed = [str(i["goal"]) for i in indicators if "goal" in i]
+    numbers = [_GOAL_NUMBER.match(text) for text in printed]
+    texts = list(dict.fromkeys(printed))
+    for item in indicators:
+        if "goal" not in item:
+            continue
+        match = _GOAL_NUMBER.match(str(item["goal"]))
+        if all(numbers) and match:
+            item["goal"] = int(match.group(1) or match.group(2))
+        else:
+            item["goal"] = texts.index(str(item["goal"])) + 1
+    if texts and not all(numbers) and not form.data.get("goals"):
+        form.data["goals"] = texts
 
 
 def _header_columns(grid: list[list[str]], header: int, end: int) -> tuple[Columns, int]:
@@ -178,9 +202,8 @@ def _read_row(
     for key in ("description", "basis", "number"):  # 序号 kept as printed
         if cells.get(key):
             item[key] = cells[key]
-    goal = cells.get("goal", "")
-    if goal.isdigit():
-        item["goal"] = int(goal)
+    if cells.get("goal"):
+        item["goal"] = cells["goal"]  # numbered by _number_goals once every row is read
     # Every cell of the row has its place, a blank one too: a flag about a missing reason or
     # actual points at the cell to fill in.
     for key in _PLACED:

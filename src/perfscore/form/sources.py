@@ -25,7 +25,7 @@ from perfscore.form.model import Form
 from perfscore.paths import SourceLocation
 from perfscore.text.script import simplify
 
-__all__ = ["Sources", "line_sources", "line_table", "sources_of", "with_sources"]
+__all__ = ["PlaceTable", "Sources", "line_sources", "line_table", "sources_of", "with_sources"]
 
 #: A field path → where its value stands in the file.
 Sources = Mapping[Location, SourceLocation]
@@ -74,7 +74,37 @@ def _table_under(parent: Location) -> dict[str, str] | None:
     return None
 
 
-class _KeyPlaces(Mapping[Location, SourceLocation]):
+class PlaceTable(Mapping[Location, SourceLocation]):
+    """A form's places looked up when a flag asks (the YAML reader's here, the grid readers' in
+    :mod:`perfscore.readers.places`): a subclass finds one path's place (:meth:`_find`) and,
+    for who asks for all, builds the whole table (:meth:`_table`); ``bool`` must not build it."""
+
+    __slots__ = ()
+
+    def _find(self, key: Location) -> SourceLocation | None:
+        raise NotImplementedError
+
+    def _table(self) -> dict[Location, SourceLocation]:
+        raise NotImplementedError
+
+    def __getitem__(self, key: Location) -> SourceLocation:
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: Location, default: Any = None) -> Any:
+        found = self._find(key)
+        return default if found is None else found
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+class _KeyPlaces(PlaceTable):
     """The places of a YAML form's values, looked up when a flag asks: a path in the form's
     own keys (``indicators[3].score``) is followed key by key through the spellings the file
     may use (``绩效指标[3].得分``) among the positions its reader kept — no table is built for
@@ -93,16 +123,6 @@ class _KeyPlaces(Mapping[Location, SourceLocation]):
             for name in reversed(names)
             if (name,) in positions
         }
-
-    def __getitem__(self, key: Location) -> SourceLocation:
-        found = self._find(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def get(self, key: Location, default: Any = None) -> Any:
-        found = self._find(key)
-        return default if found is None else found
 
     def _find(self, key: Location) -> SourceLocation | None:
         positions = self._positions
@@ -141,11 +161,8 @@ class _KeyPlaces(Mapping[Location, SourceLocation]):
             None,
         )
 
-    def __iter__(self) -> Iterator[Location]:
-        return iter(line_table(self._positions, self._file))
-
-    def __len__(self) -> int:
-        return len(line_table(self._positions, self._file))
+    def _table(self) -> dict[Location, SourceLocation]:
+        return line_table(self._positions, self._file)
 
     def __bool__(self) -> bool:
         return bool(self._positions)  # asking must not build the table

@@ -11,11 +11,12 @@ nothing for its places.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from perfscore.form.fields import Location
+from perfscore.form.sources import PlaceTable
 from perfscore.paths import SourceLocation, cell_name
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def grid_sources(form: GridForm, file: str) -> Mapping[Location, SourceLocation]
     return _GridPlaces(form.positions, origin, file)
 
 
-class _GridPlaces(Mapping[Location, SourceLocation]):
+class _GridPlaces(PlaceTable):
     """A grid form's places, found when a flag asks: a value's own cell, else — for a row, the
     budget, the indicator table or the form — the row or cell it starts at.  Nothing is built
     while the form is read; iterating builds the whole table, for who asks for all."""
@@ -85,16 +86,6 @@ class _GridPlaces(Mapping[Location, SourceLocation]):
         self._positions = positions
         self._origin = origin
         self._file = file
-
-    def __getitem__(self, key: Location) -> SourceLocation:
-        found = self._find(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def get(self, key: Location, default: Any = None) -> Any:
-        found = self._find(key)
-        return default if found is None else found
 
     def _find(self, key: Location) -> SourceLocation | None:
         positions, origin = self._positions, self._origin
@@ -112,12 +103,6 @@ class _GridPlaces(Mapping[Location, SourceLocation]):
         else:
             return None
         return None if place is None else place._replace(file=self._file)
-
-    def __iter__(self) -> Iterator[Location]:
-        return iter(self._table())
-
-    def __len__(self) -> int:
-        return len(self._table())
 
     def __bool__(self) -> bool:
         return True  # made only for a form with places; asking must not build the table
